@@ -1,0 +1,96 @@
+"""Settings, read once at start-up and passed in.
+
+Nothing in `core` or `bots` reads the environment itself: `load_settings()` runs
+in the entry point (CLI, bot runner), and the resulting `Settings` object is an
+argument from there on. Tokens are `SecretStr`, so `repr()` and logs mask them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.errors import ConfigError
+
+DEFAULT_MODEL = "openai/gpt-oss-20b"
+DEFAULT_HF_BASE_URL = "https://router.huggingface.co/v1"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
+
+
+class Settings(BaseSettings):
+    """Everything the bot can be configured with; `env.example` documents each."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    # Model engine
+    huggingface_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("HUGGINGFACE_API_KEY", "HF_TOKEN")
+    )
+    huggingface_model: str = DEFAULT_MODEL
+    huggingface_base_url: str = DEFAULT_HF_BASE_URL
+    huggingface_deadline_s: float = Field(default=90.0, gt=0)
+    huggingface_max_prompt_tokens: int = Field(default=6000, ge=500)
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+
+    # Discord
+    discord_bot_token: SecretStr | None = None
+    discord_api_url: str = DEFAULT_DISCORD_API_URL
+    discord_gateway_url: str | None = None
+    discord_guild_id: int | None = None
+
+    # Limits
+    max_file_mb: float = Field(default=10.0, gt=0, le=100)
+    max_pages: int = Field(default=10, ge=1, le=500)
+    max_job_chars: int = Field(default=20_000, ge=100)
+    parse_timeout_s: float = Field(default=30.0, gt=0)
+    parse_memory_mb: int = Field(default=1024, ge=128)
+    max_concurrent_reviews: int = Field(default=4, ge=1)
+    user_reviews_per_hour: int = Field(default=10, ge=1)
+
+    # Process
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("huggingface_base_url", "slack_api_url", "discord_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def has_model_key(self) -> bool:
+        return bool(self.huggingface_api_key and self.huggingface_api_key.get_secret_value())
+
+
+def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
+    """Build settings from the environment (and `.env`), failing with one clear line.
+
+    A bad value raises `ConfigError` whose message names the variable, e.g.
+    ``MAX_FILE_MB: Input should be greater than 0``.
+    """
+    try:
+        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        raise ConfigError(f"Invalid setting {name}: {err['msg']}") from None

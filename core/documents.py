@@ -1,0 +1,374 @@
+"""Where a resume is read: file bytes → plain text plus extraction facts.
+
+The type is judged from the bytes, never from the file name (a renamed `.exe`
+is rejected); the name only tells Markdown from plain text. PDF text comes
+from PDFium (`pypdfium2`: fast, and reads the CJK resumes that pypdf garbles);
+`pypdf` is the fallback for PDFs PDFium refuses. Every failure is a typed
+`InputError` a non-technical person can act on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable
+
+from core import limits
+from core.config import Settings
+from core.errors import (
+    DamagedFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    FileTooLargeError,
+    NoTextError,
+    NotAResumeError,
+    TooManyPagesError,
+    UnsupportedFileError,
+)
+from core.models import Document, Extraction, FileKind
+
+# Bullet glyphs PDF and Word emit, normalised to "• ".
+BULLET_GLYPHS = "•▪▫◦●○■□►▸‣⁃∙·*-–—➢➤✓✔"
+_BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\d{{1,2}}[.)])\s+")
+_CID_RE = re.compile(r"\(cid:\d+\)")
+_TERMINAL = (".", "!", "?", ":", ";")
+
+_MAGIC_REJECTS: tuple[tuple[bytes, str], ...] = (
+    (b"MZ", "That file is a Windows program, not a resume."),
+    (b"\x7fELF", "That file is a program, not a resume."),
+    (b"\x89PNG", "That file is an image, not a document."),
+    (b"\xff\xd8\xff", "That file is an image, not a document."),
+    (b"GIF8", "That file is an image, not a document."),
+    (b"\xd0\xcf\x11\xe0", "That is an old Word (.doc) file, which I can't read."),
+    (b"Rar!", "That file is an archive, not a resume."),
+    (b"\x1f\x8b", "That file is a compressed archive, not a resume."),
+    (b"7z\xbc\xaf", "That file is an archive, not a resume."),
+)
+
+
+def sniff_kind(data: bytes, filename: str) -> FileKind:
+    """Decide the file type from its first bytes; the name only separates .md from .txt."""
+    if not data or not data.strip():
+        raise EmptyFileError()
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return FileKind.PDF
+    if data.startswith(b"PK\x03\x04"):
+        return FileKind.DOCX  # confirmed (word/document.xml present) when opened
+    for magic, message in _MAGIC_REJECTS:
+        if data.startswith(magic):
+            hint = "Save it as DOCX or PDF and upload that." if "Word" in message else None
+            raise UnsupportedFileError(message, hint=hint)
+    text = _decode_text(data)  # raises UnsupportedFileError for binary data
+    if filename.lower().endswith((".md", ".markdown")) or re.search(r"^#{1,3} \S", text, re.M):
+        return FileKind.MARKDOWN
+    return FileKind.TEXT
+
+
+def _decode_text(data: bytes) -> str:
+    """Decode a text upload, honouring BOMs (UTF-16 included), refusing binary."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    else:
+        sample = data[:4096]
+        if sample.count(b"\x00") > len(sample) // 10:
+            # UTF-16 without a BOM shows as every other byte NUL
+            try:
+                text = data.decode("utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be")
+            except UnicodeDecodeError:
+                raise UnsupportedFileError() from None
+        else:
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text[:4096] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > max(8, len(text[:4096]) // 50) or text[:4096].count("\ufffd") > 20:
+        raise UnsupportedFileError()
+    return text
+
+
+# --- PDF ---------------------------------------------------------------------------
+
+
+def _read_pdf(data: bytes, max_pages: int) -> tuple[str, Extraction]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedFileError() from None
+        return _read_pdf_fallback(data, max_pages)
+    try:
+        n_pages = len(pdf)
+        if n_pages > max_pages:
+            raise TooManyPagesError(
+                f"That PDF has {n_pages} pages; I review resumes of up to {max_pages} pages."
+            )
+        if n_pages == 0:
+            raise DamagedFileError()
+        pages_text: list[str] = []
+        column_votes = 0
+        has_images = False
+        for page in pdf:
+            textpage = page.get_textpage()
+            pages_text.append(textpage.get_text_range())
+            if _page_has_columns(page, textpage):
+                column_votes += 1
+            if not has_images:
+                has_images = any(True for _ in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=1))
+            textpage.close()
+            page.close()
+    finally:
+        pdf.close()
+    text = "\n".join(pages_text).replace("\r\n", "\n").replace("\r", "\n")
+    extraction = Extraction(kind=FileKind.PDF, pages=n_pages, chars=0, multi_column=column_votes > 0)
+    if len(_visible(text)) < limits.MIN_RESUME_CHARS:
+        if has_images or not _visible(text):
+            raise NoTextError()
+    return text, extraction
+
+
+def _page_has_columns(page: object, textpage: object) -> bool:
+    """Two text runs side by side on the same line, with a wide gap, on several lines."""
+    width = page.get_width()  # type: ignore[attr-defined]
+    n = textpage.count_rects()  # type: ignore[attr-defined]
+    if n < 8 or width <= 0:
+        return False
+    rects = [textpage.get_rect(i) for i in range(min(n, 2000))]  # type: ignore[attr-defined]
+    rects = [r for r in rects if r[2] - r[0] > width * 0.12]  # ignore dates and icons
+    left = [r for r in rects if r[0] < width * 0.4 and r[2] < width * 0.62]
+    right = [r for r in rects if r[0] > width * 0.38]
+    pairs = 0
+    for lr in left:
+        for rr in right:
+            overlap = min(lr[3], rr[3]) - max(lr[1], rr[1])
+            if overlap > 0 and rr[0] - lr[2] > width * 0.02:
+                pairs += 1
+                break
+    return pairs >= 6
+
+
+def _read_pdf_fallback(data: bytes, max_pages: int) -> tuple[str, Extraction]:
+    """PDFium refused the file: let pypdf try to rebuild it before calling it damaged."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise EncryptedFileError()
+        n_pages = len(reader.pages)
+        if n_pages > max_pages:
+            raise TooManyPagesError(
+                f"That PDF has {n_pages} pages; I review resumes of up to {max_pages} pages."
+            )
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (EncryptedFileError, TooManyPagesError):
+        raise
+    except FileNotDecryptedError:
+        raise EncryptedFileError() from None
+    except (PdfReadError, Exception):  # pypdf raises many types on broken files
+        raise DamagedFileError() from None
+    if len(_visible(text)) < limits.MIN_RESUME_CHARS:
+        raise DamagedFileError()
+    return text, Extraction(kind=FileKind.PDF, pages=n_pages, chars=0)
+
+
+# --- DOCX --------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _read_docx(data: bytes) -> tuple[str, Extraction]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "word/document.xml" not in names:
+                raise UnsupportedFileError(
+                    "That file is a ZIP archive, not a Word document.",
+                    hint="Upload your resume as PDF or DOCX.",
+                )
+            unpacked = sum(info.file_size for info in zf.infolist())
+            if unpacked > limits.MAX_DOCX_UNCOMPRESSED_BYTES:
+                raise FileTooLargeError(
+                    "That Word file unpacks to far more data than a resume holds.",
+                    hint="Save it again from Word (File → Save As → .docx) and upload that.",
+                )
+    except zipfile.BadZipFile:
+        raise DamagedFileError() from None
+
+    import docx
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # python-docx raises KeyError/ValueError/lxml errors on broken parts
+        raise DamagedFileError() from None
+
+    lines: list[str] = []
+    total = 0
+    for section in document.sections[:1]:  # contact details often sit in the header
+        try:
+            for p in section.header.paragraphs:
+                if p.text.strip():
+                    lines.append(p.text.strip())
+        except Exception:  # a missing header part is not worth failing over
+            pass
+    for p_el in _iter_paragraphs(document.element.body):
+        para = Paragraph(p_el, document)
+        text = para.text.strip()
+        if not text:
+            continue
+        style = (para.style.name if para.style is not None else "") or ""
+        is_list = p_el.find(f"{_W}pPr/{_W}numPr") is not None or "List" in style
+        if style.startswith(("Heading", "Title")):
+            lines.append("")
+        lines.append(f"• {text}" if is_list and not _BULLET_RE.match(text) else text)
+        total += len(text)
+        if total > limits.MAX_TEXT_CHARS:
+            break  # far past any resume: stop reading
+    return "\n".join(lines), Extraction(kind=FileKind.DOCX, pages=1, chars=0)
+
+
+def _iter_paragraphs(body: object) -> Iterable[object]:
+    """Every w:p in reading order, tables and text boxes included, skipping mc:Fallback copies."""
+    stack = [iter(body)]  # type: ignore[call-overload]
+    while stack:
+        for el in stack[-1]:
+            tag = el.tag
+            if tag == _MC_FALLBACK:
+                continue
+            if tag == f"{_W}p":
+                yield el
+                # text boxes live inside runs of a paragraph
+                for box in el.iter(f"{_W}txbxContent"):
+                    yield from (p for p in box.iter(f"{_W}p"))
+                continue
+            stack.append(iter(el))
+            break
+        else:
+            stack.pop()
+
+
+# --- text clean-up -----------------------------------------------------------------
+
+
+def _visible(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def _is_garbled(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    return ch == "\ufffd" or cat in ("Co", "Cs", "Cn") or (cat == "Cc" and ch not in "\n\t")
+
+
+def garbled_ratio(text: str) -> float:
+    visible = _visible(text)
+    if not visible:
+        return 0.0
+    bad = sum(1 for ch in visible if _is_garbled(ch)) + 5 * len(_CID_RE.findall(text))
+    return min(1.0, bad / len(visible))
+
+
+def clean_text(text: str) -> str:
+    """Normalise spaces and glyphs, and join the lines PDF extraction breaks inside bullets."""
+    text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u200b", "")
+    text = text.replace("\ufb01", "fi").replace("\ufb02", "fl").replace("\ufb00", "ff")
+    text = text.replace("\f", "\n").replace("\t", " ")
+    text = "".join(ch for ch in text if not _is_garbled(ch) or ch == "\n")
+    if text.count("\\n") >= 2:  # Markdown exported with literal escape sequences
+        text = text.replace("\\n", "\n")
+    out: list[str] = []
+    in_bullet = False
+    for raw in text.split("\n"):
+        line = re.sub(r"[ ]{2,}", " ", raw).strip()
+        if not line:
+            out.append("")
+            in_bullet = False
+            continue
+        m = _BULLET_RE.match(line)
+        if m and not re.match(r"^\d{1,2}[.)]\s+\d", line):
+            glyph = line[m.start() : m.end()].strip()
+            if glyph in "-–—" and re.match(r"^[-–—]\s*\d{4}", line):
+                pass  # "– 2019" is a date tail, not a bullet
+            else:
+                out.append("• " + line[m.end() :].strip())
+                in_bullet = True
+                continue
+        prev = out[-1] if out else ""
+        if prev and _continues(prev, line, in_bullet):
+            joiner = "" if prev.endswith("-") and line[:1].islower() else " "
+            out[-1] = (prev[:-1] if joiner == "" else prev) + joiner + line
+            continue
+        out.append(line)
+        in_bullet = False
+    cleaned = "\n".join(out)
+    return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
+
+
+def _continues(prev: str, line: str, in_bullet: bool) -> bool:
+    """Is `line` the wrapped tail of `prev`?"""
+    if prev.endswith(_TERMINAL) or _looks_like_heading(line):
+        return False
+    if line[:1].islower() or line[:1] in "(&,":
+        return True
+    if in_bullet and len(prev) >= 45 and not re.search(r"\b(19|20)\d{2}\b", line[:12]):
+        return True
+    return prev.endswith(("-", ",", "&", " and", " of", " the", " to", " with", " for", " in"))
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.split()
+    return len(words) <= 4 and (line.isupper() or line.endswith(":"))
+
+
+# --- entry points ------------------------------------------------------------------
+
+
+def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction]:
+    """Synchronous, CPU-bound reading of one file. Runs in a worker, never on the event loop."""
+    kind = sniff_kind(data, filename)
+    if kind is FileKind.PDF:
+        raw, extraction = _read_pdf(data, max_pages)
+    elif kind is FileKind.DOCX:
+        raw, extraction = _read_docx(data)
+    else:
+        raw, extraction = _decode_text(data), Extraction(kind=kind, pages=1, chars=0)
+    raw = raw[: limits.MAX_TEXT_CHARS]
+    ratio = garbled_ratio(raw)
+    text = clean_text(raw)
+    if len(_visible(text)) < limits.MIN_RESUME_CHARS:
+        if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:
+            raise NoTextError(
+                "The text in that PDF can't be read back out (its fonts have no character map).",
+                hint="Export the PDF again from your editor, or upload the DOCX.",
+            )
+        raise NotAResumeError()
+    quality = (
+        "poor" if ratio > limits.GARBLED_POOR_RATIO else "fair" if ratio > limits.GARBLED_FAIR_RATIO or extraction.multi_column else "good"
+    )
+    extraction = extraction.model_copy(
+        update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality}
+    )
+    return text, extraction
+
+
+async def read_document(data: bytes, filename: str, settings: Settings) -> Document:
+    """Read an upload off the event loop, in an isolated worker with time and memory limits."""
+    from core.isolation import run_isolated
+
+    text, extraction = await run_isolated(
+        extract, data, filename, settings.max_pages,
+        timeout_s=settings.parse_timeout_s, memory_mb=settings.parse_memory_mb,
+    )
+    return Document(text=text, extraction=extraction)

@@ -1,0 +1,50 @@
+"""The offline engine: a deterministic, rule-based review that needs no network.
+
+It is the review most users meet (the model is often unavailable), so every
+finding quotes the resume in front of it.
+"""
+
+from __future__ import annotations
+
+from core.config import Settings
+from core.keywords import match_keywords
+from core.models import Document, ReviewResult
+from core.rewrite import rewrite_markdown
+from core.rules import run_rules
+from core.scoring import score_findings
+from core.structure import parse_resume
+
+
+def review(
+    document: Document,
+    source_name: str,
+    job_description: str | None,
+    role: str | None,
+    settings: Settings,
+) -> ReviewResult:
+    """Review `document` with rules only. Pure and synchronous (run it off the loop)."""
+    warnings: list[str] = []
+    job = job_description.strip() if job_description else None
+    if job and len(job) > settings.max_job_chars:
+        warnings.append(
+            f"The job description was {len(job):,} characters; I used the first "
+            f"{settings.max_job_chars:,}. Paste just the role's requirements for a sharper match."
+        )
+        job = job[: settings.max_job_chars]
+    resume = parse_resume(document.text)
+    keywords = match_keywords(job, document.text) if job else None
+    findings = run_rules(resume, document, keywords)
+    score, breakdown = score_findings(findings, resume, keywords)
+    if document.extraction.quality == "poor":
+        warnings.append("Much of the text in this file could not be read cleanly; the review may miss things.")
+    return ReviewResult(
+        source_name=source_name,
+        score=score,
+        breakdown=breakdown,
+        findings=findings,
+        keywords=keywords,
+        rewritten=rewrite_markdown(resume, findings),
+        engine="offline",
+        warnings=warnings,
+        extraction=document.extraction,
+    )

@@ -1,0 +1,42 @@
+"""Shared fixtures. The environment is cleared for every test (httpx's conftest style),
+so no developer's real tokens or .env can leak into a test or change its outcome."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from core.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+EXAMPLES = ROOT / "examples"
+
+_PREFIXES = ("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_", "MAX_", "PARSE_", "LOG_LEVEL", "PORT", "USER_REVIEWS")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in list(os.environ):
+        if name.startswith(_PREFIXES):
+            monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Default settings, no keys, no .env."""
+    return Settings(_env_file=None)
+
+
+def corpus_files(sub: str, pattern: str = "*") -> list[Path]:
+    folder = CORPUS / sub
+    return sorted(folder.glob(pattern)) if folder.is_dir() else []
+
+
+def require_corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return CORPUS
