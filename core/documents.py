@@ -22,8 +22,8 @@ from core.errors import (
     EmptyFileError,
     EncryptedFileError,
     FileTooLargeError,
-    NoTextError,
     NotAResumeError,
+    NoTextError,
     TooManyPagesError,
     UnsupportedFileError,
 )
@@ -127,31 +127,46 @@ def _read_pdf(data: bytes, max_pages: int) -> tuple[str, Extraction]:
     finally:
         pdf.close()
     text = "\n".join(pages_text).replace("\r\n", "\n").replace("\r", "\n")
-    extraction = Extraction(kind=FileKind.PDF, pages=n_pages, chars=0, multi_column=column_votes > 0)
-    if len(_visible(text)) < limits.MIN_RESUME_CHARS:
-        if has_images or not _visible(text):
-            raise NoTextError()
+    empty = sum(1 for page_text in pages_text if not _visible(page_text))
+    extraction = Extraction(
+        kind=FileKind.PDF, pages=n_pages, chars=0, multi_column=column_votes * 2 >= n_pages, empty_pages=empty
+    )
+    if len(_visible(text)) < limits.MIN_RESUME_CHARS and (has_images or not _visible(text)):
+        raise NoTextError()
     return text, extraction
 
 
 def _page_has_columns(page: object, textpage: object) -> bool:
-    """Two text runs side by side on the same line, with a wide gap, on several lines."""
+    """A vertical gutter no text line crosses, with text on both sides: a multi-column page.
+
+    Right-aligned dates don't count: full-width bullets cross the middle of a
+    single-column page, so it has no gutter.
+    """
     width = page.get_width()  # type: ignore[attr-defined]
-    n = textpage.count_rects()  # type: ignore[attr-defined]
-    if n < 8 or width <= 0:
+    header_line = page.get_height() * 0.78  # type: ignore[attr-defined]  # full-width name blocks
+    n = min(textpage.count_chars(), 6000)  # type: ignore[attr-defined]
+    if n < 200 or width <= 0:
         return False
-    rects = [textpage.get_rect(i) for i in range(min(n, 2000))]  # type: ignore[attr-defined]
-    rects = [r for r in rects if r[2] - r[0] > width * 0.12]  # ignore dates and icons
-    left = [r for r in rects if r[0] < width * 0.4 and r[2] < width * 0.62]
-    right = [r for r in rects if r[0] > width * 0.38]
-    pairs = 0
-    for lr in left:
-        for rr in right:
-            overlap = min(lr[3], rr[3]) - max(lr[1], rr[1])
-            if overlap > 0 and rr[0] - lr[2] > width * 0.02:
-                pairs += 1
-                break
-    return pairs >= 6
+    bins = 50
+    rows: list[set[int]] = [set() for _ in range(bins)]
+    for i in range(n):
+        left, bottom, right, _top = textpage.get_charbox(i)  # type: ignore[attr-defined]
+        if right <= left or bottom > header_line:
+            continue
+        row = int(bottom // 6)
+        for k in range(max(0, int(left / width * bins)), min(bins - 1, int(right / width * bins)) + 1):
+            rows[k].add(row)
+    coverage = [len(r) for r in rows]
+    peak = max(coverage)
+    if peak < 10:
+        return False
+    for k in range(int(bins * 0.25), int(bins * 0.75)):
+        if coverage[k] > peak * 0.04 or max(coverage[:k]) <= peak * 0.3:
+            continue
+        right_block = sum(1 for c in coverage[k + 1 :] if c > peak * 0.1)
+        if max(coverage[k + 1 :]) > peak * 0.3 and right_block >= bins * 0.2:
+            return True  # a real column, not a strip of right-aligned dates
+    return False
 
 
 def _read_pdf_fallback(data: bytes, max_pages: int) -> tuple[str, Extraction]:
@@ -280,33 +295,35 @@ def garbled_ratio(text: str) -> float:
     return min(1.0, bad / len(visible))
 
 
-def clean_text(text: str) -> str:
-    """Normalise spaces and glyphs, and join the lines PDF extraction breaks inside bullets."""
+def clean_text(text: str, *, rewrap: bool = True) -> str:
+    """Normalise spaces and glyphs, and join the lines PDF extraction breaks inside bullets.
+
+    `rewrap` is off for DOCX, whose paragraphs arrive whole.
+    """
     text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u200b", "")
+    text = text.replace("\u00ad", "-").replace("\u2011", "-")
     text = text.replace("\ufb01", "fi").replace("\ufb02", "fl").replace("\ufb00", "ff")
     text = text.replace("\f", "\n").replace("\t", " ")
     text = "".join(ch for ch in text if not _is_garbled(ch) or ch == "\n")
     if text.count("\\n") >= 2:  # Markdown exported with literal escape sequences
         text = text.replace("\\n", "\n")
+    lines = [re.sub(r"[ ]{2,}", " ", raw).strip() for raw in text.split("\n")]
+    lengths = sorted(len(ln) for ln in lines if ln)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     out: list[str] = []
     in_bullet = False
-    for raw in text.split("\n"):
-        line = re.sub(r"[ ]{2,}", " ", raw).strip()
+    for line in lines:
         if not line:
             out.append("")
             in_bullet = False
             continue
         m = _BULLET_RE.match(line)
-        if m and not re.match(r"^\d{1,2}[.)]\s+\d", line):
-            glyph = line[m.start() : m.end()].strip()
-            if glyph in "-–—" and re.match(r"^[-–—]\s*\d{4}", line):
-                pass  # "– 2019" is a date tail, not a bullet
-            else:
-                out.append("• " + line[m.end() :].strip())
-                in_bullet = True
-                continue
+        if m and not re.match(r"^\d{1,2}[.)]\s+\d", line) and not re.match(r"^[-–—]\s*(?:\d{4}|present)", line, re.I):
+            out.append("• " + line[m.end() :].strip())
+            in_bullet = True
+            continue
         prev = out[-1] if out else ""
-        if prev and _continues(prev, line, in_bullet):
+        if rewrap and prev and _continues(prev, line, in_bullet, width):
             joiner = "" if prev.endswith("-") and line[:1].islower() else " "
             out[-1] = (prev[:-1] if joiner == "" else prev) + joiner + line
             continue
@@ -316,15 +333,25 @@ def clean_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", cleaned).strip()
 
 
-def _continues(prev: str, line: str, in_bullet: bool) -> bool:
+_DATE_TAIL = re.compile(r"(?:19|20)\d{2}\s*$|(?:present|current|now|heute|至今)\s*$", re.I)
+
+
+def _continues(prev: str, line: str, in_bullet: bool, width: int) -> bool:
     """Is `line` the wrapped tail of `prev`?"""
-    if prev.endswith(_TERMINAL) or _looks_like_heading(line):
+    from core.structure import heading_section
+
+    if prev.endswith(("–", "—", " -", "‑")) and re.match(r"^(?:present|current|now|\w+\.? ?(?:19|20)\d{2})", line, re.I):
+        return True  # "June 2020 –" / "Present"
+    if prev.endswith(_TERMINAL) or _looks_like_heading(line) or heading_section(line) is not None:
         return False
+    if _DATE_TAIL.search(line) or _DATE_TAIL.search(prev) or "@" in line:
+        return False
+    filled = width > 0 and len(prev) >= 0.72 * width
     if line[:1].islower() or line[:1] in "(&,":
+        return filled or len(prev.split()) >= 6 or prev.endswith((",", "&"))
+    if in_bullet and filled:
         return True
-    if in_bullet and len(prev) >= 45 and not re.search(r"\b(19|20)\d{2}\b", line[:12]):
-        return True
-    return prev.endswith(("-", ",", "&", " and", " of", " the", " to", " with", " for", " in"))
+    return filled and prev.endswith((",", "&", " and", " of", " the", " to", " with", " for", " in"))
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -346,7 +373,7 @@ def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction
         raw, extraction = _decode_text(data), Extraction(kind=kind, pages=1, chars=0)
     raw = raw[: limits.MAX_TEXT_CHARS]
     ratio = garbled_ratio(raw)
-    text = clean_text(raw)
+    text = clean_text(raw, rewrap=kind is not FileKind.DOCX)
     if len(_visible(text)) < limits.MIN_RESUME_CHARS:
         if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:
             raise NoTextError(

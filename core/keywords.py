@@ -1,16 +1,810 @@
-"""Job-description keyword match (ATS style). Placeholder: being replaced by the full matcher."""
+"""Job-description keyword match, the way an ATS (or Jobscan) scores it.
+
+Why it works this way: applicant tracking systems rank resumes by literal
+keyword overlap with the posting, so a candidate needs to know which of the
+posting's skills their resume never *says*. The job text is tokenised (keeping
+"C++", "C#", ".NET", "Node.js", "CI/CD" whole), then terms are taken from
+
+1. a curated vocabulary of tech and business skills, each entry a synonym group
+   ("Kubernetes" = "K8s", "machine learning" = "ML", "AWS" = "Amazon Web Services"),
+2. acronyms the posting defines inline ("Site Reliability Engineering (SRE)"),
+3. generic extraction from the requirement/responsibility bullets: tool-like
+   names (acronyms, CamelCase such as "FastAPI") and short noun phrases that end
+   in a skill noun ("funnel analysis", "contract tests").
+
+Metadata lines (company, location, salary) and sections such as benefits or
+"how to apply" are skipped. Matching is case-insensitive on whole tokens, with
+plural/singular and British/US spellings folded; a few short ambiguous terms
+("REST", "R", "Go", "C") match only as written in capitals.
+
+Weighting of `match_percent`: every term gets the weight of the most important
+place it appears: required/qualifications 3, the job title and responsibilities
+2, unlabelled text 1.5, "about" text and nice-to-have/"a plus" clauses 1; each
+further mention adds 0.5 (at most +1.5); generically extracted terms count 0.6x
+a vocabulary term. `match_percent` = matched weight / total weight, rounded.
+A posting with no recognisable terms gives 0 with empty lists.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 
+from core import limits
 from core.models import KeywordMatch
+
+# Display | alias | alias ...   ("=" before an alias: match only with this exact case, one token)
+_VOCAB = r"""
+Python|python3
+Java
+JavaScript|JS|ECMAScript
+TypeScript|TS
+C++|cpp
+C#|csharp
+.NET|dotnet|.NET Core
+ASP.NET
+C|=C
+Go|=Go|Golang
+Rust
+Ruby
+Ruby on Rails|Rails|RoR
+PHP
+Kotlin
+Swift
+Objective-C
+Scala
+R|=R
+MATLAB
+Perl
+Bash|shell scripting|shell
+PowerShell
+SQL|structured query language
+T-SQL
+PL/SQL
+NoSQL
+GraphQL
+HTML|HTML5
+CSS|CSS3
+Sass
+Elixir
+Haskell
+Clojure
+Dart
+Flutter
+Lua
+Julia
+Node.js|Node|NodeJS
+Deno
+React|React.js|ReactJS
+React Native
+Angular|AngularJS
+Vue.js|Vue|VueJS
+Svelte
+Next.js|NextJS
+Redux
+jQuery
+Tailwind|Tailwind CSS
+Bootstrap
+Django
+Flask
+FastAPI
+Spring|Spring Boot
+Express|Express.js
+NestJS
+Laravel
+Symfony
+gRPC
+Protobuf|Protocol Buffers
+REST|=REST|RESTful|REST API|RESTful API
+API|APIs
+microservices|microservice architecture
+event-driven architecture|event-driven|event driven
+asyncio|async IO
+Celery
+SQLAlchemy
+pandas
+NumPy
+SciPy
+scikit-learn|sklearn|scikit
+matplotlib
+seaborn
+Plotly
+Jupyter|Jupyter Notebook|Jupyter notebooks
+TensorFlow
+PyTorch
+Keras
+XGBoost
+LightGBM
+Hugging Face|HuggingFace|transformers
+spaCy
+NLTK
+OpenCV
+LangChain
+LLM|large language model|LLMs
+generative AI|GenAI
+machine learning|ML
+deep learning|DL
+artificial intelligence|AI
+natural language processing|NLP
+computer vision|CV
+reinforcement learning|RL
+MLOps
+data science
+data engineering
+data analysis|data analytics|analytics
+data visualization|data viz|visualization
+data modeling|data model|relational data modeling|data modeling
+data warehouse|data warehousing|DWH
+data lake|data lakehouse|lakehouse
+data pipeline|data pipelines
+data quality
+data governance
+ETL|ELT|extract transform load|extract, transform, load
+statistics|statistical analysis|statistical modeling
+A/B testing|A/B test|AB testing|split testing|experimentation
+hypothesis testing|significance testing|statistical significance
+confidence intervals|confidence interval
+regression|linear regression|logistic regression
+forecasting
+time series
+predictive modeling
+cohort analysis
+funnel analysis
+window functions
+CTE|CTEs|common table expression|common table expressions
+PostgreSQL|Postgres|psql
+MySQL
+MariaDB
+SQLite
+Oracle|Oracle Database
+SQL Server|MSSQL|Microsoft SQL Server
+MongoDB|Mongo
+Redis
+Cassandra
+DynamoDB
+Elasticsearch|Elastic|OpenSearch|ELK
+Neo4j
+Snowflake
+BigQuery
+Redshift
+Databricks
+Apache Spark|Spark|PySpark
+Hadoop|HDFS
+Hive
+Kafka|Apache Kafka
+RabbitMQ
+message queue|message queues|message broker|messaging queue
+SQS
+Pub/Sub
+Airflow|Apache Airflow
+dbt|data build tool
+Fivetran
+Tableau
+Power BI|PowerBI
+Looker|LookML
+Metabase
+Superset|Apache Superset
+Qlik|QlikView|Qlik Sense
+business intelligence|BI
+dashboards|dashboard|dashboarding
+Excel|Microsoft Excel|MS Excel
+spreadsheets|spreadsheet|Google Sheets
+VBA
+SAS
+SPSS
+Stata
+Google Analytics|GA4
+Amazon Web Services|AWS
+Google Cloud|GCP|Google Cloud Platform
+Microsoft Azure|Azure
+EC2
+S3
+Lambda|AWS Lambda
+ECS
+EKS
+CloudFormation
+cloud computing|cloud
+serverless
+Docker|containers|containerization|container
+Kubernetes|K8s|k8
+Helm
+OpenShift
+Terraform
+Ansible
+Chef
+Puppet
+Pulumi
+infrastructure as code|IaC
+CI/CD|CI / CD|CICD|continuous integration|continuous delivery|continuous deployment|CI|CI/CD pipeline|CI/CD pipelines
+GitHub Actions
+GitLab CI|GitLab
+Jenkins
+CircleCI
+Travis CI
+Argo CD|ArgoCD
+Git|version control
+GitHub
+Bitbucket
+Linux|Unix
+DevOps
+site reliability engineering|SRE
+observability
+monitoring
+logging|logs
+tracing|distributed tracing
+metrics
+Prometheus
+Grafana
+Datadog
+New Relic
+Sentry
+Splunk
+OpenTelemetry
+PagerDuty
+on-call|on call
+incident response|incident management|incident follow-up|postmortems|post-mortems
+Nginx
+Apache
+load balancing
+caching
+networking|TCP/IP
+security|cybersecurity|information security
+OAuth|OAuth2
+authentication
+encryption
+penetration testing
+SIEM
+GDPR
+SOC 2|SOC2
+HIPAA
+PCI DSS|PCI
+ISO 27001
+unit testing|unit tests|unit test
+integration testing|integration tests
+contract testing|contract tests
+end-to-end testing|E2E|end-to-end tests
+test automation|automated testing
+TDD|test-driven development
+BDD
+pytest
+unittest
+JUnit
+Jest
+Mocha
+Cypress
+Selenium
+Playwright
+Postman
+mypy|type hints|type checking
+linting
+code review|code reviews|design reviews|design review
+system design
+software architecture|architecture
+distributed systems
+scalability|scalable
+performance tuning|query tuning|performance optimization
+design documents|design docs|technical writing|documentation
+object-oriented programming|OOP|object-oriented
+functional programming
+data structures|algorithms
+concurrency|multithreading
+backend|back-end|back end|backend development|backend engineering
+frontend|front-end|front end|frontend development
+full-stack|full stack|fullstack
+mobile development
+iOS
+Android
+web development
+responsive design
+accessibility|a11y|WCAG
+UI/UX|UX|UI|user experience|user interface
+Figma
+Sketch
+Adobe Creative Suite|Photoshop|Illustrator
+Agile|agile methodologies
+Scrum
+Kanban
+Lean
+Jira
+Confluence
+Trello
+Asana
+Notion
+Slack
+SDLC|software development life cycle
+project management
+program management
+product management
+stakeholder management|stakeholders|stakeholder communication
+requirements gathering
+roadmapping|roadmap|roadmaps
+mentoring|mentorship|mentor|coaching
+leadership|team leadership|people management
+cross-functional|cross-functional teams
+communication skills|communication|written communication|verbal communication
+presentation skills|presentations|public speaking
+problem solving|problem-solving
+PMP
+CSM|Certified ScrumMaster
+Six Sigma
+budgeting|budget management
+financial modeling|financial analysis
+accounting
+forecasting and planning|FP&A
+Salesforce|SFDC
+HubSpot
+CRM
+ERP
+SAP|=SAP
+SEO|search engine optimization
+SEM|search engine marketing
+digital marketing
+content marketing
+email marketing
+social media
+marketing automation
+customer retention|retention
+customer acquisition
+customer success
+account management
+business development
+sales
+negotiation
+lead generation
+market research
+user research
+product analytics
+KPIs|KPI|key performance indicators|OKRs
+reporting
+process improvement
+operations management
+supply chain|supply chain management
+logistics
+procurement
+e-commerce|ecommerce
+retail
+payments|payment processing
+fintech
+healthcare
+recruiting|talent acquisition
+onboarding
+customer service|customer support
+Microsoft Office|MS Office|Office 365|Microsoft 365
+PowerPoint
+Google Workspace|G Suite
+"""
+
+# Words that are never a skill on their own: function words, resume/JD filler, job-ad boilerplate.
+_STOP = frozenset(
+    ["a", "about", "above", "across", "after", "again", "against", "all", "also", "an", "and", "any", "are", "around", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "etc", "e.g", "i.e", "eg", "ie", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "how", "however", "if", "in", "into", "is", "it", "its", "itself", "just", "least", "less", "like", "may", "me", "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "plus", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "able", "ability", "abilities", "across", "additional", "advanced", "applicant", "applicants", "apply", "approach", "area", "areas", "based", "basic", "best", "better", "bonus", "candidate", "candidates", "career", "challenge", "challenges", "chance", "clear", "company", "competitive", "complex", "concept", "concepts", "culture", "daily", "day", "days", "deep", "degree", "demonstrated", "department", "desire", "desired", "detail", "details", "different", "do", "done", "drive", "driven", "eager", "effective", "effectively", "employee", "employees", "employer", "employment", "ensure", "environment", "equal", "equivalent", "essential", "etc", "every", "excellent", "excited", "existing", "expected", "experience", "experienced", "experiences", "expert", "expertise", "familiar", "familiarity", "fast", "field", "first", "focus", "following", "friendly", "full", "fulltime", "global", "good", "great", "grow", "growing", "growth", "help", "high", "highly", "hire", "hiring", "hour", "hours", "ideal", "ideally", "impact", "including", "independently", "interest", "interested", "job", "jobs", "join", "key", "knowledge", "large", "level", "levels", "life", "like", "looking", "lot", "lots", "make", "many", "mid", "minimum", "modern", "more", "multiple", "must", "need", "needed", "needs", "new", "nice", "number", "offer", "offering", "often", "ongoing", "open", "opportunity", "opportunities", "optional", "organization", "organisation", "other", "others", "own", "part", "passion", "passionate", "people", "per", "permanent", "plus", "position", "positions", "preferred", "prior", "professional", "proficiency", "proficient", "proven", "quality", "quickly", "range", "rate", "related", "relevant", "remote", "required", "requirement", "requirements", "responsibilities", "responsibility", "responsible", "results", "role", "roles", "run", "salary", "self", "senior", "similar", "simple", "skill", "skills", "small", "solid", "solution", "solutions", "someone", "something", "start", "strong", "success", "successful", "support", "talented", "task", "tasks", "team", "teams", "thing", "things", "time", "tools", "top", "understanding", "use", "used", "using", "variety", "various", "way", "ways", "well", "wide", "willing", "work", "working", "works", "world", "year", "years", "yearly", "junior", "lead", "principal", "staff", "intern", "real", "plain", "short", "slow", "live", "useful", "useful", "useful", "today", "old", "older", "young", "calm", "small", "big", "quick", "hybrid", "office", "onsite", "site", "week", "weekly", "month", "monthly", "annual", "annually", "new", "latest", "english"]
+)
+
+# Verbs and adjectives that start job-ad clauses; they break a noun phrase.
+_VERBS = frozenset(
+    ["design", "designs", "build", "builds", "run", "runs", "write", "writes", "model", "move", "make", "improve", "mentor", "take", "tune", "expose", "clean", "combine", "present", "turn", "explain", "answer", "maintain", "keep", "send", "submit", "collaborate", "partner", "own", "drive", "develop", "implement", "create", "manage", "lead", "deliver", "support", "ensure", "work", "join", "help", "evaluate", "evaluating", "ship", "share", "plan", "price", "track", "define", "identify", "analyze", "analyse", "review", "document", "documenting", "communicate", "find", "fit", "know", "knowing", "want", "owns", "building", "running", "writing", "improving", "designing", "maintaining"]
+)
+
+# Acronyms that are not skills: places, currencies, file types, ad boilerplate.
+_STOP_ACRONYMS = frozenset(
+    ["EU", "NL", "IL", "US", "USA", "UK", "EMEA", "APAC", "LATAM", "NYC", "SF", "CA", "NY", "TX", "WA", "USD", "EUR", "GBP", "CAD", "AUD", "INR", "CHF", "PTO", "FTE", "PDF", "DOCX", "DOC", "CV", "OK", "TBD", "ASAP", "EOE", "EEO", "FAQ", "CEO", "CTO", "CFO", "COO", "VP", "HQ", "ID", "II", "III", "IV", "AM", "PM", "UTC", "CET", "CEST", "EST", "PST", "GMT", "Q1", "Q2", "Q3", "Q4", "YOE", "DEI", "LGBTQ"]
+)
+
+# A generic phrase must end in one of these (normalised) nouns to count as a skill.
+_HEAD_NOUNS = frozenset(
+    ["analysis", "analytic", "modeling", "modelling", "testing", "test", "design", "development", "engineering", "management", "architecture", "pipeline", "monitoring", "automation", "queue", "function", "documentation", "reporting", "visualization", "optimization", "security", "integration", "learning", "processing", "infrastructure", "tracing", "logging", "migration", "planning", "forecasting", "strategy", "governance", "compliance", "review", "interval", "retention", "acquisition", "segmentation", "research", "experimentation", "administration", "deployment", "scaling", "tuning", "mentoring", "leadership", "communication", "negotiation", "budgeting", "accounting", "auditing", "recruiting", "marketing", "storytelling", "cleaning", "wrangling", "mining", "science", "quality", "modeling", "warehouse", "warehousing", "orchestration", "provisioning", "networking", "troubleshooting", "debugging", "profiling", "benchmarking", "instrumentation", "observability"]
+)
+
+# Metadata lines: "Company: …", "Location: …". The title's skills count; the rest never do.
+_META_RE = re.compile(
+    r"^\s*(job title|title|position|role|company|employer|location|locations|employment type|"
+    r"job type|contract|type|salary|compensation|pay|department|team|reports to|start date|"
+    r"job id|req id|posted|deadline|work model|workplace)\s*:\s*(.*)$",
+    re.I,
+)
+_TITLE_KEYS = {"job title", "title", "position", "role"}
+_COMPANY_KEYS = {"company", "employer"}
+
+_SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("about", re.compile(r"^about|overview|who we are|^the team|^our team|mission", re.I)),
+    ("nice", re.compile(r"nice[ -]to[ -]have|bonus|preferred|desirable|good to have|pluses|\ba plus\b|extra credit", re.I)),
+    ("ignore", re.compile(r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|\beeo\b|diversity|why join|why work|our values|about us|about the company|interview process|location", re.I)),
+    ("required", re.compile(r"require|qualification|looking for|must[ -]have|you have|you bring|you need|who you are|about you|skills|minimum|essential|what we expect|your profile|your background|experience", re.I)),
+    ("responsibilities", re.compile(r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|your impact|in this role|what you.?ll work on|the job", re.I)),
+)
+_WEIGHTS = {
+    "required": 3.0,
+    "title": 2.0,
+    "responsibilities": 2.0,
+    "general": 1.5,
+    "about": 1.0,
+    "nice": 1.0,
+    "ignore": 0.0,
+}
+_GENERIC_FACTOR = 0.6
+_REPEAT_BONUS = 0.5
+_REPEAT_BONUS_MAX = 1.5
+_MAX_SHOWN = 30
+_GENERIC_SECTIONS = frozenset({"required", "responsibilities", "nice", "general"})
+_NICE_CLAUSE = re.compile(r"\b(?:nice[ -]to[ -]have|a (?:strong |big |huge )?plus|bonus|preferred|ideally|desirable)\b", re.I)
+_BULLET = re.compile(r"^\s*(?:[-*•▪◦●–—+]|\d{1,2}[.)])\s+")
+
+# A token keeps "C++", "C#", ".NET", "Node.js", "CI/CD", "R&D", "Bachelor's" whole; "-" separates.
+_TOKEN = re.compile(r"\.?[^\W_](?:[^\W_]|[+#]|[./&'’](?=[^\W_]))*")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&/+#]{1,7}s?$")
+_DEF_AFTER = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z&][\w-]*){1,6})\s*\(\s*([A-Z][A-Za-z0-9&/]{1,9})\s*\)")
+_DEF_BEFORE = re.compile(r"\b([A-Z][A-Za-z0-9&/]{1,9})\s*\(\s*([A-Za-z][\w-]*(?:[ \t]+[A-Za-z&][\w-]*){1,6})\s*\)")
+_DEF_SKIP = frozenset({"of", "and", "for", "&", "the", "to", "in", "on", "as", "a"})
+_SPELLING = {
+    "modelling": "modeling", "modelled": "modeled", "labelling": "labeling", "analyses": "analysis",
+    "analyse": "analyze", "analysing": "analyzing", "catalogue": "catalog", "behaviour": "behavior",
+}
+
+
+@dataclass(slots=True)
+class _Tok:
+    norm: str
+    orig: str
+    start: int
+    end: int
+    gap: str  # text between the previous token and this one
+    sentence_start: bool
+
+
+@dataclass(slots=True)
+class _Term:
+    key: object  # group id (int) or a tuple of normalised tokens (generic term)
+    display: str
+    first: int
+    weight: float = 0.0
+    mentions: int = 0
+    generic: bool = False
+    extra_keys: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def _norm(word: str) -> str:
+    """Lower-case, fold plurals and British spellings, so both texts meet halfway."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w in _SPELLING:
+        return _SPELLING[w]
+    w = re.sub(r"isation$", "ization", w)
+    if len(w) < 4 or not w.isalpha():
+        return w
+    if w.endswith("ies") and len(w) > 4:
+        return w[:-3] + "y"
+    if w.endswith(("sses", "ches", "shes", "xes")):
+        return w[:-2]
+    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+@lru_cache(maxsize=1)
+def _slash_tokens() -> frozenset[str]:
+    return frozenset(a.lower() for line in _VOCAB.splitlines() for a in line.split("|") if "/" in a)
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    slash = _slash_tokens()
+    toks: list[_Tok] = []
+    last = 0
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        parts: list[tuple[str, int]]
+        if "/" in word and word.lower() not in slash:
+            parts, offset = [], m.start()
+            for piece in word.split("/"):
+                parts.append((piece, offset))
+                offset += len(piece) + 1
+        else:
+            parts = [(word, m.start())]
+        for piece, start in parts:
+            if not piece:
+                continue
+            gap = text[last:start]
+            sentence_start = not toks or bool(re.search(r"[.!?:;•\n]\s*$|^\s*[-*•]\s*$", gap)) or "\n" in gap
+            toks.append(_Tok(_norm(piece), piece, start, start + len(piece), gap, sentence_start))
+            last = start + len(piece)
+    return toks
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    phrases: dict[tuple[str, ...], int]
+    cased: dict[str, int]
+    displays: list[str]
+    max_len: int
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    phrases: dict[tuple[str, ...], int] = {}
+    cased: dict[str, int] = {}
+    displays: list[str] = []
+    for line in _VOCAB.strip().splitlines():
+        names = [n.strip() for n in line.split("|") if n.strip()]
+        gid = len(displays)
+        displays.append(names[0])
+        case_only = {n[1:] for n in names if n.startswith("=")}
+        for name in names:
+            if name.startswith("="):
+                cased[name[1:]] = gid
+            elif name not in case_only:
+                key = tuple(t.norm for t in _tokenize(name))
+                if key:
+                    phrases.setdefault(key, gid)
+    return _Lexicon(phrases, cased, displays, max(len(k) for k in phrases))
+
+
+def _joinable(gap: str) -> bool:
+    return gap.strip(" \t-") == ""
+
+
+def _find_terms(toks: list[_Tok], lex: _Lexicon) -> list[tuple[int, int, int]]:
+    """Greedy longest vocabulary matches: (group, first token, end token)."""
+    hits: list[tuple[int, int, int]] = []
+    i, n = 0, len(toks)
+    while i < n:
+        found = None
+        for size in range(min(lex.max_len, n - i), 0, -1):
+            if size > 1 and not all(_joinable(toks[j].gap) for j in range(i + 1, i + size)):
+                continue
+            key = tuple(t.norm for t in toks[i : i + size])
+            if key in lex.phrases:
+                found = (lex.phrases[key], i, i + size)
+                break
+        if found is None:
+            gid = lex.cased.get(toks[i].orig)
+            nxt = toks[i + 1].norm if i + 1 < n else ""
+            if gid is not None and not (toks[i].orig == "Go" and nxt == "to"):
+                found = (gid, i, i + 1)
+        if found:
+            hits.append(found)
+            i = found[2]
+        else:
+            i += 1
+    return hits
+
+
+def _initials_match(words: list[str], acronym: str) -> list[str] | None:
+    """The trailing words of `words` whose initials spell `acronym` (stop words skipped), or None."""
+    letters = [c for c in acronym if c.isupper() or c.isdigit()]
+    if len(letters) < 2:
+        return None
+    picked: list[str] = []
+    want = list(reversed(letters))
+    for word in reversed(words):
+        if not want:
+            break
+        if word.lower() in _DEF_SKIP:
+            picked.append(word)
+            continue
+        if word[0].upper() != want[0]:
+            return None
+        want.pop(0)
+        picked.append(word)
+    if want:
+        return None
+    while picked and picked[-1].lower() in _DEF_SKIP:
+        picked.pop()
+    return list(reversed(picked))
+
+
+def _inline_definitions(text: str) -> list[tuple[str, str]]:
+    """("Site Reliability Engineering", "SRE") pairs the text defines, in either order."""
+    pairs: list[tuple[str, str]] = []
+    for m in _DEF_AFTER.finditer(text):
+        words = _initials_match(m[1].split(), m[2])
+        if words:
+            pairs.append((" ".join(words), m[2]))
+    for m in _DEF_BEFORE.finditer(text):
+        words = m[2].split()
+        if _initials_match(words, m[1]) == words:
+            pairs.append((m[2], m[1]))
+    return pairs
+
+
+def _with_definitions(lex: _Lexicon, texts: tuple[str, ...]) -> _Lexicon:
+    """Add inline acronym definitions: joined to a vocabulary group, or a new group of their own."""
+    pairs = [p for t in texts for p in _inline_definitions(t)]
+    if not pairs:
+        return lex
+    phrases, displays = dict(lex.phrases), list(lex.displays)
+    for long_form, acronym in pairs:
+        lkey = tuple(t.norm for t in _tokenize(long_form))
+        akey = tuple(t.norm for t in _tokenize(acronym))
+        gid = phrases.get(lkey, phrases.get(akey))
+        if gid is None:
+            gid = len(displays)
+            displays.append(f"{long_form} ({acronym})")
+        phrases.setdefault(lkey, gid)
+        phrases.setdefault(akey, gid)
+    return _Lexicon(phrases, lex.cased, displays, max(lex.max_len, *(len(k) for k in phrases)))
+
+
+def _classify_heading(text: str) -> str | None:
+    for name, pattern in _SECTION_RULES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def _looks_like_heading(line: str) -> bool:
+    words = line.rstrip(":").split()
+    return 0 < len(words) <= 7 and not line.endswith((".", ",", ";")) and (
+        line.endswith(":") or line[:1].isupper()
+    )
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in re.split(r"(?<=[;.!?])\s+|;", text) if c.strip()]
+
+
+def _job_segments(job_text: str) -> tuple[list[tuple[str, str]], set[str]]:
+    """Split the posting into (section kind, text) pieces and collect the company's own words."""
+    segments: list[tuple[str, str]] = []
+    company_words: set[str] = set()
+    section = "general"
+    for raw in job_text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        if meta := _META_RE.match(line):
+            key = meta[1].lower()
+            if key in _TITLE_KEYS:
+                segments.append(("title", meta[2]))
+            elif key in _COMPANY_KEYS:
+                company_words |= {t.norm for t in _tokenize(re.sub(r"\(.*?\)", "", meta[2]))}
+            continue
+        bullet = _BULLET.match(line)
+        body = line[bullet.end() :] if bullet else line
+        if not bullet:
+            label, _, rest = line.partition(":")
+            if rest.strip() and len(label.split()) <= 5 and (kind := _classify_heading(label)):
+                section = kind
+                body = rest.strip()
+            elif _looks_like_heading(line):
+                section = _classify_heading(line) or "general"
+                continue
+        label, _, rest = body.partition(":")
+        if rest.strip() and len(label.split()) <= 4 and _classify_heading(label) == "nice":
+            segments.append(("nice", rest))
+            continue
+        for clause in _clauses(body):
+            kind = "nice" if section != "ignore" and _NICE_CLAUSE.search(clause) else section
+            segments.append((kind, clause))
+    return segments, company_words
+
+
+def _is_content(tok: _Tok) -> bool:
+    return (
+        tok.norm not in _STOP
+        and tok.norm not in _VERBS
+        and any(c.isalpha() for c in tok.norm)
+        and len(tok.norm) > 1
+    )
+
+
+def _generic_terms(toks: list[_Tok], used: set[int], banned: set[str]) -> list[tuple[tuple[str, ...], int, int]]:
+    """Tool-like names and skill noun phrases among the tokens no vocabulary term took."""
+    out: list[tuple[tuple[str, ...], int, int]] = []
+    run: list[int] = []
+
+    def flush() -> None:
+        # the last 2-3 words of a run of content words, when it ends in a skill noun
+        if len(run) >= 2 and toks[run[-1]].norm in _HEAD_NOUNS:
+            words = run[-3:]
+            while len(words) > 2 and toks[words[0]].orig[:1].isupper() and toks[words[0]].sentence_start:
+                words = words[1:]
+            out.append((tuple(toks[j].norm for j in words), words[0], words[-1] + 1))
+        run.clear()
+
+    for i, tok in enumerate(toks):
+        if i in used or tok.norm in banned or not _is_content(tok):
+            flush()
+            continue
+        orig = tok.orig
+        tool_like = (
+            (_ACRONYM.match(orig) and orig.rstrip("s") not in _STOP_ACRONYMS)
+            or _CAMEL.search(orig)
+            or (orig[:1].isupper() and not tok.sentence_start and not orig.isupper())
+            or (re.search(r"[+#]|\.\w", orig) and any(c.isalpha() for c in orig))
+        )
+        if tool_like and not any(c.isdigit() for c in orig[:1]):
+            flush()
+            out.append(((tok.norm,), i, i + 1))
+            continue
+        if run and not _joinable(tok.gap):
+            flush()
+        if orig[:1].isupper() and not tok.sentence_start:
+            flush()
+            continue
+        run.append(i)
+    flush()
+    return out
+
+
+def _display(span: str, canonical: str, first: _Tok) -> str:
+    """The job's own spelling, unless it is only a capitalised verb opening a bullet ("Mentor")."""
+    if first.sentence_start and span.istitle() and " " not in span and canonical.islower():
+        return canonical
+    return span
 
 
 def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
-    terms = sorted({w for w in re.findall(r"\b[A-Z][A-Za-z+#.]{1,20}\b", job_text)})[:40]
-    low = resume_text.lower()
-    matched = [t for t in terms if t.lower() in low]
-    missing = [t for t in terms if t.lower() not in low]
-    pct = round(100 * len(matched) / len(terms)) if terms else 0
-    return KeywordMatch(match_percent=pct, matched=matched, missing=missing)
+    """Score how many of the posting's keywords the resume contains (see the module docstring)."""
+    lex = _with_definitions(_lexicon(), (job_text, resume_text))
+    segments, company_words = _job_segments(job_text)
+    terms: dict[object, _Term] = {}
+    offset = 0
+
+    def note(key: object, display: str, weight: float, generic: bool) -> None:
+        term = terms.get(key)
+        if term is None:
+            terms[key] = _Term(key, display, offset, weight, 1, generic)
+        else:
+            term.mentions += 1
+            term.weight = max(term.weight, weight)
+
+    for kind, text in segments:
+        weight = _WEIGHTS[kind]
+        offset += 1
+        if weight <= 0:
+            continue
+        toks = _tokenize(text)
+        used: set[int] = set()
+        for gid, a, b in _find_terms(toks, lex):
+            used.update(range(a, b))
+            note(gid, _display(text[toks[a].start : toks[b - 1].end], lex.displays[gid], toks[a]), weight, False)
+        if kind in _GENERIC_SECTIONS:
+            for key, a, b in _generic_terms(toks, used, company_words):
+                note(key, text[toks[a].start : toks[b - 1].end], weight, True)
+
+    if not terms:
+        return KeywordMatch(match_percent=0, target_percent=limits.KEYWORD_TARGET_PERCENT)
+
+    resume_toks = _tokenize(resume_text)
+    resume_groups = {gid for gid, _, _ in _find_terms(resume_toks, lex)}
+    resume_grams: set[tuple[str, ...]] = set()
+    for i in range(len(resume_toks)):
+        key: tuple[str, ...] = ()
+        for j in range(i, min(i + 3, len(resume_toks))):
+            if j > i and not _joinable(resume_toks[j].gap):
+                break
+            key = (*key, resume_toks[j].norm)
+            resume_grams.add(key)
+
+    def final_weight(term: _Term) -> float:
+        bonus = min(_REPEAT_BONUS_MAX, _REPEAT_BONUS * (term.mentions - 1))
+        return (term.weight + bonus) * (_GENERIC_FACTOR if term.generic else 1.0)
+
+    def present(term: _Term) -> bool:
+        if isinstance(term.key, int):
+            return term.key in resume_groups
+        key = term.key
+        assert isinstance(key, tuple)
+        return key in resume_grams or (len(key) == 3 and key[1:] in resume_grams)
+
+    ranked = sorted(terms.values(), key=lambda t: (-final_weight(t), t.first))
+    matched, missing, seen = [], [], set()
+    got = total = 0.0
+    for term in ranked:
+        label = term.display.strip()
+        if label.lower() in seen:
+            continue
+        seen.add(label.lower())
+        total += final_weight(term)
+        if present(term):
+            got += final_weight(term)
+            matched.append(label)
+        else:
+            missing.append(label)
+    return KeywordMatch(
+        match_percent=max(0, min(100, round(100 * got / total))) if total else 0,
+        matched=matched[:_MAX_SHOWN],
+        missing=missing[:_MAX_SHOWN],
+        target_percent=limits.KEYWORD_TARGET_PERCENT,
+    )

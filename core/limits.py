@@ -40,3 +40,12 @@ DISCORD_EMBED_FIELD_VALUE_MAX = 1024
 DISCORD_EMBED_TOTAL_MAX = 6000
 DISCORD_EMBEDS_PER_MESSAGE = 10
 DISCORD_DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024
+
+# --- Discord adapter (bots/discord; appended by the Discord adapter) -------------
+DISCORD_THREAD_NAME_MAX = 100  # https://discord.com/developers/docs/resources/channel
+DISCORD_FILES_PER_MESSAGE = 10
+
+# --- Slack adapter (bots/slack) ----------------------------------------------------
+SLACK_PLAIN_TEXT_INPUT_MAX = 3000  # plain_text_input max_length ceiling in modals
+SLACK_EVENT_RETRY_WINDOW_SECONDS = 15 * 60  # Slack retries a missed event ~now, +1 min, +5 min
+SLACK_FILE_HOST = "files.slack.com"  # the only non-API host the bot token may be sent to

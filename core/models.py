@@ -27,6 +27,7 @@ class Extraction(BaseModel):
     pages: int = Field(ge=0, description="pages in the file (1 for text formats)")
     chars: int = Field(ge=0, description="characters of text extracted")
     text_layer: bool = True
+    empty_pages: int = Field(default=0, ge=0, description="pages with no text at all (scans, images)")
     garbled_ratio: float = Field(
         default=0.0, ge=0, le=1, description="share of unreadable glyphs: (cid:N), U+FFFD, private-use"
     )

@@ -33,8 +33,8 @@ def review(
         job = job[: settings.max_job_chars]
     resume = parse_resume(document.text)
     keywords = match_keywords(job, document.text) if job else None
-    findings = run_rules(resume, document, keywords)
-    score, breakdown = score_findings(findings, resume, keywords)
+    findings, counts = run_rules(resume, document, keywords)
+    score, breakdown = score_findings(findings, resume, keywords, counts)
     if document.extraction.quality == "poor":
         warnings.append("Much of the text in this file could not be read cleanly; the review may miss things.")
     return ReviewResult(
@@ -43,7 +43,7 @@ def review(
         breakdown=breakdown,
         findings=findings,
         keywords=keywords,
-        rewritten=rewrite_markdown(resume, findings),
+        rewritten=rewrite_markdown(resume),
         engine="offline",
         warnings=warnings,
         extraction=document.extraction,

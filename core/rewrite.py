@@ -1,14 +1,132 @@
-"""The honest rewrite. Placeholder while the full rewrite lands."""
+"""Where a resume is rewritten offline: the whole resume as clean Markdown.
+
+Headings are normalised, bullets get the same honest fixes the findings
+suggest (weak openers, first person, tense, "by me" passives, buzzwords) and
+dates one format. Nothing is added: no number, employer, title, date, degree
+or skill appears here that isn't in the original (tests check this on every
+corpus resume).
+"""
 
 from __future__ import annotations
 
-from core.models import Finding, Resume
+import re
+
+from core.models import Resume, Role, Section, SectionName
+from core.structure import DATE_RANGE_RE, EMAIL_RE, LINK_RE, PHONE_RE
+from core.wording import (
+    BUZZWORDS,
+    drop_leading_first_person,
+    fix_weak_opener,
+    past_tense,
+    present_tense_opener,
+)
+
+CANONICAL_HEADINGS = {
+    SectionName.SUMMARY: "Summary",
+    SectionName.EXPERIENCE: "Experience",
+    SectionName.EDUCATION: "Education",
+    SectionName.SKILLS: "Skills",
+    SectionName.PROJECTS: "Projects",
+    SectionName.CERTIFICATIONS: "Certifications",
+}
+_MONTHS = {
+    "jan": "Jan", "feb": "Feb", "mar": "Mar", "apr": "Apr", "may": "May", "jun": "Jun",
+    "jul": "Jul", "aug": "Aug", "sep": "Sep", "oct": "Oct", "nov": "Nov", "dec": "Dec",
+}
+_MONTH_NUM = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_PASSIVE_BY_ME = re.compile(
+    r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
+)
 
 
-def rewrite_markdown(resume: Resume, findings: list[Finding]) -> str:
-    out = [f"# {resume.name or 'Resume'}", ""]
-    for s in resume.sections:
-        if s.heading:
-            out += [f"## {s.heading}", ""]
-        out += [f"- {ln[2:]}" if ln.startswith("• ") else ln for ln in s.lines] + [""]
-    return "\n".join(out)
+def normalise_date(part: str) -> str:
+    """'Sept. 2019' → 'Sep 2019', '03/2021' → 'Mar 2021', 'present' → 'Present'. Never adds a month."""
+    text = part.strip()
+    if re.fullmatch(r"present|current|now|today|ongoing", text, re.I):
+        return "Present"
+    m = re.fullmatch(r"(\d{1,2})[/.]((?:19|20)\d{2})", text)
+    if m and 1 <= int(m[1]) <= 12:
+        return f"{_MONTH_NUM[int(m[1]) - 1]} {m[2]}"
+    m = re.fullmatch(r"([A-Za-z]{3,9})\.?\s+((?:19|20)\d{2})", text)
+    if m and m[1][:3].lower() in _MONTHS:
+        return f"{_MONTHS[m[1][:3].lower()]} {m[2]}"
+    return text
+
+
+def normalise_range(text: str) -> str:
+    """Rewrite every date range in `text` as 'Start – End'."""
+    def repl(m: re.Match[str]) -> str:
+        return f"{normalise_date(m['start'])} – {normalise_date(m['end'])}"
+
+    return DATE_RANGE_RE.sub(repl, text)
+
+
+def improve_statement(text: str, past_role: bool) -> str:
+    """The honest, mechanical fixes for one bullet."""
+    weak = fix_weak_opener(text)
+    if weak:
+        text = weak[1]
+    text = drop_leading_first_person(text) or text
+    by_me = _PASSIVE_BY_ME.match(text)
+    if by_me:
+        text = f"{by_me['verb'].capitalize()} {by_me['obj'][0].lower()}{by_me['obj'][1:]}{by_me['rest']}"
+    if past_role:
+        verb = present_tense_opener(text)
+        if verb:
+            text = past_tense(verb) + text[len(verb):]
+    for buzz in BUZZWORDS:
+        if buzz in text.lower():
+            text = re.sub(rf"(?i)\s*\b{re.escape(buzz)}\b,?", "", text).strip()
+    text = re.sub(r"\s{2,}", " ", text).strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _heading(section: Section) -> str:
+    if section.heading.isascii() and section.name in CANONICAL_HEADINGS:
+        return CANONICAL_HEADINGS[section.name]
+    heading = section.heading.strip(" —–-")
+    return heading.title() if heading.isupper() and heading.isascii() else heading
+
+
+def _role_lines(role: Role, past: bool) -> list[str]:
+    lines: list[str] = []
+    header = [normalise_range(h) for h in role.header]
+    if header:
+        title = header[0]
+        dates = DATE_RANGE_RE.search(title)
+        lines.append(f"### {DATE_RANGE_RE.sub('', title).strip(' ,|–-')}" if dates and DATE_RANGE_RE.sub('', title).strip(' ,|–-') else f"### {title}")
+        for extra in header[1:]:
+            if not DATE_RANGE_RE.fullmatch(extra.strip()):
+                lines.append(extra)
+        if role.dates:
+            lines.append(f"*{normalise_range(role.dates)}*")
+    for bullet in role.bullets:
+        lines.append(f"- {improve_statement(bullet, past)}")
+    return lines
+
+
+def rewrite_markdown(resume: Resume) -> str:
+    """The whole resume, rewritten, as Markdown."""
+    out: list[str] = [f"# {resume.name or 'Resume'}"]
+    contact = resume.section(SectionName.CONTACT)
+    details = []
+    for line in contact.lines if contact else []:
+        if line == resume.name or re.match(r"^(last updated|updated)\b", line, re.I):
+            continue
+        if EMAIL_RE.search(line) or PHONE_RE.search(line) or LINK_RE.search(line):
+            details.append(" | ".join(p.strip() for p in re.split(r"\s*[|·•—]\s*", line) if p.strip()))
+        else:
+            details.append(line)
+    if details:
+        out += ["", "  \n".join(details)]
+    for section in resume.sections:
+        if section.name is SectionName.CONTACT:
+            continue
+        out += ["", f"## {_heading(section)}", ""]
+        if section.roles and section.name in (SectionName.EXPERIENCE, SectionName.PROJECTS):
+            for role in section.roles:
+                out += [*_role_lines(role, past=section.name is SectionName.EXPERIENCE and role.dates is not None and not role.current), ""]
+        else:
+            for line in section.lines:
+                out.append(f"- {line[2:]}" if line.startswith("• ") else normalise_range(line))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"

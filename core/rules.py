@@ -1,13 +1,341 @@
-"""The offline rules. Placeholder while the full rule set lands."""
+"""Where a resume is reviewed offline: deterministic rules, each finding quoting the resume.
+
+Rule ids are stable (adapters, tests and users refer to them):
+
+contact.email_missing  contact.phone_missing  contact.link_missing  section.missing
+bullet.weak_opener  bullet.no_metric  bullet.too_long
+style.first_person  style.buzzword  style.passive_voice  style.repeated_verb  style.tense_mismatch
+format.too_long  format.dates_inconsistent
+extraction.no_text_layer  extraction.garbled  extraction.multi_column
+privacy.sensitive_data  keywords.missing  security.prompt_injection
+"""
 
 from __future__ import annotations
 
-from core.models import Document, Finding, KeywordMatch, Resume, SectionName
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+from core import limits
+from core.models import Document, Finding, KeywordMatch, Resume, Role, SectionName
+from core.structure import DATE_RANGE_RE
+from core.wording import (
+    BUZZWORDS,
+    SYNONYMS,
+    drop_leading_first_person,
+    fix_weak_opener,
+    opener_verb,
+    past_tense,
+    present_tense_opener,
+)
+
+MAX_PER_RULE = 4  # findings shown per rule; the score counts them all
+
+_METRIC_RE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|double[ds]?|"
+    r"tripled?|half|halved|percent)\b",
+    re.I,
+)
+_FIRST_PERSON_RE = re.compile(
+    r"(?<![\w/])I(?![\w/'’.-])(?!\s*/)|\b(?:me|my|mine|myself|we|our|ours|us)\b"
+)
+_ROMAN_CONTEXT = re.compile(r"(?:phase|level|tier|part|type|grade|class|war|stage|series|gen)\s+$", re.I)
+_PASSIVE_RE = re.compile(
+    r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(\w+(?:ed|en|wn|lt|ght))\b(?:\s+by\b)?", re.I
+)
+_PASSIVE_BY_ME = re.compile(
+    r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
+)
+_NOT_PASSIVE = {"based", "located", "interested", "involved", "experienced", "skilled", "used", "known", "born", "given"}
+_SENSITIVE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:date of birth|d\.o\.b\.?|dob|born on|birth ?date|geburtsdatum|geboren am)\b|生年月日|出生日期|出生年月", re.I), "date of birth"),
+    (re.compile(r"\b(?:marital status|familienstand)\b|婚姻状况|婚姻|配偶", re.I), "marital status"),
+    (re.compile(r"\b(?:ssn|social security(?: number)?|national id(?:entity)?(?: number)?|passport (?:no|number)|personalausweis)\b|身份证|マイナンバー", re.I), "national ID number"),
+    (re.compile(r"\b(?:gender|sex)\s*[:：]|性别|性別|\bgeschlecht\b", re.I), "gender"),
+    (re.compile(r"\b(?:religion|konfession)\s*[:：]|宗教", re.I), "religion"),
+)
 
 
-def run_rules(resume: Resume, document: Document, keywords: KeywordMatch | None) -> list[Finding]:
-    findings: list[Finding] = []
+def _statements(role: Role) -> list[str]:
+    """Bullets, or for paragraph-style entries the sentences of their description lines."""
+    if role.bullets:
+        return role.bullets
+    prose = " ".join(line for line in role.header[1:] if len(line.split()) >= 6)
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
+
+
+def _work_statements(resume: Resume) -> Iterator[tuple[SectionName, Role, str]]:
+    for section in resume.sections:
+        if section.name in (SectionName.EXPERIENCE, SectionName.PROJECTS):
+            for role in section.roles:
+                for text in _statements(role):
+                    yield section.name, role, text
+
+
+def _quote(text: str, limit: int = 220) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.counts: Counter[str] = Counter()
+
+    def add(self, finding: Finding) -> None:
+        self.counts[finding.rule] += 1
+        if self.counts[finding.rule] <= MAX_PER_RULE:
+            self.findings.append(finding)
+
+
+def run_rules(resume: Resume, document: Document, keywords: KeywordMatch | None) -> tuple[list[Finding], Counter[str]]:
+    """The findings to show (at most MAX_PER_RULE per rule, most important first) and every rule's full count."""
+    out = _Collector()
+    _contact(resume, out)
+    _sections(resume, out)
+    _bullets(resume, out)
+    _style(resume, document.text, out)
+    _format(resume, document, out)
+    _privacy(document.text, out)
+    _injection(document.text, out)
+    if keywords is not None and keywords.missing:
+        _keywords(keywords, out)
+    _summarise_overflow(out)
+    order = {"high": 0, "medium": 1, "low": 2}
+    return sorted(out.findings, key=lambda f: order[f.severity]), out.counts
+
+
+# --- contact & sections --------------------------------------------------------------
+
+
+def _contact(resume: Resume, out: _Collector) -> None:
     if not resume.email:
-        findings.append(Finding(rule="contact.email_missing", severity="high", category="completeness",
-                                section=SectionName.CONTACT, message="Add an email address."))
-    return findings
+        out.add(Finding(rule="contact.email_missing", severity="high", category="completeness",
+                        section=SectionName.CONTACT,
+                        message="No email address found: recruiters need one to reply. Add it to the top line."))
+    if not resume.phone:
+        out.add(Finding(rule="contact.phone_missing", severity="medium", category="completeness",
+                        section=SectionName.CONTACT,
+                        message="No phone number found. Most recruiters call before they email; add one at the top."))
+    if not any(re.search(r"linkedin|github|gitlab|behance|dribbble|portfolio|http|www\.", link, re.I) for link in resume.links):
+        out.add(Finding(rule="contact.link_missing", severity="low", category="completeness",
+                        section=SectionName.CONTACT,
+                        message="No LinkedIn, GitHub or portfolio link. A link lets a reviewer check your work in one click."))
+
+
+def _sections(resume: Resume, out: _Collector) -> None:
+    present = {s.name for s in resume.sections}
+    advice = {
+        SectionName.EXPERIENCE: "No work experience section found. Add one (internships, projects and volunteering count) with a heading like 'Experience'.",
+        SectionName.EDUCATION: "No education section found. Add your degree, school and year under a heading like 'Education'.",
+        SectionName.SKILLS: "No skills section found. ATS software matches skills by keyword: add a 'Skills' section listing your tools and languages.",
+    }
+    for name, message in advice.items():
+        if name not in present:
+            out.add(Finding(rule="section.missing", severity="high" if name is SectionName.EXPERIENCE else "medium",
+                            category="completeness", section=name, message=message))
+
+
+# --- bullets --------------------------------------------------------------------------
+
+
+def _bullets(resume: Resume, out: _Collector) -> None:
+    for section, _role, text in _work_statements(resume):
+        weak = fix_weak_opener(text)
+        if weak:
+            phrase, better = weak
+            out.add(Finding(rule="bullet.weak_opener", severity="medium", category="impact", section=section,
+                            before=_quote(text), after=_quote(better) if better != text else None,
+                            message=f"'{phrase}' describes a duty, not a result. Start with a strong verb for what you did."))
+        if section is SectionName.EXPERIENCE and not _METRIC_RE.search(text) and len(text.split()) >= 4:
+            out.add(Finding(rule="bullet.no_metric", severity="low", category="impact", section=section,
+                            before=_quote(text),
+                            message="No number here. If you have one, add it (how many, how much, how fast, how often); I won't invent one."))
+        words = len(text.split())
+        if words > limits.BULLET_MAX_WORDS:
+            parts = [p.strip() for p in re.split(r";\s+|(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
+            after = " / ".join(p.rstrip(".;") for p in parts) if len(parts) > 1 else None
+            out.add(Finding(rule="bullet.too_long", severity="low", category="clarity", section=section,
+                            before=_quote(text), after=after,
+                            message=f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. Split it or keep the result and cut the rest."))
+
+
+# --- style ----------------------------------------------------------------------------
+
+
+def _first_person_hits(text: str) -> list[str]:
+    hits = []
+    for m in _FIRST_PERSON_RE.finditer(text):
+        if m.group(0) == "I" and _ROMAN_CONTEXT.search(text[: m.start()]):
+            continue
+        hits.append(m.group(0))
+    return hits
+
+
+def _style(resume: Resume, text: str, out: _Collector) -> None:
+    statements = list(_work_statements(resume))
+    summary = resume.section(SectionName.SUMMARY)
+    summary_lines = [(SectionName.SUMMARY, None, line) for line in (summary.lines if summary else [])]
+    for section, _role, line in statements + summary_lines:
+        hits = _first_person_hits(line)
+        if hits:
+            out.add(Finding(rule="style.first_person", severity="low", category="clarity", section=section,
+                            before=_quote(line), after=drop_leading_first_person(line),
+                            message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead."))
+    seen_buzz: set[str] = set()
+    for raw in text.split("\n"):
+        low = raw.lower()
+        for buzz in BUZZWORDS:
+            if buzz in low and buzz not in seen_buzz and re.search(rf"(?<!\w){re.escape(buzz)}(?!\w)", low):
+                seen_buzz.add(buzz)
+                cleaned = re.sub(rf"(?i)\s*\b{re.escape(buzz)}\b,?\s*", " ", raw.strip().lstrip("• ")).strip()
+                cleaned = re.sub(r"\s{2,}", " ", cleaned)
+                after = cleaned[0].upper() + cleaned[1:] if cleaned and cleaned != raw.strip() else None
+                out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
+                                section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
+                                after=after,
+                                message=f"'{buzz}' is a cliché recruiters skip. Show it with a concrete example instead."))
+    for section, _role, line in statements:
+        m = _PASSIVE_RE.search(line)
+        if m and m.group(1).lower() not in _NOT_PASSIVE:
+            by_me = _PASSIVE_BY_ME.match(line)
+            after = None
+            if by_me:
+                obj = by_me["obj"][0].lower() + by_me["obj"][1:]
+                after = f"{by_me['verb'].capitalize()} {obj}{by_me['rest']}"
+            out.add(Finding(rule="style.passive_voice", severity="low", category="clarity", section=section,
+                            before=_quote(line), after=after,
+                            message="Passive voice hides who did the work. Say what you did, with an active verb."))
+    _tense(resume, out)
+    _repeated_verbs(statements, out)
+
+
+def _section_of(resume: Resume, line: str) -> SectionName | None:
+    for section in resume.sections:
+        if line in section.lines or "• " + line.lstrip("• ") in section.lines:
+            return section.name
+    return None
+
+
+def _tense(resume: Resume, out: _Collector) -> None:
+    experience = resume.section(SectionName.EXPERIENCE)
+    if experience is None:
+        return
+    for role in experience.roles:
+        if role.current or role.dates is None:
+            continue  # present tense is right in a current role
+        for bullet in role.bullets:
+            verb = present_tense_opener(bullet)
+            if verb:
+                after = past_tense(verb) + bullet[len(verb):]
+                out.add(Finding(rule="style.tense_mismatch", severity="low", category="clarity",
+                                section=SectionName.EXPERIENCE, before=_quote(bullet), after=_quote(after),
+                                message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'."))
+
+
+def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Collector) -> None:
+    verbs = [(opener_verb(text), section, text) for section, _role, text in statements]
+    counts = Counter(v for v, _, _ in verbs if v)
+    for verb, n in counts.most_common():
+        if n < 3:
+            break
+        uses = [(section, text) for v, section, text in verbs if v == verb]
+        section, text = uses[1]
+        alternatives = SYNONYMS.get(verb)
+        after = None
+        if alternatives:
+            after = alternatives[0] + text[len(verb):]
+        out.add(Finding(rule="style.repeated_verb", severity="low", category="clarity", section=section,
+                        before=_quote(text), after=after,
+                        message=f"'{verb.capitalize()}' opens {n} bullets. Vary the verbs"
+                                + (f" (e.g. {', '.join(alternatives)})." if alternatives else ".")))
+
+
+# --- format & extraction ---------------------------------------------------------------
+
+_DATE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("MM/YYYY", re.compile(r"^\d{1,2}[/.](?:19|20)\d{2}$")),
+    ("Mon. YYYY", re.compile(r"^[A-Za-z]{3,4}\.\s+(?:19|20)\d{2}$")),
+    ("Month YYYY", re.compile(r"^[A-Za-z]{3,9}\s+(?:19|20)\d{2}$")),
+    ("YYYY", re.compile(r"^(?:19|20)\d{2}$")),
+    ("YYYY-MM", re.compile(r"^(?:19|20)\d{2}[-/.]\d{1,2}$")),
+)
+
+
+def _date_style(date: str) -> str | None:
+    date = date.strip()
+    for name, pattern in _DATE_STYLES:
+        if pattern.match(date):
+            return name
+    return None
+
+
+def _format(resume: Resume, document: Document, out: _Collector) -> None:
+    extraction = document.extraction
+    if extraction.pages > limits.TARGET_PAGES:
+        out.add(Finding(rule="format.too_long", severity="medium", category="ats",
+                        message=f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two pages (an academic CV is the exception)."))
+    styles: dict[str, str] = {}
+    for section in resume.sections:
+        for role in section.roles:
+            if not role.dates:
+                continue
+            m = DATE_RANGE_RE.search(role.dates)
+            if m:
+                for part in (m["start"], m["end"]):
+                    style = _date_style(part)
+                    if style and style != "YYYY":
+                        styles.setdefault(style, role.dates)
+    if len(styles) > 1:
+        examples = list(styles.values())[:2]
+        out.add(Finding(rule="format.dates_inconsistent", severity="low", category="ats",
+                        section=SectionName.EXPERIENCE, before=" vs ".join(examples),
+                        message=f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, e.g. 'Jan 2020 – Mar 2022', everywhere."))
+    if extraction.quality == "poor" or extraction.garbled_ratio > limits.GARBLED_FAIR_RATIO:
+        out.add(Finding(rule="extraction.garbled", severity="high" if extraction.quality == "poor" else "medium",
+                        category="ats",
+                        message=f"About {extraction.garbled_ratio:.0%} of the characters in this file can't be read back as text. ATS software will see the same gaps: export again with standard fonts."))
+    if extraction.multi_column:
+        out.add(Finding(rule="extraction.multi_column", severity="low", category="ats",
+                        message="This looks like a multi-column layout. Many ATS parsers read columns in the wrong order; a single column is safest."))
+    if extraction.empty_pages:
+        out.add(Finding(rule="extraction.no_text_layer", severity="high", category="ats",
+                        message=f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). ATS software can't read them: export the PDF from your editor."))
+
+
+def _privacy(text: str, out: _Collector) -> None:
+    for pattern, label in _SENSITIVE:
+        m = pattern.search(text)
+        if m:
+            line = next((ln for ln in text.split("\n") if m.group(0) in ln), m.group(0))
+            out.add(Finding(rule="privacy.sensitive_data", severity="medium", category="completeness",
+                            section=SectionName.CONTACT, before=_quote(line.strip(), 120),
+                            message=f"Your {label} is on the resume. In the US, UK and Canada leave it off (it invites bias); it's only expected in some countries (e.g. a Japanese rirekisho)."))
+
+
+def _injection(text: str, out: _Collector) -> None:
+    try:
+        from core.honesty import prompt_injection_spans
+    except ImportError:  # pragma: no cover - the model engine's module ships with core
+        return
+    for span in prompt_injection_spans(text)[:2]:
+        out.add(Finding(rule="security.prompt_injection", severity="high", category="security",
+                        before=_quote(span),
+                        message="This text tries to instruct an AI screener. Recruiters and ATS vendors treat that as a red flag: remove it."))
+
+
+def _keywords(keywords: KeywordMatch, out: _Collector) -> None:
+    missing = keywords.missing[:12]
+    gap = "below" if keywords.match_percent < keywords.target_percent else "at or above"
+    out.add(Finding(rule="keywords.missing", severity="high" if keywords.match_percent < 50 else "medium",
+                    category="keywords", section=SectionName.SKILLS,
+                    before=", ".join(missing),
+                    message=f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the {keywords.target_percent}% to aim for). Add the ones you genuinely have, in your own words."))
+
+
+def _summarise_overflow(out: _Collector) -> None:
+    for rule, count in out.counts.items():
+        if count > MAX_PER_RULE:
+            last = max(i for i, f in enumerate(out.findings) if f.rule == rule)
+            f = out.findings[last]
+            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - MAX_PER_RULE} more like this.)"})

@@ -1,12 +1,64 @@
-"""Score from findings. Placeholder while the full scoring lands."""
+"""How the score is computed, from the findings and the resume's own counts.
+
+Each category starts at 100 and loses points per finding, by severity
+(high 25, medium 12, low 4), with each rule capped at 30 points so one
+habit can't sink a category. Impact is special: weak openers and bullets
+without numbers are scored as a *share* of the resume's bullets, so a long
+resume isn't punished for being long:
+
+    impact = 100 − 45 × (weak-opener share) − 45 × (no-number share) − other impact findings
+
+The overall score is the weighted mean of the categories:
+impact 30 %, clarity 20 %, ATS/format 20 %, completeness 30 %; with a job
+description, keyword match (its match percent) takes 30 % and the others
+shrink proportionally (21/14/14/21).
+"""
 
 from __future__ import annotations
 
-from core.models import Finding, KeywordMatch, Resume
+from collections import Counter
+
+from core.models import Finding, KeywordMatch, Resume, SectionName
+
+PENALTY = {"high": 25, "medium": 12, "low": 4}
+RULE_CAP = 30
+WEIGHTS = {"impact": 0.30, "clarity": 0.20, "ats": 0.20, "completeness": 0.30}
+KEYWORD_WEIGHT = 0.30
+SHARE_RULES = {"bullet.weak_opener": 45, "bullet.no_metric": 45}
 
 
-def score_findings(findings: list[Finding], resume: Resume, keywords: KeywordMatch | None) -> tuple[int, dict[str, int]]:
-    breakdown = {"impact": 80, "clarity": 80, "ats": 80, "completeness": 80 - 10 * len(findings)}
-    if keywords:
+def _statement_count(resume: Resume) -> int:
+    from core.rules import _work_statements  # the same statements the rules looked at
+
+    return sum(1 for _ in _work_statements(resume))
+
+
+def score_findings(
+    findings: list[Finding], resume: Resume, keywords: KeywordMatch | None, counts: Counter[str] | None = None
+) -> tuple[int, dict[str, int]]:
+    """Return (overall 0..100, {category: 0..100}). `counts` are per-rule totals before display caps."""
+    counts = counts or Counter(f.rule for f in findings)
+    severity = {f.rule: f.severity for f in findings}
+    category = {f.rule: f.category for f in findings}
+    statements = max(1, _statement_count(resume))
+    lost: dict[str, float] = dict.fromkeys(WEIGHTS, 0.0)
+    for rule, n in counts.items():
+        cat = category.get(rule)
+        if cat not in lost:
+            continue  # keywords and security are scored elsewhere
+        if rule in SHARE_RULES:
+            lost[cat] += SHARE_RULES[rule] * min(1.0, n / statements)
+        else:
+            lost[cat] += min(RULE_CAP, PENALTY[severity[rule]] * n)
+    if resume.section(SectionName.EXPERIENCE) is None and resume.section(SectionName.PROJECTS) is None:
+        lost["impact"] += 40  # nothing to show impact with
+    breakdown = {cat: max(0, min(100, round(100 - loss))) for cat, loss in lost.items()}
+    if keywords is None:
+        overall = sum(breakdown[c] * w for c, w in WEIGHTS.items())
+    else:
         breakdown["keywords"] = keywords.match_percent
-    return round(sum(breakdown.values()) / len(breakdown)), breakdown
+        scale = 1 - KEYWORD_WEIGHT
+        overall = sum(breakdown[c] * w * scale for c, w in WEIGHTS.items()) + keywords.match_percent * KEYWORD_WEIGHT
+    if counts.get("security.prompt_injection"):
+        overall = min(overall, 40)  # hidden instructions to AI screeners are a red flag
+    return max(0, min(100, round(overall))), breakdown

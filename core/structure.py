@@ -69,7 +69,7 @@ _MONTH = (
 _NOW = r"(?:present|current|now|today|ongoing|heute|aktuell|至今|现在|今|現在)"
 _DATE = rf"(?:{_MONTH}\s+(?:19|20)\d{{2}}|\d{{1,2}}[/.](?:19|20)\d{{2}}|(?:19|20)\d{{2}}(?:[/.-]\d{{1,2}})?(?:\s*年\s*\d{{1,2}}\s*月)?)"
 DATE_RANGE_RE = re.compile(
-    rf"(?P<start>{_DATE})\s*(?:[-–—~〜]|to|bis|until|–)\s*(?P<end>{_DATE}|{_NOW})", re.I
+    rf"(?P<start>{_DATE})\s*(?:[-–—~〜‑]|to|bis|until)\s*(?P<end>{_DATE}|{_NOW})", re.I
 )
 SINGLE_DATE_RE = re.compile(rf"\b{_DATE}\b|{_NOW}\b", re.I)
 YEAR_RE = re.compile(r"(?:19|20)\d{2}")

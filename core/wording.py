@@ -1,0 +1,173 @@
+"""Word lists and the small, honest rewrites the offline reviewer makes.
+
+Every rewrite here only rephrases what the line already says (a weak opener
+becomes a verb, "I" goes, a present-tense verb in a past role becomes past
+tense). None adds a number, a name or a claim.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Resume action verbs (base form). Used to tell tense and to spot openers.
+ACTION_VERBS = frozenset(
+    ["accelerate", "achieve", "administer", "advise", "align", "analyze", "analyse", "architect", "assess", "audit", "automate", "build", "champion", "coach", "collaborate", "communicate", "compile", "conduct", "configure", "consolidate", "construct", "consult", "contribute", "coordinate", "create", "cut", "debug", "decrease", "define", "deliver", "deploy", "design", "develop", "diagnose", "direct", "document", "drive", "enable", "engineer", "enhance", "establish", "evaluate", "execute", "expand", "facilitate", "forecast", "formulate", "found", "generate", "grow", "guide", "handle", "hire", "identify", "implement", "improve", "increase", "initiate", "innovate", "inspect", "install", "instruct", "integrate", "interview", "introduce", "investigate", "launch", "lead", "leverage", "maintain", "manage", "market", "measure", "mentor", "migrate", "model", "moderate", "monitor", "motivate", "negotiate", "operate", "optimize", "optimise", "orchestrate", "organize", "organise", "oversee", "own", "partner", "perform", "pilot", "plan", "prepare", "present", "prioritize", "process", "produce", "program", "promote", "propose", "prototype", "provide", "publish", "recruit", "redesign", "reduce", "refactor", "research", "resolve", "restructure", "review", "revamp", "run", "save", "scale", "schedule", "secure", "sell", "serve", "ship", "simplify", "solve", "spearhead", "standardize", "streamline", "strengthen", "supervise", "support", "teach", "test", "train", "transform", "translate", "troubleshoot", "unify", "update", "upgrade", "use", "validate", "write"]
+)
+
+IRREGULAR_PAST = {
+    "build": "built", "lead": "led", "run": "ran", "write": "wrote", "make": "made",
+    "oversee": "oversaw", "teach": "taught", "sell": "sold", "drive": "drove", "grow": "grew",
+    "cut": "cut", "set": "set", "take": "took", "give": "gave", "bring": "brought",
+    "begin": "began", "win": "won", "speak": "spoke", "hold": "held", "find": "found",
+    "found": "founded", "spend": "spent", "keep": "kept", "think": "thought", "know": "knew",
+}
+_PAST_FORMS = set(IRREGULAR_PAST.values())
+
+# Openers that describe duties instead of results; value: honest replacement (or None: drop it).
+WEAK_OPENERS: tuple[tuple[str, str | None], ...] = (
+    (r"responsible for (?:the )?", "gerund"),
+    (r"in charge of ", "gerund"),
+    (r"duties included ", None),
+    (r"duties include ", None),
+    (r"tasked with ", "gerund"),
+    (r"helped (?:to )?", "Contributed to "),
+    (r"assisted (?:with|in) (?=\w+ing\b)", "Contributed to "),
+    (r"assisted (?:with|in) ", "Supported "),
+    (r"assisted ", "Supported "),
+    (r"worked on ", "Contributed to "),
+    (r"participated in ", "Contributed to "),
+    (r"involved in ", "Contributed to "),
+    (r"was involved in ", "Contributed to "),
+    (r"handled ", None),
+)
+
+BUZZWORDS = (
+    "results-driven", "results driven", "results-oriented", "detail-oriented", "detail oriented",
+    "team player", "go-getter", "self-starter", "self starter", "hard-working", "hardworking",
+    "synergy", "synergies", "think outside the box", "thinking outside the box", "proven track record",
+    "best of breed", "best-of-breed", "thought leader", "rockstar", "rock star", "ninja", "guru",
+    "go-to person", "value add", "value-add", "highly motivated", "dynamic individual",
+    "excellent communication skills", "strategic thinker", "passionate about", "wear many hats",
+    "move the needle", "game changer", "game-changer",
+)
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "developed": ("Built", "Engineered", "Created"),
+    "managed": ("Led", "Directed", "Oversaw"),
+    "led": ("Directed", "Headed", "Guided"),
+    "created": ("Built", "Designed", "Produced"),
+    "built": ("Engineered", "Developed", "Assembled"),
+    "implemented": ("Delivered", "Rolled out", "Introduced"),
+    "worked": ("Collaborated", "Partnered", "Contributed"),
+    "designed": ("Architected", "Planned", "Shaped"),
+    "improved": ("Strengthened", "Enhanced", "Upgraded"),
+    "analyzed": ("Assessed", "Evaluated", "Examined"),
+    "supported": ("Enabled", "Assisted", "Backed"),
+    "maintained": ("Sustained", "Kept up", "Upheld"),
+    "collaborated": ("Partnered", "Teamed up", "Worked jointly"),
+    "utilized": ("Used", "Applied", "Employed"),
+    "used": ("Applied", "Employed", "Drew on"),
+}
+
+
+def past_tense(verb: str) -> str:
+    """'manage' → 'managed', 'lead' → 'led', 'manages' → 'managed'; keeps the capital."""
+    word = verb.lower()
+    if word not in ACTION_VERBS and word.endswith("s") and word[:-1] in ACTION_VERBS:
+        word = word[:-1]
+    elif word not in ACTION_VERBS and word.endswith("es") and word[:-2] in ACTION_VERBS:
+        word = word[:-2]
+    if word in IRREGULAR_PAST:
+        past = IRREGULAR_PAST[word]
+    elif word.endswith("e"):
+        past = word + "d"
+    elif re.search(r"[^aeiou]y$", word):
+        past = word[:-1] + "ied"
+    elif re.search(r"(?:^|[^aeiou])[aeiou][pt]$", word) and len(word) <= 4:
+        past = word + word[-1] + "ed"  # plan → planned, ship → shipped
+    else:
+        past = word + "ed"
+    return past.capitalize() if verb[:1].isupper() else past
+
+
+def gerund_to_past(gerund: str) -> str | None:
+    """'managing' → 'Managed'; None when the word isn't a gerund of a known verb."""
+    word = gerund.lower()
+    if not word.endswith("ing") or len(word) < 5:
+        return None
+    stem = word[:-3]
+    candidates = [stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem]
+    if stem.endswith("y"):
+        candidates.append(stem)
+    for base in candidates:
+        if base in ACTION_VERBS or base in IRREGULAR_PAST:
+            return past_tense(base).capitalize()
+    return None
+
+
+def present_tense_opener(bullet: str) -> str | None:
+    """The first word when it is a present-tense action verb ('Manage', 'Leads'), else None."""
+    m = re.match(r"^([A-Za-z]+)\b", bullet)
+    if not m:
+        return None
+    word = m.group(1)
+    low = word.lower()
+    if low in _PAST_FORMS or low.endswith("ed"):
+        return None
+    if low == "lead" and re.match(r"^lead\s+(?:engineer|developer|designer|analyst|of|role|author)", bullet, re.I):
+        return None  # "Lead engineer on …" is a title, not a verb
+    if low in ACTION_VERBS or (low.endswith("s") and (low[:-1] in ACTION_VERBS or low[:-2] in ACTION_VERBS)):
+        return word
+    return None
+
+
+def opener_verb(bullet: str) -> str | None:
+    """The bullet's first word, lowercased, when it's a past-tense action verb."""
+    m = re.match(r"^([A-Za-z]+)\b", bullet)
+    if not m:
+        return None
+    low = m.group(1).lower()
+    if low in _PAST_FORMS or (low.endswith("ed") and len(low) > 4):
+        return low
+    return None
+
+
+def fix_weak_opener(bullet: str) -> tuple[str, str] | None:
+    """Return (the weak phrase as written, the rewritten bullet), or None."""
+    for pattern, replacement in WEAK_OPENERS:
+        m = re.match(rf"^\s*{pattern}", bullet, re.I)
+        if not m:
+            continue
+        phrase = bullet[: m.end()].strip()
+        rest = bullet[m.end() :].strip()
+        if not rest:
+            return phrase, bullet
+        if replacement == "gerund":
+            first, _, tail = rest.partition(" ")
+            past = gerund_to_past(first)
+            if past:
+                return phrase, f"{past} {tail}".strip()
+            return phrase, f"Owned {rest}"
+        if replacement is None:
+            return phrase, rest[0].upper() + rest[1:]
+        if replacement == "Contributed to ":
+            first, _, tail = rest.partition(" ")
+            if first.lower().endswith("ing"):
+                return phrase, f"Contributed to {rest}"
+            if first.lower() in ACTION_VERBS:  # "helped build X" → "Contributed to building X"
+                gerund = first.lower()
+                gerund = gerund[:-1] + "ing" if gerund.endswith("e") and not gerund.endswith("ee") else gerund + "ing"
+                return phrase, f"Contributed to {gerund} {tail}".strip()
+        return phrase, replacement + rest
+    return None
+
+
+def drop_leading_first_person(bullet: str) -> str | None:
+    """'I built X' → 'Built X'; None when the sentence can't be fixed mechanically."""
+    m = re.match(r"^(?:I|We)\s+(?:have\s+|also\s+)?([a-z]+)\b(.*)$", bullet)
+    if not m:
+        return None
+    verb = m.group(1)
+    if verb in {"am", "was", "have", "had", "will", "would", "can", "could", "do", "did", "'m"}:
+        return None
+    return verb.capitalize() + m.group(2)
