@@ -1,0 +1,1 @@
+"""The Discord adapter: discord.py in, core out. See client.py for the entry points."""

@@ -1,0 +1,60 @@
+"""A fake Discord on 127.0.0.1 and the real bot client connected to it, per test."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import discord
+import pytest
+
+from bots.discord.client import build_client
+from core.config import Settings
+from tests.fakes.discord import FakeDiscord
+
+STARTUP_TIMEOUT_S = 10
+
+
+@dataclass
+class Running:
+    """The fake server and the connected bot."""
+
+    fake: FakeDiscord
+    client: discord.Client
+    settings: Settings
+
+
+@contextlib.asynccontextmanager
+async def running_bot(*, guild_sync: bool = False, **overrides: object) -> AsyncIterator[Running]:
+    """Start the fake and the real client; wait until it has the guild; stop both afterwards."""
+    fake = FakeDiscord()
+    await fake.start()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_bot_token=fake.token,
+        discord_api_url=fake.api_url,
+        discord_guild_id=int(fake.guild_id) if guild_sync else None,
+        **overrides,
+    )
+    client = build_client(settings)
+    task = asyncio.create_task(client.start(fake.token))
+    try:
+        async with asyncio.timeout(STARTUP_TIMEOUT_S):
+            while client.get_guild(int(fake.guild_id)) is None:
+                if task.done():
+                    task.result()  # surface the start-up error
+                await asyncio.sleep(0.01)
+        yield Running(fake, client, settings)
+    finally:
+        await client.close()
+        with contextlib.suppress(Exception, asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=5)
+        await fake.close()
+
+
+@pytest.fixture
+async def bot() -> AsyncIterator[Running]:
+    async with running_bot() as running:
+        yield running

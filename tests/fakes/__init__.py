@@ -1,0 +1,1 @@
+"""In-process fakes of the platforms, served over real sockets on 127.0.0.1."""
