@@ -140,7 +140,7 @@ data lake|data lakehouse|lakehouse
 data pipeline|data pipelines
 data quality
 data governance
-ETL|ELT|extract transform load|extract, transform, load
+ETL|ELT|extract transform load
 statistics|statistical analysis|statistical modeling
 A/B testing|A/B test|AB testing|split testing|experimentation
 hypothesis testing|significance testing|statistical significance
@@ -430,16 +430,22 @@ _NICE_CLAUSE = re.compile(r"\b(?:nice[ -]to[ -]have|a (?:strong |big |huge )?plu
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦●–—+]|\d{1,2}[.)])\s+")
 
 # A token keeps "C++", "C#", ".NET", "Node.js", "CI/CD", "R&D", "Bachelor's" whole; "-" separates.
-_TOKEN = re.compile(r"\.?[^\W_](?:[^\W_]|[+#]|[./&'’](?=[^\W_]))*")
+_TOKEN = re.compile(r"\.?[^\W_]+(?:[./&'’][^\W_]+|[+#]+[^\W_]*)*")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&/+#]{1,7}s?$")
-_DEF_AFTER = re.compile(r"([A-Za-z][\w-]*(?:[ \t]+[A-Za-z&][\w-]*){1,6})\s*\(\s*([A-Z][A-Za-z0-9&/]{1,9})\s*\)")
-_DEF_BEFORE = re.compile(r"\b([A-Z][A-Za-z0-9&/]{1,9})\s*\(\s*([A-Za-z][\w-]*(?:[ \t]+[A-Za-z&][\w-]*){1,6})\s*\)")
+_PARENS = re.compile(r"\(([^()\n]{2,80})\)")
+_DEF_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&/]{1,9}")
+_DEF_LOOKBACK = 80
+_DEF_MAX_WORDS = 7
 _DEF_SKIP = frozenset({"of", "and", "for", "&", "the", "to", "in", "on", "as", "a"})
 _SPELLING = {
     "modelling": "modeling", "modelled": "modeled", "labelling": "labeling", "analyses": "analysis",
     "analyse": "analyze", "analysing": "analyzing", "catalogue": "catalog", "behaviour": "behavior",
 }
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "•", '"', "(")
+_BULLET_GAPS = frozenset({"-", "*", "•", "–"})
 
 
 @dataclass(slots=True)
@@ -448,7 +454,7 @@ class _Tok:
     orig: str
     start: int
     end: int
-    gap: str  # text between the previous token and this one
+    joinable: bool  # only spaces or a hyphen since the previous token: may continue a phrase
     sentence_start: bool
 
 
@@ -463,6 +469,7 @@ class _Term:
     extra_keys: list[tuple[str, ...]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=8192)
 def _norm(word: str) -> str:
     """Lower-case, fold plurals and British spellings, so both texts meet halfway."""
     w = word.lower().replace("’", "'")
@@ -470,14 +477,15 @@ def _norm(word: str) -> str:
         w = w[:-2]
     if w in _SPELLING:
         return _SPELLING[w]
-    w = re.sub(r"isation$", "ization", w)
-    if len(w) < 4 or not w.isalpha():
+    if w in _STOP or w in _VERBS or len(w) < 4 or not w.isalpha():
         return w
+    if w.endswith("isation"):
+        w = w[:-7] + "ization"
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith(("sses", "ches", "shes", "xes")):
         return w[:-2]
-    if w.endswith("s") and not w.endswith(("ss", "us", "is")):
+    if w.endswith("s") and not w.endswith(("ss", "us", "sis", "xis")):
         return w[:-1]
     return w
 
@@ -488,32 +496,42 @@ def _slash_tokens() -> frozenset[str]:
 
 
 def _tokenize(text: str) -> list[_Tok]:
+    """Tokens with their spans; a hot loop (every clause of a 20k-char posting), kept lean."""
     slash = _slash_tokens()
     toks: list[_Tok] = []
+    append, norm, make = toks.append, _norm, _Tok
     last = 0
     for m in _TOKEN.finditer(text):
         word = m.group()
-        parts: list[tuple[str, int]]
+        start = m.start()
         if "/" in word and word.lower() not in slash:
-            parts, offset = [], m.start()
+            pieces: list[tuple[str, int]] = []
+            offset = start
             for piece in word.split("/"):
-                parts.append((piece, offset))
+                if piece:
+                    pieces.append((piece, offset))
                 offset += len(piece) + 1
         else:
-            parts = [(word, m.start())]
-        for piece, start in parts:
-            if not piece:
-                continue
-            gap = text[last:start]
-            sentence_start = not toks or bool(re.search(r"[.!?:;•\n]\s*$|^\s*[-*•]\s*$", gap)) or "\n" in gap
-            toks.append(_Tok(_norm(piece), piece, start, start + len(piece), gap, sentence_start))
-            last = start + len(piece)
+            pieces = [(word, start)]
+        for piece, begin in pieces:
+            if begin - last == 1 and text[last] == " ":
+                joinable, sentence_start = True, not toks
+            else:
+                gap = text[last:begin]
+                tail = gap.rstrip()
+                joinable = not gap.strip(" \t-")
+                sentence_start = (
+                    not toks or "\n" in gap or tail.endswith(_SENTENCE_ENDS) or tail in _BULLET_GAPS
+                )
+            last = begin + len(piece)
+            append(make(norm(piece), piece, begin, last, joinable, sentence_start))
     return toks
 
 
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     phrases: dict[tuple[str, ...], int]
+    starts: frozenset[str]  # first tokens of multi-word phrases
     cased: dict[str, int]
     displays: list[str]
     max_len: int
@@ -536,26 +554,29 @@ def _lexicon() -> _Lexicon:
                 key = tuple(t.norm for t in _tokenize(name))
                 if key:
                     phrases.setdefault(key, gid)
-    return _Lexicon(phrases, cased, displays, max(len(k) for k in phrases))
-
-
-def _joinable(gap: str) -> bool:
-    return gap.strip(" \t-") == ""
+    starts = frozenset(k[0] for k in phrases if len(k) > 1)
+    return _Lexicon(phrases, starts, cased, displays, max(len(k) for k in phrases))
 
 
 def _find_terms(toks: list[_Tok], lex: _Lexicon) -> list[tuple[int, int, int]]:
     """Greedy longest vocabulary matches: (group, first token, end token)."""
     hits: list[tuple[int, int, int]] = []
-    i, n = 0, len(toks)
+    phrases, i, n = lex.phrases, 0, len(toks)
     while i < n:
-        found = None
-        for size in range(min(lex.max_len, n - i), 0, -1):
-            if size > 1 and not all(_joinable(toks[j].gap) for j in range(i + 1, i + size)):
-                continue
-            key = tuple(t.norm for t in toks[i : i + size])
-            if key in lex.phrases:
-                found = (lex.phrases[key], i, i + size)
-                break
+        found: tuple[int, int, int] | None = None
+        first = toks[i].norm
+        gid = phrases.get((first,))
+        if gid is not None:
+            found = (gid, i, i + 1)
+        if first in lex.starts:
+            key: tuple[str, ...] = (first,)
+            for j in range(i + 1, min(i + lex.max_len, n)):
+                if not toks[j].joinable:
+                    break
+                key = (*key, toks[j].norm)
+                gid = phrases.get(key)
+                if gid is not None:
+                    found = (gid, i, j + 1)
         if found is None:
             gid = lex.cased.get(toks[i].orig)
             nxt = toks[i + 1].norm if i + 1 < n else ""
@@ -596,14 +617,17 @@ def _initials_match(words: list[str], acronym: str) -> list[str] | None:
 def _inline_definitions(text: str) -> list[tuple[str, str]]:
     """("Site Reliability Engineering", "SRE") pairs the text defines, in either order."""
     pairs: list[tuple[str, str]] = []
-    for m in _DEF_AFTER.finditer(text):
-        words = _initials_match(m[1].split(), m[2])
-        if words:
-            pairs.append((" ".join(words), m[2]))
-    for m in _DEF_BEFORE.finditer(text):
-        words = m[2].split()
-        if _initials_match(words, m[1]) == words:
-            pairs.append((m[2], m[1]))
+    for m in _PARENS.finditer(text):
+        inside = m[1].strip()
+        before = text[max(0, m.start() - _DEF_LOOKBACK) : m.start()].split()
+        if _DEF_ACRONYM.fullmatch(inside):  # "Site Reliability Engineering (SRE)"
+            words = _initials_match([w.strip(",;:") for w in before[-_DEF_MAX_WORDS:]], inside)
+            if words and all(w[:1].isalpha() or w == "&" for w in words):
+                pairs.append((" ".join(words), inside))
+        elif before and _DEF_ACRONYM.fullmatch(before[-1]):  # "SRE (Site Reliability Engineering)"
+            words = inside.split()
+            if len(words) <= _DEF_MAX_WORDS and _initials_match(words, before[-1]) == words:
+                pairs.append((inside, before[-1]))
     return pairs
 
 
@@ -622,7 +646,8 @@ def _with_definitions(lex: _Lexicon, texts: tuple[str, ...]) -> _Lexicon:
             displays.append(f"{long_form} ({acronym})")
         phrases.setdefault(lkey, gid)
         phrases.setdefault(akey, gid)
-    return _Lexicon(phrases, lex.cased, displays, max(lex.max_len, *(len(k) for k in phrases)))
+    starts = frozenset(k[0] for k in phrases if len(k) > 1)
+    return _Lexicon(phrases, starts, lex.cased, displays, max(len(k) for k in phrases))
 
 
 def _classify_heading(text: str) -> str | None:
@@ -707,7 +732,7 @@ def _generic_terms(toks: list[_Tok], used: set[int], banned: set[str]) -> list[t
             flush()
             continue
         orig = tok.orig
-        tool_like = (
+        tool_like = not (orig.isalpha() and orig.islower()) and (
             (_ACRONYM.match(orig) and orig.rstrip("s") not in _STOP_ACRONYMS)
             or _CAMEL.search(orig)
             or (orig[:1].isupper() and not tok.sentence_start and not orig.isupper())
@@ -717,7 +742,7 @@ def _generic_terms(toks: list[_Tok], used: set[int], banned: set[str]) -> list[t
             flush()
             out.append(((tok.norm,), i, i + 1))
             continue
-        if run and not _joinable(tok.gap):
+        if run and not tok.joinable:
             flush()
         if orig[:1].isupper() and not tok.sentence_start:
             flush()
@@ -737,6 +762,7 @@ def _display(span: str, canonical: str, first: _Tok) -> str:
 def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
     """Score how many of the posting's keywords the resume contains (see the module docstring)."""
     lex = _with_definitions(_lexicon(), (job_text, resume_text))
+    defined = {long.lower(): f"{long} ({short})" for long, short in _inline_definitions(job_text)}
     segments, company_words = _job_segments(job_text)
     terms: dict[object, _Term] = {}
     offset = 0
@@ -772,7 +798,7 @@ def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
     for i in range(len(resume_toks)):
         key: tuple[str, ...] = ()
         for j in range(i, min(i + 3, len(resume_toks))):
-            if j > i and not _joinable(resume_toks[j].gap):
+            if j > i and not resume_toks[j].joinable:
                 break
             key = (*key, resume_toks[j].norm)
             resume_grams.add(key)
@@ -793,6 +819,7 @@ def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
     got = total = 0.0
     for term in ranked:
         label = term.display.strip()
+        label = defined.get(label.lower(), label)
         if label.lower() in seen:
             continue
         seen.add(label.lower())
