@@ -1,0 +1,112 @@
+"""Fixtures for the Hugging Face engine: a virtual clock for retries, a small resume, settings."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import httpx
+import pytest
+
+from core import huggingface
+from core.config import Settings
+
+BASE = "https://hf.test/v1"
+EMAIL = "jane.doe@example.com"
+PHONE = "+1 (555) 123-4567"
+LINKEDIN = "linkedin.com/in/janedoe"
+
+RESUME = f"""Jane Doe
+{EMAIL} | {PHONE} | {LINKEDIN}
+221B Baker Street, London
+
+Summary
+Backend engineer who builds reliable payment systems.
+
+Experience
+Software Engineer, Acme Corp, 2019 - 2023
+• Responsible for the billing service used by three product teams
+• Reduced build time by 30% by caching dependencies
+
+Education
+BSc Computer Science, University of Leeds, 2018
+
+Skills
+Python, PostgreSQL, Kubernetes
+"""
+
+
+def load_fake_module() -> ModuleType:
+    """The fake server module, loaded by path (tests are not a package)."""
+    path = Path(__file__).with_name("fake_openai.py")
+    spec = importlib.util.spec_from_file_location("hf_fake_openai", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class VirtualTime:
+    """A clock that only moves when the code under test sleeps: retries run instantly."""
+
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def fresh_engine(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
+    """Each test starts with no remembered response_format and a virtual clock for backoff."""
+    huggingface.forget_servers()
+    vt = VirtualTime()
+    monkeypatch.setattr(huggingface, "RETRY", huggingface.RetryPolicy(jitter=0.0, sleep=vt.sleep, clock=vt.clock))
+    return vt
+
+
+@pytest.fixture
+def vtime(fresh_engine: VirtualTime) -> VirtualTime:
+    return fresh_engine
+
+
+def hf_settings(base_url: str = BASE, **overrides: object) -> Settings:
+    return Settings(_env_file=None, huggingface_api_key="hf_test", huggingface_base_url=base_url, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=huggingface.REQUEST_TIMEOUT) as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class Kit:
+    """Constants and helpers the test modules share (tests are not a package, so no imports)."""
+
+    base: str = BASE
+    resume: str = RESUME
+    email: str = EMAIL
+    phone: str = PHONE
+    linkedin: str = LINKEDIN
+
+    @staticmethod
+    def settings(base_url: str = BASE, **overrides: object) -> Settings:
+        return hf_settings(base_url, **overrides)
+
+    @staticmethod
+    def fake_module() -> ModuleType:
+        return load_fake_module()
+
+
+@pytest.fixture
+def kit() -> Kit:
+    return Kit()
