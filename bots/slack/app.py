@@ -1,0 +1,429 @@
+"""The Slack adapter: Slack events → `ReviewRequest` → `review_resume` → a threaded answer.
+
+Three ways in (a DM with a file, a channel message that mentions the bot with a
+file, `/optimize` and its modal), one way out (`SlackReviewer.answer`): a
+"Reviewing…" message posted right after the ack, updated in place with the
+result or the error, then the rewrite uploaded into the same thread. Every
+request is acknowledged first; the review runs in a tracked background task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import httpx
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from core.config import Settings
+from core.errors import ConfigError, ResumeBotError
+from core.limits import SLACK_EVENT_RETRY_WINDOW_SECONDS
+from core.models import ReviewResult
+from core.review import ReviewRequest, check_upload_size, review_resume
+
+from .files import SlackFiles
+from .render import (
+    FILE_ACTION,
+    HELP_TEXT,
+    JOB_BLOCK,
+    OPTIMIZE_CALLBACK_ID,
+    RESUME_BLOCK,
+    ROLE_BLOCK,
+    TEXT_ACTION,
+    WHERE_ACTION,
+    WHERE_BLOCK,
+    WHERE_CHANNEL,
+    Rendered,
+    optimize_modal,
+    progress_text,
+    render_error,
+    render_review,
+    review_file_name,
+    review_markdown,
+)
+
+log = logging.getLogger(__name__)
+
+GENERIC_APOLOGY = "Sorry, something went wrong on my side while reviewing your resume. Please try again in a minute."
+# a short single line next to the file is a target role; anything longer is a job description
+ROLE_MAX_WORDS = 8
+DEDUPE_MAX_KEYS = 10_000
+DOWNLOAD_TIMEOUT_S = 30.0
+_NO_CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
+_MENTION = re.compile(r"<[@!#][^>]*>")
+_LINK = re.compile(r"<([^>|]+)(?:\|([^>]*))?>")
+
+
+class RecentKeys:
+    """A bounded set of keys seen in the last `ttl` seconds (retries, the same message twice)."""
+
+    def __init__(
+        self, ttl: float = SLACK_EVENT_RETRY_WINDOW_SECONDS, max_keys: int = DEDUPE_MAX_KEYS
+    ) -> None:
+        self._ttl = ttl
+        self._max = max_keys
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def add(self, key: str) -> bool:
+        """Record `key`; False when it was already seen (so the caller skips it)."""
+        now = time.monotonic()
+        while self._seen and (
+            next(iter(self._seen.values())) < now - self._ttl or len(self._seen) >= self._max
+        ):
+            self._seen.popitem(last=False)
+        if key in self._seen:
+            return False
+        self._seen[key] = now
+        return True
+
+
+def user_text(exc: BaseException) -> str:
+    """The one place an exception becomes words for the user; other errors are logged without content."""
+    if isinstance(exc, ResumeBotError):
+        return exc.for_user()
+    frame = exc.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "?"
+    log.error("unexpected %s during a Slack review at %s", type(exc).__name__, where)
+    return GENERIC_APOLOGY
+
+
+def split_request_text(text: str | None) -> tuple[str | None, str | None]:
+    """Message text next to a file → (job_description, role). Mentions are dropped, links unwrapped."""
+    if not text:
+        return None, None
+    text = _MENTION.sub("", text)
+    text = _LINK.sub(lambda m: m[2] or m[1], text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
+    if not text:
+        return None, None
+    if "\n" not in text and len(text.split()) <= ROLE_MAX_WORDS:
+        return None, text
+    return text, None
+
+
+def _from_a_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    return bool(
+        event.get("bot_id")
+        or event.get("subtype") == "bot_message"
+        or (bot_user_id and event.get("user") == bot_user_id)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where an answer goes: a channel, and the thread (None: thread under the progress message)."""
+
+    channel: str
+    thread_ts: str | None = None
+    user: str | None = None  # to fall back to a DM when the bot can't post in `channel`
+
+
+class SlackReviewer:
+    """Runs reviews for the Slack app: download, review, render, post, upload."""
+
+    def __init__(self, settings: Settings, client: AsyncWebClient, http: httpx.AsyncClient) -> None:
+        self.settings = settings
+        self.client = client
+        self.files = SlackFiles(settings, client, http)
+        self.seen = RecentKeys()
+        self._http = http
+        self._slots = asyncio.Semaphore(settings.max_concurrent_reviews)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run after the ack; keep a reference so the task isn't collected and can be drained."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for every review in flight (shutdown, tests, benchmarks)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def review(self, request: ReviewRequest) -> ReviewResult:
+        """The single call into core: a queue or per-user rate limit goes here."""
+        async with self._slots:
+            return await review_resume(request, self.settings, http=self._http)
+
+    async def answer(
+        self,
+        files: list[dict[str, Any]],
+        dest: Destination,
+        text: str | None = None,
+        *,
+        job: str | None = None,
+        role: str | None = None,
+    ) -> None:
+        """Review the first file and answer in `dest`; never raises, never goes silent."""
+        try:
+            await self._answer(files, dest, text, job=job, role=role)
+        except Exception as exc:  # a Slack API failure while answering: log, nothing more to say
+            log.error("could not answer in Slack: %s", type(exc).__name__)
+
+    async def _answer(
+        self,
+        files: list[dict[str, Any]],
+        dest: Destination,
+        text: str | None,
+        *,
+        job: str | None,
+        role: str | None,
+    ) -> None:
+        file = files[0]
+        shown_name = str(file.get("name") or "your resume")
+        dest, progress_ts = await self._post_progress(dest, progress_text(shown_name))
+        thread_ts = dest.thread_ts or progress_ts
+        if text is not None:
+            job, role = split_request_text(text)
+        notes = []
+        if len(files) > 1:
+            notes.append(f"I reviewed the first file, {shown_name}. Send the others one at a time.")
+        try:
+            data, filename = await self.files.fetch(file)
+            log.info("reviewing file %s (%d bytes)", file.get("id"), len(data))
+            result = await self.review(
+                ReviewRequest(data=data, filename=filename, job_description=job, role=role)
+            )
+        except Exception as exc:
+            rendered = render_error(user_text(exc))
+            await self.client.chat_update(
+                channel=dest.channel, ts=progress_ts, text=rendered.text, blocks=rendered.blocks
+            )
+            return
+        rendered = render_review(result, notes=notes)
+        await self.client.chat_update(
+            channel=dest.channel, ts=progress_ts, text=rendered.text, blocks=rendered.blocks
+        )
+        await self._upload(result, rendered, dest.channel, thread_ts)
+
+    async def _post_progress(self, dest: Destination, text: str) -> tuple[Destination, str]:
+        """Post "Reviewing…"; if the bot can't post in that channel, fall back to the user's DM."""
+        try:
+            resp = await self.client.chat_postMessage(
+                channel=dest.channel, thread_ts=dest.thread_ts, text=text
+            )
+        except SlackApiError as exc:
+            if dest.user is None or exc.response.get("error") not in _NO_CHANNEL_ERRORS:
+                raise
+            dest = Destination(channel=await self.open_dm(dest.user), user=dest.user)
+            text = f"{text}\n_I can't post in that channel (invite me with `/invite @resume-bot`), so here it is privately._"
+            resp = await self.client.chat_postMessage(channel=dest.channel, text=text)
+        return dest, str(resp["ts"])
+
+    async def open_dm(self, user: str) -> str:
+        resp = await self.client.conversations_open(users=user)
+        return str(resp["channel"]["id"])
+
+    async def _upload(
+        self, result: ReviewResult, rendered: Rendered, channel: str, thread_ts: str
+    ) -> None:
+        uploads = [
+            {"file": a.content, "filename": a.filename, "title": a.filename}
+            for a in result.attachments
+        ]
+        if rendered.overflow:
+            name = review_file_name(result)
+            uploads.append(
+                {"file": review_markdown(result).encode(), "filename": name, "title": name}
+            )
+        if not uploads:
+            return
+        stem = PurePath(result.source_name).stem or "resume"
+        try:
+            await self.client.files_upload_v2(
+                file_uploads=uploads,
+                channel=channel,
+                thread_ts=thread_ts,
+                initial_comment=f"Your rewritten resume ({stem}), as Word and Markdown:",
+            )
+        except SlackApiError as exc:
+            log.error("upload failed: %s", exc.response.get("error"))
+            await self.client.chat_postMessage(
+                channel=channel,
+                thread_ts=thread_ts,
+                text=":warning: I couldn't upload the rewritten resume files. Please try again in a minute.",
+            )
+
+    async def say_help(self, dest: Destination) -> None:
+        try:
+            await self.client.chat_postMessage(
+                channel=dest.channel, thread_ts=dest.thread_ts, text=HELP_TEXT
+            )
+        except SlackApiError as exc:
+            log.error("could not post help: %s", exc.response.get("error"))
+
+
+def _modal_values(view: dict[str, Any]) -> dict[str, Any]:
+    values = view.get("state", {}).get("values", {})
+    text = {
+        b: (values.get(b, {}).get(TEXT_ACTION, {}).get("value") or "").strip() or None
+        for b in (JOB_BLOCK, ROLE_BLOCK)
+    }
+    where = (values.get(WHERE_BLOCK, {}).get(WHERE_ACTION, {}).get("selected_option") or {}).get(
+        "value"
+    )
+    return {
+        "files": values.get(RESUME_BLOCK, {}).get(FILE_ACTION, {}).get("files") or [],
+        "job": text[JOB_BLOCK],
+        "role": text[ROLE_BLOCK],
+        "where": where,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class SlackBot:
+    """The Bolt app and the reviewer behind it (to drain reviews in flight at shutdown)."""
+
+    app: AsyncApp
+    reviewer: SlackReviewer
+
+
+def build_app(
+    settings: Settings,
+    *,
+    http: httpx.AsyncClient | None = None,
+    socket_mode: bool | None = None,
+) -> AsyncApp:
+    """The Bolt app with every listener (see `build_bot`)."""
+    return build_bot(settings, http=http, socket_mode=socket_mode).app
+
+
+def build_bot(
+    settings: Settings,
+    *,
+    http: httpx.AsyncClient | None = None,
+    socket_mode: bool | None = None,
+) -> SlackBot:
+    """Wire settings and clients into a Bolt app; the caller serves it over HTTP or Socket Mode.
+
+    `http` (file downloads, model calls) stays owned by the caller when passed.
+    Socket Mode (default: when SLACK_APP_TOKEN is set) needs no signing secret;
+    HTTP mode verifies every request's signature.
+    """
+    if not settings.slack_bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is not set.")
+    socket_mode = bool(settings.slack_app_token) if socket_mode is None else socket_mode
+    if not socket_mode and not settings.slack_signing_secret:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set (needed in HTTP mode; or set SLACK_APP_TOKEN for Socket Mode)."
+        )
+    base_url = (
+        settings.slack_api_url
+        if settings.slack_api_url.endswith("/")
+        else settings.slack_api_url + "/"
+    )
+    client = AsyncWebClient(token=settings.slack_bot_token.get_secret_value(), base_url=base_url)
+    http = http or httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S)
+    reviewer = SlackReviewer(settings, client, http)
+    secret = settings.slack_signing_secret
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "socket-mode-unused",
+        process_before_response=False,
+        request_verification_enabled=not socket_mode,
+        name="resume-bot",
+    )
+
+    @app.middleware
+    async def skip_retried_events(
+        req: AsyncBoltRequest, body: dict[str, Any], next: Any
+    ) -> BoltResponse | None:
+        """Slack re-sends an event it thinks we missed; each event_id is handled once."""
+        event_id = body.get("event_id")
+        if event_id and not reviewer.seen.add(f"event:{event_id}"):
+            retry = req.headers.get("x-slack-retry-num", ["socket"])[0] if req.headers else "?"
+            log.info("skipping duplicate event %s (retry %s)", event_id, retry)
+            return BoltResponse(status=200, body="")
+        return await next()
+
+    def _claim(event: dict[str, Any]) -> bool:
+        """One answer per message even if both `message` and `app_mention` arrive for it."""
+        return reviewer.seen.add(f"msg:{event.get('channel')}:{event.get('ts')}")
+
+    @app.event("message")
+    async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if event.get("channel_type") != "im" or _from_a_bot(event, context.bot_user_id):
+            return
+        if event.get("subtype") not in (None, "file_share"):
+            return  # edits, deletions, joins…
+        dest = Destination(
+            channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"]
+        )
+        if event.get("files"):
+            if _claim(event):
+                reviewer.spawn(reviewer.answer(event["files"], dest, event.get("text")))
+        elif not event.get("thread_ts"):
+            # a plain DM: explain; chatter inside a review thread: stay quiet
+            reviewer.spawn(reviewer.say_help(dest))
+
+    @app.event("app_mention")
+    async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
+        if _from_a_bot(event, context.bot_user_id):
+            return
+        dest = Destination(
+            channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"]
+        )
+        if event.get("files"):
+            if _claim(event):
+                reviewer.spawn(reviewer.answer(event["files"], dest, event.get("text")))
+        else:
+            reviewer.spawn(reviewer.say_help(dest))
+
+    @app.command("/optimize")
+    async def on_optimize(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
+        text = (command.get("text") or "").strip()
+        if text.lower() in ("help", "?", "-h", "--help"):
+            await ack(text=HELP_TEXT)
+            return
+        await ack()
+        view = optimize_modal(command["channel_id"], role=text or None)
+        await client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    @app.view(OPTIMIZE_CALLBACK_ID)
+    async def on_optimize_submit(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any]) -> None:
+        form = _modal_values(view)
+        if not form["files"]:
+            await ack(response_action="errors", errors={RESUME_BLOCK: "Please attach your resume."})
+            return
+        try:
+            check_upload_size(form["files"][0].get("size"), settings)
+        except ResumeBotError as exc:
+            await ack(response_action="errors", errors={RESUME_BLOCK: user_text(exc)})
+            return
+        await ack()
+        if not reviewer.seen.add(f"view:{view.get('id')}:{view.get('hash')}"):
+            return
+        user = body["user"]["id"]
+        channel = json.loads(view.get("private_metadata") or "{}").get("channel")
+        reviewer.spawn(_answer_modal(reviewer, form, user, channel))
+
+    return SlackBot(app=app, reviewer=reviewer)
+
+
+async def _answer_modal(
+    reviewer: SlackReviewer, form: dict[str, Any], user: str, channel: str | None
+) -> None:
+    try:
+        if form["where"] == WHERE_CHANNEL and channel:
+            dest = Destination(channel=channel, user=user)
+        else:
+            dest = Destination(channel=await reviewer.open_dm(user))
+    except SlackApiError as exc:
+        log.error("could not open a DM: %s", exc.response.get("error"))
+        return
+    await reviewer.answer(form["files"], dest, job=form["job"], role=form["role"])

@@ -1,0 +1,69 @@
+"""`resume-bot slack`: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on $PORT.
+
+Socket Mode needs no public URL (the easy path for a small team). HTTP mode
+serves Bolt's `/slack/events` (signatures verified by Bolt) and `GET /healthz`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+
+from core.config import Settings
+
+from .app import DOWNLOAD_TIMEOUT_S, build_bot
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+HTTP_HOST = "0.0.0.0"  # a container or PaaS routes $PORT from outside; tests bind 127.0.0.1
+
+
+def build_web_app(app: AsyncApp) -> web.Application:
+    """aiohttp app serving Slack's requests and a health check."""
+
+    async def events(request: web.Request) -> web.Response:
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def health(_: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    web_app = web.Application()
+    web_app.router.add_post(EVENTS_PATH, events)
+    web_app.router.add_get(HEALTH_PATH, health)
+    return web_app
+
+
+async def run(settings: Settings, *, host: str = HTTP_HOST) -> None:
+    """Run the Slack bot until cancelled; reviews in flight are finished before exit."""
+    async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http:
+        bot = build_bot(settings, http=http)
+        try:
+            if settings.slack_app_token:
+                handler = AsyncSocketModeHandler(
+                    bot.app, settings.slack_app_token.get_secret_value()
+                )
+                log.info("Slack bot connecting in Socket Mode")
+                try:
+                    await handler.start_async()
+                finally:
+                    await handler.close_async()
+            else:
+                runner = web.AppRunner(build_web_app(bot.app))
+                await runner.setup()
+                await web.TCPSite(runner, host=host, port=settings.port).start()
+                log.info("Slack bot listening on %s:%d%s", host, settings.port, EVENTS_PATH)
+                try:
+                    await asyncio.Event().wait()
+                finally:
+                    await runner.cleanup()
+        finally:
+            await bot.reviewer.drain()
