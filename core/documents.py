@@ -33,6 +33,7 @@ from core.models import Document, Extraction, FileKind
 BULLET_GLYPHS = "•▪▫◦●○■□►▸‣⁃∙·*-–—➢➤✓✔"
 _BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\d{{1,2}}[.)])\s+")
 _CID_RE = re.compile(r"\(cid:\d+\)")
+_PAGE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\s*/\s*\d{1,2})?|page \d+(?: of \d+)?|- \d+ -)$", re.I)
 _TERMINAL = (".", "!", "?", ":", ";")
 
 _MAGIC_REJECTS: tuple[tuple[bytes, str], ...] = (
@@ -308,6 +309,7 @@ def clean_text(text: str, *, rewrap: bool = True) -> str:
     if text.count("\\n") >= 2:  # Markdown exported with literal escape sequences
         text = text.replace("\\n", "\n")
     lines = [re.sub(r"[ ]{2,}", " ", raw).strip() for raw in text.split("\n")]
+    lines = ["" if _PAGE_NUMBER.match(line) else line for line in lines]
     lengths = sorted(len(ln) for ln in lines if ln)
     width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     out: list[str] = []

@@ -17,8 +17,7 @@ from core.wording import (
     BUZZWORDS,
     drop_leading_first_person,
     fix_weak_opener,
-    past_tense,
-    present_tense_opener,
+    past_tense_sentence,
 )
 
 CANONICAL_HEADINGS = {
@@ -71,9 +70,7 @@ def improve_statement(text: str, past_role: bool) -> str:
     if by_me:
         text = f"{by_me['verb'].capitalize()} {by_me['obj'][0].lower()}{by_me['obj'][1:]}{by_me['rest']}"
     if past_role:
-        verb = present_tense_opener(text)
-        if verb:
-            text = past_tense(verb) + text[len(verb):]
+        text = past_tense_sentence(text)
     for buzz in BUZZWORDS:
         if buzz in text.lower():
             text = re.sub(rf"(?i)\s*\b{re.escape(buzz)}\b,?", "", text).strip()

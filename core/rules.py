@@ -26,6 +26,7 @@ from core.wording import (
     fix_weak_opener,
     opener_verb,
     past_tense,
+    past_tense_sentence,
     present_tense_opener,
 )
 
@@ -61,7 +62,7 @@ def _statements(role: Role) -> list[str]:
     """Bullets, or for paragraph-style entries the sentences of their description lines."""
     if role.bullets:
         return role.bullets
-    prose = " ".join(line for line in role.header[1:] if len(line.split()) >= 6)
+    prose = " ".join(line for line in role.header[1:] if len(line.split()) >= 10 or line.endswith("."))
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
 
 
@@ -227,7 +228,7 @@ def _tense(resume: Resume, out: _Collector) -> None:
         for bullet in role.bullets:
             verb = present_tense_opener(bullet)
             if verb:
-                after = past_tense(verb) + bullet[len(verb):]
+                after = past_tense_sentence(bullet)
                 out.add(Finding(rule="style.tense_mismatch", severity="low", category="clarity",
                                 section=SectionName.EXPERIENCE, before=_quote(bullet), after=_quote(after),
                                 message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'."))

@@ -77,7 +77,9 @@ YEAR_RE = re.compile(r"(?:19|20)\d{2}")
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_RE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().\-]{7,}\d(?![\w/])")
 LINK_RE = re.compile(
-    r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)/\S+)", re.I
+    r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com)/\S+"
+    r"|(?<![@\w.])[a-z0-9-]+\.(?:com|io|dev|me|org|net|ai|co|app|page|site)(?:/\S*)?(?![\w@]))",
+    re.I,
 )
 
 _ROLE_SECTIONS = {SectionName.EXPERIENCE, SectionName.PROJECTS, SectionName.EDUCATION, SectionName.OTHER}

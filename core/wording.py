@@ -59,7 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "built": ("Engineered", "Developed", "Assembled"),
     "implemented": ("Delivered", "Rolled out", "Introduced"),
     "worked": ("Collaborated", "Partnered", "Contributed"),
-    "designed": ("Architected", "Planned", "Shaped"),
+    "designed": ("Planned", "Shaped", "Created"),
     "improved": ("Strengthened", "Enhanced", "Upgraded"),
     "analyzed": ("Assessed", "Evaluated", "Examined"),
     "supported": ("Enabled", "Assisted", "Backed"),
@@ -116,9 +116,24 @@ def present_tense_opener(bullet: str) -> str | None:
         return None
     if low == "lead" and re.match(r"^lead\s+(?:engineer|developer|designer|analyst|of|role|author)", bullet, re.I):
         return None  # "Lead engineer on …" is a title, not a verb
+    if re.match(r"^[A-Za-z]+\s+[a-z]+ed\b", bullet):
+        return None  # "Research integrated into …": the first word is a noun subject
     if low in ACTION_VERBS or (low.endswith("s") and (low[:-1] in ACTION_VERBS or low[:-2] in ACTION_VERBS)):
         return word
     return None
+
+
+def past_tense_sentence(bullet: str) -> str:
+    """Put the opener and the verbs it lists (', collaborate with …', 'and develop …') in the past tense."""
+    verb = present_tense_opener(bullet)
+    if not verb:
+        return bullet
+    text = past_tense(verb) + bullet[len(verb):]
+
+    def repl(m: re.Match[str]) -> str:
+        return m.group(1) + past_tense(m.group(2))
+
+    return re.sub(r"(,\s+(?:and\s+)?|\band\s+)([a-z]+)\b(?=\s)", lambda m: repl(m) if m.group(2) in ACTION_VERBS else m.group(0), text)
 
 
 def opener_verb(bullet: str) -> str | None:
