@@ -14,7 +14,6 @@ import re
 from core.models import Resume, Role, Section, SectionName
 from core.structure import DATE_RANGE_RE, EMAIL_RE, LINK_RE, PHONE_RE
 from core.wording import (
-    BUZZWORDS,
     drop_leading_first_person,
     fix_weak_opener,
     past_tense_sentence,
@@ -71,9 +70,6 @@ def improve_statement(text: str, past_role: bool) -> str:
         text = f"{by_me['verb'].capitalize()} {by_me['obj'][0].lower()}{by_me['obj'][1:]}{by_me['rest']}"
     if past_role:
         text = past_tense_sentence(text)
-    for buzz in BUZZWORDS:
-        if buzz in text.lower():
-            text = re.sub(rf"(?i)\s*\b{re.escape(buzz)}\b,?", "", text).strip()
     text = re.sub(r"\s{2,}", " ", text).strip()
     return text[:1].upper() + text[1:] if text else text
 

@@ -189,12 +189,8 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
         for buzz in BUZZWORDS:
             if buzz in low and buzz not in seen_buzz and re.search(rf"(?<!\w){re.escape(buzz)}(?!\w)", low):
                 seen_buzz.add(buzz)
-                cleaned = re.sub(rf"(?i)\s*\b{re.escape(buzz)}\b,?\s*", " ", raw.strip().lstrip("• ")).strip()
-                cleaned = re.sub(r"\s{2,}", " ", cleaned)
-                after = cleaned[0].upper() + cleaned[1:] if cleaned and cleaned != raw.strip() else None
                 out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
                                 section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
-                                after=after,
                                 message=f"'{buzz}' is a cliché recruiters skip. Show it with a concrete example instead."))
     for section, _role, line in statements:
         m = _PASSIVE_RE.search(line)
