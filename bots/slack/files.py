@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from core.config import Settings
@@ -65,7 +66,14 @@ class SlackFiles:
             and not (file.get("url_private_download") or file.get("url_private"))
             and file.get("mode") not in ("tombstone", "hidden_by_limit")
         ):
-            response = await self._client.files_info(file=file["id"])
+            try:
+                response = await self._client.files_info(file=file["id"])
+            except SlackApiError as exc:
+                log.warning("files.info failed: %s", exc.response.get("error"))
+                raise SlackFileError(
+                    "Slack didn't let me open that file.",
+                    hint="If it was shared from another organisation, upload a copy directly here.",
+                ) from None
             return dict(response["file"])
         return file
 

@@ -134,10 +134,11 @@ class FakeSlack(_Server):
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
         self._socket_ready = asyncio.Event()
-        self.web.router.add_post("/api/{method}", self._api)
+        self.web.router.add_route("*", "/api/{method}", self._api)
         self.web.router.add_get("/files/{file_id}/{name}", self._download)
         self.web.router.add_post("/upload/{file_id}", self._upload)
         self.web.router.add_get("/socket", self._socket)
+        self.web.router.add_get("/redirect", self._redirect)
 
     # --- set-up ----------------------------------------------------------------
     @property
@@ -200,7 +201,9 @@ class FakeSlack(_Server):
 
     # --- Web API ----------------------------------------------------------------
     async def _params(self, request: web.Request) -> dict[str, Any]:
-        if request.content_type == "application/json":
+        if request.method == "GET":
+            params = {}
+        elif request.content_type == "application/json":
             params = dict(await request.json())
         else:
             params = {k: v for k, v in (await request.post()).items() if isinstance(v, str)}
@@ -310,6 +313,13 @@ class FakeSlack(_Server):
             raise web.HTTPNotFound()
         body, content_type = self.file_bodies[file_id]
         return web.Response(body=body, content_type=content_type)
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        """A trusted-host URL that bounces elsewhere (`?to=`), as a hostile payload might arrange."""
+        self.calls.append(
+            Call(f"GET {request.path}", dict(request.query), request.headers.get("Authorization"))
+        )
+        raise web.HTTPFound(request.query["to"])
 
     async def _upload(self, request: web.Request) -> web.Response:
         up = self.uploads[request.match_info["file_id"]]
