@@ -1,0 +1,44 @@
+"""Settings: read once, validated with one clear line, secrets masked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.config import DEFAULT_MODEL, load_settings
+from core.errors import ConfigError
+
+
+def test_defaults_without_environment() -> None:
+    settings = load_settings(env_file=None)
+    assert settings.max_file_mb == 10 and settings.max_pages == 10 and settings.log_level == "INFO"
+    assert settings.huggingface_model == DEFAULT_MODEL and not settings.has_model_key
+
+
+def test_hf_token_alias_and_masking(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_TOKEN", "hf_secret_value_123")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-456")
+    settings = load_settings(env_file=None)
+    assert settings.has_model_key
+    shown = repr(settings) + str(settings)
+    assert "hf_secret_value_123" not in shown and "xoxb-secret-456" not in shown
+
+
+def test_env_file_is_read(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text("MAX_PAGES=4\nLOG_LEVEL=debug\n")
+    settings = load_settings(env_file=str(env))
+    assert settings.max_pages == 4 and settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("MAX_FILE_MB", "0"), ("MAX_PAGES", "ten"), ("HUGGINGFACE_BASE_URL", "router.huggingface.co"), ("LOG_LEVEL", "LOUD")],
+)
+def test_invalid_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as info:
+        load_settings(env_file=None)
+    message = str(info.value)
+    assert message.startswith(f"Invalid setting {name}:") and "\n" not in message
