@@ -1,0 +1,185 @@
+"""`resume-bot doctor`: what works in this configuration, one line per check.
+
+Each check says ok / failed / skipped and, when something fails, what to change.
+Tokens only ever go to their own platform's host (the model key to the model
+base URL, the Slack token to the Slack API, the Discord token to Discord), and
+every detail line shows them masked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+import httpx
+from pydantic import SecretStr
+
+from core.config import DEFAULT_MODEL, Settings
+from core.huggingface import LEGACY_MODELS
+
+CHECK_TIMEOUT = httpx.Timeout(10.0)  # doctor is interactive: fail fast
+LEGACY_HOSTS = {"api-inference.huggingface.co"}  # the seed's host, now 410 Gone
+HF_ROUTER_HOST = "router.huggingface.co"
+
+
+@dataclass(frozen=True, slots=True)
+class DoctorCheck:
+    """One line of the report. `ok` is None when the check was skipped."""
+
+    ok: bool | None
+    name: str
+    detail: str
+
+
+def mask(secret: SecretStr | str | None) -> str:
+    """Enough of a token to recognise it, never enough to use it."""
+    value = secret.get_secret_value() if isinstance(secret, SecretStr) else (secret or "")
+    if not value:
+        return "(not set)"
+    return f"{value[:4]}…{value[-2:]}" if len(value) >= 16 else "****"
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value else ""
+
+
+async def run_doctor(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
+    """Run every check (model, Slack, Discord side by side) and return them in a stable order."""
+    model, slack, discord = await asyncio.gather(
+        _model_checks(settings, http), _slack_checks(settings, http), _discord_checks(settings, http)
+    )
+    return [*model, *slack, *discord]
+
+
+# --- model -------------------------------------------------------------------------------
+
+
+async def _model_checks(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
+    base = settings.huggingface_base_url.rstrip("/")
+    host = urlsplit(base).netloc
+    key = _secret(settings.huggingface_api_key)
+    model = settings.huggingface_model
+    checks: list[DoctorCheck] = []
+
+    if key:
+        checks.append(DoctorCheck(True, "model key", f"HUGGINGFACE_API_KEY is set ({mask(key)})"))
+    elif host == HF_ROUTER_HOST:
+        checks.append(DoctorCheck(None, "model key", (
+            "HUGGINGFACE_API_KEY is not set: reviews run offline only. For AI rewrites, create a token with "
+            "the 'Make calls to Inference Providers' permission at https://huggingface.co/settings/tokens"
+        )))
+    else:
+        checks.append(DoctorCheck(None, "model key", f"not set (optional for a self-hosted server at {host})"))
+
+    if host in LEGACY_HOSTS:
+        checks.append(DoctorCheck(False, "base URL", (
+            f"{host} is the retired Inference API (it answers 410 Gone); set "
+            "HUGGINGFACE_BASE_URL=https://router.huggingface.co/v1 or remove it"
+        )))
+        return checks
+    if model in LEGACY_MODELS:
+        checks.append(DoctorCheck(False, "model name", (
+            f"{model} (from an old .env) is no longer served by Hugging Face; "
+            f"set HUGGINGFACE_MODEL={LEGACY_MODELS[model]}"
+        )))
+    if not key and host == HF_ROUTER_HOST:
+        checks.append(DoctorCheck(None, "model served", "skipped: no key"))
+        return checks
+
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    try:
+        response = await http.get(f"{base}/models", headers=headers, timeout=CHECK_TIMEOUT)
+    except httpx.HTTPError as exc:
+        checks.append(DoctorCheck(False, "base URL reachable", f"{base}: {_network_problem(exc)}"))
+        checks.append(DoctorCheck(None, "model served", "skipped: server not reachable"))
+        return checks
+    checks.append(DoctorCheck(True, "base URL reachable", f"{base} answered HTTP {response.status_code}"))
+    checks.append(await _model_served(http, base, model, headers))
+    return checks
+
+
+async def _model_served(http: httpx.AsyncClient, base: str, model: str, headers: dict[str, str]) -> DoctorCheck:
+    """`GET {base}/models/{model}`; when the server has no such route, a one-token chat request."""
+    name = "model served"
+    try:
+        response = await http.get(f"{base}/models/{quote(model, safe='/:')}", headers=headers, timeout=CHECK_TIMEOUT)
+        if response.status_code == httpx.codes.OK:
+            return DoctorCheck(True, name, f"{model} is listed by the server")
+        if response.status_code in (401, 403):
+            return DoctorCheck(False, name, f"the server rejected the key (HTTP {response.status_code}): check HUGGINGFACE_API_KEY")
+        body = {"model": model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1}
+        response = await http.post(f"{base}/chat/completions", json=body, headers=headers, timeout=CHECK_TIMEOUT)
+    except httpx.HTTPError as exc:
+        return DoctorCheck(False, name, _network_problem(exc))
+    status = response.status_code
+    replacement = LEGACY_MODELS.get(model, DEFAULT_MODEL)
+    if status == httpx.codes.OK:
+        return DoctorCheck(True, name, f"{model} answered a one-token request")
+    if status in (401, 403):
+        return DoctorCheck(False, name, f"the server rejected the key (HTTP {status}): check HUGGINGFACE_API_KEY")
+    if status == 402:
+        return DoctorCheck(False, name, "this month's Inference Providers credits are used up (HTTP 402)")
+    if status in (400, 404, 422):
+        return DoctorCheck(False, name, f"{model} is not served here (HTTP {status}); try HUGGINGFACE_MODEL={replacement}")
+    if status == 429 or status >= 500:
+        return DoctorCheck(None, name, f"could not tell: the server is busy (HTTP {status}); try again in a minute")
+    return DoctorCheck(False, name, f"unexpected HTTP {status} for {model}")
+
+
+def _network_problem(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.ConnectError):
+        return "connection refused or host not found (is the server running? is the URL right?)"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {CHECK_TIMEOUT.read:.0f}s"
+    return f"network error ({type(exc).__name__})"
+
+
+# --- Slack and Discord --------------------------------------------------------------------
+
+
+async def _slack_checks(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
+    token = _secret(settings.slack_bot_token)
+    if not token:
+        return [DoctorCheck(None, "Slack", "SLACK_BOT_TOKEN is not set: the Slack bot is off")]
+    url = settings.slack_api_url.rstrip("/") + "/auth.test"
+    try:
+        response = await http.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=CHECK_TIMEOUT)
+        data = response.json()
+    except httpx.HTTPError as exc:
+        return [DoctorCheck(False, "Slack auth.test", _network_problem(exc))]
+    except ValueError:
+        return [DoctorCheck(False, "Slack auth.test", f"unexpected answer (HTTP {response.status_code})")]
+    checks: list[DoctorCheck] = []
+    if isinstance(data, dict) and data.get("ok"):
+        checks.append(DoctorCheck(True, "Slack auth.test", (
+            f"token {mask(token)} works as @{data.get('user', '?')} in {data.get('team', '?')}"
+        )))
+    else:
+        error = data.get("error", "unknown_error") if isinstance(data, dict) else "unknown_error"
+        checks.append(DoctorCheck(False, "Slack auth.test", f"Slack rejected token {mask(token)}: {error}"))
+    if not (_secret(settings.slack_app_token) or _secret(settings.slack_signing_secret)):
+        checks.append(DoctorCheck(False, "Slack connection", (
+            "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) so Slack can reach the bot"
+        )))
+    return checks
+
+
+async def _discord_checks(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
+    token = _secret(settings.discord_bot_token)
+    if not token:
+        return [DoctorCheck(None, "Discord", "DISCORD_BOT_TOKEN is not set: the Discord bot is off")]
+    url = settings.discord_api_url.rstrip("/") + "/users/@me"
+    try:
+        response = await http.get(url, headers={"Authorization": f"Bot {token}"}, timeout=CHECK_TIMEOUT)
+    except httpx.HTTPError as exc:
+        return [DoctorCheck(False, "Discord /users/@me", _network_problem(exc))]
+    if response.status_code == httpx.codes.OK:
+        try:
+            user = response.json()
+        except ValueError:
+            user = {}
+        return [DoctorCheck(True, "Discord /users/@me", f"token {mask(token)} works as {user.get('username', '?')}")]
+    if response.status_code == httpx.codes.UNAUTHORIZED:
+        return [DoctorCheck(False, "Discord /users/@me", f"Discord rejected token {mask(token)} (HTTP 401): reset it in the Developer Portal")]
+    return [DoctorCheck(False, "Discord /users/@me", f"unexpected HTTP {response.status_code}")]
