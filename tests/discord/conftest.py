@@ -27,8 +27,12 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(*, guild_sync: bool = False, **overrides: object) -> AsyncIterator[Running]:
-    """Start the fake and the real client; wait until it has the guild; stop both afterwards."""
+async def running_bot(*, guild_sync: bool = False, gateway_from_settings: bool = False,
+                      **overrides: object) -> AsyncIterator[Running]:
+    """Start the fake and the real client; wait until it has the guild; stop both afterwards.
+
+    `gateway_from_settings` sets DISCORD_GATEWAY_URL instead of letting the bot ask `/gateway/bot`.
+    """
     fake = FakeDiscord()
     await fake.start()
     settings = Settings(
@@ -36,6 +40,7 @@ async def running_bot(*, guild_sync: bool = False, **overrides: object) -> Async
         discord_bot_token=fake.token,
         discord_api_url=fake.api_url,
         discord_guild_id=int(fake.guild_id) if guild_sync else None,
+        discord_gateway_url=fake.gateway_url if gateway_from_settings else None,
         **overrides,
     )
     client = build_client(settings)
