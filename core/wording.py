@@ -25,11 +25,12 @@ _PAST_FORMS = set(IRREGULAR_PAST.values())
 
 # Openers that describe duties instead of results; value: honest replacement (or None: drop it).
 WEAK_OPENERS: tuple[tuple[str, str | None], ...] = (
-    (r"responsible for (?:the )?", "gerund"),
+    (r"responsible for ", "gerund"),
     (r"in charge of ", "gerund"),
     (r"duties included ", None),
     (r"duties include ", None),
     (r"tasked with ", "gerund"),
+    (r"helped (?:with|in) ", "Contributed to "),
     (r"helped (?:to )?", "Contributed to "),
     (r"assisted (?:with|in) (?=\w+ing\b)", "Contributed to "),
     (r"assisted (?:with|in) ", "Supported "),
