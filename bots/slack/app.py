@@ -388,7 +388,7 @@ def build_bot(
     async def on_optimize(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:
         text = (command.get("text") or "").strip()
         if text.lower() in ("help", "?", "-h", "--help"):
-            await ack(text=HELP_TEXT)
+            await ack(text=HELP_TEXT, response_type="ephemeral")
             return
         await ack()
         view = optimize_modal(command["channel_id"], role=text or None)

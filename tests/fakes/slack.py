@@ -129,6 +129,7 @@ class FakeSlack(_Server):
         self.uploads: dict[str, Upload] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self.fail_methods: dict[str, str] = {}  # method → Slack error to answer with
+        self.not_member_of: set[str] = set()  # channels where chat.postMessage says not_in_channel
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -252,6 +253,8 @@ class FakeSlack(_Server):
         return {"url": f"ws://{LOCALHOST}:{self.port}/socket"}
 
     def _m_chat_postMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        if p["channel"] in self.not_member_of:
+            raise SlackError("not_in_channel")
         msg = Message(
             p["channel"],
             self._next_ts(),
