@@ -68,6 +68,13 @@ def configure_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
+def keep_library_logs_content_free() -> None:
+    """Hold discord.py's logger at INFO or above: at DEBUG it logs whole gateway events and request
+    bodies, i.e. users' messages, job descriptions and the resume lines quoted in our replies."""
+    library = logging.getLogger("discord")
+    library.setLevel(max(logging.INFO, library.level, logging.getLogger().getEffectiveLevel()))
+
+
 def user_text(exc: BaseException) -> str:
     """The one place an error becomes words for the user; logged by type only, never with content."""
     if isinstance(exc, ResumeBotError):
@@ -255,6 +262,7 @@ def build_client(settings: Settings, *, http: httpx.AsyncClient | None = None) -
     tree are discord.py's own classes. `http` is passed on to the model engine.
     """
     configure_endpoints(settings)
+    keep_library_logs_content_free()
     intents = discord.Intents.default()  # deliberately without message_content (privileged)
     client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
     tree = app_commands.CommandTree(client)

@@ -8,6 +8,7 @@ deferral, the follow-up's embeds and files, the thread, the error text.
 from __future__ import annotations
 
 import io
+import logging
 import time
 
 import discord
@@ -291,3 +292,37 @@ async def test_corpus_pdf_resume_is_reviewed(bot: Running) -> None:
     (followup,) = await fake.wait_for(is_followup)
     assert_review_message(followup, path.name)
     assert time.monotonic() - started < 30
+
+
+async def test_mention_without_a_file_gets_help_in_place(bot: Running) -> None:
+    fake = bot.fake
+    msg = fake.message(f"<@{fake.bot_id}> how does this work?", mention_bot=True)
+    await fake.dispatch("MESSAGE_CREATE", msg)
+    (reply,) = await fake.wait_for(is_channel_message(fake.channel_id))
+    assert "PDF, DOCX" in reply.content
+    assert str(reply.json["message_reference"]["message_id"]) == msg["id"]
+    assert not fake.find("POST", "/threads")
+
+
+async def test_optimize_in_a_dm_with_the_bot(bot: Running) -> None:
+    fake = bot.fake
+    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT), dm=True))
+    await fake.wait_for(is_defer)
+    (followup,) = await fake.wait_for(is_followup)
+    assert_review_message(followup, "cv.txt")
+
+
+async def test_no_resume_or_job_text_in_any_log_even_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running_bot() as running:
+        fake = running.fake
+        await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT),
+                                                                job_description=JOB))
+        dm = fake.message(JOB, [fake.attachment("cv.txt", RESUME_TXT)], dm=True)
+        await fake.dispatch("MESSAGE_CREATE", dm)
+        await fake.wait_for(is_followup)
+        await fake.wait_for(is_channel_message(fake.dm_channel_id))
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert logged, "logging was captured"
+    for secret in ("Acme Payments", "Kubernetes", "jane.doe@example.com", "Terraform", fake.token):
+        assert secret not in logged
