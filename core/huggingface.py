@@ -551,7 +551,8 @@ async def _improve(
 ) -> ReviewResult:
     job = getattr(request, "job_description", None)
     role = getattr(request, "role", None)
-    prompt = build_prompt(result, document, job, role, settings)
+    # redaction, trimming and the guard are pure CPU work: keep them off the event loop
+    prompt = await asyncio.to_thread(build_prompt, result, document, job, role, settings)
     client = ChatClient(http, settings, RETRY)
     started = time.monotonic()
     answer = await client.complete_json(prompt.messages, prompt.max_tokens)
@@ -559,6 +560,13 @@ async def _improve(
         "AI rewrite from %s in %.1fs: %d HTTP call(s), ~%d prompt tokens, %d placeholders",
         client.host, time.monotonic() - started, client.calls, prompt.tokens, prompt.redactor.count,
     )
+    return await asyncio.to_thread(_merge, result, document, answer, prompt, settings)
+
+
+def _merge(
+    result: ReviewResult, document: Document, answer: ModelAnswer, prompt: Prompt, settings: Settings
+) -> ReviewResult:
+    """The offline result with the model's guarded rewrite and findings; the score stays ours."""
     original = document.text
     rewritten = prompt.redactor.restore(answer.rewritten_markdown)
     rewritten, guard_warnings = guard_rewrite(original, rewritten)

@@ -20,10 +20,13 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(
     r"(?:https?://[^\s<>()\]]+|www\.[^\s<>()\]]+|"
     r"\b(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|behance\.net|dribbble\.com|"
-    r"medium\.com|stackoverflow\.com|orcid\.org|scholar\.google\.com)/[^\s<>()\]]+)",
+    r"medium\.com|stackoverflow\.com|orcid\.org|scholar\.google\.com)/[^\s<>()\]]+|"
+    # a bare personal domain, lower case only ("janedoe.dev"), so "ASP.NET" and "Node.js" stay
+    r"(?-i:(?<![\w@.-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|io|dev|me|net|org|co|ai|app|page|site|tech|blog)\b"
+    r"(?:/[^\s<>()\]]*)?))",
     re.I,
 )
-PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d\s().\-]{6,}\d(?![\w/])")
+PHONE_RE = re.compile(r"(?<![\w/.])[(+]{0,2}\d[\d\s().\-]{6,}\d(?![\w/])")
 _YEAR_RANGE_RE = re.compile(r"^\s*(?:19|20)\d{2}\s*[-–.]\s*(?:19|20)\d{2}\s*$")
 _STREET_WORDS = (
     r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
