@@ -344,11 +344,16 @@ class FakeSlack(_Server):
         self._sockets.append(ws)
         await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"}})
         self._socket_ready.set()
+        await self._notify()
         async for msg in ws:
             if msg.type == WSMsgType.TEXT:
                 self.socket_acks.append(json.loads(msg.data))
                 await self._notify()
         return ws
+
+    @property
+    def socket_connected(self) -> bool:
+        return any(not ws.closed for ws in self._sockets)
 
     async def push_envelope(
         self, payload: dict[str, Any], *, kind: str = "events_api", retry: int = 0
