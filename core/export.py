@@ -169,6 +169,16 @@ def markdown_to_docx(markdown: str) -> bytes:
 
     document = docx.Document()
     _setup_styles(document)
+    # python-docx resolves a style *name* by scanning every style on each call (≈7 ms each);
+    # resolve the ids once and set them on the paragraph XML directly.
+    style_ids = {name: document.styles[name].style_id for name in ("Title", "Heading 1", "Heading 2", "List Bullet")}
+
+    def add_paragraph(style: str | None = None) -> object:
+        paragraph = document.add_paragraph()
+        if style is not None:
+            paragraph._p.style = style_ids[style]
+        return paragraph
+
     title_text = ""
     in_header = False  # between the name and the first section: contact lines
     for raw in clean_xml_text(markdown).splitlines():
@@ -180,21 +190,21 @@ def markdown_to_docx(markdown: str) -> bytes:
             level, text = len(m[1]), m[2].strip().rstrip("#").strip()
             if level == 1 and not title_text:
                 title_text = _plain(text)
-                paragraph = document.add_paragraph(style="Title")
+                paragraph = add_paragraph("Title")
                 _add_runs(paragraph, text)
                 in_header = True
             elif level <= 2:
-                paragraph = document.add_paragraph(style="Heading 1")
+                paragraph = add_paragraph("Heading 1")
                 _add_runs(paragraph, text)
                 _heading_rule(paragraph)
                 in_header = False
             else:
-                paragraph = document.add_paragraph(style="Heading 2")
+                paragraph = add_paragraph("Heading 2")
                 _add_runs(paragraph, text)
                 in_header = False
             continue
         if m := re.match(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(.*)$", line):
-            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph = add_paragraph("List Bullet")
             _add_runs(paragraph, m[1])
             continue
         paragraph = document.add_paragraph()
