@@ -49,6 +49,14 @@ _WORD_NUMBERS = {
 _SMALL_ORDINALS = {"1", "2"}  # "one of two", "first" style counts are not claims worth flagging
 
 
+_LIST_MARKER_RE = re.compile(r"\d{1,2}[.)]\s")
+
+
+def _at_line_start(text: str, index: int) -> bool:
+    line_start = text.rfind("\n", 0, index) + 1
+    return not text[line_start:index].strip(" \t>")
+
+
 def _digits_of(token: str) -> str:
     """The numeric core of a token: '$2,500k' → '2500', '35 %' → '35', '3.0' → '3'."""
     core = re.search(r"\d[\d,]*(?:\.\d+)?", token)
@@ -57,7 +65,7 @@ def _digits_of(token: str) -> str:
     value = core.group(0).replace(",", "")
     if "." in value:
         value = value.rstrip("0").rstrip(".")
-    return value
+    return value.lstrip("0") or "0"  # "05/2019" and "5/2019" are the same month
 
 
 def _numbers_in(text: str) -> set[str]:
@@ -74,8 +82,9 @@ def _numbers_in(text: str) -> set[str]:
 _CAP_WORD = r"(?:[A-Z][\w&'.-]*|[A-Z]{2,})"
 _NAME = rf"{_CAP_WORD}(?:\s+(?:of|and|for|the|de|&)?\s*{_CAP_WORD}){{0,5}}"
 _ORG_SUFFIX = (
+    # legal-form words only: "Systems", "Solutions", "Group" end too many ordinary phrases
     r"Inc|Inc\.|LLC|Ltd|Ltd\.|GmbH|AG|Corp|Corp\.|Corporation|Company|Co\.|Technologies|Labs|"
-    r"Group|Bank|Partners|Consulting|Systems|Solutions|Software|Holdings|Ventures|SE|S\.A\.|plc"
+    r"Bank|Holdings|SE|S\.A\.|plc"
 )
 _SCHOOL_WORD = r"University|College|Institute|School|Academy|Polytechnic|Universität|Hochschule"
 _ORG_RE = re.compile(rf"\b{_NAME}\s+(?:{_ORG_SUFFIX})(?![\w])")
@@ -161,6 +170,8 @@ def _fabrication_spans(original: str, rewritten: str) -> list[_Span]:
             continue
         if m.group("num") and value in _SMALL_ORDINALS and not m.group(0).endswith("+"):
             continue
+        if m.group("num") and _LIST_MARKER_RE.match(rewritten, m.start()) and _at_line_start(rewritten, m.start()):
+            continue  # "3. Built…": Markdown list numbering, not a claim
         kind: FabricationKind = "date" if _YEAR_RE.match(value) and m.group("num") else "figure"
         start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
         if kind == "date" and (month := _MONTH_BEFORE_RE.search(rewritten, 0, start)):
@@ -177,6 +188,10 @@ def _fabrication_spans(original: str, rewritten: str) -> list[_Span]:
             text = m.group(group) if group else m.group(0)
             start = m.start(group) if group else m.start()
             text = text.strip()
+            # "Led Globex Corp": drop leading words the resume already uses, keep the new name
+            while " " in text and text.split(" ", 1)[0].lower() in original_words:
+                head, text = text.split(" ", 1)
+                start += len(head) + 1
             if text.lower() in _GENERIC_NAMES or len(text) < 2:
                 continue
             if _name_present(text, original_norm, original_words):

@@ -100,3 +100,11 @@ def test_parse_answer_tolerates_fences_and_chatter() -> None:
     body = '{"rewritten_markdown": "# Jane Doe\\n- Built APIs for payments", "findings": []}'
     for wrapped in (body, f"```json\n{body}\n```", f"Sure! Here it is: {body} Anything else?", f"```\n{body}```"):
         assert parse_answer(wrapped).rewritten_markdown.startswith("# Jane Doe")
+
+
+def test_list_numbers_leading_zeros_and_known_words_are_not_fabrications() -> None:
+    original = "Worked at Acme Corp from 5/2019. Led billing. Built dashboards for finance and operations teams."
+    assert find_fabrications(original, "1. Led billing\n2. Shipped\n3. Built dashboards for Finance and Operations") == []
+    assert find_fabrications(original, "Acme Corp, 2019-05; Built Distributed Systems at scale") == []
+    guarded, _ = guard_rewrite(original, "Led Globex Corp rollout")
+    assert guarded == "Led [check: employer] rollout"
