@@ -11,6 +11,9 @@
     │   ├── DamagedFileError          truncated or corrupt PDF/DOCX
     │   ├── NoTextError               scanned PDF without a text layer
     │   └── NotAResumeError           readable, but too little text to review
+    ├── LimitError               the bot can't take this review now
+    │   ├── RateLimitedError          the user's hourly quota is used up
+    │   └── ShuttingDownError         the bot is restarting
     ├── ProcessingError          our side failed while reading the file
     │   └── ParseTimeoutError         parsing exceeded its time or memory limit
     └── ModelError               the model engine failed (the user still gets
@@ -101,6 +104,21 @@ class NoTextError(InputError):
 class NotAResumeError(InputError):
     user_message = "I found almost no text in that file."
     hint = "Please upload the full resume as a PDF, DOCX, TXT or Markdown file."
+
+
+class LimitError(ResumeBotError):
+    user_message = "I can't take another review right now."
+    hint = "Please try again in a few minutes."
+
+
+class RateLimitedError(LimitError):
+    user_message = "You've reached the hourly limit of reviews."
+    hint = "Please try again later."
+
+
+class ShuttingDownError(LimitError):
+    user_message = "I'm restarting and can't start this review."
+    hint = "Please send the file again in a minute."
 
 
 class ProcessingError(ResumeBotError):

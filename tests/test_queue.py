@@ -1,0 +1,120 @@
+"""Admission control: global limit, FIFO positions, one review per user at a time, hourly quota, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from core.errors import RateLimitedError, ShuttingDownError
+from core.queue import ReviewQueue
+
+
+async def test_global_limit_and_positions_in_line() -> None:
+    queue = ReviewQueue(max_concurrent=2, per_user_per_hour=10)
+    release = asyncio.Event()
+    positions: dict[str, int] = {}
+    order: list[str] = []
+
+    async def review(user: str) -> None:
+        async def told(position: int) -> None:
+            positions[user] = position
+
+        async with queue.slot(user, on_wait=told):
+            order.append(user)
+            await release.wait()
+
+    tasks = [asyncio.create_task(review(f"u{i}")) for i in range(5)]
+    await asyncio.sleep(0.05)
+    assert queue.in_flight == 2 and queue.waiting == 3
+    assert positions == {"u2": 1, "u3": 2, "u4": 3}
+    release.set()
+    await asyncio.gather(*tasks)
+    assert order == ["u0", "u1", "u2", "u3", "u4"] and queue.in_flight == 0
+
+
+async def test_one_review_at_a_time_per_user_lets_others_pass() -> None:
+    queue = ReviewQueue(max_concurrent=2, per_user_per_hour=10)
+    gate = asyncio.Event()
+    started: list[str] = []
+
+    async def review(user: str, tag: str) -> None:
+        async with queue.slot(user):
+            started.append(tag)
+            await gate.wait()
+
+    tasks = [asyncio.create_task(review("alice", "a1")), asyncio.create_task(review("alice", "a2")),
+             asyncio.create_task(review("bob", "b1"))]
+    await asyncio.sleep(0.05)
+    assert started == ["a1", "b1"]  # alice's second file waits; bob isn't stuck behind it
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert started == ["a1", "b1", "a2"]
+
+
+async def test_hourly_quota_says_when_to_retry() -> None:
+    now = [1000.0]
+    queue = ReviewQueue(max_concurrent=4, per_user_per_hour=2, clock=lambda: now[0])
+    for _ in range(2):
+        async with queue.slot("carol"):
+            pass
+    with pytest.raises(RateLimitedError) as info:
+        async with queue.slot("carol"):
+            pass
+    assert "about 60 minutes" in info.value.for_user()
+    async with queue.slot("dave"):
+        pass  # other users are unaffected
+    now[0] += 3601
+    async with queue.slot("carol"):
+        pass
+
+
+async def test_cancelled_waiter_leaves_the_line() -> None:
+    queue = ReviewQueue(max_concurrent=1, per_user_per_hour=10)
+    gate = asyncio.Event()
+
+    async def hold() -> None:
+        async with queue.slot("a"):
+            await gate.wait()
+
+    async def wait_then_run() -> None:
+        async with queue.slot("b"):
+            pass
+
+    holder = asyncio.create_task(hold())
+    await asyncio.sleep(0.01)
+    waiter = asyncio.create_task(wait_then_run())
+    await asyncio.sleep(0.01)
+    waiter.cancel()
+    await asyncio.sleep(0.01)
+    assert queue.waiting == 0
+    gate.set()
+    await holder
+    assert queue.in_flight == 0
+
+
+async def test_close_refuses_new_work_cancels_waiters_and_waits_for_running() -> None:
+    queue = ReviewQueue(max_concurrent=1, per_user_per_hour=10)
+    gate = asyncio.Event()
+    outcomes: list[str] = []
+
+    async def review(user: str) -> None:
+        try:
+            async with queue.slot(user):
+                await gate.wait()
+                outcomes.append(f"{user} done")
+        except ShuttingDownError:
+            outcomes.append(f"{user} told")
+
+    running = asyncio.create_task(review("a"))
+    waiting = asyncio.create_task(review("b"))
+    await asyncio.sleep(0.01)
+    closing = asyncio.create_task(queue.close(timeout_s=5))
+    await asyncio.sleep(0.01)
+    with pytest.raises(ShuttingDownError):
+        async with queue.slot("c"):
+            pass
+    gate.set()
+    assert await closing is True
+    await asyncio.gather(running, waiting)
+    assert sorted(outcomes) == ["a done", "b told"]
