@@ -84,7 +84,7 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
         print(f"resume-bot: can't read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
     request = ReviewRequest(data=data, filename=args.file.name, job_description=job, role=args.role, engine=args.engine)
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0)) as http:
         result = await review_resume(request, settings, http)
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -104,7 +104,7 @@ async def _doctor(settings: Settings) -> int:
 
     from core.doctor import run_doctor
 
-    async with httpx.AsyncClient() as http:
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0)) as http:
         checks = await run_doctor(settings, http)
     for check in checks:
         mark = "skip" if check.ok is None else ("ok" if check.ok else "FAIL")
