@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 import httpx
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -44,8 +45,12 @@ def build_web_app(app: AsyncApp) -> web.Application:
 
 async def run(settings: Settings, *, host: str = HTTP_HOST) -> None:
     """Run the Slack bot until cancelled; reviews in flight are finished before exit."""
-    async with httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http:
-        bot = build_bot(settings, http=http)
+    async with (
+        httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http,
+        aiohttp.ClientSession() as session,
+    ):
+        bot = build_bot(settings, http=http, session=session)
+        await bot.warm_up()
         try:
             if settings.slack_app_token:
                 handler = AsyncSocketModeHandler(

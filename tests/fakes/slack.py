@@ -55,6 +55,7 @@ class Message:
     blocks: list[dict[str, Any]]
     thread_ts: str | None
     history: list[str] = field(default_factory=list)  # earlier versions of `text`
+    posted_at: float = field(default_factory=time.perf_counter)  # for latency measurements
 
     def all_text(self) -> str:
         """Text plus every block's text, as a user reads it."""

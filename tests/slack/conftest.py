@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from aiohttp import web
@@ -110,7 +111,8 @@ class BoltServer:
 
 @pytest.fixture
 async def bolt(slack_settings: Settings, http: httpx.AsyncClient) -> AsyncIterator[BoltServer]:
-    bot = build_bot(slack_settings, http=http, socket_mode=False)
+    session = aiohttp.ClientSession()  # as run() does: one pool for the Web API
+    bot = build_bot(slack_settings, http=http, session=session, socket_mode=False)
     runner = web.AppRunner(build_web_app(bot.app), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, LOCALHOST, 0)
@@ -119,3 +121,4 @@ async def bolt(slack_settings: Settings, http: httpx.AsyncClient) -> AsyncIterat
     yield BoltServer(url=f"http://{LOCALHOST}:{port}", bot=bot, http=http)
     await bot.reviewer.drain()
     await runner.cleanup()
+    await session.close()

@@ -254,3 +254,17 @@ async def test_slack_connect_file_is_fetched_with_files_info(
     await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
     [info] = fake_slack.api_calls("files.info")
     assert info.params["file"] == file["id"]
+
+
+async def test_burst_at_start_up_checks_the_token_once(
+    bolt: BoltServer, fake_slack: FakeSlack
+) -> None:
+    files = [fake_slack.add_file(f"cv{i}.txt", RESUME_TXT.encode()) for i in range(10)]
+    events = [dm_file_share([f], ts=f"1700000100.{i:06d}") for i, f in enumerate(files)]
+    responses = await asyncio.gather(*(bolt.event(event_callback(e)) for e in events))
+    assert all(r.status_code == 200 for r in responses)
+    await fake_slack.wait_for(
+        lambda: len(fake_slack.api_calls("files.completeUploadExternal")) == 10
+    )
+    assert len(fake_slack.api_calls("auth.test")) == 1
+    assert all(len(fake_slack.thread("D0USER", e["ts"])) == 1 for e in events)
