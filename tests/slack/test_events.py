@@ -268,3 +268,20 @@ async def test_burst_at_start_up_checks_the_token_once(
     )
     assert len(fake_slack.api_calls("auth.test")) == 1
     assert all(len(fake_slack.thread("D0USER", e["ts"])) == 1 for e in events)
+
+
+async def test_plain_dm_gets_help_but_thread_chatter_does_not(
+    bolt: BoltServer, fake_slack: FakeSlack
+) -> None:
+    def text_dm(text: str, ts: str, **extra: str) -> dict:
+        event = dm_file_share([], text=text, ts=ts)
+        return {k: v for k, v in event.items() if k not in ("files", "subtype")} | extra
+
+    hello = text_dm("hi", "1700000200.000100")
+    thanks = text_dm("thanks!", "1700000201.000100", thread_ts="1700000001.000200")
+    for event in (hello, thanks):
+        await bolt.event(event_callback(event))
+    [reply] = await fake_slack.wait_for(lambda: fake_slack.thread("D0USER", hello["ts"]))
+    assert "/optimize" in reply.text
+    await _settle(fake_slack)
+    assert len(fake_slack.messages) == 1
