@@ -18,6 +18,7 @@ from pathlib import Path
 from core.config import Settings, load_settings
 from core.errors import ResumeBotError
 from core.models import ReviewResult
+from core.scoring import CATEGORY_LABELS
 
 log = logging.getLogger("resume_bot")
 
@@ -46,7 +47,7 @@ def format_report(result: ReviewResult, width: int = 88) -> str:
     """The terminal report: score, breakdown, findings grouped by section, keywords, warnings."""
     width = max(50, min(width, 100))
     lines = [f"{result.source_name}: {result.score}/100  (engine: {result.engine})", ""]
-    lines.append("  ".join(f"{name} {value}" for name, value in result.breakdown.items()))
+    lines.append("  ".join(f"{CATEGORY_LABELS.get(name, name)} {value}" for name, value in result.breakdown.items()))
     for warning in result.warnings:
         lines.append(_wrap(f"! {warning}", width))
     if result.keywords is not None:

@@ -20,6 +20,14 @@ from collections import Counter
 
 from core.models import Finding, KeywordMatch, Resume, SectionName
 
+CATEGORY_LABELS = {
+    "impact": "Impact",
+    "clarity": "Clarity",
+    "ats": "ATS & format",
+    "completeness": "Completeness",
+    "keywords": "Keyword match",
+}  # what adapters show for each breakdown key
+
 PENALTY = {"high": 25, "medium": 12, "low": 4}
 RULE_CAP = 30
 WEIGHTS = {"impact": 0.30, "clarity": 0.20, "ats": 0.20, "completeness": 0.30}
