@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import shutil
 import sys
 import textwrap
+import traceback
 from pathlib import Path
 
 from core.config import Settings, load_settings
@@ -136,6 +138,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `resume-bot optimize cv.pdf | head`: the reader left, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # one line, never a traceback that could quote the resume
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {frame.filename}:{frame.lineno}" if frame else ""
+        log.error("unexpected %s%s", type(exc).__name__, where)  # type and place only: no message text
+        print(f"resume-bot: unexpected error ({type(exc).__name__}); please report it.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
