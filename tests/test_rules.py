@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core.config import Settings
 from core.documents import extract
 from core.models import Document, Extraction, FileKind, ReviewResult
 from core.offline import review
+from tests.conftest import corpus_files
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
 SETTINGS = Settings(_env_file=None)
@@ -211,3 +214,17 @@ def test_every_finding_quotes_the_resume() -> None:
 def test_tiny_extraction_model_roundtrip() -> None:
     facts = Extraction(kind=FileKind.TEXT, pages=1, chars=10)
     assert Extraction.model_validate_json(facts.model_dump_json()) == facts
+
+
+CORPUS_RESUMES = corpus_files("resumes/pdf", "*.pdf") + corpus_files("resumes/docx", "*.docx") + corpus_files("resumes/text", "*")
+
+
+@pytest.mark.parametrize("path", CORPUS_RESUMES, ids=lambda p: p.name)
+def test_every_corpus_resume_gets_findings_that_quote_it(path: Path) -> None:
+    text, facts = extract(path.read_bytes(), path.name, 10)
+    result = review(Document(text=text, extraction=facts), path.name, None, None, SETTINGS)
+    assert result.findings, "every resume deserves at least one concrete finding"
+    flat = " ".join(text.split())
+    for f in result.findings:
+        if f.before and f.rule not in ("format.dates_inconsistent", "keywords.missing"):
+            assert " ".join(f.before.rstrip("…").split())[:60] in flat, (f.rule, f.before)
