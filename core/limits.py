@@ -49,3 +49,9 @@ DISCORD_FILES_PER_MESSAGE = 10
 SLACK_PLAIN_TEXT_INPUT_MAX = 3000  # plain_text_input max_length ceiling in modals
 SLACK_EVENT_RETRY_WINDOW_SECONDS = 15 * 60  # Slack retries a missed event ~now, +1 min, +5 min
 SLACK_FILE_HOST = "files.slack.com"  # the only non-API host the bot token may be sent to
+
+# --- load and shutdown (bots/slack, bots/discord; issue 7) -------------------------
+SHUTDOWN_DRAIN_SECONDS = 25  # reviews in flight get this long to finish after SIGTERM
+SHUTDOWN_EXIT_SECONDS = 30  # hard bound from SIGTERM to exit (PaaS send SIGKILL at ~30 s)
+SLACK_RATE_LIMIT_RETRIES = 3  # 429 + Retry-After on our own Web API calls, then give up
+SLACK_CONNECTION_RETRIES = 2  # a reset connection to slack.com, retried

@@ -82,9 +82,9 @@ class ReviewQueue:
         self._waiting.append(waiter)
         self._admit()
         if not waiter.future.done():
-            if on_wait is not None:
-                await on_wait(self.position(waiter))
             try:
+                if on_wait is not None:  # inside the try: a failing or cancelled callback must not strand the waiter
+                    await on_wait(self.position(waiter))
                 await waiter.future
             except BaseException:
                 if waiter in self._waiting:

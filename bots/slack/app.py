@@ -27,12 +27,22 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from core.config import Settings
-from core.errors import ConfigError, ResumeBotError
-from core.limits import SLACK_EVENT_RETRY_WINDOW_SECONDS
+from core.errors import ConfigError, ResumeBotError, ShuttingDownError
+from core.limits import (
+    SLACK_CONNECTION_RETRIES,
+    SLACK_EVENT_RETRY_WINDOW_SECONDS,
+    SLACK_RATE_LIMIT_RETRIES,
+)
 from core.models import ReviewResult
+from core.queue import ReviewQueue
 from core.review import ReviewRequest, check_upload_size, review_resume
 
 from .files import SlackFiles
@@ -50,6 +60,7 @@ from .render import (
     Rendered,
     optimize_modal,
     progress_text,
+    queue_text,
     render_error,
     render_review,
     review_file_name,
@@ -58,6 +69,10 @@ from .render import (
 
 log = logging.getLogger(__name__)
 
+STOPPED = ShuttingDownError(
+    "I'm restarting and had to stop your review before it finished.",
+    hint="Please send the file again in a minute.",
+)
 GENERIC_APOLOGY = "Sorry, something went wrong on my side while reviewing your resume. Please try again in a minute."
 # a short single line next to the file is a target role; anything longer is a job description
 ROLE_MAX_WORDS = 8
@@ -125,6 +140,19 @@ def _from_a_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
+def retry_handlers() -> list[AsyncRetryHandler]:
+    """Honour Slack's 429 + Retry-After and retry a dropped connection, so no reply is lost."""
+    return [
+        AsyncConnectionErrorRetryHandler(max_retry_count=SLACK_CONNECTION_RETRIES),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=SLACK_RATE_LIMIT_RETRIES),
+    ]
+
+
+def user_key(team: str | None, user: str | None) -> str:
+    """The queue's key for a Slack user: platform-prefixed so Discord ids never collide."""
+    return f"slack:{team or '?'}:{user or '?'}"
+
+
 @dataclass(frozen=True, slots=True)
 class Destination:
     """Where an answer goes: a channel, and the thread (None: thread under the progress message)."""
@@ -134,16 +162,44 @@ class Destination:
     user: str | None = None  # to fall back to a DM when the bot can't post in `channel`
 
 
+class _Progress:
+    """The one message a review is shown in: posted first (queue place or "Reviewing…"), then updated."""
+
+    def __init__(self, reviewer: SlackReviewer, dest: Destination) -> None:
+        self._reviewer = reviewer
+        self.dest = dest
+        self.ts: str | None = None
+
+    @property
+    def thread_ts(self) -> str:
+        return self.dest.thread_ts or self.ts or ""
+
+    async def show_text(self, text: str) -> None:
+        await self.show(Rendered(blocks=[], text=text))
+
+    async def show(self, rendered: Rendered) -> None:
+        if self.ts is None:
+            self.dest, self.ts = await self._reviewer._post_progress(self.dest, rendered)
+        else:
+            await self._reviewer.update(self.dest.channel, self.ts, rendered)
+
+
 class SlackReviewer:
     """Runs reviews for the Slack app: download, review, render, post, upload."""
 
-    def __init__(self, settings: Settings, client: AsyncWebClient, http: httpx.AsyncClient) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        client: AsyncWebClient,
+        http: httpx.AsyncClient,
+        queue: ReviewQueue,
+    ) -> None:
         self.settings = settings
         self.client = client
         self.files = SlackFiles(settings, client, http)
         self.seen = RecentKeys()
+        self.queue = queue
         self._http = http
-        self._slots = asyncio.Semaphore(settings.max_concurrent_reviews)
         self._tasks: set[asyncio.Task[None]] = set()
 
     def spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -157,10 +213,19 @@ class SlackReviewer:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def review(self, request: ReviewRequest) -> ReviewResult:
-        """The single call into core: a queue or per-user rate limit goes here."""
-        async with self._slots:
-            return await review_resume(request, self.settings, http=self._http)
+    async def shutdown(self, deadline_s: float) -> bool:
+        """Stop taking reviews, tell those in line, give those in flight `deadline_s`, then stop them.
+
+        True when every review finished; otherwise the rest were cancelled and
+        their users told so (see `_answer`).
+        """
+        finished = await self.queue.close(deadline_s)
+        if not finished:
+            log.warning("shutdown: %d review(s) still running; stopping them", self.queue.in_flight)
+            for task in list(self._tasks):
+                task.cancel()
+        await self.drain()
+        return finished
 
     async def answer(
         self,
@@ -168,64 +233,99 @@ class SlackReviewer:
         dest: Destination,
         text: str | None = None,
         *,
+        user: str,
         job: str | None = None,
         role: str | None = None,
     ) -> None:
-        """Review the first file and answer in `dest`; never raises, never goes silent."""
+        """Review the first file and answer in `dest`; never raises, never goes silent.
+
+        `user` is the queue key (`user_key`). The first message is either the
+        queue position or "Reviewing…"; it's updated in place as the review moves on.
+        """
+        progress = _Progress(self, dest)
         try:
-            await self._answer(files, dest, text, job=job, role=role)
+            await self._answer(files, progress, text, user=user, job=job, role=role)
+        except asyncio.CancelledError:  # shutdown deadline passed: say so, then stop
+            try:
+                await progress.show(render_error(STOPPED.for_user()))
+            except Exception as exc:
+                log.error("could not tell a user their review was stopped: %s", type(exc).__name__)
+            raise
         except Exception as exc:  # a Slack API failure while answering: log, nothing more to say
             log.error("could not answer in Slack: %s", type(exc).__name__)
 
     async def _answer(
         self,
         files: list[dict[str, Any]],
-        dest: Destination,
+        progress: _Progress,
         text: str | None,
         *,
+        user: str,
         job: str | None,
         role: str | None,
     ) -> None:
         file = files[0]
         shown_name = str(file.get("name") or "your resume")
-        dest, progress_ts = await self._post_progress(dest, progress_text(shown_name))
-        thread_ts = dest.thread_ts or progress_ts
         if text is not None:
             job, role = split_request_text(text)
         notes = []
         if len(files) > 1:
             notes.append(f"I reviewed the first file, {shown_name}. Send the others one at a time.")
+
+        async def on_wait(position: int) -> None:
+            log.info("review for %s waits at #%d", user, position)
+            try:
+                await progress.show_text(queue_text(position, shown_name))
+            except Exception as exc:  # the review still runs; its answer will try to post again
+                log.warning("could not post a queue position: %s", type(exc).__name__)
+
         try:
-            data, filename = await self.files.fetch(file)
-            log.info("reviewing file %s (%d bytes)", file.get("id"), len(data))
-            result = await self.review(
-                ReviewRequest(data=data, filename=filename, job_description=job, role=role)
-            )
+            check_upload_size(file.get("size"), self.settings)  # before taking a place in line
+            async with self.queue.slot(user, on_wait=on_wait):
+                log.info("review for %s starts (waited: %s)", user, progress.ts is not None)
+                await progress.show_text(progress_text(shown_name))
+                data, filename = await self.files.fetch(file)
+                log.info("reviewing file %s (%d bytes)", file.get("id"), len(data))
+                result = await review_resume(
+                    ReviewRequest(data=data, filename=filename, job_description=job, role=role),
+                    self.settings,
+                    http=self._http,
+                )
         except Exception as exc:
-            rendered = render_error(user_text(exc))
-            await self.client.chat_update(
-                channel=dest.channel, ts=progress_ts, text=rendered.text, blocks=rendered.blocks
-            )
+            await progress.show(render_error(user_text(exc)))
             return
         rendered = render_review(result, notes=notes)
-        await self.client.chat_update(
-            channel=dest.channel, ts=progress_ts, text=rendered.text, blocks=rendered.blocks
-        )
-        await self._upload(result, rendered, dest.channel, thread_ts)
+        await progress.show(rendered)
+        await self._upload(result, rendered, progress.dest.channel, progress.thread_ts)
 
-    async def _post_progress(self, dest: Destination, text: str) -> tuple[Destination, str]:
-        """Post "Reviewing…"; if the bot can't post in that channel, fall back to the user's DM."""
+    async def _post_progress(
+        self, dest: Destination, rendered: Rendered
+    ) -> tuple[Destination, str]:
+        """Post the first message; if the bot can't post in that channel, fall back to the user's DM."""
+        blocks = rendered.blocks or None
         try:
             resp = await self.client.chat_postMessage(
-                channel=dest.channel, thread_ts=dest.thread_ts, text=text
+                channel=dest.channel, thread_ts=dest.thread_ts, text=rendered.text, blocks=blocks
             )
         except SlackApiError as exc:
             if dest.user is None or exc.response.get("error") not in _NO_CHANNEL_ERRORS:
                 raise
             dest = Destination(channel=await self.open_dm(dest.user), user=dest.user)
-            text = f"{text}\n_I can't post in that channel (invite me with `/invite @resume-bot`), so here it is privately._"
-            resp = await self.client.chat_postMessage(channel=dest.channel, text=text)
+            note = "_I can't post in that channel (invite me with `/invite @resume-bot`), so here it is privately._"
+            if blocks:
+                blocks = [
+                    *blocks,
+                    {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
+                ]
+            resp = await self.client.chat_postMessage(
+                channel=dest.channel, text=f"{rendered.text}\n{note}", blocks=blocks
+            )
         return dest, str(resp["ts"])
+
+    async def update(self, channel: str, ts: str, rendered: Rendered) -> None:
+        await self.client.chat_update(
+            channel=channel, ts=ts, text=rendered.text, blocks=rendered.blocks
+        )
 
     async def open_dm(self, user: str) -> str:
         resp = await self.client.conversations_open(users=user)
@@ -336,9 +436,10 @@ def build_app(
     http: httpx.AsyncClient | None = None,
     session: aiohttp.ClientSession | None = None,
     socket_mode: bool | None = None,
+    queue: ReviewQueue | None = None,
 ) -> AsyncApp:
     """The Bolt app with every listener (see `build_bot`)."""
-    return build_bot(settings, http=http, session=session, socket_mode=socket_mode).app
+    return build_bot(settings, http=http, session=session, socket_mode=socket_mode, queue=queue).app
 
 
 def build_bot(
@@ -347,6 +448,7 @@ def build_bot(
     http: httpx.AsyncClient | None = None,
     session: aiohttp.ClientSession | None = None,
     socket_mode: bool | None = None,
+    queue: ReviewQueue | None = None,
 ) -> SlackBot:
     """Wire settings and clients into a Bolt app; the caller serves it over HTTP or Socket Mode.
 
@@ -355,6 +457,7 @@ def build_bot(
     owned by the caller when passed.
     Socket Mode (default: when SLACK_APP_TOKEN is set) needs no signing secret;
     HTTP mode verifies every request's signature.
+    `queue` is the process's one `ReviewQueue` (default: a new one from settings).
     """
     if not settings.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set.")
@@ -369,14 +472,17 @@ def build_bot(
         else settings.slack_api_url + "/"
     )
     token = settings.slack_bot_token.get_secret_value()
-    client = AsyncWebClient(token=token, base_url=base_url, session=session)
+    client = AsyncWebClient(
+        token=token, base_url=base_url, session=session, retry_handlers=retry_handlers()
+    )
     http = http or httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S)
-    reviewer = SlackReviewer(settings, client, http)
+    queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
+    reviewer = SlackReviewer(settings, client, http, queue)
     authorize = BotAuthorization(client, token)
     secret = settings.slack_signing_secret
     app = AsyncApp(
         # Bolt builds each request's client from this one (base_url, session) and the token from `authorize`
-        client=AsyncWebClient(base_url=base_url, session=session),
+        client=AsyncWebClient(base_url=base_url, session=session, retry_handlers=retry_handlers()),
         authorize=lambda: authorize(),  # Bolt inspects the signature; a bound __call__ shows `self`
         signing_secret=secret.get_secret_value() if secret else "socket-mode-unused",
         process_before_response=False,
@@ -411,7 +517,14 @@ def build_bot(
         )
         if event.get("files"):
             if _claim(event):
-                reviewer.spawn(reviewer.answer(event["files"], dest, event.get("text")))
+                reviewer.spawn(
+                    reviewer.answer(
+                        event["files"],
+                        dest,
+                        event.get("text"),
+                        user=user_key(context.team_id, event.get("user")),
+                    )
+                )
         elif not event.get("thread_ts"):
             # a plain DM: explain; chatter inside a review thread: stay quiet
             reviewer.spawn(reviewer.say_help(dest))
@@ -425,7 +538,14 @@ def build_bot(
         )
         if event.get("files"):
             if _claim(event):
-                reviewer.spawn(reviewer.answer(event["files"], dest, event.get("text")))
+                reviewer.spawn(
+                    reviewer.answer(
+                        event["files"],
+                        dest,
+                        event.get("text"),
+                        user=user_key(context.team_id, event.get("user")),
+                    )
+                )
         else:
             reviewer.spawn(reviewer.say_help(dest))
 
@@ -454,14 +574,15 @@ def build_bot(
         if not reviewer.seen.add(f"view:{view.get('id')}:{view.get('hash')}"):
             return
         user = body["user"]["id"]
+        team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
         channel = json.loads(view.get("private_metadata") or "{}").get("channel")
-        reviewer.spawn(_answer_modal(reviewer, form, user, channel))
+        reviewer.spawn(_answer_modal(reviewer, form, user, team, channel))
 
     return SlackBot(app=app, reviewer=reviewer, authorize=authorize)
 
 
 async def _answer_modal(
-    reviewer: SlackReviewer, form: dict[str, Any], user: str, channel: str | None
+    reviewer: SlackReviewer, form: dict[str, Any], user: str, team: str | None, channel: str | None
 ) -> None:
     try:
         if form["where"] == WHERE_CHANNEL and channel:
@@ -471,4 +592,6 @@ async def _answer_modal(
     except SlackApiError as exc:
         log.error("could not open a DM: %s", exc.response.get("error"))
         return
-    await reviewer.answer(form["files"], dest, job=form["job"], role=form["role"])
+    await reviewer.answer(
+        form["files"], dest, user=user_key(team, user), job=form["job"], role=form["role"]
+    )

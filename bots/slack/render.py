@@ -89,6 +89,14 @@ def progress_text(filename: str) -> str:
     return f":hourglass_flowing_sand: Reviewing {escape(filename)}…"
 
 
+def queue_text(position: int, filename: str) -> str:
+    """Shown while a review waits for a free slot; the same message is updated when it starts."""
+    return (
+        f":hourglass: You're #{position} in line for {escape(filename)}. "
+        "I'll update this message when your review starts."
+    )
+
+
 def render_error(user_text: str) -> Rendered:
     text = f":warning: {escape(user_text)}"
     return Rendered(blocks=[_section(text[:SLACK_SECTION_TEXT_MAX])], text=text)

@@ -187,11 +187,11 @@ async def test_too_large_is_refused_before_download(
     )
     event = dm_file_share([file])
     await bolt.event(event_callback(event))
-    await fake_slack.wait_for(
-        lambda: any(m.history for m in fake_slack.thread("D0USER", event["ts"]))
-    )
+    await fake_slack.wait_for(lambda: fake_slack.thread("D0USER", event["ts"]))
     [answer] = fake_slack.thread("D0USER", event["ts"])
-    assert FileTooLargeError.hint in answer.all_text()
+    assert (
+        FileTooLargeError.hint in answer.all_text()
+    )  # said at once: no "Reviewing…", no place in line
     assert not [c for c in fake_slack.calls if c.method.startswith("GET /files/")]
 
 
