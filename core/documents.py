@@ -27,6 +27,7 @@ from core.errors import (
     TooManyPagesError,
     UnsupportedFileError,
 )
+from core.jsonresume import looks_like_json_resume, render_json_resume
 from core.models import Document, Extraction, FileKind
 
 # Bullet glyphs PDF and Word emit, normalised to "• ".
@@ -116,7 +117,11 @@ def _read_pdf(data: bytes, max_pages: int) -> tuple[str, Extraction]:
         pages_text: list[str] = []
         column_votes = 0
         has_images = False
-        for page in pdf:
+        for index in range(n_pages):
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:  # a page tree that loops or points nowhere
+                raise DamagedFileError() from None
             textpage = page.get_textpage()
             pages_text.append(textpage.get_text_range())
             if _page_has_columns(page, textpage):
@@ -224,10 +229,10 @@ def _read_docx(data: bytes) -> tuple[str, Extraction]:
         raise DamagedFileError() from None
 
     import docx
-    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
+        style_names = _paragraph_style_names(document)
     except Exception:  # python-docx raises KeyError/ValueError/lxml errors on broken parts
         raise DamagedFileError() from None
 
@@ -240,12 +245,12 @@ def _read_docx(data: bytes) -> tuple[str, Extraction]:
                     lines.append(p.text.strip())
         except Exception:  # a missing header part is not worth failing over
             pass
+    default_style = style_names.get(None, "")
     for p_el in _iter_paragraphs(document.element.body):
-        para = Paragraph(p_el, document)
-        text = para.text.strip()
+        text = p_el.text.strip()  # type: ignore[attr-defined]
         if not text:
             continue
-        style = (para.style.name if para.style is not None else "") or ""
+        style = style_names.get(p_el.style, default_style)  # type: ignore[attr-defined]
         is_list = p_el.find(f"{_W}pPr/{_W}numPr") is not None or "List" in style
         if style.startswith(("Heading", "Title")):
             lines.append("")
@@ -254,6 +259,23 @@ def _read_docx(data: bytes) -> tuple[str, Extraction]:
         if total > limits.MAX_TEXT_CHARS:
             break  # far past any resume: stop reading
     return "\n".join(lines), Extraction(kind=FileKind.DOCX, pages=1, chars=0)
+
+
+def _paragraph_style_names(document: object) -> dict[str | None, str]:
+    """Paragraph style id → name, looked up once (key None: the default style).
+
+    `Paragraph.style` scans every style in the file on each call: a DOCX with
+    100k paragraphs took 20 s to read that way.
+    """
+    from docx.enum.style import WD_STYLE_TYPE
+
+    styles = document.styles  # type: ignore[attr-defined]
+    names: dict[str | None, str] = {
+        s.style_id: s.name or "" for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH
+    }
+    default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    names[None] = (default.name or "") if default is not None else ""
+    return names
 
 
 def _iter_paragraphs(body: object) -> Iterable[object]:
@@ -373,6 +395,8 @@ def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction
         raw, extraction = _read_docx(data)
     else:
         raw, extraction = _decode_text(data), Extraction(kind=kind, pages=1, chars=0)
+        if (json_resume := looks_like_json_resume(raw)) is not None:
+            raw = render_json_resume(json_resume)
     raw = raw[: limits.MAX_TEXT_CHARS]
     ratio = garbled_ratio(raw)
     text = clean_text(raw, rewrap=kind is not FileKind.DOCX)

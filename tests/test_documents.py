@@ -11,7 +11,7 @@ import pytest
 from core import errors
 from core.config import Settings
 from core.documents import clean_text, extract, read_document, sniff_kind
-from core.models import FileKind
+from core.models import FileKind, SectionName
 from tests.conftest import CORPUS, corpus_files, require_corpus
 from tests.samples import GOOD_RESUME, make_docx
 
@@ -202,3 +202,25 @@ async def test_declared_size_over_limit_is_rejected(settings: Settings) -> None:
     big = b"%PDF-1.4\n" + b"0" * (settings.max_file_bytes + 1)
     with pytest.raises(errors.FileTooLargeError, match="limit is 10 MB"):
         await review_resume(ReviewRequest(data=big, filename="cv.pdf"), settings)
+
+
+@pytest.mark.parametrize("path", corpus_files("resumes/json", "*.json"), ids=lambda p: p.name)
+def test_json_resume_files_read_as_the_resume_they_describe(path: Path) -> None:
+    import json
+
+    from core.structure import parse_resume
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    text, extraction = extract(path.read_bytes(), path.name, 10)
+    assert extraction.kind is FileKind.TEXT and "{" not in text
+    assert text.splitlines()[0] == data["basics"]["name"]
+    resume = parse_resume(text)
+    experience = resume.section(SectionName.EXPERIENCE)
+    assert experience is not None and len(experience.roles) == len(data["work"])
+    first = data["work"][0]
+    assert first["position"] in experience.roles[0].header[0]
+
+
+def test_json_that_is_not_a_resume_stays_text() -> None:
+    text, _ = extract(b'{"name": "build config", "steps": ["lint", "test", "deploy"], "notes": "' + b"x " * 100 + b'"}', "ci.json", 10)
+    assert text.startswith("{")

@@ -16,7 +16,10 @@ from tests.conftest import corpus_files
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
 SETTINGS = Settings(_env_file=None)
-RESUMES = corpus_files("resumes/pdf", "*.pdf") + corpus_files("resumes/docx", "*.docx") + corpus_files("resumes/text", "*")
+RESUMES = (
+    corpus_files("resumes/pdf", "*.pdf") + corpus_files("resumes/docx", "*.docx")
+    + corpus_files("resumes/text", "*") + corpus_files("resumes/json", "*.json")
+)
 
 
 def _rewrite(data: bytes, name: str) -> tuple[str, str]:
