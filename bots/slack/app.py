@@ -208,23 +208,37 @@ class SlackReviewer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def drain(self) -> None:
-        """Wait for every review in flight (shutdown, tests, benchmarks)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def drain(self, timeout_s: float | None = None) -> bool:
+        """Wait for every review in flight (shutdown, tests, benchmarks); False if `timeout_s` passed.
 
-    async def shutdown(self, deadline_s: float) -> bool:
+        `asyncio.wait`, not `wait_for(gather)`: a timeout must not cancel the tasks.
+        """
+        loop = asyncio.get_running_loop()
+        end = None if timeout_s is None else loop.time() + timeout_s
+        while self._tasks:
+            remaining = None if end is None else max(0.0, end - loop.time())
+            _, pending = await asyncio.wait(list(self._tasks), timeout=remaining)
+            if pending and end is not None and loop.time() >= end:
+                return False
+        return True
+
+    async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
         """Stop taking reviews, tell those in line, give those in flight `deadline_s`, then stop them.
 
         True when every review finished; otherwise the rest were cancelled and
-        their users told so (see `_answer`).
+        their users told so (see `answer`), within `grace_s` more.
         """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline_s
         finished = await self.queue.close(deadline_s)
+        # reviews are done (or not); answers may still be uploading
+        finished = await self.drain(max(0.0, end - loop.time())) and finished
         if not finished:
-            log.warning("shutdown: %d review(s) still running; stopping them", self.queue.in_flight)
+            log.warning("shutdown: %d review(s) still running; stopping them", len(self._tasks))
             for task in list(self._tasks):
                 task.cancel()
-        await self.drain()
+            if not await self.drain(grace_s):
+                log.error("shutdown: %d answer(s) still being sent; giving up", len(self._tasks))
         return finished
 
     async def answer(

@@ -2,12 +2,19 @@
 
 Socket Mode needs no public URL (the easy path for a small team). HTTP mode
 serves Bolt's `/slack/events` (signatures verified by Bolt) and `GET /healthz`.
+SIGTERM/SIGINT start a graceful stop: events keep being acknowledged (new
+reviews are answered "restarting, send it again"), people in line are told
+their review was cancelled, reviews in flight get SHUTDOWN_DRAIN_SECONDS, and
+the process exits within SHUTDOWN_EXIT_SECONDS.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 
 import aiohttp
 import httpx
@@ -17,8 +24,10 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from core.config import Settings
+from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
+from core.queue import ReviewQueue
 
-from .app import DOWNLOAD_TIMEOUT_S, build_bot
+from .app import DOWNLOAD_TIMEOUT_S, SlackBot, build_bot
 
 log = logging.getLogger(__name__)
 
@@ -43,32 +52,84 @@ def build_web_app(app: AsyncApp) -> web.Application:
     return web_app
 
 
-async def run(settings: Settings, *, host: str = HTTP_HOST) -> None:
-    """Run the Slack bot until cancelled; reviews in flight are finished before exit."""
-    async with (
-        httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http,
-        aiohttp.ClientSession() as session,
-    ):
-        bot = build_bot(settings, http=http, session=session)
-        await bot.warm_up()
+@contextlib.contextmanager
+def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGTERM (a deploy, `docker stop`) and SIGINT (Ctrl-C) set `stop` instead of killing us mid-review."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
         try:
+            loop.add_signal_handler(sig, _on_signal, sig, stop)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+            continue
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
+    log.info("%s received: finishing reviews in flight, then stopping", sig.name)
+    stop.set()
+
+
+async def shut_down(bot: SlackBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> None:
+    """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
+    log.info(
+        "shutting down: %d review(s) in flight, %d waiting",
+        bot.reviewer.queue.in_flight,
+        bot.reviewer.queue.waiting,
+    )
+    grace = max(0.0, SHUTDOWN_EXIT_SECONDS - drain_s - 2)  # leave ~2 s to close the clients
+    finished = await bot.reviewer.shutdown(drain_s, grace_s=grace)
+    log.info(
+        "shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped"
+    )
+
+
+async def run(
+    settings: Settings,
+    *,
+    host: str = HTTP_HOST,
+    stop: asyncio.Event | None = None,
+    queue: ReviewQueue | None = None,
+) -> None:
+    """Run the Slack bot until `stop` is set (SIGTERM/SIGINT) or the task is cancelled.
+
+    Either way reviews in flight are finished (or stopped with a message to their user) first.
+    """
+    stop = stop or asyncio.Event()
+    with stop_on_signals(stop):
+        async with (
+            httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http,
+            aiohttp.ClientSession() as session,
+        ):
+            bot = build_bot(settings, http=http, session=session, queue=queue)
+            await bot.warm_up()
             if settings.slack_app_token:
                 handler = AsyncSocketModeHandler(
                     bot.app, settings.slack_app_token.get_secret_value()
                 )
                 log.info("Slack bot connecting in Socket Mode")
+                await handler.connect_async()
                 try:
-                    await handler.start_async()
+                    await stop.wait()
                 finally:
-                    await handler.close_async()
+                    try:
+                        await shut_down(bot)  # still connected: new events are acked and answered
+                    finally:
+                        await handler.close_async()
             else:
                 runner = web.AppRunner(build_web_app(bot.app))
                 await runner.setup()
                 await web.TCPSite(runner, host=host, port=settings.port).start()
                 log.info("Slack bot listening on %s:%d%s", host, settings.port, EVENTS_PATH)
                 try:
-                    await asyncio.Event().wait()
+                    await stop.wait()
                 finally:
-                    await runner.cleanup()
-        finally:
-            await bot.reviewer.drain()
+                    try:
+                        await shut_down(bot)  # still serving: new events are acked and answered
+                    finally:
+                        await runner.cleanup()
