@@ -210,7 +210,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _read_docx(data: bytes) -> tuple[str, Extraction]:
+def _read_docx(data: bytes, max_lines: int) -> tuple[str, Extraction]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
@@ -256,8 +256,8 @@ def _read_docx(data: bytes) -> tuple[str, Extraction]:
             lines.append("")
         lines.append(f"• {text}" if is_list and not _BULLET_RE.match(text) else text)
         total += len(text)
-        if total > limits.MAX_TEXT_CHARS:
-            break  # far past any resume: stop reading
+        if total > limits.MAX_TEXT_CHARS or len(lines) > max_lines:
+            break  # far past any resume: stop reading (extract refuses it)
     return "\n".join(lines), Extraction(kind=FileKind.DOCX, pages=1, chars=0)
 
 
@@ -392,7 +392,7 @@ def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction
     if kind is FileKind.PDF:
         raw, extraction = _read_pdf(data, max_pages)
     elif kind is FileKind.DOCX:
-        raw, extraction = _read_docx(data)
+        raw, extraction = _read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
     else:
         raw, extraction = _decode_text(data), Extraction(kind=kind, pages=1, chars=0)
         if (json_resume := looks_like_json_resume(raw)) is not None:
@@ -400,6 +400,7 @@ def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction
     raw = raw[: limits.MAX_TEXT_CHARS]
     ratio = garbled_ratio(raw)
     text = clean_text(raw, rewrap=kind is not FileKind.DOCX)
+    _refuse_book_length(text, max_pages)
     if len(_visible(text)) < limits.MIN_RESUME_CHARS:
         if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:
             raise NoTextError(
@@ -414,6 +415,22 @@ def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction
         update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality}
     )
     return text, extraction
+
+
+def _refuse_book_length(text: str, max_pages: int) -> None:
+    """Text far longer than `max_pages` of a resume is refused, whatever the page count says.
+
+    DOCX and TXT have no pages to count, and a PDF can pack a book onto a few
+    pages; without this a 100k-paragraph DOCX took 20 s to review.
+    """
+    lines = text.count("\n") + 1
+    if (
+        len(text) > max_pages * limits.RESUME_CHARS_PER_PAGE_MAX
+        or lines > max_pages * limits.RESUME_LINES_PER_PAGE_MAX
+    ):
+        raise TooManyPagesError(
+            f"That document is far longer than a resume; I review resumes of up to {max_pages} pages."
+        )
 
 
 async def read_document(data: bytes, filename: str, settings: Settings) -> Document:

@@ -55,3 +55,10 @@ SHUTDOWN_DRAIN_SECONDS = 25  # reviews in flight get this long to finish after S
 SHUTDOWN_EXIT_SECONDS = 30  # hard bound from SIGTERM to exit (PaaS send SIGKILL at ~30 s)
 SLACK_RATE_LIMIT_RETRIES = 3  # 429 + Retry-After on our own Web API calls, then give up
 SLACK_CONNECTION_RETRIES = 2  # a reset connection to slack.com, retried
+
+# --- hostile-input guards (core/documents.py; appended for issue 7's isolation work) ---
+# A dense page of 10-pt text holds about 5,000 characters and 70 lines; text far past
+# `max_pages` of that is not a resume, and reviewing it (the DOCX export grows
+# quadratically with paragraphs) would cost tens of seconds off the parse sandbox.
+RESUME_CHARS_PER_PAGE_MAX = 6_000
+RESUME_LINES_PER_PAGE_MAX = 150
