@@ -7,8 +7,10 @@ Four ways in, one way through:
 * a DM with a file (the message text is the job description or the role): a reply;
 * a server message that mentions the bot and carries a file: a thread from that message.
 
-Every review goes through `_Bot.review` (size check, download, bounded concurrency,
-core) and every failure becomes user text in `user_text`. No privileged intents:
+Every review goes through `_Bot.review` (size check, a place in the shared
+`ReviewQueue`, download, core) and every failure becomes user text in `user_text`.
+A review that must wait shows its place in line where the answer will appear
+(the deferred response, or a reply) and that message is edited when it starts. No privileged intents:
 Discord gives DMs, mentions and context-menu targets their content and attachments
 without the message-content intent.
 """
@@ -20,7 +22,7 @@ import logging
 import re
 import traceback
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import discord
@@ -39,8 +41,9 @@ from core import (
     check_upload_size,
     review_resume,
 )
-from core.errors import FileTooLargeError
+from core.errors import FileTooLargeError, ShuttingDownError
 from core.limits import DISCORD_THREAD_NAME_MAX
+from core.queue import ReviewQueue
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +54,52 @@ GENERIC_APOLOGY = (
     "Please try again in a minute; if it keeps happening, upload it as a DOCX or a PDF exported from your editor."
 )
 NO_ATTACHMENT = "That message has no file attached. Use this on a message that carries a resume (PDF, DOCX, TXT or Markdown)."
+STOPPED = ShuttingDownError(
+    "I'm restarting and had to stop your review before it finished.",
+    hint="Please send the file again in a minute.",
+)
 _MENTION = re.compile(r"<@[!&]?\d+>")
 
 Send = Callable[[Reply], Awaitable[object]]
+
+
+def user_key(user: discord.abc.Snowflake) -> str:
+    """The queue's key for a Discord user: platform-prefixed so Slack ids never collide."""
+    return f"discord:{user.id}"
+
+
+def queue_text(position: int, filename: str) -> str:
+    return (f"⏳ You're #{position} in line for {discord.utils.escape_markdown(filename)}. "
+            "I'll update this message when your review starts.")
+
+
+def started_text(filename: str) -> str:
+    return f"🔎 Your turn: reviewing {discord.utils.escape_markdown(filename)} now…"
+
+
+class InteractionProgress:
+    """Where a deferred interaction's user waits: the "thinking…" original response, edited."""
+
+    def __init__(self, interaction: discord.Interaction) -> None:
+        self._interaction = interaction
+
+    async def show(self, text: str) -> None:
+        await self._interaction.edit_original_response(content=text)
+
+
+class MessageProgress:
+    """Where a DM or mention waits: one reply (or thread message), posted once then edited."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self._message: discord.Message | None = None
+
+    async def show(self, text: str) -> None:
+        if self._message is None:
+            sent = await self._send(Reply(content=text))
+            self._message = sent if isinstance(sent, discord.Message) else None
+        else:
+            await self._message.edit(content=text)
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -108,27 +154,71 @@ class _Bot:
     http: httpx.AsyncClient | None
     client: discord.Client
     tree: app_commands.CommandTree[discord.Client]
-    limiter: asyncio.Semaphore
+    queue: ReviewQueue
+    tasks: set[asyncio.Task[object]] = field(default_factory=set)
 
     async def review(self, attachment: discord.Attachment, *, size_limit: int | None,
-                     job: str | None, role: str | None) -> ReviewResult:
-        """The one path every review takes: declared size first, then download, then core."""
+                     job: str | None, role: str | None, user: str,
+                     progress: InteractionProgress | MessageProgress) -> ReviewResult:
+        """The one path every review takes: declared size first, then a place in line, download, core."""
         if size_limit is not None and attachment.size > size_limit:
             raise FileTooLargeError(
                 f"That file is {attachment.size / 1_048_576:.1f} MB; Discord allows "
                 f"{size_limit / 1_048_576:.1f} MB here."
             )
         check_upload_size(attachment.size, self.settings)
-        async with self.limiter:
+        waited = False
+
+        async def on_wait(position: int) -> None:
+            nonlocal waited
+            waited = True
+            log.info("review for %s waits at #%d", user, position)
+            try:
+                await progress.show(queue_text(position, attachment.filename))
+            except discord.HTTPException as exc:  # the review still runs; the answer is sent anyway
+                log.warning("could not show a queue position: HTTP %s", exc.status)
+
+        async with self.queue.slot(user, on_wait=on_wait):
+            log.info("review for %s starts (waited: %s)", user, waited)
+            if waited:
+                try:
+                    await progress.show(started_text(attachment.filename))
+                except discord.HTTPException as exc:
+                    log.warning("could not update a queue message: HTTP %s", exc.status)
             data = await attachment.read()
             request = ReviewRequest(data=data, filename=attachment.filename, job_description=job, role=role)
             return await review_resume(request, self.settings, http=self.http)
 
-    async def review_and_reply(self, attachment: discord.Attachment, send: Send, *, size_limit: int | None = None,
+    async def review_and_reply(self, attachment: discord.Attachment, send: Send, *, user: str,
+                               progress: InteractionProgress | MessageProgress | None = None,
+                               size_limit: int | None = None,
                                job: str | None = None, role: str | None = None) -> None:
-        """Review and answer in the caller's place; the user always gets either the review or plain words."""
+        """Review and answer in the caller's place; the user always gets either the review or plain words.
+
+        Tracked so a shutdown can wait for it, or cancel it and still tell the user.
+        """
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
         try:
-            result = await self.review(attachment, size_limit=size_limit, job=job, role=role)
+            await self._review_and_reply(attachment, send, user=user, progress=progress or MessageProgress(send),
+                                         size_limit=size_limit, job=job, role=role)
+        except asyncio.CancelledError:
+            try:
+                await send(render_error(STOPPED.for_user()))
+            except discord.HTTPException as exc:
+                log.warning("could not tell a user their review was stopped: HTTP %s", exc.status)
+            raise
+        finally:
+            if task is not None:
+                self.tasks.discard(task)
+
+    async def _review_and_reply(self, attachment: discord.Attachment, send: Send, *, user: str,
+                                progress: InteractionProgress | MessageProgress, size_limit: int | None,
+                                job: str | None, role: str | None) -> None:
+        try:
+            result = await self.review(attachment, size_limit=size_limit, job=job, role=role, user=user,
+                                       progress=progress)
             reply = render_result(result)
             log.info("reviewed attachment %s (%d bytes): score %d, rules %s", attachment.id, attachment.size,
                      result.score, sorted({f.rule for f in result.findings}))
@@ -141,6 +231,34 @@ class _Bot:
             if reply.files or reply.embeds:
                 await send(render_error(GENERIC_APOLOGY))
 
+    async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
+        """Stop taking reviews, tell those in line, give those in flight `deadline_s`, then stop them.
+
+        True when every review finished; otherwise the rest were cancelled (each
+        tells its user, see `review_and_reply`), within `grace_s` more.
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline_s
+        finished = await self.queue.close(deadline_s)
+        finished = await self._wait_tasks(max(0.0, end - loop.time())) and finished
+        if not finished:
+            log.warning("shutdown: %d review(s) still running; stopping them", len(self.tasks))
+            for task in list(self.tasks):
+                task.cancel()
+            if not await self._wait_tasks(grace_s):
+                log.error("shutdown: %d answer(s) still being sent; giving up", len(self.tasks))
+        return finished
+
+    async def _wait_tasks(self, timeout_s: float) -> bool:
+        """Wait (without cancelling them) until tracked reviews are done; False on timeout."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout_s
+        while self.tasks:
+            _, pending = await asyncio.wait(list(self.tasks), timeout=max(0.0, end - loop.time()))
+            if pending and loop.time() >= end:
+                return False
+        return True
+
     # --- interactions ---------------------------------------------------------------
     async def optimize(self, interaction: discord.Interaction, resume: discord.Attachment,
                        job_description: str | None, role: str | None, private: bool) -> None:
@@ -148,7 +266,8 @@ class _Bot:
         log.info("interaction %s: /optimize, attachment %s (%d bytes)", interaction.id, resume.id, resume.size)
         await self.review_and_reply(
             resume, _followup(interaction, ephemeral=private), size_limit=interaction.filesize_limit,
-            job=job_description, role=role,
+            job=job_description, role=role, user=user_key(interaction.user),
+            progress=InteractionProgress(interaction),
         )
 
     async def review_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
@@ -159,7 +278,8 @@ class _Bot:
         log.info("interaction %s: Review resume on message %s", interaction.id, message.id)
         job, role = job_and_role(message.content)
         await self.review_and_reply(message.attachments[0], _followup(interaction, ephemeral=True),
-                                    size_limit=interaction.filesize_limit, job=job, role=role)
+                                    size_limit=interaction.filesize_limit, job=job, role=role,
+                                    user=user_key(interaction.user), progress=InteractionProgress(interaction))
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
@@ -195,7 +315,8 @@ class _Bot:
         log.info("DM message %s: attachment %s", message.id, message.attachments[0].id)
         job, role = job_and_role(message.content)
         async with message.channel.typing():
-            await self.review_and_reply(message.attachments[0], reply, job=job, role=role)
+            await self.review_and_reply(message.attachments[0], reply, job=job, role=role,
+                                        user=user_key(message.author))
 
     async def _answer_mention(self, message: discord.Message) -> None:
         async def reply_here(r: Reply) -> object:
@@ -222,7 +343,7 @@ class _Bot:
                 send = send_to_thread
         job, role = job_and_role(message.content)
         async with target.typing():
-            await self.review_and_reply(attachment, send, job=job, role=role)
+            await self.review_and_reply(attachment, send, job=job, role=role, user=user_key(message.author))
 
     # --- start-up ----------------------------------------------------------------------
     async def setup_hook(self) -> None:
@@ -255,18 +376,27 @@ def _followup(interaction: discord.Interaction, *, ephemeral: bool) -> Send:
     return send
 
 
-def build_client(settings: Settings, *, http: httpx.AsyncClient | None = None) -> discord.Client:
-    """A `discord.Client` with `/optimize`, the "Review resume" menu and DM/mention handling wired in.
+def build_client(settings: Settings, *, http: httpx.AsyncClient | None = None,
+                 queue: ReviewQueue | None = None) -> discord.Client:
+    """A `discord.Client` with `/optimize`, the "Review resume" menu and DM/mention handling wired in."""
+    return build_bot(settings, http=http, queue=queue).client
+
+
+def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
+              queue: ReviewQueue | None = None) -> _Bot:
+    """The handlers and the `discord.Client` they are wired to (`run` needs both, for shutdown).
 
     Plain composition: the handlers live on `_Bot`, the client and its command
-    tree are discord.py's own classes. `http` is passed on to the model engine.
+    tree are discord.py's own classes. `http` is passed on to the model engine;
+    `queue` is the process's one `ReviewQueue` (default: a new one from settings).
     """
     configure_endpoints(settings)
     keep_library_logs_content_free()
     intents = discord.Intents.default()  # deliberately without message_content (privileged)
     client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
     tree = app_commands.CommandTree(client)
-    bot = _Bot(settings, http, client, tree, asyncio.Semaphore(settings.max_concurrent_reviews))
+    queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
+    bot = _Bot(settings, http, client, tree, queue)
 
     @tree.command(name="optimize", description="Review your resume and get a rewritten version")
     @app_commands.describe(
@@ -291,4 +421,4 @@ def build_client(settings: Settings, *, http: httpx.AsyncClient | None = None) -
     tree.error(bot.on_app_command_error)
     client.event(bot.on_message)
     client.setup_hook = bot.setup_hook  # type: ignore[method-assign]
-    return client
+    return bot

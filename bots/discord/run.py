@@ -1,27 +1,89 @@
-"""`resume-bot discord`: connect to the gateway and serve until stopped."""
+"""`resume-bot discord`: connect to the gateway and serve until stopped.
+
+SIGTERM/SIGINT start a graceful stop while the gateway stays connected: new
+reviews are answered "restarting, send it again", people in line are told their
+review was cancelled, reviews in flight get SHUTDOWN_DRAIN_SECONDS (then are
+stopped with a message), and the process exits within SHUTDOWN_EXIT_SECONDS.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Iterator
 
 import discord
 import httpx
 
-from bots.discord.client import build_client
+from bots.discord.client import _Bot, build_bot
 from core.config import Settings
 from core.errors import ConfigError
+from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
+from core.queue import ReviewQueue
 
 log = logging.getLogger(__name__)
 
+CLOSE_MARGIN_S = 2  # of SHUTDOWN_EXIT_SECONDS, kept for closing the gateway and HTTP clients
 
-async def run(settings: Settings) -> None:
-    """Run the Discord bot with `settings` (DISCORD_BOT_TOKEN required) until cancelled."""
+
+@contextlib.contextmanager
+def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """SIGTERM (a deploy, `docker stop`) and SIGINT (Ctrl-C) set `stop` instead of killing us mid-review."""
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, _on_signal, sig, stop)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
+            continue
+        installed.append(sig)
+    try:
+        yield
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+
+
+def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
+    log.info("%s received: finishing reviews in flight, then stopping", sig.name)
+    stop.set()
+
+
+async def shut_down(bot: _Bot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
+    """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
+    log.info("shutting down: %d review(s) in flight, %d waiting", bot.queue.in_flight, bot.queue.waiting)
+    grace = max(0.0, SHUTDOWN_EXIT_SECONDS - drain_s - CLOSE_MARGIN_S)
+    finished = await bot.shutdown(drain_s, grace_s=grace)
+    log.info("shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped")
+    return finished
+
+
+async def run(settings: Settings, *, stop: asyncio.Event | None = None, queue: ReviewQueue | None = None) -> None:
+    """Run the Discord bot with `settings` (DISCORD_BOT_TOKEN required) until `stop` is set or cancelled."""
     if settings.discord_bot_token is None or not settings.discord_bot_token.get_secret_value():
         raise ConfigError("DISCORD_BOT_TOKEN is not set.")
-    async with httpx.AsyncClient() as http:
-        client = build_client(settings, http=http)
-        async with client:
-            try:
-                await client.start(settings.discord_bot_token.get_secret_value())
-            except discord.LoginFailure:
-                raise ConfigError("Discord rejected DISCORD_BOT_TOKEN.") from None
+    token = settings.discord_bot_token.get_secret_value()
+    stop = stop or asyncio.Event()
+    with stop_on_signals(stop):
+        async with httpx.AsyncClient() as http:
+            bot = build_bot(settings, http=http, queue=queue)
+            async with bot.client:
+                serving = asyncio.create_task(bot.client.start(token))
+                stopping = asyncio.create_task(stop.wait())
+                try:
+                    await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    if serving.done():
+                        serving.result()  # a login failure or a fatal gateway error
+                    else:
+                        await shut_down(bot)  # still connected: new requests are answered
+                except discord.LoginFailure:
+                    raise ConfigError("Discord rejected DISCORD_BOT_TOKEN.") from None
+                finally:
+                    stopping.cancel()
+                    await bot.client.close()
+                    if not serving.done():
+                        serving.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await serving
