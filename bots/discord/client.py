@@ -7,7 +7,7 @@ Four ways in, one way through:
 * a DM with a file (the message text is the job description or the role): a reply;
 * a server message that mentions the bot and carries a file: a thread from that message.
 
-Every review goes through `_Bot.review` (size check, a place in the shared
+Every review goes through `DiscordBot.review` (size check, a place in the shared
 `ReviewQueue`, download, core) and every failure becomes user text in `user_text`.
 A review that must wait shows its place in line where the answer will appear
 (the deferred response, or a reply) and that message is edited when it starts. No privileged intents:
@@ -147,7 +147,7 @@ def thread_name(filename: str) -> str:
 
 
 @dataclass
-class _Bot:
+class DiscordBot:
     """The handlers, holding what they share; `build_client` wires them to a plain `discord.Client`."""
 
     settings: Settings
@@ -383,10 +383,10 @@ def build_client(settings: Settings, *, http: httpx.AsyncClient | None = None,
 
 
 def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
-              queue: ReviewQueue | None = None) -> _Bot:
+              queue: ReviewQueue | None = None) -> DiscordBot:
     """The handlers and the `discord.Client` they are wired to (`run` needs both, for shutdown).
 
-    Plain composition: the handlers live on `_Bot`, the client and its command
+    Plain composition: the handlers live on `DiscordBot`, the client and its command
     tree are discord.py's own classes. `http` is passed on to the model engine;
     `queue` is the process's one `ReviewQueue` (default: a new one from settings).
     """
@@ -396,7 +396,7 @@ def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
     client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
     tree = app_commands.CommandTree(client)
     queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
-    bot = _Bot(settings, http, client, tree, queue)
+    bot = DiscordBot(settings, http, client, tree, queue)
 
     @tree.command(name="optimize", description="Review your resume and get a rewritten version")
     @app_commands.describe(

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 import discord
 import httpx
 
-from bots.discord.client import _Bot, build_bot
+from bots.discord.client import DiscordBot, build_bot
 from core.config import Settings
 from core.errors import ConfigError
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
@@ -51,7 +51,7 @@ def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
     stop.set()
 
 
-async def shut_down(bot: _Bot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
+async def shut_down(bot: DiscordBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
     """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
     log.info("shutting down: %d review(s) in flight, %d waiting", bot.queue.in_flight, bot.queue.waiting)
     grace = max(0.0, SHUTDOWN_EXIT_SECONDS - drain_s - CLOSE_MARGIN_S)
