@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable
 
 from core import limits
@@ -221,12 +222,10 @@ def _read_docx(data: bytes, max_lines: int) -> tuple[str, Extraction]:
                 )
             unpacked = sum(info.file_size for info in zf.infolist())
             if unpacked > limits.MAX_DOCX_UNCOMPRESSED_BYTES:
-                raise FileTooLargeError(
-                    "That Word file unpacks to far more data than a resume holds.",
-                    hint="Save it again from Word (File → Save As → .docx) and upload that.",
-                )
-    except zipfile.BadZipFile:
-        raise DamagedFileError() from None
+                raise _zip_bomb_error()
+            _inflate_bounded(zf)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+        raise DamagedFileError() from None  # bad CRC (a lying size), odd compression, encrypted member
 
     import docx
 
@@ -259,6 +258,32 @@ def _read_docx(data: bytes, max_lines: int) -> tuple[str, Extraction]:
         if total > limits.MAX_TEXT_CHARS or len(lines) > max_lines:
             break  # far past any resume: stop reading (extract refuses it)
     return "\n".join(lines), Extraction(kind=FileKind.DOCX, pages=1, chars=0)
+
+
+_ZIP_READ_CHUNK = 64 * 1024
+
+
+def _zip_bomb_error() -> FileTooLargeError:
+    return FileTooLargeError(
+        "That Word file unpacks to far more data than a resume holds.",
+        hint="Save it again from Word (File → Save As → .docx) and upload that.",
+    )
+
+
+def _inflate_bounded(zf: zipfile.ZipFile) -> None:
+    """Inflate every member in small reads, counting what comes out.
+
+    The sizes in ZIP headers are the sender's word: a member that claims 4 KB
+    but inflates to gigabytes fails its CRC after 4 KB here, where python-docx's
+    `read()` would first inflate up to 2 GB in one call.
+    """
+    total = 0
+    for info in zf.infolist():
+        with zf.open(info) as member:
+            while chunk := member.read(_ZIP_READ_CHUNK):
+                total += len(chunk)
+                if total > limits.MAX_DOCX_UNCOMPRESSED_BYTES:
+                    raise _zip_bomb_error()
 
 
 def _paragraph_style_names(document: object) -> dict[str | None, str]:
