@@ -92,6 +92,9 @@ class FakeDiscord:
     identify: dict[str, Any] | None = None
     heartbeats: int = 0
     commands: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rate_limit_once: dict[tuple[str, str], float] = field(default_factory=dict)
+    """(method, path fragment) → retry_after seconds: the first matching call gets a 429."""
+    rate_limited: list[Call] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)
@@ -304,6 +307,15 @@ class FakeDiscord:
         body, files = await self._read_body(request)
         call = self._record(request, body, files)
         path = "/" + request.match_info["tail"]
+        for (method, fragment), retry_after in list(self.rate_limit_once.items()):
+            if request.method == method and fragment in path:
+                del self.rate_limit_once[(method, fragment)]
+                self.calls.remove(call)  # `calls` holds what was accepted; 429s are kept apart
+                self.rate_limited.append(call)
+                # discord.py retries only a 429 that came through Discord's proxy (`Via`), reading `retry_after`
+                return _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+                             status=429, headers={"Via": "1.1 google", "Retry-After": str(retry_after),
+                                                  "X-RateLimit-Scope": "user"})
         webhook = path.startswith(("/webhooks/", "/interactions/"))
         if not webhook and call.authorization != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -335,6 +347,8 @@ class FakeDiscord:
                 return _json(self._message_reply(self.channel_id, body or {}, files, webhook=True))
             case "POST", ["channels", channel_id, "messages"]:
                 return _json(self._message_reply(channel_id, body or {}, files))
+            case "PATCH", ["channels", channel_id, "messages", message_id]:
+                return _json(self._message_reply(channel_id, body or {}, files) | {"id": message_id})
             case "POST", ["channels", channel_id, "messages", _, "threads"]:
                 return _json({"id": self.new_id(), "type": PUBLIC_THREAD, "guild_id": self.guild_id,
                               "parent_id": channel_id, "owner_id": self.bot_id,
@@ -399,12 +413,22 @@ class FakeDiscord:
                 await asyncio.wait_for(self._changed.wait(), timeout=remaining)
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, body=json.dumps(data).encode(), headers={"Content-Type": JSON_TYPE})
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=status, body=json.dumps(data).encode(),
+                        headers={"Content-Type": JSON_TYPE, **(headers or {})})
 
 
 def is_defer(call: Call) -> bool:
     return call.method == "POST" and call.path.endswith("/callback") and (call.json or {}).get("type") == DEFER_WITH_SOURCE
+
+
+def is_original_edit(call: Call) -> bool:
+    """PATCH of an interaction's original (deferred) response: where a queued user sees their place."""
+    return call.method == "PATCH" and call.path.endswith("/messages/@original")
+
+
+def is_message_edit(call: Call) -> bool:
+    return call.method == "PATCH" and "/channels/" in call.path and "/messages/" in call.path
 
 
 def is_followup(call: Call) -> bool:

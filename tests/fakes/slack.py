@@ -131,6 +131,8 @@ class FakeSlack(_Server):
         self.socket_acks: list[dict[str, Any]] = []
         self.fail_methods: dict[str, str] = {}  # method → Slack error to answer with
         self.not_member_of: set[str] = set()  # channels where chat.postMessage says not_in_channel
+        self.rate_limit_once: dict[str, int] = {}  # method → Retry-After seconds, answered once with 429
+        self.rate_limited: list[str] = []  # methods that got a 429
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -228,6 +230,14 @@ class FakeSlack(_Server):
             expected = self.app_token if method == "apps.connections.open" else self.bot_token
             if auth != f"Bearer {expected}":
                 return web.json_response({"ok": False, "error": "invalid_auth"})
+            if method in self.rate_limit_once:  # Slack's answer to too many calls of one method
+                retry_after = self.rate_limit_once.pop(method)
+                self.rate_limited.append(method)
+                return web.json_response(
+                    {"ok": False, "error": "ratelimited"},
+                    status=429,
+                    headers={"Retry-After": str(retry_after)},
+                )
             if method in self.fail_methods:
                 return web.json_response({"ok": False, "error": self.fail_methods[method]})
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
