@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import discord
 import pytest
 
-from bots.discord.client import build_client
+from bots.discord.client import DiscordBot, build_bot
 from core.config import Settings
 from tests.fakes.discord import FakeDiscord
 
@@ -24,6 +24,7 @@ class Running:
     fake: FakeDiscord
     client: discord.Client
     settings: Settings
+    bot: DiscordBot
 
 
 @contextlib.asynccontextmanager
@@ -43,7 +44,8 @@ async def running_bot(*, guild_sync: bool = False, gateway_from_settings: bool =
         discord_gateway_url=fake.gateway_url if gateway_from_settings else None,
         **overrides,
     )
-    client = build_client(settings)
+    bot = build_bot(settings)
+    client = bot.client
     task = asyncio.create_task(client.start(fake.token))
     try:
         async with asyncio.timeout(STARTUP_TIMEOUT_S):
@@ -51,7 +53,7 @@ async def running_bot(*, guild_sync: bool = False, gateway_from_settings: bool =
                 if task.done():
                     task.result()  # surface the start-up error
                 await asyncio.sleep(0.01)
-        yield Running(fake, client, settings)
+        yield Running(fake, client, settings, bot)
     finally:
         await client.close()
         with contextlib.suppress(Exception, asyncio.CancelledError):

@@ -206,26 +206,29 @@ class FakeDiscord:
             data["member"] = {k: v for k, v in self.member(author).items() if k != "user"}
         return data
 
-    def _interaction(self, data: dict[str, Any], *, dm: bool = False) -> dict[str, Any]:
+    def _interaction(self, data: dict[str, Any], *, dm: bool = False,
+                     user_id: str | None = None) -> dict[str, Any]:
         payload: dict[str, Any] = {
             "id": self.new_id(), "application_id": self.app_id, "type": 2, "token": f"itoken-{self.new_id()}",
             "version": 1, "data": data, "app_permissions": ALL_PERMISSIONS, "locale": "en-US",
             "entitlements": [], "attachment_size_limit": self.attachment_size_limit,
         }
         if dm:
-            payload |= {"channel_id": self.dm_channel_id, "user": self.user(), "context": 1,
-                        "channel": {"id": self.dm_channel_id, "type": DM_CHANNEL, "recipients": [self.user()]},
+            payload |= {"channel_id": self.dm_channel_id, "user": self.user(user_id), "context": 1,
+                        "channel": {"id": self.dm_channel_id, "type": DM_CHANNEL,
+                                    "recipients": [self.user(user_id)]},
                         "authorizing_integration_owners": {"1": self.user_id}}
         else:
-            payload |= {"guild_id": self.guild_id, "channel_id": self.channel_id, "member": self.member(),
+            payload |= {"guild_id": self.guild_id, "channel_id": self.channel_id, "member": self.member(self.user(user_id)),
                         "channel": self.text_channel(), "guild_locale": "en-US", "context": 0,
                         "guild": {"id": self.guild_id, "locale": "en-US", "features": []},
                         "authorizing_integration_owners": {"0": self.guild_id}}
         return payload
 
     def optimize(self, attachment: dict[str, Any], *, job_description: str | None = None,
-                 role: str | None = None, private: bool | None = None, dm: bool = False) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload for `/optimize resume:<attachment> …`."""
+                 role: str | None = None, private: bool | None = None, dm: bool = False,
+                 user_id: str | None = None) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload for `/optimize resume:<attachment> …` (by `user_id`, default the user)."""
         options: list[dict[str, Any]] = [{"name": "resume", "type": OPTION_ATTACHMENT, "value": attachment["id"]}]
         if job_description is not None:
             options.append({"name": "job_description", "type": OPTION_STRING, "value": job_description})
@@ -235,7 +238,7 @@ class FakeDiscord:
             options.append({"name": "private", "type": OPTION_BOOLEAN, "value": private})
         data = {"id": self._command_id("optimize"), "name": "optimize", "type": SLASH_COMMAND,
                 "options": options, "resolved": {"attachments": {attachment["id"]: attachment}}}
-        return self._interaction(data, dm=dm)
+        return self._interaction(data, dm=dm, user_id=user_id)
 
     def review_menu(self, message: dict[str, Any], name: str = "Review resume") -> dict[str, Any]:
         """An INTERACTION_CREATE payload for the message context menu on `message`."""
