@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
+import faulthandler
 import os
 import pickle
 import resource
@@ -24,10 +26,29 @@ from core.errors import ParseTimeoutError, ProcessingError, ResumeBotError
 T = TypeVar("T")
 
 
+_PR_SET_DUMPABLE = 4  # <linux/prctl.h>
+
+
+def _no_crash_traces() -> None:
+    """A parser that crashes on a hostile file leaves nothing behind.
+
+    PDFium aborts when an allocation hits the memory limit; with core dumps
+    on, the kernel would write the child's memory (the resume's bytes and
+    text) to disk, and an inherited `faulthandler` would print a stack dump to
+    the bot's stderr for an outcome we expect and report as ParseTimeoutError.
+    """
+    faulthandler.disable()
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # Linux: no core, no ptrace
+
+
 def _child_main(write_fd: int, memory_mb: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """Runs in the forked child; always ends in os._exit, never returns to the caller's stack."""
     code = 0
     try:
+        _no_crash_traces()
         with contextlib.suppress(ValueError, OSError):
             limit = memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
