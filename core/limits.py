@@ -57,8 +57,8 @@ SLACK_RATE_LIMIT_RETRIES = 3  # 429 + Retry-After on our own Web API calls, then
 SLACK_CONNECTION_RETRIES = 2  # a reset connection to slack.com, retried
 
 # --- hostile-input guards (core/documents.py; appended for issue 7's isolation work) ---
-# A dense page of 10-pt text holds about 5,000 characters and 70 lines; text far past
-# `max_pages` of that is not a resume, and reviewing it (the DOCX export grows
-# quadratically with paragraphs) would cost tens of seconds off the parse sandbox.
-RESUME_CHARS_PER_PAGE_MAX = 6_000
-RESUME_LINES_PER_PAGE_MAX = 150
+# Text far past `max_pages` pages is not a resume and is refused, not silently cut:
+# the review's cost grows with lines (the DOCX export quadratically; a 20k-line DOCX
+# took 20 s), and 300 short lines or 20,000 characters is already a crammed page.
+RESUME_CHARS_PER_PAGE_MAX = 20_000
+RESUME_LINES_PER_PAGE_MAX = 300
