@@ -80,18 +80,19 @@ def _numbers_in(text: str) -> set[str]:
 # --- employers, schools, degrees ------------------------------------------------------
 
 _CAP_WORD = r"(?:[A-Z][\w&'.-]*|[A-Z]{2,})"
-_NAME = rf"{_CAP_WORD}(?:\s+(?:of|and|for|the|de|&)?\s*{_CAP_WORD}){{0,5}}"
+# names never span a line break: "Summary\n\nAcme Corp" is a heading and an employer
+_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:of|and|for|the|de|&)?[ \t]*{_CAP_WORD}){{0,5}}"
 _ORG_SUFFIX = (
     # legal-form words only: "Systems", "Solutions", "Group" end too many ordinary phrases
     r"Inc|Inc\.|LLC|Ltd|Ltd\.|GmbH|AG|Corp|Corp\.|Corporation|Company|Co\.|Technologies|Labs|"
     r"Bank|Holdings|SE|S\.A\.|plc"
 )
 _SCHOOL_WORD = r"University|College|Institute|School|Academy|Polytechnic|Universität|Hochschule"
-_ORG_RE = re.compile(rf"\b{_NAME}\s+(?:{_ORG_SUFFIX})(?![\w])")
+_ORG_RE = re.compile(rf"\b{_NAME}[ \t]+(?:{_ORG_SUFFIX})(?![\w])")
 _SCHOOL_RE = re.compile(
-    rf"\b(?:(?:{_NAME})\s+)?(?:{_SCHOOL_WORD})(?:\s+(?:of|for|at)\s+{_NAME})?"
+    rf"\b(?:(?:{_NAME})[ \t]+)?(?:{_SCHOOL_WORD})(?:[ \t]+(?:of|for|at)[ \t]+{_NAME})?"
 )
-_AT_EMPLOYER_RE = re.compile(rf"(?<=\s)(?:at|@|for|joined)\s+(?P<name>{_NAME})")
+_AT_EMPLOYER_RE = re.compile(rf"(?<=\s)(?:at|@|for|joined)[ \t]+(?P<name>{_NAME})")
 _DEGREES: dict[str, tuple[str, ...]] = {
     "bachelor": ("bachelor", "b.s.", "bs", "bsc", "b.sc", "b.a.", "ba", "b.eng", "beng", "b.tech", "btech", "undergraduate"),
     "master": ("master", "m.s.", "ms", "msc", "m.sc", "m.a.", "ma", "m.eng", "meng", "m.tech", "mtech", "graduate degree"),
