@@ -34,7 +34,8 @@ MAX_WARNINGS_NAMED = 6  # more than this and the warnings list stops being read
 _NUMBER_RE = re.compile(
     r"(?P<money>[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?)"
     r"|(?P<pct>\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|per cent\b))"
-    r"|(?<![\w.\[])(?P<num>\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmM]|million|billion|thousand)\b)?\+?)(?![\w\]])",
+    # (?!\.\d): never the integer part of a decimal ("0" of "0.1A" when "A" stops the whole match)
+    r"|(?<![\w.\[])(?P<num>\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmM]|million|billion|thousand)\b)?\+?)(?![\w\]]|\.\d)",
 )
 _YEAR_RE = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 _MONTH_BEFORE_RE = re.compile(
