@@ -13,6 +13,7 @@ import asyncio
 import resource
 import time
 import zlib
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 import pytest
@@ -128,12 +129,14 @@ async def test_four_bombs_at_once_neither_stall_the_loop_nor_grow_the_bot(settin
 
 
 @pytest.mark.parametrize(
-    "make", [nasties.pdf_content_bomb, nasties.pdf_object_stream_bomb, nasties.pdf_text_bomb],
+    ("make", "payload"),
+    [(nasties.pdf_content_bomb, 16 * MIB), (nasties.pdf_object_stream_bomb, 16 * MIB),
+     (nasties.pdf_text_bomb, MIB)],
     ids=["content", "object-stream", "text"],
 )
-def test_bomb_pdfs_are_valid_pdfs_when_small(make: object) -> None:
-    """The same file with a 16 MB payload opens with one page: only the size is hostile."""
-    pdf = pdfium.PdfDocument(make(16 * MIB))  # type: ignore[operator]
+def test_bomb_pdfs_are_valid_pdfs_when_small(make: Callable[[int], bytes], payload: int) -> None:
+    """The same file with a small payload opens with one page: only the size is hostile."""
+    pdf = pdfium.PdfDocument(make(payload))
     try:
         assert len(pdf) == 1
         pdf[0].get_textpage().get_text_range()
