@@ -106,6 +106,14 @@ class RecentKeys:
         return True
 
 
+def keep_library_logs_content_free() -> None:
+    """Hold slack_sdk's and Bolt's loggers at INFO or above: at DEBUG they log every request and
+    response body, i.e. the review text, the quoted resume lines and the job's keywords."""
+    for name in ("slack_sdk", "slack_bolt"):
+        library = logging.getLogger(name)
+        library.setLevel(max(logging.INFO, library.level, logging.getLogger().getEffectiveLevel()))
+
+
 def user_text(exc: BaseException) -> str:
     """The one place an exception becomes words for the user; other errors are logged without content."""
     if isinstance(exc, ResumeBotError):
@@ -475,6 +483,7 @@ def build_bot(
     """
     if not settings.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set.")
+    keep_library_logs_content_free()
     socket_mode = bool(settings.slack_app_token) if socket_mode is None else socket_mode
     if not socket_mode and not settings.slack_signing_secret:
         raise ConfigError(

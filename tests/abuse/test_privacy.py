@@ -307,12 +307,6 @@ async def test_slack_review_logs_nothing_of_the_resume_or_job_in_our_code(
     assert files_under(private_tmp) == set()
 
 
-@pytest.mark.xfail(
-    reason="bots/slack leaves slack_sdk at the root level: at LOG_LEVEL=DEBUG its WebClient logs "
-    "every request body (chat.update with the review, the job's keywords); clamp it to INFO as "
-    "bots/discord does for discord.py. Reported; remove this mark when fixed.",
-    strict=False,
-)
 async def test_slack_review_logs_nothing_of_the_resume_or_job_anywhere(
     bolt: BoltServer, fake_slack: FakeSlack, logs: Everything, capfd: pytest.CaptureFixture[str],
 ) -> None:
