@@ -1,14 +1,13 @@
 """The single async entry point every adapter and the CLI call: `review_resume()`.
 
-bytes → documents.read_document (in a worker, off the event loop)
-      → structure.parse_resume → offline review (rules, score, keywords, rewrite)
-      → optionally the Hugging Face engine on top → export (DOCX + Markdown)
+bytes → [isolated child process: documents.extract → structure.parse_resume
+         → offline review (rules, score, keywords, rewrite) → export (DOCX + Markdown)]
+      → optionally the Hugging Face engine on top (then export again, isolated)
       → one `ReviewResult`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Literal
@@ -17,10 +16,11 @@ import httpx
 
 from core import offline
 from core.config import Settings
-from core.documents import read_document
+from core.documents import extract
 from core.errors import FileTooLargeError
 from core.export import rewrite_attachments
-from core.models import ReviewResult
+from core.isolation import run_isolated
+from core.models import Document, ReviewResult
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +56,23 @@ def resolve_engine(choice: EngineChoice, settings: Settings) -> Literal["offline
     return choice
 
 
+def offline_pipeline(
+    data: bytes, filename: str, job: str | None, role: str | None, settings: Settings, with_files: bool
+) -> tuple[Document, ReviewResult]:
+    """Read, review and (optionally) export: all the CPU-bound work of a review, in one call.
+
+    It runs in the isolated child process, so a slow regex or a pathological
+    file costs that child, never the bot's event loop (threads would still
+    hold the GIL the loop needs).
+    """
+    text, extraction = extract(data, filename, settings.max_pages)
+    document = Document(text=text, extraction=extraction)
+    result = offline.review(document, filename, job, role, settings)
+    if with_files:
+        result.attachments = rewrite_attachments(result)
+    return document, result
+
+
 async def review_resume(
     request: ReviewRequest,
     settings: Settings,
@@ -68,14 +85,15 @@ async def review_resume(
     the offline result comes back with a warning saying why.
     """
     check_upload_size(len(request.data), settings)
-    document = await read_document(request.data, request.filename, settings)
-    job = request.job_description
-    result = await asyncio.to_thread(
-        offline.review, document, request.filename, job, request.role, settings
+    use_model = resolve_engine(request.engine, settings) == "huggingface"
+    limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
+    document, result = await run_isolated(
+        offline_pipeline, request.data, request.filename, request.job_description, request.role,
+        settings, not use_model, **limits,
     )
-    if resolve_engine(request.engine, settings) == "huggingface":
+    if use_model:
         from core import huggingface  # imported lazily: the offline path needs no model code
 
         result = await huggingface.improve(result, document, request, settings, http)
-    result.attachments = await asyncio.to_thread(rewrite_attachments, result)
+        result.attachments = await run_isolated(rewrite_attachments, result, **limits)
     return result
