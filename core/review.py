@@ -41,6 +41,24 @@ class ReviewRequest:
         return f"ReviewRequest(filename={self.filename!r}, bytes={len(self.data)}, engine={self.engine!r})"
 
 
+ROLE_MAX_WORDS = 8
+ROLE_MAX_CHARS = 100
+
+
+def split_job_and_role(text: str | None) -> tuple[str | None, str | None]:
+    """The text a user sends with a file → (job description, target role).
+
+    One short line ("Senior Data Analyst") is a role; anything longer is a job ad.
+    Adapters strip their own markup (mentions, link syntax) before calling this.
+    """
+    text = (text or "").strip()
+    if not text:
+        return None, None
+    if "\n" not in text and len(text.split()) <= ROLE_MAX_WORDS and len(text) <= ROLE_MAX_CHARS:
+        return None, text
+    return text, None
+
+
 def check_upload_size(size_bytes: int | None, settings: Settings) -> None:
     """Reject an upload by its declared size, before anyone downloads it."""
     if size_bytes is not None and size_bytes > settings.max_file_bytes:

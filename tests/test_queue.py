@@ -118,3 +118,19 @@ async def test_close_refuses_new_work_cancels_waiters_and_waits_for_running() ->
     assert await closing is True
     await asyncio.gather(running, waiting)
     assert sorted(outcomes) == ["a done", "b told"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (None, (None, None)),
+        ("   ", (None, None)),
+        ("Senior Data Analyst", (None, "Senior Data Analyst")),
+        ("We are hiring a backend engineer\nRequirements: Python, SQL", ("We are hiring a backend engineer\nRequirements: Python, SQL", None)),
+        ("one two three four five six seven eight nine ten", ("one two three four five six seven eight nine ten", None)),
+    ],
+)
+def test_text_sent_with_a_file_is_a_role_or_a_job_description(text: str | None, expected: tuple[str | None, str | None]) -> None:
+    from core.review import split_job_and_role
+
+    assert split_job_and_role(text) == expected

@@ -44,10 +44,10 @@ from core import (
 from core.errors import FileTooLargeError, ShuttingDownError
 from core.limits import DISCORD_THREAD_NAME_MAX
 from core.queue import ReviewQueue
+from core.review import ROLE_MAX_CHARS, split_job_and_role
 
 log = logging.getLogger(__name__)
 
-ROLE_MAX_CHARS = 100  # one line of at most this many characters reads as a role, longer as a job description
 JOB_OPTION_MAX = 6000  # Discord's cap on a string option's length
 GENERIC_APOLOGY = (
     "Sorry, something went wrong on my side while reviewing that file. "
@@ -133,12 +133,7 @@ def user_text(exc: BaseException) -> str:
 
 def job_and_role(text: str | None) -> tuple[str | None, str | None]:
     """Message text → (job description, role): one short line is a role, anything longer a job ad."""
-    text = _MENTION.sub("", text or "").strip()
-    if not text:
-        return None, None
-    if "\n" not in text and len(text) <= ROLE_MAX_CHARS:
-        return None, text
-    return text, None
+    return split_job_and_role(_MENTION.sub("", text or ""))
 
 
 def thread_name(filename: str) -> str:

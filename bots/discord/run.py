@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
-from collections.abc import Iterator
 
 import discord
 import httpx
 
 from bots.discord.client import DiscordBot, build_bot
+from bots.lifecycle import stop_on_signals
 from core.config import Settings
 from core.errors import ConfigError
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
@@ -26,29 +25,6 @@ from core.queue import ReviewQueue
 log = logging.getLogger(__name__)
 
 CLOSE_MARGIN_S = 2  # of SHUTDOWN_EXIT_SECONDS, kept for closing the gateway and HTTP clients
-
-
-@contextlib.contextmanager
-def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    """SIGTERM (a deploy, `docker stop`) and SIGINT (Ctrl-C) set `stop` instead of killing us mid-review."""
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, _on_signal, sig, stop)
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
-            continue
-        installed.append(sig)
-    try:
-        yield
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-
-
-def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
-    log.info("%s received: finishing reviews in flight, then stopping", sig.name)
-    stop.set()
 
 
 async def shut_down(bot: DiscordBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:

@@ -43,7 +43,7 @@ from core.limits import (
 )
 from core.models import ReviewResult
 from core.queue import ReviewQueue
-from core.review import ReviewRequest, check_upload_size, review_resume
+from core.review import ReviewRequest, check_upload_size, review_resume, split_job_and_role
 
 from .files import SlackFiles
 from .render import (
@@ -75,7 +75,6 @@ STOPPED = ShuttingDownError(
 )
 GENERIC_APOLOGY = "Sorry, something went wrong on my side while reviewing your resume. Please try again in a minute."
 # a short single line next to the file is a target role; anything longer is a job description
-ROLE_MAX_WORDS = 8
 DEDUPE_MAX_KEYS = 10_000
 DOWNLOAD_TIMEOUT_S = 30.0
 _NO_CHANNEL_ERRORS = {"not_in_channel", "channel_not_found", "is_archived", "restricted_action"}
@@ -133,11 +132,7 @@ def split_request_text(text: str | None) -> tuple[str | None, str | None]:
     text = _MENTION.sub("", text)
     text = _LINK.sub(lambda m: m[2] or m[1], text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
-    if not text:
-        return None, None
-    if "\n" not in text and len(text.split()) <= ROLE_MAX_WORDS:
-        return None, text
-    return text, None
+    return split_job_and_role(text)
 
 
 def _from_a_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:

@@ -11,10 +11,7 @@ the process exits within SHUTDOWN_EXIT_SECONDS.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import signal
-from collections.abc import Iterator
 
 import aiohttp
 import httpx
@@ -23,6 +20,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
+from bots.lifecycle import stop_on_signals
 from core.config import Settings
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
@@ -50,29 +48,6 @@ def build_web_app(app: AsyncApp) -> web.Application:
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, health)
     return web_app
-
-
-@contextlib.contextmanager
-def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
-    """SIGTERM (a deploy, `docker stop`) and SIGINT (Ctrl-C) set `stop` instead of killing us mid-review."""
-    loop = asyncio.get_running_loop()
-    installed = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, _on_signal, sig, stop)
-        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or Windows
-            continue
-        installed.append(sig)
-    try:
-        yield
-    finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
-
-
-def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
-    log.info("%s received: finishing reviews in flight, then stopping", sig.name)
-    stop.set()
 
 
 async def shut_down(bot: SlackBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> None:
