@@ -29,6 +29,7 @@ from core.limits import (
     TOP_FINDINGS_SHOWN,
 )
 from core.models import Finding, ReviewResult
+from core.scoring import CATEGORY_LABELS
 
 SCORE_COLOURS = ((80, discord.Colour.green()), (60, discord.Colour.gold()), (0, discord.Colour.red()))
 SEVERITY_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
@@ -74,8 +75,8 @@ def _display_name(source_name: str, room: int) -> str:
 
 
 def _label(category: str) -> str:
-    """`ats` → `ATS`, `impact` → `Impact`."""
-    return category.upper() if len(category) <= 3 else category.capitalize()
+    """`ats` → `ATS & format`, `impact` → `Impact` (core names them once for every adapter)."""
+    return CATEGORY_LABELS.get(category, category.capitalize())
 
 
 def _colour(score: int) -> discord.Colour:
@@ -174,7 +175,7 @@ def review_markdown(result: ReviewResult) -> str:
     out = [f"# Review of {PurePath(result.source_name).name}", "",
            f"Score: **{result.score}/100** (engine: {result.engine})", ""]
     if result.breakdown:
-        out += ["## Breakdown", "", *[f"- {k}: {v}" for k, v in result.breakdown.items()], ""]
+        out += ["## Breakdown", "", *[f"- {_label(k)}: {v}" for k, v in result.breakdown.items()], ""]
     if result.keywords:
         kw = result.keywords
         out += ["## Keywords", "", f"Match: {kw.match_percent}% (target {kw.target_percent}%)", "",

@@ -23,6 +23,7 @@ from core.limits import (
     TOP_FINDINGS_SHOWN,
 )
 from core.models import Finding, ReviewResult
+from core.scoring import CATEGORY_LABELS
 
 Block = dict[str, Any]
 
@@ -153,7 +154,7 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
     fields = [
         {
             "type": "mrkdwn",
-            "text": f"*{escape(cat.capitalize())}*\n{value}/100"[:SLACK_FIELD_TEXT_MAX],
+            "text": f"*{escape(CATEGORY_LABELS.get(cat, cat))}*\n{value}/100"[:SLACK_FIELD_TEXT_MAX],
         }
         for cat, value in result.breakdown.items()
     ]
@@ -231,7 +232,7 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
 def review_markdown(result: ReviewResult) -> str:
     """The whole review as Markdown: every finding with its full quotes, all keywords, all warnings."""
     lines = [f"# Resume review: {result.source_name}", "", f"**Score: {result.score}/100**", ""]
-    lines += [f"- {cat.capitalize()}: {value}/100" for cat, value in result.breakdown.items()]
+    lines += [f"- {CATEGORY_LABELS.get(cat, cat)}: {value}/100" for cat, value in result.breakdown.items()]
     lines += ["", "## Findings", ""]
     for n, finding in enumerate(sorted_findings(result), 1):
         lines.append(
