@@ -151,13 +151,13 @@ def _page_has_columns(page: object, textpage: object) -> bool:
     """
     width = page.get_width()  # type: ignore[attr-defined]
     header_line = page.get_height() * 0.78  # type: ignore[attr-defined]  # full-width name blocks
-    n = min(textpage.count_chars(), 6000)  # type: ignore[attr-defined]
-    if n < 200 or width <= 0:
+    n = min(textpage.count_rects(), 6000)  # type: ignore[attr-defined]  # text runs: 5-8x cheaper than per-char boxes
+    if n < 8 or width <= 0:
         return False
     bins = 50
     rows: list[set[int]] = [set() for _ in range(bins)]
     for i in range(n):
-        left, bottom, right, _top = textpage.get_charbox(i)  # type: ignore[attr-defined]
+        left, bottom, right, _top = textpage.get_rect(i)  # type: ignore[attr-defined]
         if right <= left or bottom > header_line:
             continue
         row = int(bottom // 6)
