@@ -99,7 +99,8 @@ async def main(count: int) -> None:
 
         before = len([c for c in fake.calls if is_followup(c)])
         started = time.monotonic()
-        payloads = [fake.optimize(fake.attachment(f"cv{i}.txt", RESUME)) for i in range(count)]
+        # one user each: one person's files queue behind each other and have an hourly quota
+        payloads = [fake.optimize(fake.attachment(f"cv{i}.txt", RESUME), user_id=fake.new_id()) for i in range(count)]
         defers = await burst(fake, payloads)
         await fake.wait_for(is_followup, count=before + count, within_s=WAIT_S)
         all_done = time.monotonic() - started

@@ -136,9 +136,11 @@ async def main(events: int, rounds: int) -> None:
                 ignored += await _fire(client, url, edits)
                 shares = [
                     event_callback(
-                        dm_file_share(
+                        dm_file_share(  # one user each: one person's files queue behind each other
                             [fake.add_file(f"cv{r}-{i}.txt", RESUME.encode())],
                             ts=f"18{r:02d}{i:04d}.1",
+                            user=f"UB{r:02d}{i:04d}",
+                            channel=f"DB{r:02d}{i:04d}",
                         )
                     )
                     for i in range(events)

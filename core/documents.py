@@ -1,5 +1,9 @@
 """Where a resume is read: file bytes → plain text plus extraction facts.
 
+The parsers are imported here, at module level, on purpose: files are read in
+forked children (core/isolation.py), which inherit what the bot has already
+imported instead of paying ~0.3 s of imports per review.
+
 The type is judged from the bytes, never from the file name (a renamed `.exe`
 is rejected); the name only tells Markdown from plain text. PDF text comes
 from PDFium (`pypdfium2`: fast, and reads the CJK resumes that pypdf garbles);
@@ -15,6 +19,10 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterable
+
+import docx
+import pypdfium2 as pdfium
+from docx.enum.style import WD_STYLE_TYPE
 
 from core import limits
 from core.config import Settings
@@ -99,8 +107,6 @@ def _decode_text(data: bytes) -> str:
 
 
 def _read_pdf(data: bytes, max_pages: int) -> tuple[str, Extraction]:
-    import pypdfium2 as pdfium
-
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -227,7 +233,6 @@ def _read_docx(data: bytes, max_lines: int) -> tuple[str, Extraction]:
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
         raise DamagedFileError() from None  # bad CRC (a lying size), odd compression, encrypted member
 
-    import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -292,7 +297,6 @@ def _paragraph_style_names(document: object) -> dict[str | None, str]:
     `Paragraph.style` scans every style in the file on each call: a DOCX with
     100k paragraphs took 20 s to read that way.
     """
-    from docx.enum.style import WD_STYLE_TYPE
 
     styles = document.styles  # type: ignore[attr-defined]
     names: dict[str | None, str] = {

@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
 
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Inches, Pt, RGBColor
+
 from core.models import Attachment, ReviewResult
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -94,9 +100,6 @@ def _add_runs(paragraph: object, text: str, *, bold: bool = False, italic: bool 
 
 def _setup_styles(document: object) -> None:
     """Fonts, sizes and spacing that read as a resume; kept on the built-in styles so Word's UI shows them."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Inches, Pt, RGBColor
 
     styles = document.styles  # type: ignore[attr-defined]
     accent = RGBColor(*_ACCENT_RGB)
@@ -144,8 +147,6 @@ def _setup_styles(document: object) -> None:
 
 def _heading_rule(paragraph: object) -> None:
     """A thin line under a section heading, the way resume templates separate sections."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     ppr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
     border = OxmlElement("w:pBdr")
@@ -163,9 +164,6 @@ def _heading_rule(paragraph: object) -> None:
 
 def markdown_to_docx(markdown: str) -> bytes:
     """Render the rewrite's Markdown (#, ##, ###, bullets, **bold**, *italic*, links) as a resume DOCX."""
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
 
     document = docx.Document()
     _setup_styles(document)
