@@ -227,7 +227,8 @@ class LoadReport:
                 f"  {what}, burst:           {fmt_ms(self.acks_s)}",
                 f"  {what}, while draining:  {fmt_ms(self.probe_acks_s)}",
                 f"  queued: {waited} told #1..#{waited}; model calls {self.model_calls}, peak in flight {self.model_peak_in_flight}",
-                f"  worst event-loop lag {self.worst_lag_s * 1000:.1f} ms; peak RSS {self.peak_rss_mb:.0f} MB"
+                f"  worst event-loop lag {self.worst_lag_s * 1000:.1f} ms (while reviews run, after the"
+                f" burst: {self.extra.get('drain_lag_s', 0) * 1000:.1f} ms); peak RSS {self.peak_rss_mb:.0f} MB"
                 f" (RSS {self.extra.get('rss_before_mb', 0):.0f} MB before the run, peak"
                 f" {'reset' if self.extra.get('peak_reset') else 'NOT reset: includes earlier work'});"
                 f" total {self.total_s:.1f} s",
@@ -275,6 +276,7 @@ async def slack_load(users: int = 100, *, model_delay_s: float = MODEL_DELAY_S) 
     )
     queue = ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
     probe = LagProbe()
+    drain_probe = LagProbe()
     qlog = QueueLog()
     async with (
         aiohttp.ClientSession() as session,
@@ -338,9 +340,10 @@ async def slack_load(users: int = 100, *, model_delay_s: float = MODEL_DELAY_S) 
                     def all_answered() -> bool:
                         return sum(1 for u in fake.uploads.values() if u.channel) >= 2 * users
 
-                    await fake.wait_for(all_answered, DRAIN_TIMEOUT_S)
-                    stop_probe.set()
-                    await prober
+                    async with drain_probe.running():  # the reviews themselves, after the burst
+                        await fake.wait_for(all_answered, DRAIN_TIMEOUT_S)
+                        stop_probe.set()
+                        await prober
                     await bot.reviewer.drain(DRAIN_TIMEOUT_S)
         finally:
             await runner.cleanup()
@@ -369,6 +372,7 @@ async def slack_load(users: int = 100, *, model_delay_s: float = MODEL_DELAY_S) 
         answers=answers,
         told=told,
         extra={
+            "drain_lag_s": drain_probe.worst_s,
             "peak_reset": peak_reset,
             "rss_before_mb": rss_before,
             "messages_per_user": {e["user"]: len(thread(e)) for e in events},
@@ -403,7 +407,7 @@ async def discord_load(users: int = 50, *, model_delay_s: float = MODEL_DELAY_S)
         bot = build_discord_bot(settings, http=http, queue=queue)
         client = bot.client
         serving = asyncio.create_task(client.start(fake.token))
-        probe, qlog = LagProbe(), QueueLog()
+        probe, drain_probe, qlog = LagProbe(), LagProbe(), QueueLog()
         probe_defers: list[float] = []
         try:
             async with asyncio.timeout(STARTUP_TIMEOUT_S):
@@ -451,9 +455,10 @@ async def discord_load(users: int = 50, *, model_delay_s: float = MODEL_DELAY_S)
                     )
                     prober = asyncio.create_task(_probe(probe_menu, stop_probe, []))
                     model.gate.set()
-                    await fake.wait_for(is_followup, count=users, within_s=DRAIN_TIMEOUT_S)
-                    stop_probe.set()
-                    await prober
+                    async with drain_probe.running():  # the reviews themselves, after the burst
+                        await fake.wait_for(is_followup, count=users, within_s=DRAIN_TIMEOUT_S)
+                        stop_probe.set()
+                        await prober
                     await bot._wait_tasks(DRAIN_TIMEOUT_S)
         finally:
             await client.close()
@@ -485,6 +490,7 @@ async def discord_load(users: int = 50, *, model_delay_s: float = MODEL_DELAY_S)
         answers=answers,
         told=told,
         extra={
+            "drain_lag_s": drain_probe.worst_s,
             "peak_reset": peak_reset,
             "rss_before_mb": rss_before,
             "key": {uid(p): f"discord:{uid(p)}" for p in payloads},
