@@ -524,48 +524,30 @@ def build_bot(
         """One answer per message even if both `message` and `app_mention` arrive for it."""
         return reviewer.seen.add(f"msg:{event.get('channel')}:{event.get('ts')}")
 
+    def answer_event(event: dict[str, Any], context: AsyncBoltContext, *, help_in_threads: bool) -> None:
+        """A DM or mention: review its file in the thread (once, however often Slack retries), or explain."""
+        dest = Destination(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"])
+        if event.get("files"):
+            if _claim(event):
+                user = user_key(context.team_id, event.get("user"))
+                reviewer.spawn(reviewer.answer(event["files"], dest, event.get("text"), user=user))
+        elif help_in_threads or not event.get("thread_ts"):
+            reviewer.spawn(reviewer.say_help(dest))
+
     @app.event("message")
     async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
         if event.get("channel_type") != "im" or _from_a_bot(event, context.bot_user_id):
             return
         if event.get("subtype") not in (None, "file_share"):
             return  # edits, deletions, joins…
-        dest = Destination(
-            channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"]
-        )
-        if event.get("files"):
-            if _claim(event):
-                reviewer.spawn(
-                    reviewer.answer(
-                        event["files"],
-                        dest,
-                        event.get("text"),
-                        user=user_key(context.team_id, event.get("user")),
-                    )
-                )
-        elif not event.get("thread_ts"):
-            # a plain DM: explain; chatter inside a review thread: stay quiet
-            reviewer.spawn(reviewer.say_help(dest))
+        # a plain DM gets help; chatter inside a review thread gets silence
+        answer_event(event, context, help_in_threads=False)
 
     @app.event("app_mention")
     async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
         if _from_a_bot(event, context.bot_user_id):
             return
-        dest = Destination(
-            channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"]
-        )
-        if event.get("files"):
-            if _claim(event):
-                reviewer.spawn(
-                    reviewer.answer(
-                        event["files"],
-                        dest,
-                        event.get("text"),
-                        user=user_key(context.team_id, event.get("user")),
-                    )
-                )
-        else:
-            reviewer.spawn(reviewer.say_help(dest))
+        answer_event(event, context, help_in_threads=True)
 
     @app.command("/optimize")
     async def on_optimize(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:

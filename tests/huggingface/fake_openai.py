@@ -1,13 +1,16 @@
-"""A small OpenAI-compatible chat server on 127.0.0.1 (aiohttp), for tests and the benchmark.
+"""A small OpenAI-compatible chat server on 127.0.0.1 (aiohttp), for tests and the benchmarks.
 
 It answers `POST /v1/chat/completions` the way vLLM, TGI or llama-server would:
 it reads the resume between `<resume>` tags and returns a JSON rewrite that keeps
 the placeholders, improves a bullet, and (on purpose) invents a number, an employer
 and a year, so the honesty guard has something to catch. Every request is recorded.
+For load and shutdown tests it can be slow (`delay_s`) and hold answers behind
+`gate` until the test opens it, counting the calls in flight.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Callable
@@ -70,10 +73,20 @@ class FakeOpenAI:
         models: tuple[str, ...] = ("openai/gpt-oss-20b",),
         reject_json_schema: bool = False,
         responder: Responder | None = None,
+        delay_s: float = 0.0,
+        gated: bool = False,
     ) -> None:
         self.models = models
         self.reject_json_schema = reject_json_schema
         self.responder = responder
+        self.delay_s = delay_s
+        self.gate = asyncio.Event()
+        if not gated:
+            self.gate.set()
+        self.calls = 0
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self._changed = asyncio.Condition()
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self._runner: web.AppRunner | None = None
@@ -93,13 +106,34 @@ class FakeOpenAI:
         return self.base_url
 
     async def close(self) -> None:
+        self.gate.set()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    @property
+    def authorizations(self) -> set[str | None]:
+        return {h.get("Authorization") for h in self.headers}
+
+    async def wait_in_flight(self, count: int = 1, within_s: float = 15.0) -> None:
+        """Wait until `count` calls are being held (the reviews that are surely in flight)."""
+        async with asyncio.timeout(within_s), self._changed:
+            await self._changed.wait_for(lambda: self.in_flight >= count)
 
     async def _chat(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append(body)
         self.headers.append(dict(request.headers))
+        self.calls += 1
+        self.in_flight += 1
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        async with self._changed:
+            self._changed.notify_all()
+        try:
+            await self.gate.wait()
+            if self.delay_s:
+                await asyncio.sleep(self.delay_s)
+        finally:
+            self.in_flight -= 1
         if body.get("model") not in self.models:
             return web.json_response(
                 {"error": {"message": f"The model {body.get('model')} is not supported", "code": "model_not_supported"}},
