@@ -33,7 +33,7 @@ def review(
         job = job[: settings.max_job_chars]
     resume = parse_resume(document.text)
     keywords = match_keywords(job, document.text) if job else None
-    findings, counts = run_rules(resume, document, keywords)
+    findings, counts = run_rules(resume, document, keywords, role.strip() if role else None)
     score, breakdown = score_findings(findings, resume, keywords, counts)
     if document.extraction.quality == "poor":
         warnings.append("Much of the text in this file could not be read cleanly; the review may miss things.")

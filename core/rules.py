@@ -7,7 +7,7 @@ bullet.weak_opener  bullet.no_metric  bullet.too_long
 style.first_person  style.buzzword  style.passive_voice  style.repeated_verb  style.tense_mismatch
 format.too_long  format.dates_inconsistent
 extraction.no_text_layer  extraction.garbled  extraction.multi_column
-privacy.sensitive_data  keywords.missing  security.prompt_injection
+privacy.sensitive_data  keywords.missing  security.prompt_injection  summary.target_role
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from core import limits
-from core.models import Document, Finding, KeywordMatch, Resume, Role, SectionName
+from core.models import Document, Finding, KeywordMatch, Resume, Role, Section, SectionName
 from core.structure import DATE_RANGE_RE
 from core.wording import (
     BUZZWORDS,
@@ -89,7 +89,9 @@ class _Collector:
             self.findings.append(finding)
 
 
-def run_rules(resume: Resume, document: Document, keywords: KeywordMatch | None) -> tuple[list[Finding], Counter[str]]:
+def run_rules(
+    resume: Resume, document: Document, keywords: KeywordMatch | None, target_role: str | None = None
+) -> tuple[list[Finding], Counter[str]]:
     """The findings to show (at most MAX_PER_RULE per rule, most important first) and every rule's full count."""
     out = _Collector()
     _contact(resume, out)
@@ -101,6 +103,8 @@ def run_rules(resume: Resume, document: Document, keywords: KeywordMatch | None)
     _injection(document.text, out)
     if keywords is not None and keywords.missing:
         _keywords(keywords, out)
+    if target_role:
+        _target_role(resume, target_role, out)
     _summarise_overflow(out)
     order = {"high": 0, "medium": 1, "low": 2}
     return sorted(out.findings, key=lambda f: order[f.severity]), out.counts
@@ -328,6 +332,24 @@ def _keywords(keywords: KeywordMatch, out: _Collector) -> None:
                     category="keywords", section=SectionName.SKILLS,
                     before=", ".join(missing),
                     message=f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the {keywords.target_percent}% to aim for). Add the ones you genuinely have, in your own words."))
+
+
+_ROLE_STOP = {"senior", "junior", "lead", "principal", "staff", "the", "a", "an", "of", "and", "for", "in", "ii", "iii", "sr", "jr"}
+
+
+def _target_role(resume: Resume, role: str, out: _Collector) -> None:
+    """The role someone is aiming for should be named where recruiters look first."""
+    words = [w for w in re.findall(r"[\w+#.]+", role.lower()) if w not in _ROLE_STOP]
+    if not words:
+        return
+    top = [*((resume.section(SectionName.CONTACT) or Section(name=SectionName.CONTACT, heading="")).lines),
+           *((resume.section(SectionName.SUMMARY) or Section(name=SectionName.SUMMARY, heading="")).lines)]
+    head = " ".join(top).lower()
+    if all(re.search(rf"(?<!\w){re.escape(w)}", head) for w in words):
+        return
+    out.add(Finding(rule="summary.target_role", severity="medium", category="keywords", section=SectionName.SUMMARY,
+                    message=f"Your headline and summary never name the role you're aiming for ('{role.strip()}'). "
+                            "Recruiters search by title: name it at the top, if your experience supports it."))
 
 
 def _summarise_overflow(out: _Collector) -> None:

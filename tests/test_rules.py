@@ -228,3 +228,14 @@ def test_every_corpus_resume_gets_findings_that_quote_it(path: Path) -> None:
     for f in result.findings:
         if f.before and f.rule not in ("format.dates_inconsistent", "keywords.missing"):
             assert " ".join(f.before.rstrip("…").split())[:60] in flat, (f.rule, f.before)
+
+
+def test_target_role_missing_from_the_top_is_flagged() -> None:
+    body, facts = extract(GOOD_RESUME.encode(), "cv.txt", 10)
+    document = Document(text=body, extraction=facts)
+    aiming = review(document, "cv.txt", None, "Data Analyst", SETTINGS)
+    f = finding(aiming, "summary.target_role")
+    assert "Data Analyst" in f.message and f.after is None
+    # "Backend engineer" is in the summary already; seniority words don't count
+    assert "summary.target_role" not in rules(review(document, "cv.txt", None, "Senior Backend Engineer", SETTINGS))
+    assert "summary.target_role" not in rules(GOOD)
