@@ -14,9 +14,10 @@ import re
 from core.models import Resume, Role, Section, SectionName
 from core.structure import DATE_RANGE_RE, EMAIL_RE, LINK_RE, PHONE_RE
 from core.wording import (
-    drop_leading_first_person,
+    drop_first_person,
     fix_weak_opener,
     past_tense_sentence,
+    vary_repeated_openers,
 )
 
 CANONICAL_HEADINGS = {
@@ -64,7 +65,7 @@ def improve_statement(text: str, past_role: bool) -> str:
     weak = fix_weak_opener(text)
     if weak:
         text = weak[1]
-    text = drop_leading_first_person(text) or text
+    text = drop_first_person(text) or text
     by_me = _PASSIVE_BY_ME.match(text)
     if by_me:
         text = f"{by_me['verb'].capitalize()} {by_me['obj'][0].lower()}{by_me['obj'][1:]}{by_me['rest']}"
@@ -81,7 +82,7 @@ def _heading(section: Section) -> str:
     return heading.title() if heading.isupper() and heading.isascii() else heading
 
 
-def _role_lines(role: Role, past: bool) -> list[str]:
+def _role_lines(role: Role, past: bool, bullets: list[str]) -> list[str]:
     lines: list[str] = []
     header = [normalise_range(h) for h in role.header]
     if header:
@@ -93,9 +94,23 @@ def _role_lines(role: Role, past: bool) -> list[str]:
                 lines.append(extra)
         if role.dates:
             lines.append(f"*{normalise_range(role.dates)}*")
-    for bullet in role.bullets:
-        lines.append(f"- {improve_statement(bullet, past)}")
+    lines += [f"- {bullet}" for bullet in bullets]
     return lines
+
+
+def _improved_bullets(resume: Resume) -> dict[SectionName, list[list[str]]]:
+    """Every role's bullets with the honest fixes, then repeated opener verbs varied across the section."""
+    improved: dict[SectionName, list[list[str]]] = {}
+    for section in resume.sections:
+        per_role = [
+            [improve_statement(b, section.name is SectionName.EXPERIENCE and r.dates is not None and not r.current)
+             for b in r.bullets]
+            for r in section.roles
+        ]
+        flat = vary_repeated_openers([b for bullets in per_role for b in bullets])
+        it = iter(flat)
+        improved[section.name] = [[next(it) for _ in bullets] for bullets in per_role]
+    return improved
 
 
 def rewrite_markdown(resume: Resume) -> str:
@@ -112,13 +127,17 @@ def rewrite_markdown(resume: Resume) -> str:
             details.append(line)
     if details:
         out += ["", "  \n".join(details)]
+    improved = _improved_bullets(resume)
     for section in resume.sections:
         if section.name is SectionName.CONTACT:
             continue
         out += ["", f"## {_heading(section)}", ""]
         if section.roles and section.name in (SectionName.EXPERIENCE, SectionName.PROJECTS):
-            for role in section.roles:
-                out += [*_role_lines(role, past=section.name is SectionName.EXPERIENCE and role.dates is not None and not role.current), ""]
+            for role, bullets in zip(section.roles, improved[section.name], strict=True):
+                past = section.name is SectionName.EXPERIENCE and role.dates is not None and not role.current
+                out += [*_role_lines(role, past, bullets), ""]
+        elif section.name is SectionName.SUMMARY:
+            out += [drop_first_person(line) or line for line in section.lines]
         else:
             for line in section.lines:
                 out.append(f"- {line[2:]}" if line.startswith("• ") else normalise_range(line))

@@ -22,7 +22,7 @@ from core.structure import DATE_RANGE_RE
 from core.wording import (
     BUZZWORDS,
     SYNONYMS,
-    drop_leading_first_person,
+    drop_first_person,
     fix_weak_opener,
     opener_verb,
     past_tense,
@@ -185,7 +185,7 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
         hits = _first_person_hits(line)
         if hits:
             out.add(Finding(rule="style.first_person", severity="low", category="clarity", section=section,
-                            before=_quote(line), after=drop_leading_first_person(line),
+                            before=_quote(line), after=drop_first_person(line),
                             message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead."))
     seen_buzz: set[str] = set()
     for raw in text.split("\n"):

@@ -68,6 +68,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "collaborated": ("Partnered", "Teamed up", "Worked jointly"),
     "utilized": ("Used", "Applied", "Employed"),
     "used": ("Applied", "Employed", "Drew on"),
+    "coordinated": ("Organized", "Ran", "Handled"),
+    "wrote": ("Authored", "Drafted", "Produced"),
+    "conducted": ("Ran", "Carried out", "Performed"),
+    "performed": ("Carried out", "Ran", "Completed"),
+    "established": ("Set up", "Introduced", "Put in place"),
+    "provisioned": ("Set up", "Configured", "Deployed"),
+    "introduced": ("Brought in", "Rolled out", "Adopted"),
 }
 
 
@@ -187,3 +194,45 @@ def drop_leading_first_person(bullet: str) -> str | None:
     if verb in {"am", "was", "have", "had", "will", "would", "can", "could", "do", "did", "'m"}:
         return None
     return verb.capitalize() + m.group(2)
+
+
+_SELF_INTRO = re.compile(r"^(?:I am|I'm|I’m)\s+(?:an?\s+)?(?=\S)")
+_I_HAVE = re.compile(r"^I(?: have|'ve|’ve)\s+(?=(?:\d|over\b|more than\b|nearly\b|almost\b|a\b))")
+
+
+def drop_first_person(text: str) -> str | None:
+    """Fix first person sentence by sentence: 'I am a data engineer…' → 'Data engineer…',
+    'I have 6 years of…' → '6 years of…', 'I built X' → 'Built X'. None when nothing changed."""
+    sentences = re.split(r"(?<=[.!?])\s+", text.strip())
+    changed = False
+    out = []
+    for sentence in sentences:
+        fixed = None
+        if (m := _SELF_INTRO.match(sentence)) or (m := _I_HAVE.match(sentence)):
+            fixed = sentence[m.end():]
+        else:
+            fixed = drop_leading_first_person(sentence)
+        if fixed:
+            changed = True
+            sentence = fixed[:1].upper() + fixed[1:]
+        out.append(sentence)
+    return " ".join(out) if changed else None
+
+
+def vary_repeated_openers(bullets: list[str], min_repeats: int = 3) -> list[str]:
+    """Swap the 2nd, 3rd… use of an opener verb used `min_repeats`+ times for a synonym."""
+    counts: dict[str, int] = {}
+    for bullet in bullets:
+        if verb := opener_verb(bullet):
+            counts[verb] = counts.get(verb, 0) + 1
+    seen: dict[str, int] = {}
+    out = []
+    for bullet in bullets:
+        verb = opener_verb(bullet)
+        if verb and counts[verb] >= min_repeats and verb in SYNONYMS:
+            nth = seen.get(verb, 0)
+            seen[verb] = nth + 1
+            if nth:
+                bullet = SYNONYMS[verb][(nth - 1) % len(SYNONYMS[verb])] + bullet[len(verb):]
+        out.append(bullet)
+    return out

@@ -71,3 +71,18 @@ def test_date_normalisation_never_adds_a_month(raw: str, normal: str) -> None:
 
 def test_range_normalisation() -> None:
     assert normalise_range("Analyst, Acme — 03/2019 - 05/2022") == "Analyst, Acme — Mar 2019 – May 2022"
+
+
+def test_summary_first_person_and_repeated_openers_are_rewritten() -> None:
+    _, md = _rewrite(FLAWED_RESUME.encode(), "cv.txt")
+    assert "Results-driven team player with a proven track record in operations." in md  # "I am a" dropped
+    # "Coordinated" opens four bullets (one after dropping "I"): the first stays, the rest get synonyms
+    assert md.count("- Coordinated ") == 1
+    assert "- Organized pallet loading" in md and "- Ran returns processing" in md
+
+
+def test_repeated_opener_variation_is_a_plain_synonym_swap() -> None:
+    from core.wording import vary_repeated_openers
+
+    bullets = ["Developed A", "Developed B", "Developed C", "Led D"]
+    assert vary_repeated_openers(bullets) == ["Developed A", "Built B", "Engineered C", "Led D"]
