@@ -206,11 +206,12 @@ def markdown_to_docx(markdown: str) -> bytes:
             _add_runs(paragraph, m[1])
             continue
         paragraph = document.add_paragraph()
-        if in_header and _CONTACT_HINT.search(stripped):
+        if in_header:  # headline and contact lines sit centred under the name
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _add_runs(paragraph, stripped)
-            for run in paragraph.runs:
-                run.font.size = Pt(_CONTACT_PT)
+            if _CONTACT_HINT.search(stripped):
+                for run in paragraph.runs:
+                    run.font.size = Pt(_CONTACT_PT)
         elif re.fullmatch(r"[*_][^*_].*[*_]", stripped) and _DATE_HINT.search(stripped):
             _add_runs(paragraph, stripped)  # the italic date line under a role
             paragraph.paragraph_format.space_after = Pt(1)
