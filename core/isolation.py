@@ -25,6 +25,8 @@ from core.errors import ParseTimeoutError, ProcessingError, ResumeBotError
 
 T = TypeVar("T")
 
+CHILD_NICENESS = 10
+
 
 _PR_SET_DUMPABLE = 4  # <linux/prctl.h>
 
@@ -52,6 +54,8 @@ def _child_main(write_fd: int, memory_mb: int, fn: Callable[..., Any], args: tup
         with contextlib.suppress(ValueError, OSError):
             limit = memory_mb * 1024 * 1024
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        with contextlib.suppress(OSError):
+            os.nice(CHILD_NICENESS)  # the bot's own loop (acks, defers) wins the CPU over reviews
         try:
             outcome: tuple[str, Any] = ("ok", fn(*args))
         except ResumeBotError as exc:
