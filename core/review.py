@@ -9,6 +9,7 @@ bytes → [isolated child process: documents.extract → structure.parse_resume
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,6 +44,11 @@ class ReviewRequest:
 
 ROLE_MAX_WORDS = 8
 ROLE_MAX_CHARS = 100
+_CHATTER = re.compile(
+    r"[?!]|\b(?:please|pls|plz|can|could|would|review|check|look|feedback|my|me|i|thanks?|thx|"
+    r"hi|hey|hello|help|resume|cv|here|this|attached|file|bitte|merci)\b",
+    re.I,
+)
 
 
 def split_job_and_role(text: str | None) -> tuple[str | None, str | None]:
@@ -55,6 +61,8 @@ def split_job_and_role(text: str | None) -> tuple[str | None, str | None]:
     if not text:
         return None, None
     if "\n" not in text and len(text.split()) <= ROLE_MAX_WORDS and len(text) <= ROLE_MAX_CHARS:
+        if _CHATTER.search(text):
+            return None, None  # "please review my CV", "hi!": a request, not a job title
         return None, text
     return text, None
 
