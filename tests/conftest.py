@@ -4,11 +4,13 @@ so no developer's real tokens or .env can leak into a test or change its outcome
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from core.config import Settings
+from tests.fakes.model import SlowModel
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -40,3 +42,12 @@ def require_corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+@pytest.fixture
+async def model() -> AsyncIterator[SlowModel]:
+    """A slow, gated OpenAI-compatible model on 127.0.0.1: answers wait for `model.gate.set()`."""
+    slow = SlowModel(delay_s=0.05, gated=True)
+    await slow.start()
+    yield slow
+    await slow.close()

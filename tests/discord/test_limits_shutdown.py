@@ -10,9 +10,7 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import AsyncIterator, Callable
-
-import pytest
+from collections.abc import Callable
 
 from bots.discord.client import STOPPED
 from bots.discord.run import run
@@ -32,14 +30,6 @@ from tests.fakes.discord import (
     is_original_edit,
 )
 from tests.fakes.model import API_KEY, SlowModel
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[SlowModel]:
-    slow = SlowModel(delay_s=0.05, gated=True)
-    await slow.start()
-    yield slow
-    await slow.close()
 
 
 def _limits(model: SlowModel, per_hour: int = 10) -> dict[str, object]:

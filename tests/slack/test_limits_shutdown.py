@@ -12,7 +12,6 @@ import os
 import signal
 import socket
 import time
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -35,14 +34,6 @@ from tests.fakes.slack import (
     sign,
 )
 from tests.slack.conftest import RESUME_TXT, BoltServer
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[SlowModel]:
-    slow = SlowModel(delay_s=0.05, gated=True)
-    await slow.start()
-    yield slow
-    await slow.close()
 
 
 @pytest.fixture
