@@ -391,7 +391,7 @@ _DATE_TAIL = re.compile(r"(?:19|20)\d{2}\s*$|(?:present|current|now|heute|至今
 
 def _continues(prev: str, line: str, in_bullet: bool, width: int) -> bool:
     """Is `line` the wrapped tail of `prev`?"""
-    from core.structure import heading_section
+    from core.structure_old import heading_section
 
     if prev.endswith(("–", "—", " -", "‑")) and re.match(r"^(?:present|current|now|\w+\.? ?(?:19|20)\d{2})", line, re.I):
         return True  # "June 2020 –" / "Present"

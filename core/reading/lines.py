@@ -23,6 +23,12 @@ class Line:
     """Text printed apart on the same row: a right-aligned date or location, a
     right-hand table cell, or the label column of a Europass-style layout. The
     structure parser attaches dates and places found here to the entry."""
+    label: str = ""
+    """Text from a label column on the left of the same row (Europass labels,
+    moderncv's date margin): dates here belong to the entry like an aside."""
+    parts: list[str] = field(default_factory=list)
+    """The text cut where its style changes (a bold title, then the company in
+    regular type): helps tell a title from an organization. Empty when uniform."""
     heading: int = 0
     """An explicit heading level the format declares: 1 for Markdown `#`/`##` or
     Word 'Heading 1/2', 2 for deeper levels; 0 when the format says nothing (PDF,
@@ -56,7 +62,8 @@ class Line:
     def full_text(self) -> str:
         """The line as plain text: bullet marker, text and aside."""
         lead = "• " if self.bullet else ""
-        return f"{lead}{self.text}  {self.aside}".rstrip() if self.aside else f"{lead}{self.text}"
+        text = f"{self.label}  {lead}{self.text}" if self.label else f"{lead}{self.text}"
+        return f"{text}  {self.aside}".rstrip() if self.aside else text
 
 
 @dataclass(slots=True)
