@@ -138,7 +138,7 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run]:
     return runs
 
 
-_FRAGMENTED = 4.0  # characters per PDFium run below which a page is read character by character
+_FRAGMENTED = 8.0  # characters per PDFium run below which a page is read character by character
 
 
 def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
@@ -165,6 +165,7 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         cur.clear()
         box.clear()
 
+    recent: list[tuple[str, float, float]] = []  # (char, left, bottom) just read: a glyph drawn twice is one
     for i in range(n):
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
         ch = chr(code) if 0 < code < 0x110000 else ""
@@ -178,6 +179,10 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
             flush()
             continue
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
+        if any(c == ch and abs(x - rect.left) < 1.0 and abs(y - rect.bottom) < 1.0 for c, x, y in recent):
+            continue
+        recent.append((ch, rect.left, rect.bottom))
+        del recent[:-6]
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
         weight = pdfium_c.FPDFText_GetFontWeight(raw, i)
         this_key = (round(size, 1), weight)
@@ -533,7 +538,8 @@ def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> L
     label = _side_text(row.label)
     word_runs = [r for r in main if r.text.strip() and not _BULLET_ONLY.match(r.text.strip())]
     bold = bool(word_runs) and all(r.bold for r in word_runs if any(ch.isalnum() for ch in r.text))
-    size = row.size / body if body else 1.0
+    sized = [(len(r.text.strip()), r.size) for r in main if any(ch.isalnum() for ch in r.text)]
+    size = (max(sized)[1] if sized else row.size) / body if body else 1.0
     return Line(
         text=text,
         aside=aside,
@@ -558,14 +564,14 @@ def _side_text(runs: list[Run]) -> str:
 
 
 def _style_parts(runs: list[Run]) -> list[str]:
-    """The row's text cut where bold or size changes, when it does."""
+    """The row's text cut where bold or size changes, when it does (icons and punctuation don't count)."""
     parts: list[list[Run]] = []
     for run in runs:
-        if _BULLET_ONLY.match(run.text.strip()):
+        if _BULLET_ONLY.match(run.text.strip()) or not any(ch.isalnum() and not "\ue000" <= ch <= "\uf8ff" for ch in run.text):
+            if parts:
+                parts[-1].append(run)
             continue
-        if parts and (run.bold == parts[-1][-1].bold and abs(run.size - parts[-1][-1].size) < 0.3):
-            parts[-1].append(run)
-        elif parts and not any(ch.isalnum() for ch in run.text):
+        if parts and run.bold == parts[-1][0].bold and abs(run.size - parts[-1][0].size) < 0.3:
             parts[-1].append(run)
         else:
             parts.append([run])

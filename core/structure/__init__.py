@@ -125,8 +125,13 @@ def parse_lines(lines: list[Line], links: list[str] | None = None, photo: bool =
     section_lines: list[list[Line]] = [[]]
     for i, line in enumerate(lines):
         if i in headings:
-            sections.append(Section(name=headings[i], heading=line.text.strip()))
+            heading, note = _heading_and_note(line.text.strip())
+            sections.append(Section(name=headings[i], heading=heading))
             section_lines.append([])
+            if note:
+                note_line = Line(text=note, page=line.page)
+                section_lines[-1].append(note_line)
+                sections[-1].lines.append(note)
             continue
         section_lines[-1].append(line)
         sections[-1].lines.append(line.full_text())
@@ -145,6 +150,14 @@ def parse_lines(lines: list[Line], links: list[str] | None = None, photo: bool =
     _contact(resume, sections, section_lines, links or [])
     resume.doubts = _doubts(resume)
     return resume
+
+
+def _heading_and_note(text: str) -> tuple[str, str]:
+    """'EXPERIENCE (most recent, full history on LinkedIn)' → the heading, and its note as a line."""
+    m = re.match(r"^(.*?\S)\s*([(（][^()（）]{8,}[)）])$", text)
+    if m and kind_of(m.group(1)):
+        return m.group(1), m.group(2)
+    return text, ""
 
 
 def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> SectionName:

@@ -14,7 +14,7 @@ from core.structure.dates import DATE_RANGE_RE
 from core.structure.headings import _CJK_RE, kind_of
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().\-/]{7,}\d(?![\w/])")
+PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d\s().\-/]{7,}\d(?![\w/]|\.\w)")
 LINK_RE = re.compile(
     r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|orcid\.org)/\S+"
     r"|(?<![@\w.])[a-z0-9-]+\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
@@ -40,8 +40,10 @@ _LOCATION_LABEL = re.compile(
     r"adres|woonplaats|адрес|город|住所|地址|所在地)\s*[:：]?\s*\S",
     re.I,
 )
+_PLACE_WORD = r"(?:[A-ZÀ-Ý][\w'’À-ÿ.-]*|of|de|del|da|do|di|am|an|upon|la|le|sur)"
 _CITY_REGION = re.compile(
-    r"^[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -][A-ZÀ-Ý][\w'’À-ÿ.-]+)*,\s*(?:[A-Z]{2,3}|[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -][A-ZÀ-Ý]?[\w'’À-ÿ.-]+)*)(?:,\s*[A-ZÀ-Ý][\w'’À-ÿ.-]+)?$"
+    rf"^[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*,\s*(?:[A-Z]{{2,3}}|[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*)"
+    rf"(?:,\s*[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*)?(?:\s+\d{{4,6}})?$"
 )
 _SEGMENT = re.compile(r"\s*[|·•◦]\s*|\s{2,}|\s+[–—]\s+|;\s*")
 

@@ -121,6 +121,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
     asides: dict[int, list[str]] = {}
     cur: Role | None = None
     content = False  # the current entry has bullets or prose already
+    header_indent = 0.0
     header_looks: set[tuple[float, bool, bool]] = set()
     for index, line in enumerate(lines):
         date = _date_of(line)
@@ -134,6 +135,11 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             content = True
             continue
         header = _is_header(line)
+        if cur is not None and cur.header and not line.bold and line.indent >= header_indent + 0.6 and not date:
+            # an indented line under the header is a list item whose glyph the PDF didn't keep
+            cur.bullets.append(line.text)
+            content = True
+            continue
         look = (round(line.size, 1), line.bold, line.caps)
         new = cur is None
         if not new and header and content and _starts_entry(lines, index):
@@ -149,6 +155,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             cur = Role()
             roles.append(cur)
             content = False
+            header_indent = line.indent
         assert cur is not None
         if header and not content:
             cur.header.append(_header_text(line))

@@ -33,6 +33,7 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_PHRASES = sorted((p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True)
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
+_PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _CONTACT_HINT = re.compile(r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github", re.I)
 
 
@@ -48,7 +49,7 @@ def heading_key(text: str) -> str:
 
 def kind_of(text: str) -> SectionName | None:
     """The section kind the words of a heading name, or None."""
-    key = heading_key(text)
+    key = heading_key(_PAREN_TAIL.sub("", text.strip()))
     if not key or len(key) > 60:
         return None
     if key in _EXACT:
@@ -73,7 +74,7 @@ def exact(text: str) -> bool:
 
 
 def is_short(line: Line) -> bool:
-    text = line.text.strip()
+    text = _PAREN_TAIL.sub("", line.text.strip()) if line.caps else line.text.strip()
     if not text or line.bullet or len(text) > 70:
         return False
     if _CJK_RE.search(text):
@@ -95,8 +96,9 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
     """Index of each heading line → its kind (OTHER when the words are unknown)."""
     candidates = [
         i for i, line in enumerate(lines)
-        if i != title_index and is_short(line) and not line.title and not find_date(line.text)
-        and (len(line.parts) < 2 or line.heading > 0)  # 'Languages: English, French' is a label and its value
+        if (i != title_index and not line.title or exact(line.text)) and is_short(line) and not find_date(line.text)
+        and (len(line.parts) < 2 or line.heading > 0 or all(p.startswith(("(", "（")) for p in line.parts[1:]))
+        # 'Languages: English, French' in two styles is a label and its value, not a heading
     ]
     kinds = {i: kind_of(lines[i].text) for i in candidates}
     explicit = [i for i in candidates if lines[i].heading > 0]
@@ -113,8 +115,11 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
         styles = {sig for sig, n in top if (n >= 2 and n >= 0.4 * top[0][1]) or (n == top[0][1] and len(matched) <= 2)}
         body_like = {sig for sig in styles if sig[0] <= 1.0 and not sig[1] and not sig[2] and not sig[3]}
         styles -= body_like
+        first = next((k for k, ln in enumerate(lines) if ln.text), 0)
         for i in candidates:
             if signature(lines[i]) in styles and not lines[i].aside and _alone(lines, i):
+                if kinds[i] is None and i <= first + 1:
+                    continue  # the first line of a resume is the name, whatever it looks like
                 chosen[i] = kinds[i] or SectionName.OTHER
         for i in matched:
             if i not in chosen and exact(lines[i].text) and _alone(lines, i) and not lines[i].aside:
