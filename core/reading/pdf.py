@@ -138,6 +138,13 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run]:
     return runs
 
 
+def _repeats_glyphs(textpage: pdfium.PdfTextPage, runs: list[Run]) -> bool:
+    """Runs whose bounded text holds more letters than the page has: overlapping objects repeat glyphs."""
+    page_letters = sum(1 for ch in textpage.get_text_range() if not ch.isspace())
+    run_letters = sum(1 for r in runs for ch in r.text if not ch.isspace())
+    return run_letters > page_letters + 1
+
+
 _FRAGMENTED = 8.0  # characters per PDFium run below which a page is read character by character
 
 
@@ -329,9 +336,17 @@ class _Segment:
 def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
     """Cut the page into stretches at the runs that cross the gutter [a, b]; split the others."""
     centre = (a + b) / 2
+    joined: set[int] = set()  # runs of a row whose words just have a wide space at the gutter
+    for row in _rows(runs, 0):
+        left = [r for r in row.runs if (r.x0 + r.x1) / 2 < centre]
+        right = [r for r in row.runs if (r.x0 + r.x1) / 2 >= centre]
+        if left and right:
+            gap = min(r.x0 for r in right) - max(r.x1 for r in left)
+            if gap < 0.8 * max(r.size for r in row.runs):
+                joined.update(id(r) for r in row.runs)
 
     def crosses(r: Run) -> bool:
-        return r.x0 < a - 0.5 and r.x1 > b + 0.5
+        return id(r) in joined or (r.x0 < a - 0.5 and r.x1 > b + 0.5)
 
     crossing = sorted((r for r in runs if crosses(r)), key=lambda r: -r.y1)
     bands: list[tuple[float, float]] = []  # y ranges of crossing rows, top first
@@ -732,7 +747,7 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
             try:
                 chars = pdfium_c.FPDFText_CountChars(textpage.raw)
                 runs = _runs_of_page(textpage)
-                if runs and chars / len(runs) < _FRAGMENTED:
+                if runs and (chars / len(runs) < _FRAGMENTED or _repeats_glyphs(textpage, runs)):
                     runs = _runs_by_char(textpage)
                 width, height = page.get_width(), page.get_height()
                 if not runs:

@@ -94,6 +94,9 @@ def _starts_entry(lines: list[Line], index: int) -> bool:
     line = lines[index]
     if line.bold or line.heading or _date_of(line):
         return True
+    nxt = lines[index + 1] if index + 1 < len(lines) else None
+    if nxt is not None and not nxt.bullet and (nxt.bold or nxt.heading) and _date_of(nxt):
+        return False  # the next line opens the next entry: this one still belongs to the last
     for nxt in lines[index + 1 : index + 3]:
         if _date_of(nxt) and (not nxt.bullet or nxt.aside or nxt.label):
             return True

@@ -113,6 +113,9 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
     if looks:
         top = looks.most_common()
         styles = {sig for sig, n in top if (n >= 2 and n >= 0.4 * top[0][1]) or (n == top[0][1] and len(matched) <= 2)}
+        primary = top[0][0]
+        # a smaller look than the main headings' is a sub-heading level ('Languages' inside 'Skills')
+        styles = {sig for sig in styles if sig == primary or sig[0] >= primary[0] - 0.05 or sig[3] > 0}
         body_like = {sig for sig in styles if sig[0] <= 1.0 and not sig[1] and not sig[2] and not sig[3]}
         styles -= body_like
         first = next((k for k, ln in enumerate(lines) if ln.text), 0)
