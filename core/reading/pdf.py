@@ -28,6 +28,7 @@ from __future__ import annotations
 import ctypes
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -78,6 +79,7 @@ class Row:
     page: int
     aside: list[Run] = field(default_factory=list)
     label: list[Run] = field(default_factory=list)
+    side: bool = False  # a label-column line with nothing beside it (a Europass section heading)
 
     @property
     def x0(self) -> float:
@@ -486,10 +488,12 @@ def _attach(side_rows: list[Row], flow: list[Row], where: str) -> None:
                 best, best_overlap = row, overlap
         if best is None or best_overlap < 0.3 * (side.y1 - side.y0):
             at = next((k for k, row in enumerate(flow) if row.mid < side.mid), len(flow))
-            if at > 0 and flow[at - 1].runs and flow[at - 1].x0 == side.x0 and 0 <= flow[at - 1].y0 - side.y1 < 0.8 * side.size:
-                flow[at - 1].runs.extend(side.runs)  # a label wrapped over two lines
+            above = flow[at - 1] if at > 0 else None
+            if above is not None and above.side and -0.5 * side.size <= above.y0 - side.y1 < 0.8 * side.size:
+                above.runs.extend(side.runs)  # a label wrapped over two lines
+                above.runs.sort(key=lambda r: (-r.mid, r.x0))
             else:
-                flow.insert(at, Row(list(side.runs), side.page))
+                flow.insert(at, Row(list(side.runs), side.page, side=True))
             continue
         (best.aside if where == "aside" else best.label).extend(side.runs)
 
@@ -545,7 +549,8 @@ def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> L
     main, rest = _split_wide_gaps(row, column_right)
     text = tidy(_text_of(main))
     bullet = False
-    if main and _BULLET_ONLY.match(main[0].text.strip()) and len(main) > 1:
+    first = main[0].text.strip() if main else ""
+    if len(main) > 1 and (_BULLET_ONLY.match(first) or _glyph_marker(first)) and main[1].x0 - main[0].x1 >= 1.0:
         bullet, text = True, tidy(_text_of(main[1:]))
     elif text[:1] in BULLET_GLYPHS and text[1:2] == " ":
         bullet, text = True, text[2:].strip()
@@ -568,6 +573,13 @@ def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> L
         page=row.page,
         indent=round((row.x0 - left_edge) / body, 1) if body else 0.0,
     )
+
+
+def _glyph_marker(text: str) -> bool:
+    """A lone symbol before the text (a square or arrow from a symbol font, unmapped): a list marker."""
+    if len(text) != 1 or text.isalnum():
+        return False
+    return unicodedata.category(text) == "Cc" or text in "▪■□◆◇❖➢➤►▶"
 
 
 def _side_text(runs: list[Run]) -> str:
@@ -657,9 +669,12 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
     bullet_indent: float | None = None
     for row in rows:
         line = _row_line(row, body, left_edge, column_right)
+        if row.side:
+            line.source = "label"
+            line.text = tidy(" ".join(_text_of(r.runs) for r in _rows(row.runs, row.page)))
         if not line.text and not line.aside:
             continue
-        if prev_row is not None and lines and _continues(prev_row, lines[-1], row, line, column_right, body):
+        if prev_row is not None and lines and not row.side and not prev_row.side and _continues(prev_row, lines[-1], row, line, column_right, body):
             last = lines[-1]
             last.text = _join(last.text, line.text)
             if line.aside:

@@ -106,7 +106,9 @@ def _split_label_headings(lines: list[Line]) -> tuple[list[Line], set[int]]:
     out: list[Line] = []
     forced: set[int] = set()
     for line in lines:
-        if line.label and kind_of(line.label) and not dates.find_date(line.label):
+        if line.source == "label" and kind_of(line.text) and not dates.find_date(line.text):
+            forced.add(len(out))
+        elif line.label and kind_of(line.label) and not dates.find_date(line.label):
             forced.add(len(out))
             out.append(Line(text=line.label, caps=line.label.isupper(), gap=max(line.gap, 1.0), page=line.page))
             line = Line(**{**{f: getattr(line, f) for f in line.__slots__}, "label": ""})  # type: ignore[attr-defined]

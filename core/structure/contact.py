@@ -14,7 +14,7 @@ from core.structure.dates import DATE_RANGE_RE
 from core.structure.headings import _CJK_RE, kind_of
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d\s().\-/]{7,}\d(?![\w/]|\.\w)")
+PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/]{7,}\d(?![\w/]|\.\w)")
 LINK_RE = re.compile(
     r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|orcid\.org)/\S+"
     r"|(?<![@\w.])[a-z0-9-]+\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
@@ -59,6 +59,8 @@ def phones_in(text: str) -> list[str]:
             continue
         if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", candidate.replace(" ", "")):
             continue  # a date of birth, not a number
+        if re.search(r"\d\.\d+\s*/\s*\d", candidate):
+            continue  # a grade: 3.97/4.00
         if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or "/" in candidate and candidate.count("/") > 1:
             continue  # a DOI
         found.append(candidate)

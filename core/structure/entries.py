@@ -138,6 +138,10 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             content = True
             continue
         header = _is_header(line)
+        if (not header and cur is not None and not content and cur.header and len(cur.header) <= 1
+                and not _SENTENCE.search(line.text) and len(line.text.split()) <= 30 and cur.dates
+                and dates.only_dates(cur.header[0].split(" | ")[0])):
+            header = True  # the title line under a date line, however long ('BACHELOR OF SCIENCE – University …')
         if cur is not None and cur.header and not line.bold and line.indent >= header_indent + 0.6 and not date:
             # an indented line under the header is a list item whose glyph the PDF didn't keep
             cur.bullets.append(line.text)
