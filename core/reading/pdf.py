@@ -144,7 +144,7 @@ def _repeats_glyphs(textpage: pdfium.PdfTextPage, runs: list[Run]) -> bool:
     """Runs whose bounded text holds more letters than the page has: overlapping objects repeat glyphs."""
     page_letters = sum(1 for ch in textpage.get_text_range() if not ch.isspace())
     run_letters = sum(1 for r in runs for ch in r.text if not ch.isspace())
-    return run_letters > page_letters + 1
+    return run_letters > page_letters * 1.02 + 2
 
 
 _FRAGMENTED = 8.0  # characters per PDFium run below which a page is read character by character
@@ -195,7 +195,7 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         size = pdfium_c.FPDFText_GetFontSize(raw, i)
         weight = pdfium_c.FPDFText_GetFontWeight(raw, i)
         this_key = (round(size, 1), weight)
-        if box and (this_key != key or rect.left - box[1] > 1.5 * max(size, 1) or rect.left < box[0] - 1
+        if box and (this_key != key or rect.left - box[1] > 0.8 * max(size, 1) or rect.left < box[0] - 1
                     or min(rect.top, box[3]) - max(rect.bottom, box[2]) < 0.3 * (rect.top - rect.bottom)):
             flush()
         if not box:

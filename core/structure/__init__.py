@@ -181,13 +181,17 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
 def _contact(resume: Resume, sections: list[Section], section_lines: list[list[Line]], extra_links: list[str]) -> None:
     candidate: list[str] = []  # lines about the person (header, contact sections, short lines anywhere)
     everything: list[str] = []
-    for section, own in zip(sections, section_lines, strict=True):
+    last = len(sections) - 1
+    for k, (section, own) in enumerate(zip(sections, section_lines, strict=True)):
         if section.name is SectionName.REFERENCES:
             continue
         texts = [ln.full_text() for ln in own]
         everything += texts
+        tail = texts[-6:] if k == last else []
         if section.name is SectionName.CONTACT or not section.heading:
-            candidate += texts
+            candidate += ([section.heading] if section.heading else []) + texts
+        elif tail and sum(1 for t in tail if EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t)) >= 2:
+            candidate += tail  # a contact block at the very end
         else:
             candidate += [t for t in texts if len(t.split()) <= 6 and (EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t))]
     joined = "\n".join(everything)

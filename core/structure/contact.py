@@ -32,9 +32,11 @@ _NOT_NAME = re.compile(
 _ADDRESS = re.compile(
     r"\b(?:street|st\.|road|rd\.|avenue|ave\.?|boulevard|blvd|lane|drive|straße|strasse|str\.|platz|weg|rue|avenue|boulevard|"
     r"calle|avenida|rua|via|piazza|viale|straat|laan|plein)\b|\b\d{4,5}\s+[A-ZÀ-Ý][a-zà-ÿ]+|\b[A-Z]{2}\s+\d{5}\b|"
-    r"(?:住所|地址|現住所|最寄駅|最寄り駅|所在地)|[省市区県都府道]\S*[市区町村]",
+    r"\b\d+[a-z]?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:st|rd|ave|ln|dr|way|ct|pl|blvd|hwy)\b\.?|"
+    r"(?:住所|地址|現住所|最寄駅|最寄り駅|所在地|〒\s*\d{3}-?\d{4})|[省市区県都府道]\S*[市区町村]",
     re.I,
 )
+_CITY_STATE_INLINE = re.compile(r"(?<![\w@.])([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z]{2}|USA|UK))(?![\w.@])")
 _LOCATION_LABEL = re.compile(
     r"^(?:address|location|based in|city|adresse|wohnort|ort|dirección|ubicación|endereço|localização|indirizzo|residenza|"
     r"adres|woonplaats|адрес|город|住所|地址|所在地)\s*[:：]?\s*\S",
@@ -98,8 +100,13 @@ def find_location(lines: list[str]) -> str | None:
     for line in lines:
         for segment in _SEGMENT.split(line):
             segment = re.sub(r"^(?:\W+\s)", "", segment).strip()
-            if is_location_text(segment) and not phones_in(segment):
+            phone = "".join(phones_in(segment))
+            if is_location_text(segment) and len(phone) < 0.6 * len(segment):
                 return segment
+    for line in lines:
+        m = _CITY_STATE_INLINE.search(line)
+        if m and not EMAIL_RE.search(m.group(1)):
+            return m.group(1)
     return None
 
 

@@ -34,7 +34,7 @@ _LATIN_PHRASES = sorted((p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
-_CONTACT_HINT = re.compile(r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github", re.I)
+_CONTACT_HINT = re.compile(r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github|〒\s*\d", re.I)
 
 
 def heading_key(text: str) -> str:
