@@ -69,7 +69,7 @@ def kind_of(text: str) -> SectionName | None:
 
 def exact(text: str) -> bool:
     """The whole heading is a known phrase ('Work Experience', not 'Project 1')."""
-    key = heading_key(text)
+    key = heading_key(_PAREN_TAIL.sub("", text.strip()))
     return key in _EXACT or key.replace(" ", "") in _EXACT
 
 
