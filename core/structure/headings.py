@@ -58,8 +58,11 @@ def kind_of(text: str) -> SectionName | None:
     if squashed in _EXACT:
         return _EXACT[squashed]
     found: list[tuple[int, int, str]] = []
+    words = max(1, len(key.split()))
     for m in _PHRASE_RE.finditer(key):
-        found.append((m.start(), -len(m.group(0)), m.group(0)))
+        # a known phrase opens the heading, or is most of it ('Selected Honors'), not a word in a title
+        if m.start() == 0 or len(m.group(0).split()) >= 0.4 * words:
+            found.append((m.start(), -len(m.group(0)), m.group(0)))
     for phrase in _CJK_PHRASES:
         at = key.find(phrase)
         if at >= 0:
@@ -115,7 +118,7 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
         styles = {sig for sig, n in top if (n >= 2 and n >= 0.4 * top[0][1]) or (n == top[0][1] and len(matched) <= 2)}
         primary = top[0][0]
         # a smaller look than the main headings' is a sub-heading level ('Languages' inside 'Skills')
-        styles = {sig for sig in styles if sig == primary or sig[0] >= primary[0] - 0.05 or sig[3] > 0}
+        styles = {sig for sig in styles if sig == primary or sig[0] >= 0.8 * primary[0] or sig[3] > 0}
         body_like = {sig for sig in styles if sig[0] <= 1.0 and not sig[1] and not sig[2] and not sig[3]}
         styles -= body_like
         first = next((k for k, ln in enumerate(lines) if ln.text), 0)
@@ -124,8 +127,10 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
                 if kinds[i] is None and i <= first + 1:
                     continue  # the first line of a resume is the name, whatever it looks like
                 chosen[i] = kinds[i] or SectionName.OTHER
+        first_chosen = min(chosen, default=len(lines))
         for i in matched:
-            if i not in chosen and exact(lines[i].text) and _alone(lines, i) and not lines[i].aside:
+            smaller = signature(lines[i])[0] < 0.8 * primary[0] and lines[i].heading == 0 and i > first_chosen
+            if i not in chosen and not smaller and exact(lines[i].text) and _alone(lines, i) and not lines[i].aside:
                 chosen[i] = kinds[i] or SectionName.OTHER
     else:
         for i in candidates:
