@@ -80,6 +80,7 @@ class Row:
     aside: list[Run] = field(default_factory=list)
     label: list[Run] = field(default_factory=list)
     side: bool = False  # a label-column line with nothing beside it (a Europass section heading)
+    marker: bool = False  # a small drawn shape just left of the text: a list bullet drawn, not typed
 
     @property
     def x0(self) -> float:
@@ -554,6 +555,8 @@ def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> L
         bullet, text = True, tidy(_text_of(main[1:]))
     elif text[:1] in BULLET_GLYPHS and text[1:2] == " ":
         bullet, text = True, text[2:].strip()
+    elif row.marker and row.size <= 1.05 * body and text:
+        bullet = True
     aside = _side_text(rest + row.aside)
     label = _side_text(row.label)
     word_runs = [r for r in main if r.text.strip() and not _BULLET_ONLY.match(r.text.strip())]
@@ -715,6 +718,30 @@ def _page_links(document: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]
     return links
 
 
+def _page_markers(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
+    """Small drawn shapes (dots, squares): list bullets that HTML and Word exports draw instead of typing."""
+    found = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE), max_depth=3):
+        try:
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        w, h = right - left, top - bottom
+        if 1.2 <= w <= 8 and 1.2 <= h <= 8 and 0.4 <= h / w <= 2.5:
+            found.append((left, bottom, right, top))
+    return found
+
+
+def _mark_bullets(flows: list[list[Row]], markers: list[tuple[float, float, float, float]]) -> None:
+    for flow in flows:
+        for row in flow:
+            first = row.runs[0]
+            for x0, y0, x1, y1 in markers:
+                if x1 <= first.x0 + 0.5 and first.x0 - x1 <= 2.5 * first.size and y1 >= first.y0 - 1 and y0 <= first.y1 + 1:
+                    row.marker = True
+                    break
+
+
 def _page_pictures(page: pdfium.PdfPage) -> tuple[int, bool]:
     """(image objects, one placed like a portrait photo: near the top, portrait or square, 40-260 pt)."""
     height = page.get_height()
@@ -768,6 +795,9 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
                 if not runs:
                     empty += 1
                 flows = _page_rows(runs, index, width)
+                markers = _page_markers(page)
+                if markers:
+                    _mark_bullets(flows, markers)
                 if len(flows) > 1 and all(len(f) >= 4 for f in flows[-2:]):
                     columns += 1
                 pages.append((height, flows))

@@ -131,9 +131,7 @@ def parse_lines(lines: list[Line], links: list[str] | None = None, photo: bool =
             sections.append(Section(name=headings[i], heading=heading))
             section_lines.append([])
             if note:
-                note_line = Line(text=note, page=line.page)
-                section_lines[-1].append(note_line)
-                sections[-1].lines.append(note)
+                sections[-1].lines.append(note)  # kept in the text, not taken for an entry
             continue
         section_lines[-1].append(line)
         sections[-1].lines.append(line.full_text())
