@@ -487,6 +487,11 @@ def _attach(side_rows: list[Row], flow: list[Row], where: str) -> None:
             overlap = min(row.y1, side.y1) - max(row.y0, side.y0)
             if overlap > best_overlap:
                 best, best_overlap = row, overlap
+        if (best is None or best_overlap < 0.3 * (side.y1 - side.y0)) and where == "aside":
+            above = [row for row in flow if row.y0 >= side.y1 - 1 and row.y0 - side.y1 <= 2.5 * side.size]
+            if above:
+                best = min(above, key=lambda row: row.y0 - side.y1)  # a date printed just under its header line
+                best_overlap = 1.0
         if best is None or best_overlap < 0.3 * (side.y1 - side.y0):
             at = next((k for k, row in enumerate(flow) if row.mid < side.mid), len(flow))
             above = flow[at - 1] if at > 0 else None

@@ -43,6 +43,18 @@ _DURATION = re.compile(
 )
 
 
+_DURATION_TAIL = re.compile(
+    r"[\s,·|]*\(?\s*\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años?|meses|anni|mesi|jahre?|monate?|лет|года?|ヶ月|个月)"
+    r"(?:\s*(?:and|,|et|y|e|und)?\s*\d+\s*(?:months?|mos?|mois|meses|mesi|monate?|ヶ月|个月))?\s*\)?\s*$",
+    re.I,
+)
+
+
+def without_duration(text: str) -> str:
+    """'June 2023 – present 2 years 10 months' → 'June 2023 – present'."""
+    return _DURATION_TAIL.sub("", text).strip()
+
+
 def find_range(text: str) -> re.Match[str] | None:
     """The first date range in `text` ('Jan 2020 – Present', 'since 2019'), or None."""
     return DATE_RANGE_RE.search(text)
@@ -79,4 +91,5 @@ def only_dates(text: str) -> bool:
     rest = DATE_RANGE_RE.sub(" ", text)
     rest = SINGLE_DATE_RE.sub(" ", rest)
     rest = re.sub(r"\(?\s*\d+\s*(?:years?|yrs?|months?|mos?)\b\s*\)?", " ", rest, flags=re.I)
+    rest = re.sub(r"\b(?:exp|expected|est|ca|approx|circa|since|seit|depuis|desde|dal)\b\.?", " ", rest, flags=re.I)
     return not re.sub(r"[\s\-–—~〜～|,.:;()/·•]+", "", rest)
