@@ -36,6 +36,7 @@ def review(
     keywords = match_keywords(job, document.text) if job else None
     findings, counts = run_rules(resume, document, keywords, role.strip() if role else None)
     score, breakdown = score_findings(findings, resume, keywords, counts)
+    warnings += resume.doubts
     if document.extraction.quality == "poor":
         warnings.append("Much of the text in this file could not be read cleanly; the review may miss things.")
     return ReviewResult(

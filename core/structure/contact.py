@@ -14,7 +14,7 @@ from core.structure.dates import DATE_RANGE_RE
 from core.structure.headings import _CJK_RE, kind_of
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/]{7,}\d(?![\w/]|\.\w)")
+PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/*]{7,}[\d*](?![\w/]|\.\w)|(?<![\w/.])\+?\(?\d[\d \t().\-/]{5,}\d[xX*]{2,}(?!\w)")
 LINK_RE = re.compile(
     r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|orcid\.org)/\S+"
     r"|(?<![@\w.])[a-z0-9-]+\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
@@ -54,7 +54,7 @@ def phones_in(text: str) -> list[str]:
     found = []
     for m in PHONE_RE.finditer(text):
         candidate = m.group(0).strip()
-        digits = re.sub(r"\D", "", candidate)
+        digits = re.sub(r"[^\d*xX]", "", candidate)  # masked digits ('1820 ******') still count
         if not 8 <= len(digits) <= 15 or DATE_RANGE_RE.search(candidate):
             continue
         if re.fullmatch(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}", candidate):
