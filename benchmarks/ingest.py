@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.config import Settings  # noqa: E402
-from core.documents import extract, read_document  # noqa: E402
 from core.errors import ResumeBotError  # noqa: E402
+from core.reading import extract, read_document  # noqa: E402
 
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "resumes" / "pdf"
 REPEATS = 3

@@ -17,11 +17,11 @@ import httpx
 
 from core import offline
 from core.config import Settings
-from core.reading import read_file
 from core.errors import FileTooLargeError
 from core.export import rewrite_attachments
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
+from core.reading import read_file
 
 log = logging.getLogger(__name__)
 

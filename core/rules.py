@@ -77,10 +77,10 @@ _PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["p
 
 
 def _statements(role: Role) -> list[str]:
-    """Bullets, or for paragraph-style entries the sentences of their description lines."""
+    """Bullets, or for paragraph-style entries the sentences of their description."""
     if role.bullets:
         return role.bullets
-    prose = " ".join(line for line in role.header[1:] if len(line.split()) >= 10 or line.endswith("."))
+    prose = " ".join(line for line in role.description if len(line.split()) >= 6 or line.endswith("."))
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
 
 

@@ -10,8 +10,9 @@ import pytest
 
 from core import errors
 from core.config import Settings
-from core.documents import clean_text, extract, read_document, sniff_kind
+from core.documents import clean_text
 from core.models import FileKind, SectionName
+from core.reading import extract, read_document, sniff_kind
 from tests.conftest import CORPUS, corpus_files, require_corpus
 from tests.samples import GOOD_RESUME, make_docx
 

@@ -35,7 +35,7 @@ from core.reading.clean import PRIVATE_ICONS
 from core.reading.lines import Layout, Line, lines_to_text
 from core.reading.pdf import read_pdf
 
-__all__ = ["Layout", "Line", "garbled_ratio", "read_document", "read_file", "sniff_kind"]
+__all__ = ["Layout", "Line", "extract", "garbled_ratio", "read_document", "read_file", "sniff_kind"]
 
 
 def _pdf_garbled(raw: str) -> float:
@@ -101,6 +101,12 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
     )
     extraction = extraction.model_copy(update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality})
     return Document(text=text, extraction=extraction, lines=layout.lines, links=layout.links, photo=layout.photo)
+
+
+def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction]:
+    """The text and extraction facts of a file, for callers that need no layout (benchmarks, the text tests)."""
+    document = read_file(data, filename, max_pages)
+    return document.text, document.extraction
 
 
 async def read_document(data: bytes, filename: str, settings: Settings) -> Document:

@@ -661,9 +661,7 @@ def _continues(prev_row: Row, prev_line: Line, row: Row, line: Line, column_righ
         return False
     main_right = max(r.x1 for r in prev_row.runs)
     filled = main_right >= column_right - max(3.0 * body, 0.12 * (column_right - prev_row.x0))
-    if not filled and not prev_line.text.endswith((_HYPHEN_BREAK, ",")):
-        return False
-    return True
+    return not (not filled and not prev_line.text.endswith((_HYPHEN_BREAK, ",")))
 
 
 def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
@@ -741,7 +739,7 @@ def _mark_bullets(flows: list[list[Row]], markers: list[tuple[float, float, floa
     for flow in flows:
         for row in flow:
             first = row.runs[0]
-            for x0, y0, x1, y1 in markers:
+            for _x0, y0, x1, y1 in markers:
                 if x1 <= first.x0 + 0.5 and first.x0 - x1 <= 2.5 * first.size and y1 >= first.y0 - 1 and y0 <= first.y1 + 1:
                     row.marker = True
                     break

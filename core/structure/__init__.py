@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.models import Contact, Document, Entry, Resume, Section, SectionName, Structure, StructureSection
+from core.models import (
+    Contact,
+    Document,
+    Entry,
+    Resume,
+    Section,
+    SectionName,
+    Structure,
+    StructureSection,
+)
 from core.reading.clean import BULLET_GLYPHS
 from core.reading.lines import Line
 from core.structure import dates
@@ -28,13 +37,25 @@ from core.structure.contact import (
 )
 from core.structure.dates import DATE_RANGE_RE, SINGLE_DATE_RE, YEAR_RE
 from core.structure.entries import split_entries
-from core.structure.headings import heading_key, kind_of
+from core.structure.headings import exact, heading_key, kind_of
 from core.structure.headings import find_headings as _find_headings
 from core.structure.language import detect_language
 
 __all__ = [
-    "DATE_RANGE_RE", "EMAIL_RE", "LINK_RE", "PHONE_RE", "SINGLE_DATE_RE", "YEAR_RE", "ENTRY_KINDS",
-    "Parsed", "heading_section", "parse_date_range", "parse_document", "parse_lines", "parse_resume", "to_structure",
+    "DATE_RANGE_RE",
+    "EMAIL_RE",
+    "ENTRY_KINDS",
+    "LINK_RE",
+    "PHONE_RE",
+    "SINGLE_DATE_RE",
+    "YEAR_RE",
+    "Parsed",
+    "heading_section",
+    "parse_date_range",
+    "parse_document",
+    "parse_lines",
+    "parse_resume",
+    "to_structure",
 ]
 
 ENTRY_KINDS = {SectionName.EXPERIENCE, SectionName.EDUCATION, SectionName.VOLUNTEERING, SectionName.PROJECTS}
@@ -51,10 +72,11 @@ class Parsed:
 
 def heading_section(line: str) -> SectionName | None:
     """The section a heading's words name, or None (kept for callers that only have text)."""
-    stripped = line.strip()
+    stripped = line.strip().lstrip("#").strip()
     if not stripped or stripped.startswith("•") or len(stripped) > 60:
         return None
-    return kind_of(stripped)
+    kind = kind_of(stripped)
+    return kind if kind is not None and (len(stripped.split()) <= 5 or exact(stripped)) else None
 
 
 def parse_date_range(text: str) -> tuple[str, int | None, int | None, bool] | None:

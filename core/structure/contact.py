@@ -63,7 +63,7 @@ def phones_in(text: str) -> list[str]:
             continue  # a date of birth, not a number
         if re.search(r"\d\.\d+\s*/\s*\d", candidate):
             continue  # a grade: 3.97/4.00
-        if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or "/" in candidate and candidate.count("/") > 1:
+        if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or ("/" in candidate and candidate.count("/") > 1):
             continue  # a DOI
         found.append(candidate)
     return found

@@ -152,11 +152,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             continue
         look = (round(line.size, 1), line.bold, line.caps)
         new = cur is None
-        if not new and header and content and _starts_entry(lines, index):
-            new = True
-        elif not new and header and date and cur.dates and (line.aside or line.label or dates.find_range(line.text)) and cur.header:
-            new = True
-        elif (
+        if (not new and header and content and _starts_entry(lines, index)) or (not new and header and date and cur.dates and (line.aside or line.label or dates.find_range(line.text)) and cur.header) or (
             not new and header and line.bold and cur.header and entry_style is not None
             and look == entry_style and not lines[index - 1].bold and line.gap >= 0.8
         ):
@@ -236,7 +232,7 @@ def _fields(role: Role, asides: list[str]) -> None:
         return
     aside_text = " ".join(asides)
     location = next((p for p in pieces if p in aside_text and is_location(p)), None)
-    location = location or next((p for p in reversed(pieces) if is_location(p) or ", " in p and all(_place_like(x) for x in p.split(", "))), None)
+    location = location or next((p for p in reversed(pieces) if is_location(p) or (", " in p and all(_place_like(x) for x in p.split(", ")))), None)
     rest = [p for p in pieces if p != location]
     if not rest:
         role.title = location

@@ -99,7 +99,7 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
     """Index of each heading line → its kind (OTHER when the words are unknown)."""
     candidates = [
         i for i, line in enumerate(lines)
-        if (i != title_index and not line.title or exact(line.text)) and is_short(line) and not find_date(line.text)
+        if ((i != title_index and not line.title) or exact(line.text)) and is_short(line) and not find_date(line.text)
         and (len(line.parts) < 2 or line.heading > 0 or all(p.startswith(("(", "（")) for p in line.parts[1:]))
         # 'Languages: English, French' in two styles is a label and its value, not a heading
     ]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 _STOPWORDS = {
-    "en": "the and of in to for with on at as by from is are was my i".split(),
-    "de": "und der die das mit von für im in bei zu auf ist als den des eine ein".split(),
-    "fr": "et de la le les des du en pour avec dans au sur une un est à".split(),
-    "es": "y de la el los las en con para por del una un se como al".split(),
-    "pt": "e de da do das dos em com para por uma um no na ao os as".split(),
-    "it": "e di il la le del della con per in un una nel alla dei gli".split(),
-    "nl": "en de het van een met voor in op bij als is aan te".split(),
+    "en": ["the", "and", "of", "in", "to", "for", "with", "on", "at", "as", "by", "from", "is", "are", "was", "my", "i"],
+    "de": ["und", "der", "die", "das", "mit", "von", "für", "im", "in", "bei", "zu", "auf", "ist", "als", "den", "des", "eine", "ein"],
+    "fr": ["et", "de", "la", "le", "les", "des", "du", "en", "pour", "avec", "dans", "au", "sur", "une", "un", "est", "à"],
+    "es": ["y", "de", "la", "el", "los", "las", "en", "con", "para", "por", "del", "una", "un", "se", "como", "al"],
+    "pt": ["e", "de", "da", "do", "das", "dos", "em", "com", "para", "por", "uma", "um", "no", "na", "ao", "os", "as"],
+    "it": ["e", "di", "il", "la", "le", "del", "della", "con", "per", "in", "un", "una", "nel", "alla", "dei", "gli"],
+    "nl": ["en", "de", "het", "van", "een", "met", "voor", "in", "op", "bij", "als", "is", "aan", "te"],
 }
 
 

@@ -96,14 +96,14 @@ def test_a_sidebar_is_read_whole_before_the_main_column() -> None:
         page.text("• Migrated 40 services to a managed cluster without downtime", 240, y - 14)
         page.text("• Wrote the on-call runbook the whole team uses", 240, y - 28)
         y -= 50
-    structure, document = structure_of(page)
+    structure, _document = structure_of(page)
     kinds = [s.kind for s in structure.sections]
     assert kinds[:3] == ["contact", "skills", "languages"] and "experience" in kinds
     skills = section(structure, "skills")
     assert skills.lines == ["Python", "Kubernetes", "Terraform"]
     experience = section(structure, "experience")
     assert len(experience.entries) == 3 and all(len(e.bullets) == 2 for e in experience.entries)
-    assert not any("Kubernetes" == b for e in experience.entries for b in e.bullets)
+    assert not any(b == "Kubernetes" for e in experience.entries for b in e.bullets)
 
 
 def test_running_footers_and_page_numbers_never_become_entries() -> None:
