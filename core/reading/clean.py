@@ -127,10 +127,12 @@ def split_aside(text: str) -> tuple[str, str]:
     if len(parts) < 2:
         return " ".join(parts), ""
     last, first = parts[-1], parts[0]
-    if is_dateish(last) or (is_placeish(last) and not parts[-2].endswith((":", "："))):
+    if is_dateish(last):
         return " ".join(parts[:-1]), last
     if is_dateish(first):
         return " ".join(parts[1:]), first
+    if is_placeish(last) and not parts[-2].endswith((":", "：")):
+        return " ".join(parts[:-1]), last
     return " ".join(parts), ""
 
 
@@ -147,7 +149,7 @@ def strip_bullet(text: str) -> tuple[str, bool]:
     return text, False
 
 
-_DECORATION = re.compile(r"^[\s—–\-=_~*·•#]{2,}\s*|\s*[\s—–\-=_~*·•#]{2,}$")
+_DECORATION = re.compile(r"^\s*(?:[—–\-=_~*·•#]\s*){2,}|(?:\s*[—–\-=_~*·•#]){2,}\s*$")
 
 
 def strip_decoration(text: str) -> str:

@@ -135,7 +135,8 @@ class _Writer:
         for profile in basics.get("profiles") or []:
             if isinstance(profile, dict):
                 network = self.one(profile.get("network"))
-                handle = self.one(profile.get("url")) or self.one(profile.get("username"))
+                url, user = self.one(profile.get("url")), self.one(profile.get("username"))
+                handle = f"{user} ({url})" if url and user and user not in url else url or user
                 if profile.get("url"):
                     self.layout.links.append(self.one(profile["url"]))
                 if handle or network:
