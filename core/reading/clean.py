@@ -128,12 +128,12 @@ def split_aside(text: str) -> tuple[str, str]:
         return " ".join(parts), ""
     last, first = parts[-1], parts[0]
     if is_dateish(last):
-        return " ".join(parts[:-1]), last
+        return join_parts(parts[:-1]), last
     if is_dateish(first):
-        return " ".join(parts[1:]), first
+        return join_parts(parts[1:]), first
     if is_placeish(last) and not parts[-2].endswith((":", "：")):
-        return " ".join(parts[:-1]), last
-    return " ".join(parts), ""
+        return join_parts(parts[:-1]), last
+    return join_parts(parts), ""
 
 
 def strip_bullet(text: str) -> tuple[str, bool]:
@@ -163,3 +163,41 @@ def is_caps(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     cased = [ch for ch in letters if ch.isupper() or ch.islower()]
     return len(cased) >= 2 and len(cased) * 5 >= len(letters) * 3 and all(ch.isupper() for ch in cased)
+
+
+def join_row(cells: list[str]) -> tuple[str, str]:
+    """One table row of one-line cells → (text, aside), the way a person reads the row.
+
+    [role | date] and [date | role]: the date is the aside (that role's date);
+    [text | place] with a longer text: the place is the aside; [label | value]
+    (a short label such as 'Languages'): 'Languages: Python, SQL'; anything
+    else: the cells in order, separated by ' | '.
+    """
+    cells = [c.strip() for c in cells if c.strip()]
+    if not cells:
+        return "", ""
+    if len(cells) == 1:
+        return cells[0], ""
+    date_at = next((i for i in range(len(cells) - 1, -1, -1) if is_dateish(cells[i])), None)
+    if date_at is not None:
+        return join_parts([c for i, c in enumerate(cells) if i != date_at]), cells[date_at]
+    if len(cells) == 2 and is_placeish(cells[1]) and len(cells[0].split()) > 2:
+        return cells[0], cells[1]
+    label = cells[0]
+    if (
+        len(cells) == 2 and len(label) <= 30 and len(label.split()) <= 4 and not label.endswith((".", "。"))
+        and not re.search(r"[<>@]|://|www\.", label)
+    ):
+        return f"{label}{' ' if label.endswith((':', '：')) else ': '}{cells[1]}", ""
+    return join_parts(cells), ""
+
+
+def join_parts(parts: list[str]) -> str:
+    """Cells or TAB-separated parts on one line: ' | ' between them, a space after a 'Label:'."""
+    out = ""
+    for part in parts:
+        if not out:
+            out = part
+        else:
+            out += (" " if out.endswith((":", "：")) else " | ") + part
+    return out

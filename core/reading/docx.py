@@ -30,7 +30,7 @@ from core.errors import DamagedFileError, FileTooLargeError, UnsupportedFileErro
 from core.reading.clean import (
     is_caps,
     is_dateish,
-    is_placeish,
+    join_row,
     split_aside,
     strip_bullet,
     strip_decoration,
@@ -456,28 +456,15 @@ class _Reader:
     @staticmethod
     def _row_line(cells: list[Line], block: int) -> Line:
         """One table row of one-line cells → one Line: [role | date], [label | value], [a | b | c]."""
-        texts = [c.full_text() if c.bullet else (f"{c.text} {c.aside}".strip() if c.aside else c.text) for c in cells]
-        bold = all(c.bold for c in cells)
-        caps = all(c.caps for c in cells)
         if len(cells) == 1:
             line = cells[0]
             line.source, line.block = "table", block
             return line
-        date_at = next((i for i in range(len(texts) - 1, -1, -1) if is_dateish(texts[i])), None)
-        if date_at is not None and len(texts) > 1:
-            rest = [t for i, t in enumerate(texts) if i != date_at]
-            return Line(text=" | ".join(rest), aside=texts[date_at], bold=all(c.bold for i, c in enumerate(cells) if i != date_at),
-                        source="table", block=block)
-        if len(texts) == 2 and is_placeish(texts[1]) and len(texts[0].split()) > 2:
-            return Line(text=texts[0], aside=texts[1], bold=cells[0].bold, source="table", block=block)
-        label = texts[0]
-        if (
-            len(texts) == 2 and len(label) <= 30 and len(label.split()) <= 4 and not label.endswith((".", "。"))
-            and not re.search(r"[<>@]|://|www\.", label)
-        ):
-            joiner = " " if label.endswith((":", "：")) else ": "
-            return Line(text=f"{label}{joiner}{texts[1]}", bold=bold, caps=caps, source="table", block=block)
-        return Line(text=" ".join(texts), bold=bold, caps=caps, source="table", block=block)
+        texts = [f"{c.text} {c.aside}".strip() for c in cells]
+        text, aside = join_row(texts)
+        kept = [c for c, t in zip(cells, texts, strict=True) if t != aside]
+        return Line(text=text, aside=aside, bold=all(c.bold for c in kept), caps=all(c.caps for c in kept),
+                    source="table", block=block)
 
 
 def read_docx(data: bytes, max_lines: int) -> Layout:

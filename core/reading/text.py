@@ -17,6 +17,7 @@ import re
 from core.reading.clean import (
     is_caps,
     is_dateish,
+    join_row,
     split_aside,
     strip_bullet,
     strip_decoration,
@@ -82,6 +83,7 @@ def _read_plain(raw_lines: list[str]) -> Layout:
     width = lengths[int(len(lengths) * 0.9)] if lengths else 0
     bullet_indents: list[int] = []
     out: list[Line] = []
+    tails: dict[int, list[str]] = {}  # wrapped continuations, joined once at the end (linear time)
     prev_phys = ""
     joined_words = 0
     in_bullet = False
@@ -117,8 +119,8 @@ def _read_plain(raw_lines: list[str]) -> Layout:
             prev_phys, stripped, in_bullet, width, joined_words
         ):
             last = out[-1]
-            joiner = "" if last.text.endswith("-") and stripped[:1].islower() else " "
-            last.text = last.text + joiner + stripped  # a hyphen at the break is kept ("multi-account")
+            joiner = "" if prev_phys.endswith("-") and stripped[:1].islower() else " "
+            tails.setdefault(len(out) - 1, []).append(joiner + stripped)  # a hyphen at the break is kept
             last.caps = last.caps and is_caps(stripped)
             prev_phys = stripped
             joined_words += len(stripped.split())
@@ -128,6 +130,8 @@ def _read_plain(raw_lines: list[str]) -> Layout:
         words = len(text.split())
         out.append(Line(text=text, aside=aside, gap=gap, caps=words <= 8 and is_caps(text)))
         in_bullet, prev_phys, joined_words, gap = False, stripped, words, 0.0
+    for index, parts in tails.items():
+        out[index].text = out[index].text + "".join(parts)
     layout.lines = [line for line in out if line.text or line.aside]
     return layout
 
@@ -153,6 +157,9 @@ _HTML_TAG = re.compile(
     r"|<!--.*?-->",
     re.I,
 )
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_HTML_HEADING = re.compile(r"^<h([1-6])\b[^>]*>(.*?)</h\1>$", re.I)
+_HTML_BOLD = re.compile(r"^<(b|strong)\b[^>]*>(.*?)</\1>$", re.I)
 _BOLD_ALL = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1$")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1(.*)$")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
@@ -174,12 +181,15 @@ class _Markdown:
         self.pending_aside = ""  # a date-only definition term waiting for its definition
         self.have_title = False
         self.in_code = False
+        self.tails: dict[int, list[str]] = {}  # soft-wrapped continuations, joined at the end (linear time)
 
     def read(self) -> Layout:
         start = self._front_matter_end()
         lines = self.src
         for idx in range(start, len(lines)):
             self._line(lines[idx], lines, idx)
+        for index, parts in self.tails.items():
+            self.out[index].text = (self.out[index].text + "".join(parts)).strip()
         self.layout.lines = [ln for ln in self.out if ln.text or ln.aside]
         seen: set[str] = set()
         self.layout.links = [u for u in self.layout.links if not (u in seen or seen.add(u))]
@@ -231,6 +241,19 @@ class _Markdown:
             self._emit(Line(text=strip_decoration(text), heading=1 if level <= 2 else 2, level=level, title=title, gap=self.gap))
             self._after(stripped, list_item=False, hard=True)
             return
+        if _TABLE_SEPARATOR.match(stripped) and "|" in stripped:
+            return
+        if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+            self._table_row(stripped)
+            return
+        if m := _HTML_HEADING.match(stripped):
+            level = int(m.group(1))
+            text, _, _ = self._inline(m.group(2))
+            title = level == 1 and not self.have_title and not any(ln.heading for ln in self.out)
+            self.have_title = self.have_title or title
+            self._emit(Line(text=text, heading=1 if level <= 2 else 2, level=level, title=title, gap=self.gap))
+            self._after(stripped, list_item=False, hard=True)
+            return
         parts = _BR.split(raw)
         for n, part in enumerate(parts):
             if part.strip() or n == 0:
@@ -280,7 +303,8 @@ class _Markdown:
             and not aside
             and ((self.last_was_list and indented) or self._wraps(self.prev_raw, stripped))
         ):
-            prev.text = f"{prev.text} {text}".strip()
+            if text:
+                self.tails.setdefault(len(self.out) - 1, []).append(" " + text)
             prev.bold = prev.bold and bold
             self._after(stripped, list_item=self.last_was_list, hard=ends_hard)
             return
@@ -290,6 +314,14 @@ class _Markdown:
         self._emit(Line(text=strip_decoration(text), aside=aside, bold=bold, gap=self.gap,
                         caps=words <= 8 and is_caps(text), indent=1 if indented else 0))
         self._after(stripped, list_item=False, hard=ends_hard)
+
+    def _table_row(self, row: str) -> None:
+        """A pipe-table row read as one line: [role | date] puts the date aside, [label | value] joins."""
+        cells = [self._inline(cell) for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
+        text, aside = join_row([f"{t} {a}".strip() for t, a, _ in cells])
+        bold = all(b for t, _, b in cells if t)
+        self._emit(Line(text=text, aside=aside, bold=bold and bool(text), gap=self.gap, source="table"))
+        self._after(row, list_item=False, hard=True)
 
     # helpers
 
@@ -380,11 +412,16 @@ class _Markdown:
         text = _LINK.sub(link, text)
         text = _REF_LINK.sub(lambda m: m.group(1), text)
         text = _AUTOLINK.sub(autolink, text)
-        text = _HTML_TAG.sub("", text)
         text = html.unescape(text).strip()
         aside = ""
         bold = False
-        if m := _BOLD_ALL.match(text):
+        text = _HTML_TAG.sub(lambda t: t.group(0) if re.match(r"</?(?:b|strong)\b", t.group(0), re.I) else "", text).strip()
+        if m := _HTML_BOLD.match(text):
+            text, bold = m.group(2), True
+        text = _HTML_TAG.sub("", text).strip()
+        if bold:
+            pass
+        elif m := _BOLD_ALL.match(text):
             if m.group(1) not in m.group(2):
                 bold = True
         elif m := _BOLD_LEAD.match(text):
