@@ -45,6 +45,10 @@ _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _MC_FALLBACK = f"{_MC}Fallback"
 _A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_WP_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
+_V_SHAPE = "{urn:schemas-microsoft-com:vml}shape"
+_EMU_PER_PT = 12700
+_ICON_PT = 36.0  # a picture under half an inch on its short side is an icon, not a portrait
 _ZIP_READ_CHUNK = 64 * 1024
 _OFF = ("0", "false", "off", "none")
 
@@ -111,6 +115,13 @@ class _Style:
     bold: bool | None = None
     caps: bool | None = None
     italic: bool | None = None
+    size: float | None = None  # points
+
+
+def _half_points(rpr: object) -> float | None:
+    el = rpr.find(f"{_W}sz") if rpr is not None else None  # type: ignore[attr-defined]
+    val = el.get(f"{_W}val", "") if el is not None else ""
+    return int(val) / 2 if val.isdigit() and int(val) > 0 else None
 
 
 def _flag(rpr: object, tag: str) -> bool | None:
@@ -148,7 +159,8 @@ def _paragraph_style_names(styles_el: object) -> dict[str | None, _Style]:
         name_el = st.find(f"{_W}name")  # type: ignore[attr-defined]
         name = name_el.get(f"{_W}val", "") if name_el is not None else ""
         out = _Style(name=name, heading=parent.heading, title=parent.title, listed=parent.listed,
-                     ilvl=parent.ilvl, bold=parent.bold, caps=parent.caps, italic=parent.italic)
+                     ilvl=parent.ilvl, bold=parent.bold, caps=parent.caps, italic=parent.italic,
+                     size=parent.size)
         ppr = st.find(f"{_W}pPr")  # type: ignore[attr-defined]
         rpr = st.find(f"{_W}rPr")  # type: ignore[attr-defined]
         outline = ppr.find(f"{_W}outlineLvl") if ppr is not None else None
@@ -178,12 +190,17 @@ def _paragraph_style_names(styles_el: object) -> dict[str | None, _Style]:
                 value = True if _flag(rpr, "smallCaps") else None
             if value is not None:
                 setattr(out, attr, value)
+        out.size = _half_points(rpr) or out.size
         resolved[sid] = out
         return out
 
     for sid in raw:
         resolve(sid)
     resolved[None] = resolved.get(default_para, _Style()) if default_para else _Style()
+    defaults = styles_el.find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr")  # type: ignore[attr-defined]
+    base = _half_points(defaults) or 10.0  # Word's own default when the file names none
+    for style in resolved.values():
+        style.size = style.size or base
     return resolved
 
 
@@ -200,6 +217,7 @@ class _Piece:
     bold: bool
     caps: bool
     italic: bool
+    size: float = 0.0
 
 
 class _Reader:
@@ -213,6 +231,7 @@ class _Reader:
         self.pending_aside = ""
         self.rels: dict[str, str] = {}
         self.source = ""
+        self.in_layout = 0  # inside a layout table's column
 
     # containers
 
@@ -267,9 +286,14 @@ class _Reader:
         if self.chars > limits.MAX_TEXT_CHARS or len(self.layout.lines) > self.max_lines:
             raise _Stop()
 
-    def picture(self, block: int) -> None:
+    def picture(self, el: object) -> None:
+        """A picture: counted unless icon-sized; a photo when portrait-like near the top or in a side column."""
+        size = _picture_size(el)
+        if size is not None and min(size) < _ICON_PT:
+            return  # a phone or mail icon
         self.layout.images += 1
-        if block > 0 or len(self.layout.lines) < 8:
+        portrait_like = size is None or 0.6 <= size[1] / size[0] <= 2.0
+        if portrait_like and (self.in_layout or len(self.layout.lines) < 8):
             self.layout.photo = True
 
     # one paragraph → one or more Lines (manual line breaks split it)
@@ -291,20 +315,25 @@ class _Reader:
                     caps = bool(char.caps) if char is not None and char.caps is not None else bool(style.caps)
                 italic = _flag(rpr, "i")
                 italic = bool(style.italic) if italic is None else italic
+                size = _half_points(rpr) or (char.size if char is not None and char.size else 0) or style.size or 0.0
                 for child in el:
                     ctag = child.tag
                     if ctag == f"{_W}t":
-                        pieces.append(_Piece(child.text or "", bold, caps, italic))
+                        pieces.append(_Piece(child.text or "", bold, caps, italic, size))
                     elif ctag == f"{_W}tab" or ctag == f"{_W}ptab":
-                        pieces.append(_Piece("\t", bold, caps, italic))
+                        pieces.append(_Piece("\t", bold, caps, italic, size))
                     elif ctag in (f"{_W}br", f"{_W}cr"):
-                        pieces.append(_Piece("\n", bold, caps, italic))
+                        pieces.append(_Piece("\n", bold, caps, italic, size))
                     elif ctag == f"{_W}noBreakHyphen":
-                        pieces.append(_Piece("-", bold, caps, italic))
+                        pieces.append(_Piece("-", bold, caps, italic, size))
                     elif (ctag in (f"{_W}drawing", f"{_W}pict", f"{_W}object") or ctag.startswith(_MC)) and any(
                         True for _ in child.iter(_A_BLIP, _V_IMAGEDATA)
                     ):
-                        self.picture(block)  # once per picture: an mc:AlternateContent holds two copies
+                        self.picture(child)  # once per picture: an mc:AlternateContent holds two copies
+                    elif ctag == f"{_W}instrText":
+                        m = re.search(r'HYPERLINK\s+"([^"]+)"', child.text or "")
+                        if m:
+                            self.layout.links.append(m.group(1))
             elif tag == f"{_W}hyperlink":
                 rid = el.get(_R_ID)
                 if rid and rid in self.rels:
@@ -358,7 +387,7 @@ class _Reader:
                 if n:
                     segments.append([])
                 if part:
-                    segments[-1].append(_Piece(part, piece.bold, piece.caps, piece.italic))
+                    segments[-1].append(_Piece(part, piece.bold, piece.caps, piece.italic, piece.size))
         lines: list[Line] = []
         term = "term" in style.name.lower()
         for n, seg in enumerate(segments):
@@ -369,6 +398,7 @@ class _Reader:
             bold = bool(visible) and all(s.bold for s in visible)
             italic = bool(visible) and all(s.italic for s in visible)
             caps = (bool(visible) and all(s.caps for s in visible)) or (len(text.split()) <= 8 and is_caps(text))
+            size = max((s.size for s in visible), default=0.0)
             body, aside = split_aside(text)
             bullet = False
             if n == 0 and listed and not heading:
@@ -382,7 +412,7 @@ class _Reader:
             level = (1 if heading <= 2 else 2) if heading and n == 0 else 0
             line = Line(
                 text=body, aside=aside, heading=level, level=heading if level else 0, title=style.title and n == 0, bullet=bullet,
-                depth=ilvl if bullet and listed else 0, bold=bold, italic=italic, caps=caps,
+                depth=ilvl if bullet and listed else 0, bold=bold, italic=italic, caps=caps, size=size,
                 indent=indent, block=block,
             )
             if term and not bullet and not aside and is_dateish(body) and n == len(segments) - 1 and len(segments) == 1:
@@ -418,9 +448,13 @@ class _Reader:
                 cells.append(tc)
             rows.append(cells)
         if len(rows) == 1 and len(rows[0]) >= 2 and self._is_layout_row(rows[0]):
-            for index, tc in enumerate(rows[0]):
-                for line in self._cell_lines(tc, block + index):
-                    self.emit(line)
+            self.in_layout += 1
+            try:
+                for index, tc in enumerate(rows[0]):
+                    for line in self._cell_lines(tc, block + index):
+                        self.emit(line)
+            finally:
+                self.in_layout -= 1
             return
         for cells in rows:
             cell_lines = [self._cell_lines(tc, block) for tc in cells]
@@ -464,6 +498,7 @@ class _Reader:
         text, aside = join_row(texts)
         kept = [c for c, t in zip(cells, texts, strict=True) if t != aside]
         return Line(text=text, aside=aside, bold=all(c.bold for c in kept), caps=all(c.caps for c in kept),
+                    size=max(c.size for c in kept) if kept else 0.0,
                     source="table", block=block)
 
 
@@ -495,7 +530,34 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
             raise DamagedFileError() from None
     seen: set[str] = set()
     reader.layout.links = [u for u in reader.layout.links if not (u in seen or seen.add(u))]
+    _relative_sizes(reader.layout.lines)
     return reader.layout
+
+
+def _picture_size(el: object) -> tuple[float, float] | None:
+    """(width, height) in points from a drawing's extent or a VML shape's style; None when unknown."""
+    for extent in el.iter(_WP_EXTENT):  # type: ignore[attr-defined]
+        cx, cy = extent.get("cx", ""), extent.get("cy", "")
+        if cx.isdigit() and cy.isdigit() and int(cx) > 0 and int(cy) > 0:
+            return int(cx) / _EMU_PER_PT, int(cy) / _EMU_PER_PT
+    for shape in el.iter(_V_SHAPE):  # type: ignore[attr-defined]
+        style = shape.get("style", "")
+        w = re.search(r"width:\s*([\d.]+)pt", style)
+        h = re.search(r"height:\s*([\d.]+)pt", style)
+        if w and h and float(w.group(1)) > 0 and float(h.group(1)) > 0:
+            return float(w.group(1)), float(h.group(1))
+    return None
+
+
+def _relative_sizes(lines: list[Line]) -> None:
+    """Points → size relative to the body text (the size most characters are set in)."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        if line.size and not line.heading and not line.title:
+            weight[line.size] = weight.get(line.size, 0) + len(line.text)
+    body = max(weight, key=lambda k: weight[k]) if weight else 0.0
+    for line in lines:
+        line.size = round(line.size / body, 2) if body and line.size else 0.0
 
 
 def _link_targets(part: object) -> dict[str, str]:

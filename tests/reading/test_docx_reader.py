@@ -14,6 +14,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Inches, Pt
 
 from core import errors
 from core.reading.docx import read_docx
@@ -168,7 +169,7 @@ def test_a_one_row_layout_table_is_read_column_by_column_with_a_sidebar_photo() 
     d = docx.Document()
     grid = d.add_table(rows=1, cols=2)
     side, main = grid.cell(0, 0), grid.cell(0, 1)
-    side.paragraphs[0].add_run().add_picture(io.BytesIO(_png()))
+    side.paragraphs[0].add_run().add_picture(io.BytesIO(_png()), width=Inches(1.2))
     for text in ("Jane Doe", "jane@example.com", "Skills", "Python"):
         side.add_paragraph(text)
     main.text = "Experience"
@@ -190,9 +191,22 @@ def test_a_picture_far_down_the_main_column_is_not_a_photo() -> None:
     d = docx.Document()
     for i in range(12):
         d.add_paragraph(f"Line {i} of the resume body")
-    d.add_paragraph().add_run().add_picture(io.BytesIO(_png()))
+    d.add_paragraph().add_run().add_picture(io.BytesIO(_png()), width=Inches(1.2))
     layout = read_docx(_save(d), 1000)
     assert layout.images == 1 and not layout.photo
+
+
+def test_icons_are_not_photos_and_sizes_are_relative_to_the_body() -> None:
+    d = docx.Document()
+    d.add_paragraph().add_run().add_picture(io.BytesIO(_png()), width=Pt(12))  # a phone icon
+    big = d.add_paragraph().add_run("EXPERIENCE")
+    big.font.size = Pt(16)
+    for i in range(3):
+        d.add_paragraph(f"Body line {i} in the document's normal size")
+    layout = read_docx(_save(d), 1000)
+    assert layout.images == 0 and not layout.photo
+    assert _by_text(layout.lines, "EXPERIENCE").size > 1.3
+    assert _by_text(layout.lines, "Body line 0 in the document's normal size").size == 1.0
 
 
 def test_hyperlink_targets_become_layout_links() -> None:
