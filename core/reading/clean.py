@@ -149,7 +149,7 @@ def strip_bullet(text: str) -> tuple[str, bool]:
     return text, False
 
 
-_DECORATION = re.compile(r"^\s*(?:[—–\-=_~*·•#]\s*){2,}|(?:\s*[—–\-=_~*·•#]){2,}\s*$")
+_DECORATION = re.compile(r"^\s*(?:[—–\-=_~*·•#|]\s*){2,}|(?:\s*[—–\-=_~*·•#|]){2,}\s*$")
 
 
 def strip_decoration(text: str) -> str:

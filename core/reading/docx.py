@@ -48,6 +48,7 @@ _V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 _WP_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
 _V_SHAPE = "{urn:schemas-microsoft-com:vml}shape"
 _EMU_PER_PT = 12700
+_WIDE_SPACES = re.compile(r"(?<=\S) {4,}(?=\S)")
 _ICON_PT = 36.0  # a picture under half an inch on its short side is an icon, not a portrait
 _ZIP_READ_CHUNK = 64 * 1024
 _OFF = ("0", "false", "off", "none")
@@ -242,7 +243,11 @@ class _Reader:
                 for line in self.paragraph(el, block):
                     self.emit(line)
                 for box in self._text_boxes(el):
-                    self.body(box, block)
+                    saved, self.source = self.source, self.source or "textbox"
+                    try:
+                        self.body(box, block)
+                    finally:
+                        self.source = saved
             elif tag == f"{_W}tbl":
                 self.table(el, block)
 
@@ -391,7 +396,8 @@ class _Reader:
         lines: list[Line] = []
         term = "term" in style.name.lower()
         for n, seg in enumerate(segments):
-            text = tidy("".join(s.text for s in seg), keep_tabs=True)
+            raw_text = "".join(s.text for s in seg)
+            text = tidy(raw_text, keep_tabs=True)
             if not text.strip():
                 continue
             visible = [s for s in seg if s.text.strip()]
@@ -400,6 +406,10 @@ class _Reader:
             caps = (bool(visible) and all(s.caps for s in visible)) or (len(text.split()) <= 8 and is_caps(text))
             size = max((s.size for s in visible), default=0.0)
             body, aside = split_aside(text)
+            if not aside and _WIDE_SPACES.search(raw_text):
+                # a wide run of spaces is how some people push a date to the right edge
+                spaced = split_aside(tidy(_WIDE_SPACES.sub("\t", raw_text), keep_tabs=True))
+                body, aside = spaced if spaced[1] else (body, aside)
             bullet = False
             if n == 0 and listed and not heading:
                 bullet = True
@@ -447,45 +457,52 @@ class _Reader:
                     continue  # the lower part of a vertically merged cell: already read
                 cells.append(tc)
             rows.append(cells)
-        if len(rows) == 1 and len(rows[0]) >= 2 and self._is_layout_row(rows[0]):
-            self.in_layout += 1
-            try:
-                for index, tc in enumerate(rows[0]):
-                    for line in self._cell_lines(tc, block + index):
-                        self.emit(line)
-            finally:
-                self.in_layout -= 1
-            return
         for cells in rows:
-            cell_lines = [self._cell_lines(tc, block) for tc in cells]
-            filled = [lines for lines in cell_lines if lines]
-            if not filled:
-                continue
-            if all(len(lines) == 1 for lines in filled) and not any(ln[0].heading or ln[0].bullet for ln in filled):
-                self.emit(self._row_line([ln[0] for ln in filled], block))
-                continue
-            # a cell with several lines: a date or label cell beside it heads its first line
-            singles = [lines for lines in filled if len(lines) == 1 and not lines[0].aside]
-            if len(filled) == 2 and singles and is_dateish(singles[0][0].text):
-                date = singles[0][0].text
-                other = filled[0] if filled[1] is singles[0] else filled[1]
-                other[0].aside = other[0].aside or date
-                for line in other:
-                    line.source = line.source or "table"
+            if len(cells) >= 2 and self._is_layout_row(cells):
+                self._layout_row(cells, block)
+            else:
+                self._entry_row(cells, block)
+
+    def _layout_row(self, cells: list[object], block: int) -> None:
+        """Cells that are whole columns (sidebar + main): each read in full, one block per cell."""
+        self.in_layout += 1
+        try:
+            for index, tc in enumerate(cells):
+                for line in self._cell_lines(tc, block + index):
                     self.emit(line)
-                continue
-            for lines in filled:
-                for line in lines:
-                    line.source = line.source or "table"
-                    self.emit(line)
+        finally:
+            self.in_layout -= 1
+
+    def _entry_row(self, cells: list[object], block: int) -> None:
+        cell_lines = [self._cell_lines(tc, block) for tc in cells]
+        filled = [lines for lines in cell_lines if lines]
+        if not filled:
+            return
+        if all(len(lines) == 1 for lines in filled) and not any(ln[0].heading or ln[0].bullet for ln in filled):
+            self.emit(self._row_line([ln[0] for ln in filled], block))
+            return
+        # a date cell beside a cell of several lines is the date of the entry that cell opens
+        singles = [lines for lines in filled if len(lines) == 1 and not lines[0].aside]
+        if len(filled) == 2 and singles and is_dateish(singles[0][0].text):
+            other = filled[0] if filled[1] is singles[0] else filled[1]
+            other[0].aside = other[0].aside or singles[0][0].text
+            filled = [other]
+        for lines in filled:
+            for line in lines:
+                line.source = line.source or "table"
+                self.emit(line)
+
+    @staticmethod
+    def _paragraph_texts(tc: object) -> list[str]:
+        return [t for p in tc.iter(f"{_W}p") if (t := "".join(x.text or "" for x in p.iter(f"{_W}t")).strip())]  # type: ignore[attr-defined]
 
     def _is_layout_row(self, cells: list[object]) -> bool:
-        """A one-row table whose cells are whole columns (sidebar + main), not a label and a value."""
-        counts = []
-        for tc in cells:
-            paragraphs = [p for p in tc.iter(f"{_W}p") if "".join(t.text or "" for t in p.iter(f"{_W}t")).strip()]
-            counts.append(len(paragraphs))
-        return max(counts) >= 3 and sum(counts) >= 5
+        """Cells that are whole columns (sidebar + main), not [date | entry] or [label | value]."""
+        texts = [self._paragraph_texts(tc) for tc in cells]
+        counts = [len(t) for t in texts]
+        if any(len(t) == 1 and is_dateish(t[0]) for t in texts):
+            return False  # [2019 – 2021 | the entry of those years]
+        return max(counts) >= 3 and sum(counts) >= 5 and sum(1 for c in counts if c >= 2) >= 2
 
     @staticmethod
     def _row_line(cells: list[Line], block: int) -> Line:
@@ -531,6 +548,7 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
     seen: set[str] = set()
     reader.layout.links = [u for u in reader.layout.links if not (u in seen or seen.add(u))]
     _relative_sizes(reader.layout.lines)
+    _title_from_single_top_heading(reader.layout.lines)
     return reader.layout
 
 
@@ -558,6 +576,17 @@ def _relative_sizes(lines: list[Line]) -> None:
     body = max(weight, key=lambda k: weight[k]) if weight else 0.0
     for line in lines:
         line.size = round(line.size / body, 2) if body and line.size else 0.0
+
+
+def _title_from_single_top_heading(lines: list[Line]) -> None:
+    """No Title style, but the first line is the document's only Heading 1 (pandoc puts the name
+    there, sections in Heading 2): that line is the title."""
+    body = [line for line in lines if line.source not in ("header", "footer")]
+    if not body or any(line.title for line in lines):
+        return
+    first = body[0]
+    if first.level == 1 and not any(line.level == 1 for line in body[1:]):
+        first.title = True
 
 
 def _link_targets(part: object) -> dict[str, str]:

@@ -209,6 +209,38 @@ def test_icons_are_not_photos_and_sizes_are_relative_to_the_body() -> None:
     assert _by_text(layout.lines, "Body line 0 in the document's normal size").size == 1.0
 
 
+def test_a_single_heading_1_at_the_top_is_the_title_and_wide_spaces_make_an_aside() -> None:
+    d = docx.Document()
+    d.add_paragraph("Jane Doe", style="Heading 1")
+    d.add_paragraph("Experience", style="Heading 2")
+    d.add_paragraph("Data Engineer, Firma A          2019 – 2021")
+    lines = _lines(_save(d))
+    assert lines[0].title and not lines[1].title
+    assert (lines[2].text, lines[2].aside) == ("Data Engineer, Firma A", "2019 – 2021")
+    several = docx.Document()
+    several.add_paragraph("Summary", style="Heading 1")
+    several.add_paragraph("Experience", style="Heading 1")
+    assert not any(line.title for line in _lines(_save(several)))
+
+
+def test_a_header_row_above_a_sidebar_and_main_row() -> None:
+    d = docx.Document()
+    grid = d.add_table(rows=2, cols=2)
+    top = grid.cell(0, 0).merge(grid.cell(0, 1))
+    top.text = "Jane Doe"
+    side, main = grid.cell(1, 0), grid.cell(1, 1)
+    side.text = "Contact"
+    for text in ("jane@example.com", "Berlin"):
+        side.add_paragraph(text)
+    main.text = "Experience"
+    for text in ("Data Engineer", "Built pipelines"):
+        main.add_paragraph(text)
+    lines = _lines(_save(d))
+    assert [(ln.text, ln.block) for ln in lines] == [
+        ("Jane Doe", 0), ("Contact", 0), ("jane@example.com", 0), ("Berlin", 0),
+        ("Experience", 1), ("Data Engineer", 1), ("Built pipelines", 1)]
+
+
 def test_hyperlink_targets_become_layout_links() -> None:
     d = docx.Document()
     p = d.add_paragraph("Profile: ")
