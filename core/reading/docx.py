@@ -60,6 +60,7 @@ _HEADING_NAME = re.compile(
     r"nagłówek|заголовок|nadpis|címsor|标题|標題|見出し|제목)\s*(\d)$",
     re.I,
 )
+_LIST_NAME = re.compile(r"^list (?:bullet|number)(?: (\d))?$")
 _TITLE_NAMES = {"title", "titel", "titre", "título", "titulo", "titolo", "tytuł", "название", "表題", "标题 1"}
 
 
@@ -113,6 +114,7 @@ class _Style:
     title: bool = False
     listed: bool = False
     ilvl: int = 0
+    num_id: str = ""
     bold: bool | None = None
     caps: bool | None = None
     italic: bool | None = None
@@ -146,6 +148,8 @@ def _paragraph_style_names(styles_el: object) -> dict[str | None, _Style]:
         sid = st.get(f"{_W}styleId")
         if not sid:
             continue
+        if st.get(f"{_W}type", "paragraph") not in ("paragraph", "character"):
+            continue  # table and numbering styles say nothing about a paragraph's text
         based = st.find(f"{_W}basedOn")
         raw[sid] = (st, based.get(f"{_W}val") if based is not None else None)
         if st.get(f"{_W}type") == "paragraph" and st.get(f"{_W}default") in ("1", "true"):
@@ -160,8 +164,8 @@ def _paragraph_style_names(styles_el: object) -> dict[str | None, _Style]:
         name_el = st.find(f"{_W}name")  # type: ignore[attr-defined]
         name = name_el.get(f"{_W}val", "") if name_el is not None else ""
         out = _Style(name=name, heading=parent.heading, title=parent.title, listed=parent.listed,
-                     ilvl=parent.ilvl, bold=parent.bold, caps=parent.caps, italic=parent.italic,
-                     size=parent.size)
+                     ilvl=parent.ilvl, num_id=parent.num_id, bold=parent.bold, caps=parent.caps,
+                     italic=parent.italic, size=parent.size)
         ppr = st.find(f"{_W}pPr")  # type: ignore[attr-defined]
         rpr = st.find(f"{_W}rPr")  # type: ignore[attr-defined]
         outline = ppr.find(f"{_W}outlineLvl") if ppr is not None else None
@@ -178,13 +182,14 @@ def _paragraph_style_names(styles_el: object) -> dict[str | None, _Style]:
         num = ppr.find(f"{_W}numPr") if ppr is not None else None
         if num is not None:
             num_id = num.find(f"{_W}numId")
-            out.listed = num_id is None or num_id.get(f"{_W}val") != "0"
+            if num_id is not None:  # a numPr with only a level (Word's Subtitle) numbers nothing
+                out.num_id = num_id.get(f"{_W}val", "")
+                out.listed = out.num_id not in ("", "0")
             lvl = num.find(f"{_W}ilvl")
-            out.ilvl = int(lvl.get(f"{_W}val", "0")) if lvl is not None and lvl.get(f"{_W}val", "0").isdigit() else 0
-        if "list" in lowered and not out.heading:
-            out.listed = True
-            m2 = re.search(r"(\d)$", lowered)
-            out.ilvl = int(m2.group(1)) - 1 if m2 and int(m2.group(1)) > 1 else out.ilvl
+            out.ilvl = int(lvl.get(f"{_W}val", "0")) if lvl is not None and lvl.get(f"{_W}val", "0").isdigit() else out.ilvl
+        if (m2 := _LIST_NAME.match(lowered)) and not out.heading:
+            out.listed = True  # "List Bullet 2": a bulleted style even where the file lost its numbering
+            out.ilvl = int(m2.group(1)) - 1 if m2.group(1) else out.ilvl
         for tag, attr in (("b", "bold"), ("caps", "caps"), ("i", "italic")):
             value = _flag(rpr, tag)
             if value is None and tag == "caps":
@@ -233,6 +238,7 @@ class _Reader:
         self.rels: dict[str, str] = {}
         self.source = ""
         self.in_layout = 0  # inside a layout table's column
+        self.silent: set[tuple[str, int]] = set()  # (numId, level) pairs whose numbering prints nothing
 
     # containers
 
@@ -361,6 +367,7 @@ class _Reader:
         style = style or self.default
         heading = style.heading
         listed, ilvl = style.listed, style.ilvl
+        style_num = style.num_id
         indent = 0.0
         if ppr is not None:
             outline = ppr.find(f"{_W}outlineLvl")
@@ -370,10 +377,14 @@ class _Reader:
             num = ppr.find(f"{_W}numPr")
             if num is not None:
                 num_id = num.find(f"{_W}numId")
-                listed = num_id is None or num_id.get(f"{_W}val") != "0"
+                if num_id is not None:
+                    listed = num_id.get(f"{_W}val", "") not in ("", "0")
+                    style_num = num_id.get(f"{_W}val", "")
                 lvl_el = num.find(f"{_W}ilvl")
                 if lvl_el is not None and lvl_el.get(f"{_W}val", "0").isdigit():
                     ilvl = int(lvl_el.get(f"{_W}val", "0"))
+            if listed and (style_num, ilvl) in self.silent:
+                listed = False  # a numbering level that prints nothing: no bullet to see
             ind = ppr.find(f"{_W}ind")
             if ind is not None:
                 left = ind.get(f"{_W}left") or ind.get(f"{_W}start") or "0"
@@ -528,6 +539,7 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
     except Exception:  # python-docx raises KeyError/ValueError/lxml errors on broken parts
         raise DamagedFileError() from None
     reader = _Reader(styles, max_lines)
+    reader.silent = _silent_numbering(document)
     try:
         first = document.sections[0] if len(document.sections) else None
         if first is not None:
@@ -550,6 +562,33 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
     _relative_sizes(reader.layout.lines)
     _title_from_single_top_heading(reader.layout.lines)
     return reader.layout
+
+
+def _silent_numbering(document: object) -> set[tuple[str, int]]:
+    """(numId, level) pairs whose format is 'none' or whose text is empty: list paragraphs with no mark."""
+    silent: set[tuple[str, int]] = set()
+    try:
+        numbering = document.part.numbering_part.element  # type: ignore[attr-defined]
+    except Exception:  # no numbering part
+        return silent
+    abstract: dict[str, set[int]] = {}
+    for an in numbering.iterchildren(f"{_W}abstractNum"):
+        quiet = set()
+        for lvl in an.iterchildren(f"{_W}lvl"):
+            fmt = lvl.find(f"{_W}numFmt")
+            text = lvl.find(f"{_W}lvlText")
+            ilvl = lvl.get(f"{_W}ilvl", "0")
+            if ilvl.isdigit() and (
+                (fmt is not None and fmt.get(f"{_W}val") == "none")
+                or (text is not None and not (text.get(f"{_W}val") or "").strip())
+            ):
+                quiet.add(int(ilvl))
+        abstract[an.get(f"{_W}abstractNumId", "")] = quiet
+    for num in numbering.iterchildren(f"{_W}num"):
+        ref = num.find(f"{_W}abstractNumId")
+        for ilvl in abstract.get(ref.get(f"{_W}val", "") if ref is not None else "", set()):
+            silent.add((num.get(f"{_W}numId", ""), ilvl))
+    return silent
 
 
 def _picture_size(el: object) -> tuple[float, float] | None:

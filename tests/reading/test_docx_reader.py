@@ -102,6 +102,14 @@ def test_lists_numbering_levels_and_typed_glyphs() -> None:
     ]
 
 
+def test_styles_that_only_sound_like_lists_are_not_bullets() -> None:
+    d = docx.Document()
+    d.add_paragraph("A subtitle", style="Subtitle")  # Word's Subtitle carries a numPr with a level only
+    d.add_paragraph("Indented prose", style="List Paragraph")  # no numbering: no bullet to see
+    d.add_paragraph("Continued text", style="List Continue")
+    assert not any(line.bullet for line in _lines(_save(d)))
+
+
 def test_direct_numbering_with_ilvl_and_a_typed_number_inside() -> None:
     d = docx.Document()
     for text, level in (("1.参与需求讨论", 0), ("Sub point", 1)):
