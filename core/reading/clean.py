@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from core.reading.lines import Line
+
 # Bullet glyphs typed into text or emitted by PDF/Word.
 BULLET_GLYPHS = "•▪▫◦●○■□►▸‣⁃∙·*-–—➢➤✓✔➔→❖◆◇♦"
 BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\d{{1,2}}[.)])\s+")
@@ -201,3 +203,45 @@ def join_parts(parts: list[str]) -> str:
         else:
             out += (" " if out.endswith((":", "：")) else " | ") + part
     return out
+
+
+_SEPARATORS = re.compile(r"\s+[|·•—–-]\s+|,\s+|:\s+|\s*[|｜]\s*")
+_PAREN_DATE = re.compile(r"^(?P<text>.*?\S)\s*[(（](?P<date>[^()（）]+)[)）]\s*[:：]?$")
+
+
+def split_date(text: str, max_words: int = 14) -> tuple[str, str]:
+    """An entry line with its dates written in: ('Engineer | Google', 'Jan 2020 – Present').
+
+    'Software Engineer | Google | Jan 2020 – Present', 'Google – 2019 – 2021',
+    '广州公司 - 后端研发（2021/05 - 2025/04）:' and '03/2019 – heute: Data Engineer'
+    give the date as the aside. Lines longer than `max_words` are prose, not
+    entry headers, and stay whole.
+    """
+    if len(text.split()) > max_words or not _YEAR_HINT.search(text) or is_dateish(text):
+        return text, ""
+    m = _PAREN_DATE.match(text)
+    if m and is_dateish(m.group("date")):
+        return m.group("text").rstrip(" -–—|,:："), m.group("date").strip()
+    cuts = [(text[: sep.start()].strip(), text[sep.end():].strip()) for sep in _SEPARATORS.finditer(text)]
+    cuts = [(head, tail) for head, tail in cuts if head and tail and _balanced(head) and _balanced(tail)]
+    for head, tail in cuts:
+        if is_dateish(tail) and not is_dateish(head):
+            return head.rstrip(" -–—|,:："), tail
+    for head, tail in reversed(cuts):
+        if is_dateish(head) and not is_dateish(tail):
+            return tail, head
+    return text, ""
+
+
+def _balanced(text: str) -> bool:
+    return text.count("(") + text.count("（") == text.count(")") + text.count("）")
+
+
+_YEAR_HINT = re.compile(r"(?:19|20)\d{2}|\d{1,4}\s*年|\d{1,2}[/.]\d{2}")
+
+
+def attach_dates(lines: list[Line]) -> None:
+    """Entry lines (not bullets, not the title) with their dates written in get the dates as aside."""
+    for line in lines:
+        if not line.aside and not line.bullet and not line.title:
+            line.text, line.aside = split_date(line.text)

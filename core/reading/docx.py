@@ -28,6 +28,7 @@ import docx
 from core import limits
 from core.errors import DamagedFileError, FileTooLargeError, UnsupportedFileError
 from core.reading.clean import (
+    attach_dates,
     is_caps,
     is_dateish,
     join_row,
@@ -560,6 +561,7 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
     seen: set[str] = set()
     reader.layout.links = [u for u in reader.layout.links if not (u in seen or seen.add(u))]
     _relative_sizes(reader.layout.lines)
+    attach_dates(reader.layout.lines)
     _title_from_single_top_heading(reader.layout.lines)
     return reader.layout
 

@@ -15,6 +15,7 @@ import html
 import re
 
 from core.reading.clean import (
+    attach_dates,
     is_caps,
     is_dateish,
     join_row,
@@ -133,6 +134,7 @@ def _read_plain(raw_lines: list[str]) -> Layout:
     for index, parts in tails.items():
         out[index].text = out[index].text + "".join(parts)
     layout.lines = [line for line in out if line.text or line.aside]
+    attach_dates(layout.lines)
     return layout
 
 
@@ -191,6 +193,7 @@ class _Markdown:
         for index, parts in self.tails.items():
             self.out[index].text = (self.out[index].text + "".join(parts)).strip()
         self.layout.lines = [ln for ln in self.out if ln.text or ln.aside]
+        attach_dates(self.layout.lines)
         seen: set[str] = set()
         self.layout.links = [u for u in self.layout.links if not (u in seen or seen.add(u))]
         return self.layout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from core.reading.clean import is_dateish, split_aside, tidy
+from core.reading.clean import is_dateish, split_aside, split_date, tidy
 from core.reading.lines import Line
 from core.reading.text import read_text
 
@@ -156,3 +156,15 @@ def test_dates_and_asides() -> None:
         assert not is_dateish(other), other
     assert split_aside("2019 – 2021\tEngineer, Firma") == ("Engineer, Firma", "2019 – 2021")
     assert split_aside("Email:\tjane@example.com") == ("Email: jane@example.com", "")
+
+
+def test_dates_written_into_an_entry_line_become_its_aside() -> None:
+    assert split_date("Software Engineer | Google | Jan 2020 – Present") == ("Software Engineer | Google", "Jan 2020 – Present")
+    assert split_date("广州公司 - 后端研发（2021/05 - 2025/04）:") == ("广州公司 - 后端研发", "2021/05 - 2025/04")
+    assert split_date("03/2019 – heute: Data Engineer") == ("Data Engineer", "03/2019 – heute")
+    for whole in ("Abr 2024 – Actualidad", "Tecnólogo (6º semestre • 2025-1)", "Kairós Digital S.L. — Madrid",
+                  "Led the migration of 14 jobs in 2019 and then cut the failure rate by half, from 9 a month to 4, in 2020"):
+        assert split_date(whole) == (whole, ""), whole
+    lines = _md("### Data Engineer — Firma A (2019 – 2021)\n\n- Built pipelines in 2020 | 2021\n")
+    assert (lines[0].text, lines[0].aside) == ("Data Engineer — Firma A", "2019 – 2021")
+    assert lines[1].aside == ""  # bullets keep their words
