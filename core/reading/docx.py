@@ -62,7 +62,7 @@ _HEADING_NAME = re.compile(
     re.I,
 )
 _LIST_NAME = re.compile(r"^list (?:bullet|number)(?: (\d))?$")
-_TITLE_NAMES = {"title", "titel", "titre", "título", "titulo", "titolo", "tytuł", "название", "表題", "标题 1"}
+_TITLE_NAMES = {"title", "titel", "titre", "título", "titulo", "titolo", "tytuł", "название", "表題", "标题", "標題", "제목"}
 
 
 def _zip_bomb_error() -> FileTooLargeError:
@@ -562,7 +562,7 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
     reader.layout.links = [u for u in reader.layout.links if not (u in seen or seen.add(u))]
     _relative_sizes(reader.layout.lines)
     attach_dates(reader.layout.lines)
-    _title_from_single_top_heading(reader.layout.lines)
+    _mark_title(reader.layout.lines)
     return reader.layout
 
 
@@ -619,15 +619,22 @@ def _relative_sizes(lines: list[Line]) -> None:
         line.size = round(line.size / body, 2) if body and line.size else 0.0
 
 
-def _title_from_single_top_heading(lines: list[Line]) -> None:
-    """No Title style, but the first line is the document's only Heading 1 (pandoc puts the name
-    there, sections in Heading 2): that line is the title."""
-    body = [line for line in lines if line.source not in ("header", "footer")]
+def _mark_title(lines: list[Line]) -> None:
+    """No Title style: the first line is the title when it is the document's only Heading 1
+    (pandoc puts the name there, sections in Heading 2), or when one of the first three lines
+    is set far larger than anything else (a name typed in 20 pt bold)."""
+    body = [line for line in lines if line.source not in ("footer",)]
     if not body or any(line.title for line in lines):
         return
-    first = body[0]
-    if first.level == 1 and not any(line.level == 1 for line in body[1:]):
+    first = next((line for line in body if line.source != "header"), body[0])
+    if first.level == 1 and not any(line.level == 1 for line in body if line is not first):
         first.title = True
+        return
+    top = body[:3]
+    biggest = max(top, key=lambda line: line.size)
+    rest = max((line.size for line in body if line is not biggest), default=0.0)
+    if biggest.size >= 1.5 and biggest.size > rest and not biggest.bullet and len(biggest.text.split()) <= 6:
+        biggest.title = True
 
 
 def _link_targets(part: object) -> dict[str, str]:

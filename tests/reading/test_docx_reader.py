@@ -76,10 +76,13 @@ def test_localized_heading_styles_by_outline_level_or_name() -> None:
     outline.set(qn("w:val"), "0")
     ppr.append(outline)
     d.styles.add_style("Überschrift 3", WD_STYLE_TYPE.PARAGRAPH)  # no outline level: the name says it
+    d.styles.add_style("标题 1", WD_STYLE_TYPE.PARAGRAPH)  # Chinese Heading 1, not the Title ("标题")
     d.add_paragraph("Berufserfahrung", style="Titre Perso")
     d.add_paragraph("Werkstudent", style="Überschrift 3")
     d.add_paragraph("Normaler Text")
+    d.add_paragraph("工作经历", style="标题 1")
     lines = _lines(_save(d))
+    assert (_by_text(lines, "工作经历").heading, _by_text(lines, "工作经历").title) == (1, False)
     assert (_by_text(lines, "Berufserfahrung").heading, _by_text(lines, "Berufserfahrung").level) == (1, 1)
     assert _by_text(lines, "Werkstudent").heading == 2
     assert _by_text(lines, "Normaler Text").heading == 0
@@ -247,6 +250,16 @@ def test_a_header_row_above_a_sidebar_and_main_row() -> None:
     assert [(ln.text, ln.block) for ln in lines] == [
         ("Jane Doe", 0), ("Contact", 0), ("jane@example.com", 0), ("Berlin", 0),
         ("Experience", 1), ("Data Engineer", 1), ("Built pipelines", 1)]
+
+
+def test_a_name_typed_far_larger_than_the_rest_is_the_title() -> None:
+    d = docx.Document()
+    d.add_paragraph().add_run("Jane Doe").font.size = Pt(24)
+    d.add_paragraph("jane@example.com")
+    d.add_paragraph().add_run("EXPERIENCE").font.size = Pt(14)
+    d.add_paragraph("Data Engineer at Firma A, building pipelines")
+    lines = _lines(_save(d))
+    assert lines[0].title and not any(line.title for line in lines[1:])
 
 
 def test_hyperlink_targets_become_layout_links() -> None:
