@@ -20,20 +20,20 @@ from core import limits
 from core.config import Settings
 from core.documents import (
     _decode_text,
-    _read_docx,
     _read_pdf_fallback,
     _refuse_book_length,
     _visible,
-    clean_text,
     garbled_ratio,
     sniff_kind,
 )
 from core.errors import NotAResumeError, NoTextError
-from core.jsonresume import looks_like_json_resume, render_json_resume
 from core.models import Document, Extraction, FileKind
 from core.reading.clean import PRIVATE_ICONS
+from core.reading.docx import read_docx
+from core.reading.jsonresume import looks_like_json_resume, read_json_resume
 from core.reading.lines import Layout, Line, lines_to_text
 from core.reading.pdf import read_pdf
+from core.reading.text import read_text
 
 __all__ = ["Layout", "Line", "extract", "garbled_ratio", "read_document", "read_file", "sniff_kind"]
 
@@ -56,8 +56,6 @@ def _pdf_garbled(raw: str) -> float:
 
 def read_file(data: bytes, filename: str, max_pages: int) -> Document:
     """Synchronous, CPU-bound reading of one file. Runs in a worker, never on the event loop."""
-    from core.structure import lines_from_text
-
     kind = sniff_kind(data, filename)
     layout: Layout
     if kind is FileKind.PDF:
@@ -65,26 +63,28 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
             layout, pages, empty, columns, raw = read_pdf(data, max_pages)
         except pdfium.PdfiumError:
             text, extraction = _read_pdf_fallback(data, max_pages)
-            layout, pages, empty, columns, raw = Layout(lines_from_text(clean_text(text))), extraction.pages, 0, False, text
+            layout, pages, empty, columns, raw = read_text(text, markdown=False), extraction.pages, 0, False, text
         text = lines_to_text(layout.lines)
         if len(_visible(text)) < limits.MIN_RESUME_CHARS and (layout.images or not _visible(text)):
             raise NoTextError()
         ratio = _pdf_garbled(raw)
         extraction = Extraction(kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty)
     elif kind is FileKind.DOCX:
-        raw_text, extraction = _read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
+        layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
+        raw_text = lines_to_text(layout.lines)
         _refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
         ratio = garbled_ratio(raw_text)
-        layout = Layout(lines_from_text(clean_text(raw_text, rewrap=False)))
+        extraction = Extraction(kind=kind, pages=1, chars=0)
     else:
         raw_text = _decode_text(data)
         extraction = Extraction(kind=kind, pages=1, chars=0)
-        if (json_resume := looks_like_json_resume(raw_text)) is not None:
-            raw_text = render_json_resume(json_resume)
         _refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
         raw_text = raw_text[: limits.MAX_TEXT_CHARS]
         ratio = garbled_ratio(raw_text)
-        layout = Layout(lines_from_text(clean_text(raw_text)))
+        if (json_resume := looks_like_json_resume(raw_text)) is not None:
+            layout = read_json_resume(json_resume)
+        else:
+            layout = read_text(raw_text, markdown=kind is FileKind.MARKDOWN)
     text = lines_to_text(layout.lines)
     _refuse_book_length(len(text), text.count("\n") + 1, max_pages)
     if len(_visible(text)) < limits.MIN_RESUME_CHARS:

@@ -33,6 +33,11 @@ class Line:
     """An explicit heading level the format declares: 1 for Markdown `#`/`##` or
     Word 'Heading 1/2', 2 for deeper levels; 0 when the format says nothing (PDF,
     plain text): the parser then judges from the words and the style below."""
+    level: int = 0
+    """The heading level exactly as the format declares it (Word outline level + 1,
+    Markdown `#` count, setext `=` → 1 and `-` → 2); 0 when `heading` is 0.
+    `heading` folds 1–2 together, which loses "name in Heading 1, sections in
+    Heading 2" against "sections in Heading 1, roles in Heading 2"."""
     title: bool = False
     """The format marks this as the document title (Word 'Title' style, the
     first Markdown `#` line, the largest text on a PDF's first page)."""

@@ -465,9 +465,15 @@ def _column_kind(left: list[Run], right: list[Run]) -> str:
     def width(rows: list[Row]) -> float:
         return max((r.x1 for r in rows), default=0) - min((r.x0 for r in rows), default=0)
 
+    def chars(rows: list[Row]) -> float:
+        return statistics.median(len(_text_of(r.runs)) for r in rows) if rows else 0
+
     if (right_rows and len(right_rows) <= 0.6 * len(left_rows) and short(right_rows) <= 6
             and aligned(right_rows, left_rows) >= 0.5 and width(right_rows) < 0.5 * width(left_rows)):
         return "aside"
+    if (right_rows and len(right_rows) <= 0.9 * len(left_rows) and chars(right_rows) <= 22
+            and aligned(right_rows, left_rows) >= 0.6 and width(right_rows) < 0.4 * width(left_rows)):
+        return "aside"  # dates and places on two lines beside each entry
     if (left_rows and len(left_rows) <= 0.6 * len(right_rows) and short(left_rows) <= 5
             and aligned(left_rows, right_rows) >= 0.5 and width(left_rows) < 0.5 * width(right_rows)):
         return "label"
@@ -547,17 +553,18 @@ def _body_size(pages: list[tuple[float, list[list[Row]]]]) -> float:
 
 
 def _is_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters if ch.isascii() or ch.lower() != ch)
+    """Printed in capitals: at least two cased letters, all upper case (Chinese has no case)."""
+    cased = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
+    return len(cased) >= 2 and all(ch.isupper() for ch in cased)
 
 
 def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> Line:
     main, rest = _split_wide_gaps(row, column_right)
-    text = tidy(_text_of(main))
+    text = tidy(_text_of(main), keep_marks=True)
     bullet = False
     first = main[0].text.strip() if main else ""
     if len(main) > 1 and (_BULLET_ONLY.match(first) or _glyph_marker(first)) and main[1].x0 - main[0].x1 >= 1.0:
-        bullet, text = True, tidy(_text_of(main[1:]))
+        bullet, text = True, tidy(_text_of(main[1:]), keep_marks=True)
     elif text[:1] in BULLET_GLYPHS and text[1:2] == " ":
         bullet, text = True, text[2:].strip()
     elif row.marker and row.size <= 1.05 * body and text:
@@ -595,7 +602,7 @@ def _side_text(runs: list[Run]) -> str:
     if not runs:
         return ""
     rows = _rows(runs, 0)
-    return tidy(" ".join(_text_of(row.runs) for row in rows))
+    return tidy(" ".join(_text_of(row.runs) for row in rows), keep_marks=True)
 
 
 def _style_parts(runs: list[Run]) -> list[str]:
@@ -612,7 +619,7 @@ def _style_parts(runs: list[Run]) -> list[str]:
             parts.append([run])
     if len(parts) < 2:
         return []
-    return [t for t in (tidy(_text_of(p)).strip(" ,|·•–—-") for p in parts) if t]
+    return [t for t in (tidy(_text_of(p), keep_marks=True).strip(" ,|·•–—-") for p in parts) if t]
 
 
 _HYPHEN_BREAK = "\x02"
@@ -677,7 +684,7 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
         line = _row_line(row, body, left_edge, column_right)
         if row.side:
             line.source = "label"
-            line.text = tidy(" ".join(_text_of(r.runs) for r in _rows(row.runs, row.page)))
+            line.text = tidy(" ".join(_text_of(r.runs) for r in _rows(row.runs, row.page)), keep_marks=True)
         if not line.text and not line.aside:
             continue
         if prev_row is not None and lines and not row.side and not prev_row.side and _continues(prev_row, lines[-1], row, line, column_right, body):

@@ -110,7 +110,10 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
         chosen = {i: kinds[i] or SectionName.OTHER for i in explicit if lines[i].heading == level}
         # a short line in the same look as matched headings but without a format mark
         return chosen
-    matched = [i for i in candidates if kinds[i] is not None and _distinctive(lines[i])]
+    matched = [
+        i for i in candidates
+        if kinds[i] is not None and (_distinctive(lines[i]) or (_CJK_RE.search(lines[i].text) and exact(lines[i].text)))
+    ]  # Chinese and Japanese have no capitals: an exact heading phrase on its own line is enough
     looks = Counter(signature(lines[i]) for i in matched)
     chosen: dict[int, SectionName] = {}
     if looks:
