@@ -66,8 +66,11 @@ def test_page_limit_names_the_count() -> None:
 def test_every_corpus_resume_reads_as_clean_text(path: Path) -> None:
     text, extraction = extract(path.read_bytes(), path.name, 10)
     assert extraction.chars == len(text) > 150
-    assert extraction.quality in ("good", "fair")
     assert "\ufffd" not in text and "(cid:" not in text
+    if "no_tounicode" in path.name:  # its CJK font has no character map: the words can't be read, and we say so
+        assert extraction.quality == "poor" and extraction.garbled_ratio > 0.15
+        return
+    assert extraction.quality in ("good", "fair")
     assert extraction.garbled_ratio < 0.02
 
 

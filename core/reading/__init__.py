@@ -67,7 +67,7 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
         text = lines_to_text(layout.lines)
         if len(_visible(text)) < limits.MIN_RESUME_CHARS and (layout.images or not _visible(text)):
             raise NoTextError()
-        ratio = _pdf_garbled(raw)
+        ratio = max(_pdf_garbled(raw), layout.unmapped)
         extraction = Extraction(kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty)
     elif kind is FileKind.DOCX:
         layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)

@@ -82,6 +82,8 @@ class Layout:
     images: int = 0
     """Pictures that could be a portrait (PDF image objects on page 1, DOCX drawings)."""
     photo: bool = False
+    unmapped: float = 0.0
+    """Share of characters whose font carries no Unicode map (PDF): they read as the wrong letters."""
     """A picture placed like a portrait photo (near the top, roughly portrait-shaped)."""
 
 

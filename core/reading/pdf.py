@@ -141,6 +141,17 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run]:
     return runs
 
 
+def _unmapped_share(textpage: pdfium.PdfTextPage, sample: int = 240) -> tuple[int, int]:
+    """(characters sampled, characters whose font has no Unicode map): text that reads as nonsense."""
+    n = pdfium_c.FPDFText_CountChars(textpage.raw)
+    if n <= 0:
+        return 0, 0
+    step = max(1, n // sample)
+    picked = range(0, n, step)
+    bad = sum(1 for i in picked if pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, i) == 1)
+    return len(picked), bad
+
+
 def _repeats_glyphs(textpage: pdfium.PdfTextPage, runs: list[Run]) -> bool:
     """Runs whose bounded text holds more letters than the page has: overlapping objects repeat glyphs."""
     page_letters = sum(1 for ch in textpage.get_text_range() if not ch.isspace())
@@ -790,6 +801,7 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
         empty = 0
         columns = 0
         raw_text: list[str] = []
+        sampled = unmapped = 0
         for index in range(n_pages):
             try:
                 page = pdf[index]
@@ -812,6 +824,8 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
                     columns += 1
                 pages.append((height, flows))
                 raw_text.extend(r.text for r in runs)
+                seen, bad = _unmapped_share(textpage)
+                sampled, unmapped = sampled + seen, unmapped + bad
                 layout.links += _page_links(pdf, page)
                 if index == 0:
                     layout.images, layout.photo = _page_pictures(page)
@@ -833,6 +847,7 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
             layout.lines += flow_lines
     _mark_title(layout.lines)
     layout.links += _strip_icons(layout.lines)
+    layout.unmapped = unmapped / sampled if sampled else 0.0
     return layout, n_pages, empty, columns * 2 >= n_pages, "\n".join(raw_text)
 
 
