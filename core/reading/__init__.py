@@ -18,21 +18,14 @@ import pypdfium2 as pdfium
 
 from core import limits
 from core.config import Settings
-from core.documents import (
-    _decode_text,
-    _read_pdf_fallback,
-    _refuse_book_length,
-    _visible,
-    garbled_ratio,
-    sniff_kind,
-)
 from core.errors import NotAResumeError, NoTextError
 from core.models import Document, Extraction, FileKind
 from core.reading.clean import PRIVATE_ICONS
 from core.reading.docx import read_docx
 from core.reading.jsonresume import looks_like_json_resume, read_json_resume
 from core.reading.lines import Layout, Line, lines_to_text
-from core.reading.pdf import read_pdf
+from core.reading.pdf import read_pdf, read_pdf_fallback
+from core.reading.sniff import decode_text, garbled_ratio, refuse_book_length, sniff_kind, visible
 from core.reading.text import read_text
 
 __all__ = ["Layout", "Line", "extract", "garbled_ratio", "read_document", "read_file", "sniff_kind"]
@@ -62,23 +55,23 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
         try:
             layout, pages, empty, columns, raw = read_pdf(data, max_pages)
         except pdfium.PdfiumError:
-            text, extraction = _read_pdf_fallback(data, max_pages)
-            layout, pages, empty, columns, raw = read_text(text, markdown=False), extraction.pages, 0, False, text
+            text, pages = read_pdf_fallback(data, max_pages)
+            layout, empty, columns, raw = read_text(text, markdown=False), 0, False, text
         text = lines_to_text(layout.lines)
-        if len(_visible(text)) < limits.MIN_RESUME_CHARS and (layout.images or not _visible(text)):
+        if len(visible(text)) < limits.MIN_RESUME_CHARS and (layout.images or not visible(text)):
             raise NoTextError()
         ratio = max(_pdf_garbled(raw), layout.unmapped)
         extraction = Extraction(kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty)
     elif kind is FileKind.DOCX:
         layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
         raw_text = lines_to_text(layout.lines)
-        _refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
+        refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
         ratio = garbled_ratio(raw_text)
         extraction = Extraction(kind=kind, pages=1, chars=0)
     else:
-        raw_text = _decode_text(data)
+        raw_text = decode_text(data)
         extraction = Extraction(kind=kind, pages=1, chars=0)
-        _refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
+        refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
         raw_text = raw_text[: limits.MAX_TEXT_CHARS]
         ratio = garbled_ratio(raw_text)
         if (json_resume := looks_like_json_resume(raw_text)) is not None:
@@ -86,8 +79,8 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
         else:
             layout = read_text(raw_text, markdown=kind is FileKind.MARKDOWN)
     text = lines_to_text(layout.lines)
-    _refuse_book_length(len(text), text.count("\n") + 1, max_pages)
-    if len(_visible(text)) < limits.MIN_RESUME_CHARS:
+    refuse_book_length(len(text), text.count("\n") + 1, max_pages)
+    if len(visible(text)) < limits.MIN_RESUME_CHARS:
         if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:
             raise NoTextError(
                 "The text in that PDF can't be read back out (its fonts have no character map).",

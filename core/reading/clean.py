@@ -53,6 +53,8 @@ HYPHEN_BREAK = "\x02"  # PDFium's mark for a hyphen at a line break; the PDF rea
 def _keep(ch: str, marks: bool = False) -> bool:
     if ch in "\n\t":
         return True
+    if ch == "\ufffd":
+        return False  # a replacement character carries nothing a reader can use
     if marks and (ch == HYPHEN_BREAK or unicodedata.category(ch) == "Co"):
         return True
     return unicodedata.category(ch) not in ("Cc", "Co", "Cs", "Cn")

@@ -1,6 +1,6 @@
 """DOCX → `Layout`: paragraphs with what Word's styles and runs say.
 
-Safety first (kept from `core/documents.py`): every ZIP member is inflated in
+Safety first (kept from the first DOCX reader): every ZIP member is inflated in
 small reads and counted before python-docx opens the file, so a member that
 lies about its size fails early; style names are looked up once (a per-
 paragraph lookup took 20 s on a 100k-paragraph file); reading stops past

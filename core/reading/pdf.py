@@ -26,6 +26,7 @@ section heading from an entry title without a word list alone.
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 import statistics
 import unicodedata
@@ -35,9 +36,11 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from core import limits
 from core.errors import DamagedFileError, EncryptedFileError, TooManyPagesError
 from core.reading.clean import BULLET_GLYPHS, PRIVATE_ICONS, tidy
 from core.reading.lines import Layout, Line
+from core.reading.sniff import visible
 
 _FONT_NAME_BUF = ctypes.create_string_buffer(256)
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I)
@@ -881,3 +884,32 @@ def _strip_icons(lines: list[Line]) -> list[str]:
             value = re.sub(r"^(?:\s*\|\s*)+|(?:\s*\|\s*)+$", "", value)
             setattr(line, attr, re.sub(r"(?:\s*\|\s*){2,}", " | ", value).strip())
     return labelled
+
+
+def read_pdf_fallback(data: bytes, max_pages: int) -> tuple[str, int]:
+    """PDFium refused the file: let pypdf try to rebuild it before calling it damaged."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise EncryptedFileError()
+        n_pages = len(reader.pages)
+        if n_pages > max_pages:
+            raise TooManyPagesError(
+                f"That PDF has {n_pages} pages; I review resumes of up to {max_pages} pages."
+            )
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (EncryptedFileError, TooManyPagesError):
+        raise
+    except FileNotDecryptedError:
+        raise EncryptedFileError() from None
+    except (PdfReadError, Exception):  # pypdf raises many types on broken files
+        raise DamagedFileError() from None
+    if len(visible(text)) < limits.MIN_RESUME_CHARS:
+        raise DamagedFileError()
+    return text, n_pages

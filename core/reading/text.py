@@ -448,3 +448,10 @@ def _strip_emphasis(text: str) -> str:
     # an emphasis opened on this line and closed on the next (wrapped italics)
     text = re.sub(r"^(\*\*|\*|__|_)(?=\S)|(?<=\S)(\*\*|\*|__)$", "", text)
     return text
+
+
+def plain_text(text: str, *, markdown: bool = False) -> str:
+    """Text as the reader sees it (wrapped lines joined, bullets marked '• ', headings spaced)."""
+    from core.reading.lines import lines_to_text
+
+    return lines_to_text(read_text(text, markdown=markdown).lines)

@@ -23,7 +23,6 @@ from core.models import (
     Structure,
     StructureSection,
 )
-from core.reading.clean import BULLET_GLYPHS
 from core.reading.lines import Line
 from core.structure import dates
 from core.structure.contact import (
@@ -59,7 +58,7 @@ __all__ = [
 ]
 
 ENTRY_KINDS = {SectionName.EXPERIENCE, SectionName.EDUCATION, SectionName.VOLUNTEERING, SectionName.PROJECTS}
-_BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\d{{1,2}}[.)])\s+(?=\S)")
+_MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
 _FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
 _SOCIAL = ("linkedin", "github", "gitlab", "twitter", "x.com", "orcid", "researchgate", "mastodon", "facebook", "instagram")
 
@@ -86,38 +85,6 @@ def parse_date_range(text: str) -> tuple[str, int | None, int | None, bool] | No
         return None
     start, end = dates.years(m.group(0))
     return m.group(0), start, end, dates.is_current(m.group(0))
-
-
-# --- text → lines (for plain text callers) ---------------------------------------------
-
-
-def lines_from_text(text: str) -> list[Line]:
-    """Plain or Markdown text as lines: bullets, `#` headings, capitals, paragraph gaps."""
-    out: list[Line] = []
-    gap = 2.0
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line or re.fullmatch(r"[-=_*]{3,}", line):
-            gap = 1.0
-            continue
-        heading = 0
-        m = re.match(r"^(#{1,6})\s+(.*)$", line)
-        if m:
-            heading, line = len(m.group(1)), m.group(2).strip()
-        bullet = False
-        b = _BULLET_RE.match(line)
-        if b and not re.match(r"^[-–—]\s*(?:\d{4}|present)", line, re.I) and not re.match(r"^\d{1,2}[.)]\s+\d", line):
-            bullet, line = True, line[b.end() :].strip()
-        bold = False
-        if re.fullmatch(r"\*\*[^*]+\*\*:?", line):
-            bold, line = True, line.replace("**", "")
-        letters = [ch for ch in line if ch.isalpha()]
-        caps = len(letters) >= 2 and all(ch.isupper() for ch in letters if ch.lower() != ch)
-        out.append(Line(text=line, heading=heading, bullet=bullet, bold=bold, caps=caps, gap=gap))
-        gap = 0.0
-    if out and out[0].heading == 1:
-        out[0].title = True
-    return out
 
 
 # --- lines → resume ------------------------------------------------------------------------
@@ -241,6 +208,13 @@ def _doubts(resume: Resume) -> list[str]:
     if len(empty) >= 3:
         doubts.append(f"{len(empty)} headings have nothing under them ({', '.join(empty[:3])}…): the file's text may be out of order.")
     return doubts
+
+
+def lines_from_text(text: str) -> list[Line]:
+    """Plain or Markdown text (a model's rewrite, a test's sample) as lines."""
+    from core.reading.text import read_text
+
+    return read_text(text, markdown=bool(_MARKDOWN_RE.search(text))).lines
 
 
 def parse_resume(text: str) -> Resume:
