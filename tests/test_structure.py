@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from core.models import SectionName as S
-from core.reading import extract
 from core.structure import heading_section, parse_date_range, parse_resume
 from tests.samples import GOOD_RESUME
+
 
 def test_sample_resume_structure_and_contact() -> None:
     resume = parse_resume(GOOD_RESUME)

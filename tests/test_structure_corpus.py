@@ -15,7 +15,14 @@ from typing import Any
 
 import pytest
 
-from benchmarks.structure import FileScore, labelled_files, percent, read_structure, score_file, tokens
+from benchmarks.structure import (
+    FileScore,
+    labelled_files,
+    percent,
+    read_structure,
+    score_file,
+    tokens,
+)
 from core.config import Settings
 from core.models import ReviewResult
 from core.review import offline_pipeline
@@ -91,7 +98,7 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(path: 
 
 
 def test_unfilled_templates_are_flagged_and_not_scored_as_ready() -> None:
-    templates = [(p, l) for p, l in LABELLED if re.search(r"unfilled|placeholder", l["notes"], re.I) and not l["roles"]]
+    templates = [(p, lab) for p, lab in LABELLED if re.search(r"unfilled|placeholder", lab["notes"], re.I) and not lab["roles"]]
     assert templates
     for path, _label in templates:
         result = review_of(path)

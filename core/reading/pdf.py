@@ -43,6 +43,7 @@ from core.reading.lines import Layout, Line
 from core.reading.sniff import visible
 
 _FONT_NAME_BUF = ctypes.create_string_buffer(256)
+_HYPHEN_BREAK = "\x02"  # where a word was hyphenated at a line end; _join decides what it was
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I)
 _ITALIC_NAME = re.compile(r"italic|oblique|[-_]it$|-i$", re.I)
 _BULLET_ONLY = re.compile(rf"^[{re.escape(BULLET_GLYPHS)}]$")
@@ -74,41 +75,36 @@ class Run:
         return max(0.5, self.y1 - self.y0)
 
 
-@dataclass(slots=True)
 class Row:
-    """Runs sharing a baseline within one column: one visual line."""
+    """Runs sharing a baseline within one column: one visual line.
 
-    runs: list[Run]
-    page: int
-    aside: list[Run] = field(default_factory=list)
-    label: list[Run] = field(default_factory=list)
-    side: bool = False  # a label-column line with nothing beside it (a Europass section heading)
-    marker: bool = False  # a small drawn shape just left of the text: a list bullet drawn, not typed
+    Its box is kept in fields (`refresh()` after runs change): layout analysis
+    reads row bounds hundreds of thousands of times per resume.
+    """
 
-    @property
-    def x0(self) -> float:
-        return self.runs[0].x0
+    __slots__ = ("aside", "label", "marker", "page", "runs", "side", "size", "x0", "x1", "y0", "y1")
 
-    @property
-    def x1(self) -> float:
-        return max(r.x1 for r in self.runs)
+    def __init__(self, runs: list[Run], page: int, side: bool = False) -> None:
+        self.runs = runs
+        self.page = page
+        self.aside: list[Run] = []
+        self.label: list[Run] = []
+        self.side = side  # a label-column line with nothing beside it (a Europass section heading)
+        self.marker = False  # a small drawn shape just left of the text: a list bullet drawn, not typed
+        self.refresh()
 
-    @property
-    def y0(self) -> float:
-        return min(r.y0 for r in self.runs)
-
-    @property
-    def y1(self) -> float:
-        return max(r.y1 for r in self.runs)
+    def refresh(self) -> None:
+        runs = self.runs
+        self.x0 = min(r.x0 for r in runs)
+        self.x1 = max(r.x1 for r in runs)
+        self.y0 = min(r.y0 for r in runs)
+        self.y1 = max(r.y1 for r in runs)
+        sizes = [(len(r.text), r.size) for r in runs if r.text.strip()]
+        self.size = max(sizes)[1] if sizes else runs[0].size
 
     @property
     def mid(self) -> float:
         return (self.y0 + self.y1) / 2
-
-    @property
-    def size(self) -> float:
-        sizes = [(len(r.text), r.size) for r in self.runs if r.text.strip()]
-        return max(sizes)[1] if sizes else self.runs[0].size
 
 
 # --- runs ---------------------------------------------------------------------------
@@ -126,7 +122,7 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
     """
     raw = textpage.raw
     n = pdfium_c.FPDFText_CountChars(raw)
-    text = textpage.get_text_range()
+    text = textpage.get_text_range().replace("\ufffe", _HYPHEN_BREAK)  # PDFium's mark for a line-end hyphen
     if len(text) != n:
         return None
     count = pdfium_c.FPDFText_CountRects(raw, 0, -1)
@@ -221,7 +217,7 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     """
     raw = textpage.raw
     n = pdfium_c.FPDFText_CountChars(raw)
-    text = textpage.get_text_range()
+    text = textpage.get_text_range().replace("\ufffe", _HYPHEN_BREAK)
     aligned = len(text) == n  # no characters outside the BMP: text[i] is character i
     runs: list[Run] = []
     rect = pdfium_c.FS_RECTF()
@@ -246,7 +242,7 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
             ch = text[i]
         else:
             code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            ch = chr(code) if 0 < code < 0x110000 else ""
+            ch = _HYPHEN_BREAK if code in (0xFFFE, 0x02) else chr(code) if 0 < code < 0x110000 else ""
         if not ch or ch in "\r\n":
             flush()
             continue
@@ -320,6 +316,7 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
             rows.append(Row([run], page))
     for row in rows:
         row.runs.sort(key=lambda r: r.x0)
+        row.refresh()
     rows.sort(key=lambda r: -r.mid)
     return rows
 
@@ -579,6 +576,7 @@ def _attach(side_rows: list[Row], flow: list[Row], where: str) -> None:
             if above is not None and above.side and -0.5 * side.size <= above.y0 - side.y1 < 0.8 * side.size:
                 above.runs.extend(side.runs)  # a label wrapped over two lines
                 above.runs.sort(key=lambda r: (-r.mid, r.x0))
+                above.refresh()
             else:
                 flow.insert(at, Row(list(side.runs), side.page, side=True))
             continue
@@ -695,9 +693,6 @@ def _style_parts(runs: list[Run]) -> list[str]:
     if len(parts) < 2:
         return []
     return [t for t in (tidy(_text_of(p), keep_marks=True).strip(" ,|·•–—-") for p in parts) if t]
-
-
-_HYPHEN_BREAK = "\x02"
 
 
 def _join(prev: str, nxt: str) -> str:
