@@ -53,20 +53,29 @@ def tokens(text: str | None) -> set[str]:
 
 
 def date_key(text: str | None) -> tuple[str, ...]:
-    """Years, month numbers and 'now', in any order: 'Nov 2003 – Jun 2005' = '2003-11 – 2005-06'."""
+    """Years with their months, and 'now', in any spelling: 'Nov 2003 – Jun 2005' = '2003-11-01 – 2005-06'."""
     from core.structure.dates import MONTHS, NOW
 
     low = norm(text)
-    if re.search(NOW, low, re.I):
-        low = re.sub(NOW, " now ", low, flags=re.I)
     out = []
-    for token in re.findall(r"\d+|[^\W\d_]+", low):
-        if token.isdigit():
-            out.append(str(int(token)) if len(token) <= 2 else token)
-        elif token in MONTHS or token.rstrip(".") in MONTHS:
-            out.append(str(MONTHS[token.rstrip(".")]))
-        elif token == "now":
-            out.append("now")
+    if re.search(NOW, low, re.I) or re.search(r"[-–—~]\s*$", low):
+        out.append("now")  # an open range ('2013-09 –') is a current one
+    month_words = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+    for m in re.finditer(
+        rf"(?P<y1>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m1>\d{{1,2}})(?:\s*[-/.月]\s*\d{{1,2}})?"
+        rf"|(?P<m2>\d{{1,2}})\s*[/.]\s*(?P<y2>(?:19|20)\d\d)"
+        rf"|(?P<m3>{month_words})\.?\s*(?:de\s+)?[,'/]?\s*(?P<y3>(?:19|20)\d\d)"
+        rf"|(?P<y4>(?:19|20)\d\d)",
+        low,
+    ):
+        if m["y1"]:
+            out.append(f"{m['y1']}-{int(m['m1'])}")
+        elif m["y2"]:
+            out.append(f"{m['y2']}-{int(m['m2'])}")
+        elif m["y3"]:
+            out.append(f"{m['y3']}-{MONTHS[m['m3']]}")
+        else:
+            out.append(m["y4"])
     return tuple(sorted(out))
 
 
