@@ -80,7 +80,7 @@ def date_key(text: str | None) -> tuple[str, ...]:
 
 
 LINK_KINDS = (
-    ("linkedin", r"linkedin"), ("github", r"github"), ("twitter", r"twitter|(?<![\w.])x\.com"),
+    ("linkedin", r"linkedin"), ("github", r"github(?!\.io)"), ("twitter", r"twitter|(?<![\w.])x\.com"),
     ("orcid", r"orcid"), ("researchgate", r"researchgate"), ("mastodon", r"mastodon|fosstodon|mstdn"),
     ("facebook", r"facebook|fb\.com"), ("instagram", r"instagram"),
 )

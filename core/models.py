@@ -49,6 +49,7 @@ class Document(BaseModel):
     extraction: Extraction
     lines: list[Any] = Field(default_factory=list, description="core.reading.lines.Line, in reading order")
     links: list[str] = Field(default_factory=list, description="link targets carried apart from the text")
+    header_links: list[str] = Field(default_factory=list, description="those of them placed in the page-one header")
     photo: bool = False
 
 

@@ -95,7 +95,10 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
         else "good"
     )
     extraction = extraction.model_copy(update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality})
-    return Document(text=text, extraction=extraction, lines=layout.lines, links=layout.links, photo=layout.photo)
+    return Document(
+        text=text, extraction=extraction, lines=layout.lines, links=layout.links,
+        header_links=layout.header_links, photo=layout.photo,
+    )
 
 
 def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction]:

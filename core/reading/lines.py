@@ -79,6 +79,8 @@ class Layout:
     links: list[str] = field(default_factory=list)
     """Link targets the file carries apart from its text (PDF link annotations,
     DOCX hyperlinks): handles behind icons are found here."""
+    header_links: list[str] = field(default_factory=list)
+    """Those links whose hotspot sits in the top third of page one (icons beside the name)."""
     images: int = 0
     """Pictures that could be a portrait (PDF image objects on page 1, DOCX drawings)."""
     photo: bool = False

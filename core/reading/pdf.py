@@ -781,9 +781,10 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
 # --- links and pictures -------------------------------------------------------------------
 
 
-def _page_links(document: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]:
-    """URI link annotations: the targets behind icons and underlined handles."""
-    links: list[str] = []
+def _page_links(document: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[tuple[str, float]]:
+    """URI link annotations (the targets behind icons and underlined handles) with their top edge."""
+    links: list[tuple[str, float]] = []
+    rect = pdfium_c.FS_RECTF()
     pos = ctypes.c_int(0)
     link = pdfium_c.FPDF_LINK()
     buf = ctypes.create_string_buffer(1024)
@@ -794,7 +795,8 @@ def _page_links(document: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]
         if action and pdfium_c.FPDFAction_GetType(action) == pdfium_c.PDFACTION_URI:
             n = pdfium_c.FPDFAction_GetURIPath(document.raw, action, buf, 1024)
             if n > 1:
-                links.append(buf.raw[: n - 1].decode("utf-8", "replace"))
+                top = rect.top if pdfium_c.FPDFLink_GetAnnotRect(link, rect) else 0.0
+                links.append((buf.raw[: n - 1].decode("utf-8", "replace"), max(rect.top, rect.bottom) if top else 0.0))
     return links
 
 
@@ -889,7 +891,10 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
                 raw_text.extend(r.text for r in runs)
                 seen, bad = _unmapped_share(textpage)
                 sampled, unmapped = sampled + seen, unmapped + bad
-                layout.links += _page_links(pdf, page)
+                for uri, top in _page_links(pdf, page):
+                    layout.links.append(uri)
+                    if index == 0 and top >= height * 0.66:
+                        layout.header_links.append(uri)
                 if index == 0:
                     layout.images, layout.photo = images, photo
             finally:

@@ -58,6 +58,7 @@ __all__ = [
 ]
 
 ENTRY_KINDS = {SectionName.EXPERIENCE, SectionName.EDUCATION, SectionName.VOLUNTEERING, SectionName.PROJECTS}
+_PHONE_LABEL = re.compile(r"\b(?:tel|phone|mobile|cell|telefon|handy|téléphone|portable|teléfono|móvil|celular|telefone|cellulare)\b|电话|電話|携帯|\+\d", re.I)
 _MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
 _FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
 _SOCIAL = ("linkedin", "github", "gitlab", "twitter", "x.com", "orcid", "researchgate", "mastodon", "facebook", "instagram")
@@ -105,7 +106,9 @@ def _split_label_headings(lines: list[Line]) -> tuple[list[Line], set[int]]:
     return out, forced
 
 
-def parse_lines(lines: list[Line], links: list[str] | None = None, photo: bool = False) -> Resume:
+def parse_lines(
+    lines: list[Line], links: list[str] | None = None, photo: bool = False, header_links: frozenset[str] = frozenset()
+) -> Resume:
     """Sections, entries and contact details from lines in reading order."""
     lines, forced = _split_label_headings([ln for ln in lines if ln.text or ln.aside or ln.label])
     title_index = next((i for i, ln in enumerate(lines) if ln.title), None)
@@ -136,7 +139,7 @@ def parse_lines(lines: list[Line], links: list[str] | None = None, photo: bool =
     resume.form = bool(_FORM_RE.search(text))
     head = section_lines[0]
     resume.name = find_name(lines, title_index, head)
-    _contact(resume, sections, section_lines, links or [])
+    _contact(resume, sections, section_lines, links or [], header_links)
     resume.doubts = _doubts(resume)
     return resume
 
@@ -165,8 +168,9 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
         return section.name
     text = [ln.full_text() for ln in own]
     contactish = sum(1 for t in text if EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t))
-    if section.name in (SectionName.SUMMARY, SectionName.OTHER) and own and contactish >= max(2, len(own) // 2):
-        return SectionName.CONTACT
+    named = kind_of(section.heading)
+    if (named in (SectionName.SUMMARY, None)) and own and contactish >= max(2, len(own) // 2):
+        return SectionName.CONTACT  # 'About' over an address, a phone and links
     if section.name is SectionName.OTHER and kind_of(section.heading) is None and _lists_skills(own):
         return SectionName.SKILLS  # 'WEB DEVELOPMENT' over HTML, CSS, JavaScript
     if section.name is SectionName.OTHER and kind_of(section.heading) is None:
@@ -177,7 +181,10 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
     return section.name
 
 
-def _contact(resume: Resume, sections: list[Section], section_lines: list[list[Line]], extra_links: list[str]) -> None:
+def _contact(
+    resume: Resume, sections: list[Section], section_lines: list[list[Line]], extra_links: list[str],
+    header_links: frozenset[str] = frozenset(),
+) -> None:
     candidate: list[str] = []  # lines about the person (header, contact sections, short lines anywhere)
     everything: list[str] = []
     last = len(sections) - 1
@@ -189,14 +196,15 @@ def _contact(resume: Resume, sections: list[Section], section_lines: list[list[L
         tail = texts[-6:] if k == last else []
         if section.name is SectionName.CONTACT or not section.heading:
             candidate += ([section.heading] if section.heading else []) + texts
-        elif tail and sum(1 for t in tail if EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t)) >= 2:
+        elif tail and any(EMAIL_RE.search(t) or (phones_in(t) and _PHONE_LABEL.search(t)) for t in tail):
             candidate += tail  # a contact block at the very end
         else:
-            candidate += [t for t in texts if len(t.split()) <= 6 and (EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t))]
+            candidate += [t for t in texts if len(t.split()) <= 6 and (EMAIL_RE.search(t) or LINK_RE.search(t))]
     joined = "\n".join(everything)
     email = EMAIL_RE.search("\n".join(candidate)) or EMAIL_RE.search(joined)
     resume.email = email.group(0) if email else None
-    phones = phones_in("\n".join(candidate)) or phones_in("\n".join(t for t in everything if len(t.split()) <= 10))
+    labelled = [t for k, t in enumerate(everything) if _PHONE_LABEL.search(t) or (k and _PHONE_LABEL.search(everything[k - 1]) and len(everything[k - 1]) < 20)]
+    phones = phones_in("\n".join(candidate)) or phones_in("\n".join(labelled))
     resume.phone = phones[0] if phones else None
     found = links_in("\n".join(candidate))
     candidate_text = "\n".join(candidate).lower()
@@ -205,7 +213,11 @@ def _contact(resume: Resume, sections: list[Section], section_lines: list[list[L
         if re.match(r"^(?:mailto|tel):", low):
             continue
         domain = re.sub(r"^[a-z]+://(?:www\.)?", "", low).split("/")[0]
-        if any(s in low for s in _SOCIAL) or (domain and domain in candidate_text):
+        handle = low.rstrip("/").rsplit("/", 1)[-1].lstrip("@")
+        social = next((name for name in _SOCIAL if name in low), None)
+        if social and (handle in candidate_text or social in candidate_text or len(handle) < 2 or link in header_links):
+            found.append(link)  # an icon or a word in the header points at it: the person's own profile
+        elif not social and domain and domain in candidate_text:
             found.append(link)
     resume.links = list(dict.fromkeys(found))[:12]
     resume.location = find_location(candidate[:20])
@@ -237,7 +249,7 @@ def parse_resume(text: str) -> Resume:
 def parse_document(document: Document) -> Parsed:
     """The structure of a read file: the internal `Resume` and the public `Structure`."""
     lines = document.lines or lines_from_text(document.text)
-    resume = parse_lines(lines, document.links, document.photo)
+    resume = parse_lines(lines, document.links, document.photo, frozenset(document.header_links))
     return Parsed(resume=resume, structure=to_structure(resume))
 
 

@@ -17,7 +17,7 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/*]{7,}[\d*](?![\w/]|\.\w)|(?<![\w/.])\+?\(?\d[\d \t().\-/]{5,}\d[xX*]{2,}(?!\w)")
 LINK_RE = re.compile(
     r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|orcid\.org)/\S+"
-    r"|(?<![@\w.])[a-z0-9-]+\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
+    r"|(?<![@\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
     re.I,
 )
 _LABELLED_LINK = re.compile(
@@ -63,6 +63,8 @@ def phones_in(text: str) -> list[str]:
             continue  # a date of birth, not a number
         if re.search(r"\d\.\d+\s*/\s*\d", candidate):
             continue  # a grade: 3.97/4.00
+        if re.fullmatch(r"(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d", candidate.strip()):
+            continue  # a date: 2017.07.03
         if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or ("/" in candidate and candidate.count("/") > 1):
             continue  # a DOI
         found.append(candidate)
@@ -89,8 +91,8 @@ def looks_like_name(text: str) -> bool:
 
 def is_location_text(text: str) -> bool:
     text = text.strip(" ,")
-    if not text or EMAIL_RE.search(text) or len(text) > 90:
-        return False
+    if not text or EMAIL_RE.search(text) or len(text) > 90 or re.search(r"\{\{|<[^>]*>|\[[a-z_ ]+\]", text):
+        return False  # a template's '{{address}}' is not a place
     if _LOCATION_LABEL.match(text) or _ADDRESS.search(text):
         return True
     return bool(_CITY_REGION.match(text)) and len(text) <= 45
