@@ -129,7 +129,7 @@ def parse_lines(
         sections[-1].lines.append(line.full_text())
     for section, own in zip(sections, section_lines, strict=True):
         section.name = _refine_kind(section, own, sections)
-        if section.name in ENTRY_KINDS:
+        if section.name in ENTRY_KINDS or (section.name is SectionName.OTHER and _has_entries(own)):
             first = own[0] if own else None
             style = (round(first.size, 1), first.bold, first.caps) if first is not None and first.bold else None
             section.roles = split_entries(own, style)
@@ -150,6 +150,12 @@ def _heading_and_note(text: str) -> tuple[str, str]:
     if m and kind_of(m.group(1)):
         return m.group(1), m.group(2)
     return text, ""
+
+
+def _has_entries(own: list[Line]) -> bool:
+    """An unnamed section laid out like jobs: dated header lines followed by bullets."""
+    dated = sum(1 for ln in own if not ln.bullet and (dates.find_range(ln.aside) or dates.find_range(ln.label)))
+    return dated >= 2 and any(ln.bullet for ln in own)
 
 
 def _lists_skills(own: list[Line]) -> bool:

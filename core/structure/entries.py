@@ -31,6 +31,7 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
 _SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•]\s*|\s+(?:at|@|bei|chez|presso)\s+")
+_STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•]\s*")
 _LOCATION = re.compile(
     r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
     r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
@@ -158,6 +159,9 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             and look == entry_style and not lines[index - 1].bold and line.gap >= 0.8
         ):
             new = True
+        if new and cur is not None and cur.header and cur.dates is None and date and dates.only_dates(line.text) and not line.bold:
+            _set_dates(cur, date)  # the last entry's date, pushed onto the next line or page
+            continue
         if new:
             cur = Role()
             roles.append(cur)
@@ -233,10 +237,11 @@ def _comma_split(piece: str) -> list[str]:
 def _fields(role: Role, asides: list[str]) -> None:
     """Split the header lines into title, organization and location (text kept as printed)."""
     pieces: list[str] = []
+    separators = _SEPARATORS if len(role.header) < 2 else _STRONG_SEPARATORS  # 'Intern at X' on its own line stays whole
     for text in role.header:
         if role.dates:
             text = text.replace(role.dates, " ")
-        for part in _SEPARATORS.split(text):
+        for part in separators.split(text):
             part = part.strip(" ,|·•–—-:")
             if part.count("(") != part.count(")"):
                 part = part.strip("()")
@@ -247,6 +252,11 @@ def _fields(role: Role, asides: list[str]) -> None:
         return
     aside_text = " ".join(asides)
     location = next((p for p in pieces if p in aside_text and is_location(p)), None)
+    location = location or next(
+        (p for p in pieces if p in aside_text and len(p.split()) <= 4 and not any(ch.isdigit() for ch in p)
+         and not _count(_TITLE_WORDS, _TITLE_CJK, p) and not _count(_ORG_WORDS, _ORG_CJK, p)),
+        None,
+    )  # what sits beside a header and isn't its date is its place ('S.Korea', 'Remote')
     location = location or next((p for p in reversed(pieces) if is_location(p) or (", " in p and all(_place_like(x) for x in p.split(", ")))), None)
     rest = [p for p in pieces if p != location]
     if not rest:
