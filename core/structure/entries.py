@@ -248,6 +248,8 @@ def _fields(role: Role, asides: list[str]) -> None:
             if not part or dates.only_dates(part) or dates.is_duration(part):
                 continue
             pieces.extend(p for p in _comma_split(part) if p)
+    # 'GPA: 3.5', 'Flavor: military' and links describe the entry; they are not its title or organization
+    pieces = [p for p in pieces if not re.match(r"^[\w .-]{1,20}:\s", p) and not re.match(r"^(?:https?://|www\.)", p, re.I)] or pieces
     if not pieces:
         return
     aside_text = " ".join(asides)
