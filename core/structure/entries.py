@@ -31,6 +31,7 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
 _SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•]\s*|\s+(?:at|@|bei|chez|presso)\s+")
+_LEGAL_SUFFIX = re.compile(r"^(?:inc|ltd|llc|llp|plc|gmbh|ag|co|corp|s\.?a|s\.?l|b\.?v|n\.?v|pty|sarl|srl|s\.?p\.?a)\.?$", re.I)
 _STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•]\s*")
 _LOCATION = re.compile(
     r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
@@ -222,9 +223,14 @@ def _place_like(text: str) -> bool:
 def _comma_split(piece: str) -> list[str]:
     """'Nexus AI, Co-Founder & CTO' is two fields, 'Developer, OpenAI, San Francisco, USA' three
     (the place stays whole); 'University of California, Los Angeles' is one."""
-    halves = [h.strip() for h in piece.split(", ")]
+    halves: list[str] = []
+    for half in (h.strip() for h in piece.split(", ")):
+        if halves and _LEGAL_SUFFIX.match(half):
+            halves[-1] = f"{halves[-1]}, {half}"  # 'ABC Company, Inc.' is one name
+        else:
+            halves.append(half)
     if len(halves) < 2:
-        return [piece]
+        return [", ".join(halves)]
     titled = [_count(_TITLE_WORDS, _TITLE_CJK, h) > 0 for h in halves]
     if not any(titled) or all(titled):
         return [piece]
