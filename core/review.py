@@ -1,7 +1,7 @@
 """The single async entry point every adapter and the CLI call: `review_resume()`.
 
 bytes → [isolated child process: documents.extract → structure.parse_resume
-         → offline review (rules, score, keywords, rewrite) → export (DOCX + Markdown)]
+         → offline review (rules, score, keywords, rewrite) → export (DOCX, PDF, Markdown)]
       → optionally the Hugging Face engine on top (then export again, isolated)
       → one `ReviewResult`.
 """
@@ -19,7 +19,7 @@ from core import offline
 from core.config import Settings
 from core.documents import extract
 from core.errors import FileTooLargeError
-from core.export import rewrite_attachments
+from core.export import export_rewrite
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
 
@@ -95,7 +95,9 @@ def offline_pipeline(
     document = Document(text=text, extraction=extraction)
     result = offline.review(document, filename, job, role, settings)
     if with_files:
-        result.attachments = rewrite_attachments(result)
+        files = export_rewrite(result)
+        result.attachments = files.attachments
+        result.warnings.extend(files.warnings)
     return document, result
 
 
@@ -121,5 +123,7 @@ async def review_resume(
         from core import huggingface  # imported lazily: the offline path needs no model code
 
         result = await huggingface.improve(result, document, request, settings, http)
-        result.attachments = await run_isolated(rewrite_attachments, result, **limits)
+        files = await run_isolated(export_rewrite, result, **limits)
+        result.attachments = files.attachments
+        result.warnings.extend(files.warnings)
     return result
