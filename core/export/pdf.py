@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,37 @@ _TEMPLATE = r"""
   else { runs(b.at(1)) }
 }
 """
+
+
+# Typst starts a thread pool the first time it compiles. A process forked after that
+# (core.isolation forks every review) inherits the pool's state but not its threads,
+# and its first compile waits forever. The bot never typesets in its main process, but
+# a test, a benchmark or a script may: then a forked child typesets in a fresh
+# interpreter instead (about 0.3 s more, and still under the child's limits).
+_typst_ran_in: int | None = None
+_SUBPROCESS_TIMEOUT_S = 60
+_SUBPROCESS = (
+    "import json, sys, typst\n"
+    "a = json.loads(sys.stdin.buffer.read())\n"
+    "sys.stdout.buffer.write(typst.compile(a['template'].encode(), format='pdf', root=a['root'],"
+    " font_paths=[a['fonts']], ignore_system_fonts=True, sys_inputs={'data': a['data']}))\n"
+)
+
+
+def _compile(template: str, root: Path, font_dir: Path, data: str) -> bytes:
+    global _typst_ran_in
+    if _typst_ran_in is not None and _typst_ran_in != os.getpid():
+        job = json.dumps({"template": template, "root": str(root), "fonts": str(font_dir), "data": data})
+        done = subprocess.run([sys.executable, "-c", _SUBPROCESS], input=job.encode(), capture_output=True,
+                              timeout=_SUBPROCESS_TIMEOUT_S, check=True)
+        return done.stdout
+    import typst
+
+    _typst_ran_in = os.getpid()
+    pdf = typst.compile(template.encode(), format="pdf", root=str(root), font_paths=[str(font_dir)],
+                        ignore_system_fonts=True, sys_inputs={"data": data})
+    assert isinstance(pdf, bytes)
+    return pdf
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +165,7 @@ def _page_count(pdf: bytes) -> int:
 def blocks_to_pdf(blocks: list[Block], *, source_pages: int = 1) -> MadePdf:
     """Typeset the parsed rewrite; a `MadePdf` with no content and a warning when it can't be done right."""
     try:
-        import typst
+        import typst  # noqa: F401
     except ImportError:
         return MadePdf(None, "No PDF this time: the typesetter (the `typst` package) isn't installed on this server.")
 
@@ -168,14 +201,10 @@ def blocks_to_pdf(blocks: list[Block], *, source_pages: int = 1) -> MadePdf:
         for style in _STYLES:
             payload["style"] = style
             try:
-                pdf = typst.compile(
-                    _TEMPLATE.encode(), format="pdf", root=str(root), font_paths=[str(font_dir)],
-                    ignore_system_fonts=True, sys_inputs={"data": json.dumps(payload, ensure_ascii=False)},
-                )
+                pdf = _compile(_TEMPLATE, root, font_dir, json.dumps(payload, ensure_ascii=False))
             except Exception as exc:  # the message could quote the resume: log the type only
                 log.error("PDF typesetting failed (%s)", type(exc).__name__)
                 return MadePdf(None, "No PDF this time: typesetting it failed. The Word and Markdown files are complete.")
-            assert isinstance(pdf, bytes)
             made = MadePdf(pdf, None, _page_count(pdf))
             if made.pages <= TARGET_PAGES or source_pages > TARGET_PAGES:
                 break
