@@ -72,7 +72,7 @@ _TEMPLATE = r"""
   else if k == "header" { align(center, text(size: (if b.at(2) { 0.9 } else { 1 }) * s.size * 1pt, runs(b.at(1)))) }
   else if k == "dates" { block(above: 0.3em, below: 0.5em, sticky: true, runs(b.at(1))) }
   else if k == "list" { list(..b.at(1).map(runs)) }
-  else { runs(b.at(1)) }
+  else { par(runs(b.at(1))) }
 }
 """
 
