@@ -19,7 +19,7 @@ from core import offline
 from core.config import Settings
 from core.documents import extract
 from core.errors import FileTooLargeError
-from core.export import export_rewrite
+from core.export import export_rewrite, prepare
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
 
@@ -115,6 +115,7 @@ async def review_resume(
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
+    prepare()  # once per process: every forked child inherits the export template and font look-up
     document, result = await run_isolated(
         offline_pipeline, request.data, request.filename, request.job_description, request.role,
         settings, not use_model, **limits,
