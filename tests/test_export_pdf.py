@@ -82,7 +82,7 @@ def test_corpus_rewrite_pdf_reads_back_in_order(path: Path) -> None:
         return
     has_cjk = bool(_CJK_CHAR.search(result.rewritten))
     if has_cjk and export_fonts.find_cjk_font() is None:
-        assert not files.attachments and "Chinese" in " ".join(files.warnings) + "Japanese"
+        assert not files.attachments and files.warnings and "No PDF" in files.warnings[0]
         pytest.skip("no CJK font on this machine: no PDF, and the user is told why")
     assert not files.warnings
     (pdf,) = files.attachments
