@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import difflib
 import re
 import unicodedata
@@ -10,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from core.config import Settings
@@ -47,6 +49,23 @@ def pdf_text(pdf: bytes) -> tuple[str, int]:
         return "\n".join(page.get_textpage().get_text_range() for page in document), len(document)
     finally:
         document.close()
+
+
+def fonts_of_chars(pdf: bytes) -> dict[str, set[str]]:
+    """Each character of the text layer → the names of the fonts it is drawn in (PDFium's view)."""
+    out: dict[str, set[str]] = {}
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page in document:
+            textpage = page.get_textpage()
+            for i in range(textpage.count_chars()):
+                size = pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, None, 0, None)
+                buffer = ctypes.create_string_buffer(max(size, 1))
+                pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, buffer, size, None)
+                out.setdefault(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)), set()).add(buffer.value.decode())
+    finally:
+        document.close()
+    return out
 
 
 def in_order_share(expected: list[str], got: list[str]) -> float:
@@ -94,8 +113,11 @@ def test_corpus_rewrite_pdf_reads_back_in_order(path: Path) -> None:
     assert share >= 0.98, f"only {share:.1%} of the rewrite's words come back in order"
     if result.extraction.pages <= 2:
         assert pages <= 2
-    if has_cjk:
-        assert b"CJK" in pdf.content, "the CJK text is set in a CJK font"
+    if has_cjk:  # every CJK character is drawn from a CJK font (a box would come from the Latin one)
+        regional = "jp" if re.search("[\u3040-\u30ff]", result.rewritten) else ""
+        for ch, names in fonts_of_chars(pdf.content).items():
+            if _CJK_CHAR.match(ch):
+                assert all("CJK" + regional in name for name in names), (ch, names)
 
 
 def test_pdf_layout_text_order_and_metadata() -> None:
