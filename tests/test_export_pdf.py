@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import difflib
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -223,6 +226,25 @@ async def test_pdf_is_made_inside_the_isolated_child_within_the_default_memory_l
         assert names == ["cv-rewritten.docx", "cv-rewritten.md"] and files.warnings
     else:
         assert names == ["cv-rewritten.docx", "cv-rewritten.pdf", "cv-rewritten.md"]
+
+
+@pytest.mark.skipif(export_fonts.find_cjk_font() is None, reason="no Noto CJK font installed")
+def test_cli_typesets_a_japanese_pdf_in_its_review_child_under_the_default_limits(tmp_path: Path) -> None:
+    # A fresh process: Typst runs for the first time inside the forked, memory-limited child.
+    resume = tmp_path / "tanaka.md"
+    resume.write_text(
+        "# 田中 花子\ntanaka@example.jp | 090-1234-5678\n\n## 職務経歴\n### 株式会社サンプル, エンジニア\n"
+        "2019年4月 – 現在\n- 決済APIを設計し、応答時間を40%短縮した\n- 4名のチームを率いた\n\n"
+        "## 学歴\n東京大学 工学部, 2019\n\n## スキル\nPython, SQL, AWS\n",
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "PARSE_"))}
+    done = subprocess.run([sys.executable, "-m", "core.cli", "optimize", str(resume), "--out", str(tmp_path),
+                           "--format", "pdf", "--engine", "offline"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    text, pages = pdf_text((tmp_path / "tanaka-rewritten.pdf").read_bytes())
+    assert pages == 1 and "田中" in text and "決済" in text and "\ufffd" not in text
 
 
 def test_describe_attachments_names_what_is_attached() -> None:
