@@ -11,12 +11,14 @@ review_resume does):
   iso-old    the DOCX builder before issue 12 (tests/export_reference.py)
   iso-new    core.export.markdown_to_docx: the same document
   iso-pdf    core.export.export_rewrite(result, ("pdf",)): a cold Typst in a fresh child
-in this process (warm caches), the builders alone:
-  docx-old / docx-new / pdf / parse (core.export.markdown.parse_rewrite, shared)
+called from this process, the builders alone:
+  docx-old / docx-new (warm template) / parse (core.export.markdown.parse_rewrite, shared)
+  pdf        blocks_to_pdf: from a process that was not forked, Typst runs in a forked
+             child of it (it must never run in a process that forks later), so this is
+             a cold Typst plus a small fork, like iso-pdf without the review child
 
 Each figure is the median of N runs (default 5) after one warm-up. It prints one
-line per resume and the medians over the corpus. All isolated runs come first:
-Typst must not have run in this process before it forks (core/export/pdf.py).
+line per resume and the medians over the corpus.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def main() -> int:
             print(f"{path.name:<48} skipped ({type(exc).__name__})")
     if not results:
         return 1
-    rows = asyncio.run(isolated(results, settings, args.repeat))  # before Typst runs in this process
+    rows = asyncio.run(isolated(results, settings, args.repeat))
     print(f"{'resume':<48}" + "".join(f"{c:>10}" for c in COLUMNS) + "  pages")
     for r, row in zip(results, rows, strict=True):
         md, pages = r.rewritten, r.extraction.pages

@@ -249,17 +249,21 @@ def embedded_ranges() -> list[tuple[int, int]]:
     library = next(Path(typst.__file__).parent.glob("_typst*"))
     data = library.read_bytes()
     families: dict[str, list[set[int]]] = {}
+    view = memoryview(data)
     for m in re.finditer(rb"OTTO|\x00\x01\x00\x00", data):
-        blob = data[m.start() : m.start() + 4_000_000]
+        at = m.start()
         try:
-            (n,) = struct.unpack_from(">H", blob, 4)
-            tags = [blob[12 + 16 * i : 16 + 16 * i] for i in range(n)] if 5 < n < 40 else []
+            (n,) = struct.unpack_from(">H", data, at + 4)
+            if not 5 < n < 40:
+                continue
+            tags = [data[at + 12 + 16 * i : at + 16 + 16 * i] for i in range(n)]
             if b"cmap" not in tags or b"name" not in tags:
                 continue
+            blob = view[at:]
             name_at = struct.unpack_from(">I", blob, 12 + 16 * tags.index(b"name") + 8)[0]
-            names = blob[name_at : name_at + 6000].replace(b"\x00", b"")
+            names = bytes(blob[name_at : name_at + 6000]).replace(b"\x00", b"")
             family = next(f for f in (b"Libertinus", b"Computer Modern", b"DejaVu") if f in names)
-            codes = {c for a, b in _cmap_ranges(blob) for c in range(a, b + 1)}
+            codes = {c for a, b in _cmap_ranges(blob) for c in range(a, b + 1)}  # type: ignore[arg-type]
         except (struct.error, StopIteration, ValueError):
             continue
         if ord("a") in codes and ord("Ж") in codes:  # text faces, not the math ones

@@ -79,10 +79,13 @@ _TEMPLATE = r"""
 
 # Typst starts a thread pool the first time it compiles. A process forked after that
 # (core.isolation forks every review) inherits the pool's state but not its threads,
-# and its first compile waits forever. The bot never typesets in its main process, but
-# a test, a benchmark or a script may: then a forked child typesets in a fresh
-# interpreter instead (about 0.3 s more, and still under the child's limits).
+# and its first compile waits forever. So Typst only ever runs in a process made by
+# fork, normally the review child, which exits afterwards; a process that was not
+# forked (the bot, a test run, a script) typesets in a forked child of its own and
+# stays safe to fork. If Typst did run in an ancestor anyway, this process typesets
+# in a fresh interpreter instead (about 0.3 s more, still under its limits).
 _typst_ran_in: int | None = None
+_forked = False
 _SUBPROCESS_TIMEOUT_S = 60
 _SUBPROCESS = (
     "import json, sys, typst\n"
@@ -92,13 +95,20 @@ _SUBPROCESS = (
 )
 
 
-def _compile(template: str, root: Path, font_dir: Path, data: str) -> bytes:
+def _mark_forked() -> None:
+    global _forked
+    _forked = True
+
+
+os.register_at_fork(after_in_child=_mark_forked)
+
+
+class TypesettingError(Exception):
+    """Typst failed; carries the exception's type name only (its message could quote the resume)."""
+
+
+def _compile_here(template: str, root: Path, font_dir: Path, data: str) -> bytes:
     global _typst_ran_in
-    if _typst_ran_in is not None and _typst_ran_in != os.getpid():
-        job = json.dumps({"template": template, "root": str(root), "fonts": str(font_dir), "data": data})
-        done = subprocess.run([sys.executable, "-c", _SUBPROCESS], input=job.encode(), capture_output=True,
-                              timeout=_SUBPROCESS_TIMEOUT_S, check=True)
-        return done.stdout
     import typst
 
     _typst_ran_in = os.getpid()
@@ -106,6 +116,43 @@ def _compile(template: str, root: Path, font_dir: Path, data: str) -> bytes:
                         ignore_system_fonts=True, sys_inputs={"data": data})
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def _compile_in_child(template: str, root: Path, font_dir: Path, data: str) -> bytes:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 0
+        try:
+            os.close(read_fd)
+            try:
+                payload = b"ok" + _compile_here(template, root, font_dir, data)
+            except BaseException as exc:
+                payload = b"er" + type(exc).__name__.encode()
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    with os.fdopen(read_fd, "rb") as pipe:
+        payload = pipe.read()
+    os.waitpid(pid, 0)
+    if payload[:2] != b"ok":
+        raise TypesettingError(payload[2:].decode(errors="replace") or "the typesetting child died")
+    return payload[2:]
+
+
+def _compile(template: str, root: Path, font_dir: Path, data: str) -> bytes:
+    if _typst_ran_in is not None and _typst_ran_in != os.getpid():
+        job = json.dumps({"template": template, "root": str(root), "fonts": str(font_dir), "data": data})
+        done = subprocess.run([sys.executable, "-c", _SUBPROCESS], input=job.encode(), capture_output=True,
+                              timeout=_SUBPROCESS_TIMEOUT_S, check=True)
+        return done.stdout
+    if _forked or _typst_ran_in == os.getpid():
+        return _compile_here(template, root, font_dir, data)
+    return _compile_in_child(template, root, font_dir, data)
 
 
 @dataclass(frozen=True, slots=True)
