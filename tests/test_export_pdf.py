@@ -247,6 +247,19 @@ def test_cli_typesets_a_japanese_pdf_in_its_review_child_under_the_default_limit
     assert pages == 1 and "田中" in text and "決済" in text and "\ufffd" not in text
 
 
+async def test_typst_never_runs_in_a_process_that_forks_later() -> None:
+    # Typst's thread pool does not survive fork: a process that typesets here and then forks a
+    # review child would hang that child. So a process that wasn't forked typesets in a child.
+    from core.export import pdf as pdf_module
+
+    assert blocks_to_pdf(parse_rewrite("# Jane\n- one")).content is not None
+    assert pdf_module._typst_ran_in is None
+    files = await asyncio.wait_for(
+        run_isolated(export_rewrite, result_for("# Jane\n- two"), timeout_s=30, memory_mb=1024), 20
+    )
+    assert [a.filename for a in files.attachments] == ["cv-rewritten.docx", "cv-rewritten.pdf", "cv-rewritten.md"]
+
+
 def test_describe_attachments_names_what_is_attached() -> None:
     def files(*names: str) -> list[Attachment]:
         return [Attachment(filename=n, content=b"", mime="x") for n in names]
@@ -264,8 +277,3 @@ def test_parse_formats() -> None:
     for bad in ("", "pdf,odt", ","):
         with pytest.raises(ValueError):
             parse_formats(bad)
-
-
-def test_event_loop_is_not_needed_to_export() -> None:
-    # export_rewrite is plain blocking code, callable from a worker or the CLI alike
-    assert not asyncio.iscoroutinefunction(export_rewrite)
