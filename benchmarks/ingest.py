@@ -4,8 +4,8 @@ Run from the project root:  python benchmarks/ingest.py
 
 For every PDF in ../shared/corpus/resumes/pdf it times, best of 3 each:
   raw       pypdfium2 open + get_text_range() on every page (the floor)
-  extract   core.documents.extract (type sniffing, PDFium text, column check, cleaning)
-  isolated  core.documents.read_document (the same, in a forked child with limits)
+  extract   core.reading.read_file (type sniffing, PDFium text, column check, cleaning)
+  isolated  core.reading.read_document (the same, in a forked child with limits)
 and prints a per-file table, totals and the ratios extract/raw and isolated/extract.
 """
 
@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.config import Settings  # noqa: E402
-from core.documents import extract, read_document  # noqa: E402
 from core.errors import ResumeBotError  # noqa: E402
+from core.reading import extract, read_document  # noqa: E402
 
 CORPUS_PDF = ROOT.parent / "shared" / "corpus" / "resumes" / "pdf"
 REPEATS = 3

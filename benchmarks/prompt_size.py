@@ -23,11 +23,11 @@ import httpx
 
 from core import ReviewRequest, review_resume
 from core.config import Settings
-from core.documents import extract
 from core.errors import InputError
 from core.huggingface import build_prompt, estimate_tokens
 from core.models import Document
 from core.offline import review
+from core.reading import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 SUFFIXES = {".pdf", ".docx", ".txt", ".md"}

@@ -56,7 +56,7 @@ SHUTDOWN_EXIT_SECONDS = 30  # hard bound from SIGTERM to exit (PaaS send SIGKILL
 SLACK_RATE_LIMIT_RETRIES = 3  # 429 + Retry-After on our own Web API calls, then give up
 SLACK_CONNECTION_RETRIES = 2  # a reset connection to slack.com, retried
 
-# --- hostile-input guards (core/documents.py; appended for issue 7's isolation work) ---
+# --- hostile-input guards (core/reading/; appended for issue 7's isolation work) ---
 # Text far past `max_pages` pages is not a resume and is refused, not silently cut:
 # the review's cost grows with lines (the DOCX export quadratically; a 20k-line DOCX
 # took 20 s), and 300 short lines or 20,000 characters is already a crammed page.

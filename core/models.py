@@ -8,7 +8,7 @@ engines return and every adapter renders.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,31 +36,58 @@ class Extraction(BaseModel):
 
 
 class Document(BaseModel):
-    """Plain text of a file plus how it was extracted. Internal, never rendered."""
+    """A file as read: its lines with what the page showed, plain text, and how it was extracted.
+
+    Internal, never rendered. `lines` (core/reading/lines.py) carry layout facts
+    the structure parser uses; `text` is the same content as plain text, for the
+    rules that scan words and for the model's prompt.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     text: str
     extraction: Extraction
+    lines: list[Any] = Field(default_factory=list, description="core.reading.lines.Line, in reading order")
+    links: list[str] = Field(default_factory=list, description="link targets carried apart from the text")
+    photo: bool = False
 
 
 class SectionName(StrEnum):
+    """What a section is, whatever its heading says ('Berufserfahrung' is experience)."""
+
     CONTACT = "contact"
     SUMMARY = "summary"
     EXPERIENCE = "experience"
     EDUCATION = "education"
     SKILLS = "skills"
     PROJECTS = "projects"
+    PUBLICATIONS = "publications"
     CERTIFICATIONS = "certifications"
+    AWARDS = "awards"
+    LANGUAGES = "languages"
+    VOLUNTEERING = "volunteering"
+    INTERESTS = "interests"
+    REFERENCES = "references"
     OTHER = "other"
 
 
 class Role(BaseModel):
-    """One job (or project/degree) entry: its heading lines, dates and bullets."""
+    """One entry of a section (a job, a degree, a project): who, where, when, and its bullets.
+
+    `header` keeps the entry's heading lines as printed, so the rewrite can show
+    them unchanged; `title`, `organization`, `location` and `dates` are the same
+    text split into fields. `description` holds prose lines under the header.
+    """
 
     header: list[str] = Field(default_factory=list)
+    title: str | None = None
+    organization: str | None = None
+    location: str | None = None
     dates: str | None = None
     start_year: int | None = None
     end_year: int | None = None
     current: bool = False
+    description: list[str] = Field(default_factory=list)
     bullets: list[str] = Field(default_factory=list)
 
 
@@ -78,6 +105,11 @@ class Resume(BaseModel):
     email: str | None = None
     phone: str | None = None
     links: list[str] = Field(default_factory=list)
+    location: str | None = None
+    language: str = "en"
+    photo: bool = False
+    form: bool = Field(default=False, description="a Japanese rirekisho/shokumu form, whose layout requires personal data")
+    doubts: list[str] = Field(default_factory=list, description="what the parser is unsure of, in one line each")
     sections: list[Section] = Field(default_factory=list)
 
     def section(self, name: SectionName) -> Section | None:
@@ -85,6 +117,47 @@ class Resume(BaseModel):
 
     def bullets(self) -> list[tuple[Section, Role, str]]:
         return [(s, r, b) for s in self.sections for r in s.roles for b in r.bullets]
+
+
+class Entry(BaseModel):
+    """An entry as printed: values are the resume's own text."""
+
+    title: str | None = None
+    organization: str | None = None
+    location: str | None = None
+    dates: str | None = None
+    bullets: list[str] = Field(default_factory=list)
+
+
+class StructureSection(BaseModel):
+    heading: str
+    kind: SectionName
+    entries: list[Entry] = Field(default_factory=list)
+    lines: list[str] = Field(default_factory=list)
+
+
+class Contact(BaseModel):
+    email: str | None = None
+    phone: str | None = None
+    links: list[str] = Field(default_factory=list)
+    location: str | None = None
+
+
+class Structure(BaseModel):
+    """What was read from the resume, so a person (and `--json`) can check it at a glance."""
+
+    name: str | None = None
+    language: str = "en"
+    contact: Contact = Field(default_factory=Contact)
+    sections: list[StructureSection] = Field(default_factory=list)
+
+    def summary_line(self) -> str:
+        """'Read: 5 sections, 3 roles, 14 bullets' — one line to spot a misread."""
+        sections = [s for s in self.sections if s.kind is not SectionName.CONTACT]
+        roles = sum(len(s.entries) for s in sections if s.kind in (SectionName.EXPERIENCE, SectionName.VOLUNTEERING))
+        bullets = sum(len(e.bullets) for s in sections for e in s.entries)
+        plural = lambda n, w: f"{n} {w}{'' if n == 1 else 's'}"  # noqa: E731
+        return f"Read: {plural(len(sections), 'section')}, {plural(roles, 'role')}, {plural(bullets, 'bullet')}"
 
 
 Severity = Literal["high", "medium", "low"]
@@ -131,4 +204,5 @@ class ReviewResult(BaseModel):
     engine: str = Field(description="'offline' or 'huggingface:<model>'")
     warnings: list[str] = Field(default_factory=list)
     extraction: Extraction
+    structure: Structure | None = Field(default=None, description="what was read: sections, entries, contact")
     attachments: list[Attachment] = Field(default_factory=list, exclude=True)

@@ -12,7 +12,7 @@ from core.models import Document, ReviewResult
 from core.rewrite import rewrite_markdown
 from core.rules import run_rules
 from core.scoring import score_findings
-from core.structure import parse_resume
+from core.structure import parse_document
 
 
 def review(
@@ -31,10 +31,12 @@ def review(
             f"{settings.max_job_chars:,}. Paste just the role's requirements for a sharper match."
         )
         job = job[: settings.max_job_chars]
-    resume = parse_resume(document.text)
+    parsed = parse_document(document)
+    resume = parsed.resume
     keywords = match_keywords(job, document.text) if job else None
     findings, counts = run_rules(resume, document, keywords, role.strip() if role else None)
     score, breakdown = score_findings(findings, resume, keywords, counts)
+    warnings += resume.doubts
     if document.extraction.quality == "poor":
         warnings.append("Much of the text in this file could not be read cleanly; the review may miss things.")
     return ReviewResult(
@@ -47,4 +49,5 @@ def review(
         engine="offline",
         warnings=warnings,
         extraction=document.extraction,
+        structure=parsed.structure,
     )

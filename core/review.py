@@ -1,6 +1,6 @@
 """The single async entry point every adapter and the CLI call: `review_resume()`.
 
-bytes → [isolated child process: documents.extract → structure.parse_resume
+bytes → [isolated child process: reading.read_file → structure.parse_document
          → offline review (rules, score, keywords, rewrite) → export (DOCX, PDF, Markdown)]
       → optionally the Hugging Face engine on top (then export again, isolated)
       → one `ReviewResult`.
@@ -17,11 +17,11 @@ import httpx
 
 from core import offline
 from core.config import Settings
-from core.documents import extract
 from core.errors import FileTooLargeError
 from core.export import export_rewrite, prepare
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
+from core.reading import read_file
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,7 @@ def offline_pipeline(
     file costs that child, never the bot's event loop (threads would still
     hold the GIL the loop needs).
     """
-    text, extraction = extract(data, filename, settings.max_pages)
-    document = Document(text=text, extraction=extraction)
+    document = read_file(data, filename, settings.max_pages)
     result = offline.review(document, filename, job, role, settings)
     if with_files:
         files = export_rewrite(result)

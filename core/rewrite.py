@@ -75,32 +75,40 @@ def improve_statement(text: str, past_role: bool) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _heading(section: Section) -> str:
-    if section.heading.isascii() and section.name in CANONICAL_HEADINGS:
+def _heading(section: Section, language: str) -> str:
+    """English headings are normalised ('WORK EXPERIENCE' → 'Experience'); others stay in their language."""
+    if language == "en" and section.heading.isascii() and section.name in CANONICAL_HEADINGS:
         return CANONICAL_HEADINGS[section.name]
-    heading = section.heading.strip(" —–-")
+    heading = section.heading.strip(" —–-:：")
     return heading.title() if heading.isupper() and heading.isascii() else heading
 
 
-def _role_lines(role: Role, past: bool, bullets: list[str]) -> list[str]:
+def _without_dates(text: str, dates: str | None) -> str:
+    if dates and dates in text:
+        text = text.replace(dates, " ")
+    text = DATE_RANGE_RE.sub(" ", text) if dates else text
+    return re.sub(r"\s{2,}", " ", text).strip(" ,|–—-")
+
+
+def _role_lines(role: Role, bullets: list[str]) -> list[str]:
+    """One entry as printed: its header lines (title, organization, place), its dates, prose, bullets."""
     lines: list[str] = []
-    header = [normalise_range(h) for h in role.header]
+    header = [h for h in (_without_dates(h, role.dates) for h in role.header) if h]
     if header:
-        title = header[0]
-        dates = DATE_RANGE_RE.search(title)
-        lines.append(f"### {DATE_RANGE_RE.sub('', title).strip(' ,|–-')}" if dates and DATE_RANGE_RE.sub('', title).strip(' ,|–-') else f"### {title}")
-        for extra in header[1:]:
-            if not DATE_RANGE_RE.fullmatch(extra.strip()):
-                lines.append(extra)
-        if role.dates:
-            lines.append(f"*{normalise_range(role.dates)}*")
+        lines.append(f"### {header[0]}")
+        lines += header[1:]
+    elif role.title:
+        lines.append(f"### {role.title}")
+    if role.dates:
+        lines.append(f"*{normalise_range(role.dates)}*")
+    lines += [drop_first_person(line) or line for line in role.description]
     lines += [f"- {bullet}" for bullet in bullets]
     return lines
 
 
-def _improved_bullets(resume: Resume) -> dict[SectionName, list[list[str]]]:
-    """Every role's bullets with the honest fixes, then repeated opener verbs varied across the section."""
-    improved: dict[SectionName, list[list[str]]] = {}
+def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
+    """Every role's bullets with the honest fixes, then repeated opener verbs varied within its section."""
+    improved: list[list[list[str]]] = []
     for section in resume.sections:
         per_role = [
             [improve_statement(b, section.name is SectionName.EXPERIENCE and r.dates is not None and not r.current)
@@ -109,18 +117,22 @@ def _improved_bullets(resume: Resume) -> dict[SectionName, list[list[str]]]:
         ]
         flat = vary_repeated_openers([b for bullets in per_role for b in bullets])
         it = iter(flat)
-        improved[section.name] = [[next(it) for _ in bullets] for bullets in per_role]
+        improved.append([[next(it) for _ in bullets] for bullets in per_role])
     return improved
 
 
 def rewrite_markdown(resume: Resume) -> str:
-    """The whole resume, rewritten, as Markdown."""
+    """The whole resume, rewritten, as Markdown: the person's own sections, in their order and language."""
     out: list[str] = [f"# {resume.name or 'Resume'}"]
-    contact = resume.section(SectionName.CONTACT)
+    top = resume.sections[0] if resume.sections and not resume.sections[0].heading else None
     details = []
-    for line in contact.lines if contact else []:
-        if line == resume.name or re.match(r"^(last updated|updated)\b", line, re.I):
+    for line in top.lines if top else []:
+        if line.strip() == resume.name or re.match(r"^(last updated|updated)\b", line, re.I):
             continue
+        if resume.name and line.startswith(resume.name):
+            line = line[len(resume.name):].strip(" |·•—–-")
+            if not line:
+                continue
         if EMAIL_RE.search(line) or PHONE_RE.search(line) or LINK_RE.search(line):
             details.append(" | ".join(p.strip() for p in re.split(r"\s*[|·•—]\s*", line) if p.strip()))
         else:
@@ -128,14 +140,15 @@ def rewrite_markdown(resume: Resume) -> str:
     if details:
         out += ["", "  \n".join(details)]
     improved = _improved_bullets(resume)
-    for section in resume.sections:
-        if section.name is SectionName.CONTACT:
+    for index, section in enumerate(resume.sections):
+        if section is top:
             continue
-        out += ["", f"## {_heading(section)}", ""]
-        if section.roles and section.name in (SectionName.EXPERIENCE, SectionName.PROJECTS):
-            for role, bullets in zip(section.roles, improved[section.name], strict=True):
-                past = section.name is SectionName.EXPERIENCE and role.dates is not None and not role.current
-                out += [*_role_lines(role, past, bullets), ""]
+        out += ["", f"## {_heading(section, resume.language)}", ""]
+        if section.roles:
+            leading = [ln for ln in section.lines if ln.startswith("(")][:1]  # a heading's note
+            out += leading
+            for role, bullets in zip(section.roles, improved[index], strict=True):
+                out += [*_role_lines(role, bullets), ""]
         elif section.name is SectionName.SUMMARY:
             out += [drop_first_person(line) or line for line in section.lines]
         else:

@@ -8,13 +8,16 @@ style.first_person  style.buzzword  style.passive_voice  style.repeated_verb  st
 format.too_long  format.dates_inconsistent
 extraction.no_text_layer  extraction.garbled  extraction.multi_column
 privacy.sensitive_data  keywords.missing  security.prompt_injection  summary.target_role
+template.unfilled
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from importlib import resources
 
 from core import limits
 from core.models import Document, Finding, KeywordMatch, Resume, Role, Section, SectionName
@@ -49,20 +52,35 @@ _PASSIVE_BY_ME = re.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
 )
 _NOT_PASSIVE = {"based", "located", "interested", "involved", "experienced", "skilled", "used", "known", "born", "given"}
-_SENSITIVE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:date of birth|d\.o\.b\.?|dob|born on|birth ?date|geburtsdatum|geboren am)\b|生年月日|出生日期|出生年月", re.I), "date of birth"),
-    (re.compile(r"\b(?:marital status|familienstand)\b|婚姻状况|婚姻|配偶", re.I), "marital status"),
-    (re.compile(r"\b(?:ssn|social security(?: number)?|national id(?:entity)?(?: number)?|passport (?:no|number)|personalausweis)\b|身份证|マイナンバー", re.I), "national ID number"),
-    (re.compile(r"\b(?:gender|sex)\s*[:：]|性别|性別|\bgeschlecht\b", re.I), "gender"),
-    (re.compile(r"\b(?:religion|konfession)\s*[:：]|宗教", re.I), "religion"),
+def _load(name: str) -> dict:
+    return json.loads(resources.files("core.data").joinpath(name).read_text(encoding="utf-8"))
+
+
+def _label_pattern(labels: list[str]) -> re.Pattern[str]:
+    """Labels followed by a value: 'Date of birth: 1 May 1990', 'Nationalität deutsch', '生年月日 1990年'."""
+    latin = [re.escape(w) for w in labels if w.isascii() or not re.search(r"[\u3040-\u9fff]", w)]
+    cjk = [re.escape(w) for w in labels if re.search(r"[\u3040-\u9fff]", w)]
+    parts = []
+    if latin:
+        parts.append(r"(?<![\w])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")\.?\s*[:：]?\s*(?=[\w(])")
+    if cjk:
+        parts.append("(?:" + "|".join(cjk) + ")")
+    return re.compile("|".join(parts), re.I)
+
+
+_SENSITIVE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (_label_pattern(words), label) for label, words in _load("personal.json").items() if not label.startswith("_")
 )
+_NEEDS_COLON = {"age", "gender", "national ID number", "religion"}  # short words: only as a label ('Age: 31')
+_AGE_PHRASE = re.compile(r"\b\d{2}\s*(?:years? old|jahre alt|ans|años|anos|anni|jaar)\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁", re.I)
+_PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
 
 
 def _statements(role: Role) -> list[str]:
-    """Bullets, or for paragraph-style entries the sentences of their description lines."""
+    """Bullets, or for paragraph-style entries the sentences of their description."""
     if role.bullets:
         return role.bullets
-    prose = " ".join(line for line in role.header[1:] if len(line.split()) >= 10 or line.endswith("."))
+    prose = " ".join(line for line in role.description if len(line.split()) >= 6 or line.endswith("."))
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
 
 
@@ -99,7 +117,8 @@ def run_rules(
     _bullets(resume, out)
     _style(resume, document.text, out)
     _format(resume, document, out)
-    _privacy(document.text, out)
+    _privacy(resume, document.text, out)
+    _template(document.text, out)
     _injection(document.text, out)
     if keywords is not None and keywords.missing:
         _keywords(keywords, out)
@@ -130,6 +149,8 @@ def _contact(resume: Resume, out: _Collector) -> None:
 
 def _sections(resume: Resume, out: _Collector) -> None:
     present = {s.name for s in resume.sections}
+    if resume.form:
+        present.add(SectionName.SKILLS)  # a Japanese form has its own fixed boxes
     advice = {
         SectionName.EXPERIENCE: "No work experience section found. Add one (internships, projects and volunteering count) with a heading like 'Experience'.",
         SectionName.EDUCATION: "No education section found. Add your degree, school and year under a heading like 'Education'.",
@@ -304,14 +325,51 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
                         message=f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). ATS software can't read them: export the PDF from your editor."))
 
 
-def _privacy(text: str, out: _Collector) -> None:
+def _privacy(resume: Resume, text: str, out: _Collector) -> None:
+    """Personal data (date of birth, age, nationality, photo …) in any of the languages we read.
+
+    A Japanese rirekisho or shokumu keirekisho is a form that asks for these, so it is exempt.
+    """
+    if resume.form:
+        return
+    lines = text.split("\n")
     for pattern, label in _SENSITIVE:
-        m = pattern.search(text)
-        if m:
-            line = next((ln for ln in text.split("\n") if m.group(0) in ln), m.group(0))
+        for line in lines:
+            m = pattern.search(line)
+            if not m:
+                continue
+            if label in _NEEDS_COLON and not re.search(r"[:：]", line[m.start() : m.end() + 2]) and not re.search(r"[\u3040-\u9fff]", m.group(0)):
+                continue
             out.add(Finding(rule="privacy.sensitive_data", severity="medium", category="completeness",
                             section=SectionName.CONTACT, before=_quote(line.strip(), 120),
                             message=f"Your {label} is on the resume. In the US, UK and Canada leave it off (it invites bias); it's only expected in some countries (e.g. a Japanese rirekisho)."))
+            break
+    age = next((ln for ln in lines if _AGE_PHRASE.search(ln)), None)
+    if age:
+        out.add(Finding(rule="privacy.sensitive_data", severity="medium", category="completeness",
+                        section=SectionName.CONTACT, before=_quote(age.strip(), 120),
+                        message="Your age is on the resume. Many countries advise leaving it off: it invites bias and says nothing about your work."))
+    if resume.photo:
+        out.add(Finding(rule="privacy.sensitive_data", severity="low", category="completeness",
+                        section=SectionName.CONTACT,
+                        message="There's a photo on the resume. In the US, UK and Canada leave it off (recruiters often must discard resumes with photos); keep it only where it's expected."))
+
+
+def _template(text: str, out: _Collector) -> None:
+    """Template text nobody filled in: a resume with 'YOUR NAME HERE' or 'Month 20XX' is not ready to send."""
+    found: list[str] = []
+    for pattern in _PLACEHOLDERS:
+        for m in pattern.finditer(text):
+            token = m.group(0).strip()
+            if token and token.lower() not in (f.lower() for f in found):
+                found.append(token)
+            if len(found) >= 8:
+                break
+    strong = any(re.search(r"\byour\b|lorem|\{\{", f, re.I) for f in found)
+    if len(found) >= 2 or strong:
+        out.add(Finding(rule="template.unfilled", severity="high", category="completeness",
+                        before=", ".join(f"'{f}'" for f in found[:6]),
+                        message="This still holds template text nobody filled in. Replace every placeholder with your own details before you send it."))
 
 
 def _injection(text: str, out: _Collector) -> None:

@@ -8,6 +8,8 @@ resume isn't punished for being long:
 
     impact = 100 − 45 × (weak-opener share) − 45 × (no-number share) − other impact findings
 
+A prompt-injection attempt or unfilled template text caps the overall score at 40.
+
 The overall score is the weighted mean of the categories:
 impact 30 %, clarity 20 %, ATS/format 20 %, completeness 30 %; with a job
 description, keyword match (its match percent) takes 30 % and the others
@@ -69,4 +71,6 @@ def score_findings(
         overall = sum(breakdown[c] * w * scale for c, w in WEIGHTS.items()) + keywords.match_percent * KEYWORD_WEIGHT
     if counts.get("security.prompt_injection"):
         overall = min(overall, 40)  # hidden instructions to AI screeners are a red flag
+    if counts.get("template.unfilled"):
+        overall = min(overall, 40)  # placeholders left in: not ready to send, whatever else is right
     return max(0, min(100, round(overall))), breakdown

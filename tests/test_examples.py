@@ -9,8 +9,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from core import ReviewRequest, review_resume
-from core.documents import extract
 from core.keywords import match_keywords
+from core.reading import extract
 from tests.conftest import EXAMPLES
 
 FORMATS = ("resume.txt", "resume.docx", "resume.pdf")

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from core.config import Settings
-from core.documents import extract
 from core.honesty import find_fabrications
-from core.models import Document
 from core.offline import review
+from core.reading import read_file
 from core.rewrite import normalise_date, normalise_range
 from tests.conftest import corpus_files
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
@@ -23,9 +22,9 @@ RESUMES = (
 
 
 def _rewrite(data: bytes, name: str) -> tuple[str, str]:
-    text, facts = extract(data, name, 10)
-    result = review(Document(text=text, extraction=facts), name, None, None, SETTINGS)
-    return text, result.rewritten
+    document = read_file(data, name, 10)
+    result = review(document, name, None, None, SETTINGS)
+    return document.text, result.rewritten
 
 
 @pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.documents import extract
 from core.models import SectionName as S
+from core.reading import extract
 from core.structure import heading_section, parse_date_range, parse_resume
 from tests.conftest import CORPUS
 from tests.samples import GOOD_RESUME

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from core import offline
 from core.config import Settings
-from core.documents import clean_text, garbled_ratio
 from core.honesty import find_fabrications, guard_rewrite, prompt_injection_spans
 from core.keywords import match_keywords
 from core.models import Document, Extraction, FileKind, ReviewResult
+from core.reading.sniff import garbled_ratio
+from core.reading.text import plain_text
 from core.rewrite import rewrite_markdown
 from core.structure import parse_resume
 
@@ -62,7 +63,7 @@ TEXT_KINDS = list(FileKind)
 
 
 def document(text: str, kind: FileKind = FileKind.TEXT) -> Document:
-    cleaned = clean_text(text, rewrap=kind is not FileKind.DOCX)
+    cleaned = plain_text(text, markdown=kind is FileKind.MARKDOWN)
     return Document(
         text=cleaned,
         extraction=Extraction(kind=kind, pages=1, chars=len(cleaned), garbled_ratio=garbled_ratio(text)),
@@ -70,9 +71,9 @@ def document(text: str, kind: FileKind = FileKind.TEXT) -> Document:
 
 
 @FAST
-@given(text=any_text, rewrap=st.booleans())
-def test_clean_text_never_raises_and_is_idempotent_enough(text: str, rewrap: bool) -> None:
-    cleaned = clean_text(text, rewrap=rewrap)
+@given(text=any_text, markdown=st.booleans())
+def test_plain_text_never_raises_and_is_idempotent_enough(text: str, markdown: bool) -> None:
+    cleaned = plain_text(text, markdown=markdown)
     assert isinstance(cleaned, str)
     assert "\x00" not in cleaned and "\ufffd" not in cleaned
     assert 0.0 <= garbled_ratio(text) <= 1.0
@@ -81,7 +82,7 @@ def test_clean_text_never_raises_and_is_idempotent_enough(text: str, rewrap: boo
 @FAST
 @given(text=any_text)
 def test_parse_resume_never_raises(text: str) -> None:
-    resume = parse_resume(clean_text(text))
+    resume = parse_resume(plain_text(text))
     for _section, _role, bullet in resume.bullets():
         assert isinstance(bullet, str)
 
@@ -101,7 +102,7 @@ def test_offline_review_never_raises(text: str, job: str | None, kind: FileKind)
 @example(text="Corp:0")  # found by hypothesis: 'Resume\n\nCorp' read as an invented employer
 @example(text="0.1A")  # found by hypothesis: the '0' of '0.1' read as an invented number
 def test_rewrite_never_raises_and_invents_no_numbers_or_names(text: str) -> None:
-    original = clean_text(text)
+    original = plain_text(text)
     rewritten = rewrite_markdown(parse_resume(original))
     assert rewritten.endswith("\n")
     assert find_fabrications(original, rewritten) == []

@@ -1,0 +1,112 @@
+"""Where a resume is read: file bytes → lines in reading order, plain text and extraction facts.
+
+    sniff the type from the bytes → PDF (pdf.py: positions, columns, asides)
+                                  → DOCX, Markdown, text, JSON Resume
+    → `Document(lines, text, extraction)`
+
+The parsers are imported at module level on purpose: files are read in forked
+children (core/isolation.py), which inherit what the bot has already imported
+instead of paying ~0.3 s of imports per review. Every failure is a typed
+`InputError` a non-technical person can act on.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pypdfium2 as pdfium
+
+from core import limits
+from core.config import Settings
+from core.errors import NotAResumeError, NoTextError
+from core.models import Document, Extraction, FileKind
+from core.reading.clean import PRIVATE_ICONS
+from core.reading.docx import read_docx
+from core.reading.jsonresume import looks_like_json_resume, read_json_resume
+from core.reading.lines import Layout, Line, lines_to_text
+from core.reading.pdf import read_pdf, read_pdf_fallback
+from core.reading.sniff import decode_text, garbled_ratio, refuse_book_length, sniff_kind, visible
+from core.reading.text import read_text
+
+__all__ = ["Layout", "Line", "extract", "garbled_ratio", "read_document", "read_file", "sniff_kind"]
+
+
+def _pdf_garbled(raw: str) -> float:
+    """Share of unreadable glyphs; a lone icon glyph between spaces is an icon, not damage."""
+    visible = [ch for ch in raw if not ch.isspace()]
+    if not visible:
+        return 0.0
+    bad = 0
+    for i, ch in enumerate(raw):
+        cat = unicodedata.category(ch)
+        if ch == "\ufffd" or cat in ("Cs", "Cn") or (cat == "Cc" and ch not in "\n\t\r\x02"):
+            bad += 1
+        elif cat == "Co" and ch not in PRIVATE_ICONS:
+            alone = (i == 0 or not raw[i - 1].isalnum()) and (i + 1 >= len(raw) or not raw[i + 1].isalnum())
+            bad += 0 if alone else 1
+    return min(1.0, bad / len(visible))
+
+
+def read_file(data: bytes, filename: str, max_pages: int) -> Document:
+    """Synchronous, CPU-bound reading of one file. Runs in a worker, never on the event loop."""
+    kind = sniff_kind(data, filename)
+    layout: Layout
+    if kind is FileKind.PDF:
+        try:
+            layout, pages, empty, columns, raw = read_pdf(data, max_pages)
+        except pdfium.PdfiumError:
+            text, pages = read_pdf_fallback(data, max_pages)
+            layout, empty, columns, raw = read_text(text, markdown=False), 0, False, text
+        text = lines_to_text(layout.lines)
+        if len(visible(text)) < limits.MIN_RESUME_CHARS and (layout.images or not visible(text)):
+            raise NoTextError()
+        ratio = max(_pdf_garbled(raw), layout.unmapped)
+        extraction = Extraction(kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty)
+    elif kind is FileKind.DOCX:
+        layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
+        raw_text = lines_to_text(layout.lines)
+        refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
+        ratio = garbled_ratio(raw_text)
+        extraction = Extraction(kind=kind, pages=1, chars=0)
+    else:
+        raw_text = decode_text(data)
+        extraction = Extraction(kind=kind, pages=1, chars=0)
+        refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
+        raw_text = raw_text[: limits.MAX_TEXT_CHARS]
+        ratio = garbled_ratio(raw_text)
+        if (json_resume := looks_like_json_resume(raw_text)) is not None:
+            layout = read_json_resume(json_resume)
+        else:
+            layout = read_text(raw_text, markdown=kind is FileKind.MARKDOWN)
+    text = lines_to_text(layout.lines)
+    refuse_book_length(len(text), text.count("\n") + 1, max_pages)
+    if len(visible(text)) < limits.MIN_RESUME_CHARS:
+        if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:
+            raise NoTextError(
+                "The text in that PDF can't be read back out (its fonts have no character map).",
+                hint="Export the PDF again from your editor, or upload the DOCX.",
+            )
+        raise NotAResumeError()
+    quality = (
+        "poor" if ratio > limits.GARBLED_POOR_RATIO
+        else "fair" if ratio > limits.GARBLED_FAIR_RATIO or extraction.multi_column
+        else "good"
+    )
+    extraction = extraction.model_copy(update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality})
+    return Document(text=text, extraction=extraction, lines=layout.lines, links=layout.links, photo=layout.photo)
+
+
+def extract(data: bytes, filename: str, max_pages: int) -> tuple[str, Extraction]:
+    """The text and extraction facts of a file, for callers that need no layout (benchmarks, the text tests)."""
+    document = read_file(data, filename, max_pages)
+    return document.text, document.extraction
+
+
+async def read_document(data: bytes, filename: str, settings: Settings) -> Document:
+    """Read an upload off the event loop, in an isolated worker with time and memory limits."""
+    from core.isolation import run_isolated
+
+    return await run_isolated(
+        read_file, data, filename, settings.max_pages,
+        timeout_s=settings.parse_timeout_s, memory_mb=settings.parse_memory_mb,
+    )

@@ -1,0 +1,915 @@
+"""Where a PDF is read: PDFium text runs → lines in the order a person reads them.
+
+Text extraction in content-stream order loses what the page shows: a date printed
+at the right edge arrives after the bullets, a sidebar interleaves with the main
+column, a page footer lands inside a role. So this reader works from positions:
+
+1. **Runs.** PDFium's text page splits each page into runs (one text object's
+   characters on one line) with their box; a run gets the font size and weight
+   of its characters. Runs cost a few PDFium calls each, not one per character.
+2. **Columns.** A vertical gutter that no run crosses splits a band of the page.
+   A narrow side whose rows sit beside rows of the other side (dates at the right
+   edge, a Europass label column, moderncv's date margin) is an *aside*: it is
+   merged into those rows. Otherwise the sides are columns (a sidebar, a second
+   column) and are read whole, left to right.
+3. **Rows → lines.** Runs on one baseline form a row; rows that continue a
+   paragraph (same left edge, previous row filled to the margin, no new bullet)
+   are joined, undoing the line breaks of justified text and hyphenation.
+4. **Furniture.** Text repeated at the same place on several pages (running
+   headers and footers, "John Doe – 1/2", page numbers) is dropped.
+
+Each output `Line` carries size relative to the body text, bold, capitals,
+space above, indentation and bullets, so the structure parser can tell a
+section heading from an entry title without a word list alone.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import re
+import statistics
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from core import limits
+from core.errors import DamagedFileError, EncryptedFileError, TooManyPagesError
+from core.reading.clean import BULLET_GLYPHS, PRIVATE_ICONS, tidy
+from core.reading.lines import Layout, Line
+from core.reading.sniff import visible
+
+_FONT_NAME_BUF = ctypes.create_string_buffer(256)
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I)
+_ITALIC_NAME = re.compile(r"italic|oblique|[-_]it$|-i$", re.I)
+_BULLET_ONLY = re.compile(rf"^[{re.escape(BULLET_GLYPHS)}]$")
+_PAGE_FURNITURE = re.compile(
+    r"^(?:(?:page|seite|página|pagina|pag\.?|strona|стр\.?)\s*)?\d{1,3}(?:\s*(?:/|of|von|de|di|sur)\s*\d{1,3})?$|^[-–—]\s*\d{1,3}\s*[-–—]$",
+    re.I,
+)
+
+
+@dataclass(slots=True)
+class Run:
+    """One text object's characters on one line, with where and how they are printed."""
+
+    text: str
+    x0: float
+    x1: float
+    y0: float  # bottom (PDF coordinates grow upwards)
+    y1: float  # top
+    size: float
+    bold: bool
+    italic: bool = False
+
+    @property
+    def mid(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def height(self) -> float:
+        return max(0.5, self.y1 - self.y0)
+
+
+@dataclass(slots=True)
+class Row:
+    """Runs sharing a baseline within one column: one visual line."""
+
+    runs: list[Run]
+    page: int
+    aside: list[Run] = field(default_factory=list)
+    label: list[Run] = field(default_factory=list)
+    side: bool = False  # a label-column line with nothing beside it (a Europass section heading)
+    marker: bool = False  # a small drawn shape just left of the text: a list bullet drawn, not typed
+
+    @property
+    def x0(self) -> float:
+        return self.runs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(r.x1 for r in self.runs)
+
+    @property
+    def y0(self) -> float:
+        return min(r.y0 for r in self.runs)
+
+    @property
+    def y1(self) -> float:
+        return max(r.y1 for r in self.runs)
+
+    @property
+    def mid(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def size(self) -> float:
+        sizes = [(len(r.text), r.size) for r in self.runs if r.text.strip()]
+        return max(sizes)[1] if sizes else self.runs[0].size
+
+
+# --- runs ---------------------------------------------------------------------------
+
+
+def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run]:
+    """PDFium's text runs with font size and weight; icons and empty runs kept for later."""
+    raw = textpage.raw
+    runs: list[Run] = []
+    n = pdfium_c.FPDFText_CountRects(raw, 0, -1)
+    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+    flags = ctypes.c_int()
+    for i in range(n):
+        if not pdfium_c.FPDFText_GetRect(raw, i, left, top, right, bottom):
+            continue
+        x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
+        text = textpage.get_text_bounded(x0, y0, x1, y1)
+        if not text.strip():
+            continue
+        idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2 + 0.5, (y1 - y0) / 2 + 0.5)
+        if idx >= 0:
+            size = pdfium_c.FPDFText_GetFontSize(raw, idx)
+            weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
+            pdfium_c.FPDFText_GetFontInfo(raw, idx, _FONT_NAME_BUF, 256, flags)
+            name = _FONT_NAME_BUF.value.decode("latin-1", "replace")
+            bold = weight >= 600 or bool(_BOLD_NAME.search(name.split("+")[-1])) or bool(flags.value & (1 << 18))
+            italic = bool(_ITALIC_NAME.search(name)) or bool(flags.value & (1 << 6))
+        else:
+            size, bold, italic = (y1 - y0) / 0.72, False, False
+        if size <= 0.5 or size > 200:
+            size = max(1.0, (y1 - y0) / 0.72)
+        runs.append(Run(text, x0, x1, y0, y1, size, bold, italic))
+    return runs
+
+
+def _unmapped_share(textpage: pdfium.PdfTextPage, sample: int = 240) -> tuple[int, int]:
+    """(characters sampled, characters whose font has no Unicode map): text that reads as nonsense."""
+    n = pdfium_c.FPDFText_CountChars(textpage.raw)
+    if n <= 0:
+        return 0, 0
+    step = max(1, n // sample)
+    picked = range(0, n, step)
+    bad = sum(1 for i in picked if pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, i) == 1)
+    return len(picked), bad
+
+
+def _repeats_glyphs(textpage: pdfium.PdfTextPage, runs: list[Run]) -> bool:
+    """Runs whose bounded text holds more letters than the page has: overlapping objects repeat glyphs."""
+    page_letters = sum(1 for ch in textpage.get_text_range() if not ch.isspace())
+    run_letters = sum(1 for r in runs for ch in r.text if not ch.isspace())
+    return run_letters > page_letters * 1.02 + 2
+
+
+_FRAGMENTED = 8.0  # characters per PDFium run below which a page is read character by character
+
+
+def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
+    """Runs rebuilt from characters, for generators that emit one text object per glyph.
+
+    Chromium, wkhtmltopdf and some letter-spacing CSS give every glyph its own
+    text object; PDFium's per-object runs then overlap and their bounded text
+    repeats letters. Here a run continues while characters stay on one line, in
+    one size and weight, and PDFium's own generated spaces mark the word breaks.
+    """
+    raw = textpage.raw
+    n = pdfium_c.FPDFText_CountChars(raw)
+    runs: list[Run] = []
+    rect = pdfium_c.FS_RECTF()
+    flags = ctypes.c_int()
+    cur: list[str] = []
+    box: list[float] = []
+    key: tuple[float, int] | None = None
+    font: tuple[bool, bool] = (False, False)
+
+    def flush() -> None:
+        if cur and box and "".join(cur).strip():
+            runs.append(Run("".join(cur), box[0], box[1], box[2], box[3], key[0] if key else 10.0, font[0], font[1]))
+        cur.clear()
+        box.clear()
+
+    recent: list[tuple[str, float, float]] = []  # (char, left, bottom) just read: a glyph drawn twice is one
+    for i in range(n):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        ch = chr(code) if 0 < code < 0x110000 else ""
+        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+            if ch in "\r\n":
+                flush()
+            elif cur:
+                cur.append(" ")
+            continue
+        if not ch or ch in "\r\n":
+            flush()
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
+        if any(c == ch and abs(x - rect.left) < 1.0 and abs(y - rect.bottom) < 1.0 for c, x, y in recent):
+            continue
+        recent.append((ch, rect.left, rect.bottom))
+        del recent[:-6]
+        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, i)
+        this_key = (round(size, 1), weight)
+        if box and (this_key != key or rect.left - box[1] > 0.8 * max(size, 1) or rect.left < box[0] - 1
+                    or min(rect.top, box[3]) - max(rect.bottom, box[2]) < 0.3 * (rect.top - rect.bottom)):
+            flush()
+        if not box:
+            key = this_key
+            pdfium_c.FPDFText_GetFontInfo(raw, i, _FONT_NAME_BUF, 256, flags)
+            name = _FONT_NAME_BUF.value.decode("latin-1", "replace").split("+")[-1]
+            font = (weight >= 600 or bool(_BOLD_NAME.search(name)), bool(_ITALIC_NAME.search(name)))
+            box.extend((rect.left, rect.right, rect.bottom, rect.top))
+        elif not ch.isspace():
+            box[1] = max(box[1], rect.right)
+            box[2] = min(box[2], rect.bottom)
+            box[3] = max(box[3], rect.top)
+        cur.append(ch)
+    flush()
+    return runs
+
+
+# --- rows and columns -------------------------------------------------------------------
+
+
+def _rows(runs: list[Run], page: int) -> list[Row]:
+    """Group runs that share a line into rows, left to right.
+
+    Tall runs (letters) make the rows; tiny ones (a comma, a hyphen at the end
+    of a line) join the row their middle falls in, so they don't start rows of
+    their own.
+    """
+    tall = [r for r in runs if r.height >= 0.45 * r.size]
+    small = [r for r in runs if r.height < 0.45 * r.size]
+    rows: list[Row] = []
+    for run in sorted(tall, key=lambda r: (-r.mid, r.x0)):
+        for row in reversed(rows[-6:]):
+            overlap = min(row.y1, run.y1) - max(row.y0, run.y0)
+            if overlap >= 0.5 * min(run.height, row.y1 - row.y0):
+                row.runs.append(run)
+                break
+        else:
+            rows.append(Row([run], page))
+    for run in small:
+        inside = [row for row in rows if row.y0 - 1 <= run.mid <= row.y1 + 1]
+        if inside:
+            min(inside, key=lambda row: min(abs(run.x0 - r.x1) for r in row.runs)).runs.append(run)
+        elif rows:
+            min(rows, key=lambda row: abs(row.mid - run.mid)).runs.append(run)
+        else:
+            rows.append(Row([run], page))
+    for row in rows:
+        row.runs.sort(key=lambda r: r.x0)
+    rows.sort(key=lambda r: -r.mid)
+    return rows
+
+
+def _text_of(runs: list[Run]) -> str:
+    """Join runs left to right, with a space where the gap between them is a word gap."""
+    out = ""
+    prev: Run | None = None
+    for run in runs:
+        piece = run.text.strip("\r\n")
+        if prev is not None and run.x0 < prev.x1 - 0.5:
+            # runs that overlap repeat the glyphs they share ('Proj' + 'ojects'): drop the repeat
+            for k in range(min(len(piece), len(out), 4), 0, -1):
+                if out.rstrip().endswith(piece[:k]) and piece[:k].strip():
+                    piece = piece[k:]
+                    break
+        if prev is not None and out and not out.endswith(" "):
+            gap = run.x0 - prev.x1
+            marked = prev.text[-1:].isspace() or run.text[:1].isspace()
+            if marked or gap > 0.5 * min(run.size, prev.size):
+                out += " "
+        out += piece
+        prev = run
+    return out
+
+
+def _split_wide_gaps(row: Row, column_right: float) -> tuple[list[Run], list[Run]]:
+    """(main runs, trailing runs printed apart at the right edge: a tab-stopped date or place)."""
+    runs = row.runs
+    for k in range(len(runs) - 1, 0, -1):
+        gap = runs[k].x0 - max(r.x1 for r in runs[:k])
+        if gap > max(2.0 * runs[k - 1].size, 18):
+            tail = runs[k:]
+            words = len(_text_of(tail).split())
+            if max(r.x1 for r in tail) >= column_right - 2 * tail[0].size and words <= 8:
+                return runs[:k], tail
+            break
+    return runs, []
+
+
+# --- page analysis ------------------------------------------------------------------------
+
+
+def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
+    """x ranges crossed by few runs, with text on both sides: where columns or asides may split."""
+    text_runs = [r for r in runs if r.text.strip()]
+    if len(text_runs) < 6:
+        return []
+    x_min = min(r.x0 for r in text_runs)
+    x_max = max(r.x1 for r in text_runs)
+    step = 2.0
+    bins = max(1, int((x_max - x_min) / step) + 1)
+    cover = [0] * bins
+    for r in text_runs:
+        for k in range(int((r.x0 - x_min) / step), min(bins, int((r.x1 - x_min) / step) + 1)):
+            cover[k] += 1
+    left_max = [0] * bins
+    right_max = [0] * bins
+    for k in range(1, bins):
+        left_max[k] = max(left_max[k - 1], cover[k - 1])
+    for k in range(bins - 2, -1, -1):
+        right_max[k] = max(right_max[k + 1], cover[k + 1])
+    low = [cover[k] <= max(1, 0.5 * min(left_max[k], right_max[k])) and min(left_max[k], right_max[k]) >= 2 for k in range(bins)]
+    out: list[tuple[float, float]] = []
+    k = 0
+    while k < bins:
+        if low[k]:
+            j = k
+            while j + 1 < bins and low[j + 1]:
+                j += 1
+            if (j + 1 - k) * step >= 6:
+                # split where the fewest runs cross, at the middle of that stretch
+                floor = min(cover[k : j + 1])
+                ks = [i for i in range(k, j + 1) if cover[i] == floor]
+                out.append((x_min + ks[0] * step, x_min + (ks[-1] + 1) * step))
+            k = j + 1
+        else:
+            k += 1
+    return out
+
+
+@dataclass(slots=True)
+class _Segment:
+    """A vertical stretch of a page, read as one flow or split at a gutter."""
+
+    runs: list[Run]
+    left: list[Run] = field(default_factory=list)
+    right: list[Run] = field(default_factory=list)
+    kind: str = "flow"  # flow | columns | aside | label
+
+
+def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
+    """Cut the page into stretches at the runs that cross the gutter [a, b]; split the others."""
+    centre = (a + b) / 2
+    joined: set[int] = set()  # runs of a row whose words just have a wide space at the gutter
+    for row in _rows(runs, 0):
+        left = [r for r in row.runs if (r.x0 + r.x1) / 2 < centre]
+        right = [r for r in row.runs if (r.x0 + r.x1) / 2 >= centre]
+        if left and right:
+            gap = min(r.x0 for r in right) - max(r.x1 for r in left)
+            if gap < 0.5 * max(r.size for r in row.runs):
+                joined.update(id(r) for r in row.runs)
+
+    def crosses(r: Run) -> bool:
+        return id(r) in joined or (r.x0 < a - 0.5 and r.x1 > b + 0.5)
+
+    crossing = sorted((r for r in runs if crosses(r)), key=lambda r: -r.y1)
+    bands: list[tuple[float, float]] = []  # y ranges of crossing rows, top first
+    for r in crossing:
+        if bands and r.y1 >= bands[-1][0] - 0.5:
+            bands[-1] = (min(bands[-1][0], r.y0), max(bands[-1][1], r.y1))
+        else:
+            bands.append((r.y0, r.y1))
+    segments: list[_Segment] = []
+    edges = [(float("inf"), float("inf"))] + [(hi, lo) for lo, hi in bands] + [(float("-inf"), float("-inf"))]
+    for k in range(len(edges) - 1):
+        top, bottom = edges[k][1], edges[k + 1][0]
+        inside = [r for r in runs if not crosses(r) and bottom < r.mid < top]
+        if inside:
+            left = [r for r in inside if (r.x0 + r.x1) / 2 < centre]
+            right = [r for r in inside if (r.x0 + r.x1) / 2 >= centre]
+            seg = _Segment(inside, left, right)
+            if sum(1 for r in left if r.text.strip()) >= 2 and sum(1 for r in right if r.text.strip()) >= 2:
+                seg.kind = _column_kind(left, right)
+            segments.append(seg)
+        if k < len(bands):
+            lo, hi = bands[k]
+            band_runs = [r for r in runs if crosses(r) and lo - 0.5 <= r.mid <= hi + 0.5]
+            band_runs += [r for r in runs if not crosses(r) and lo < r.mid < hi and r not in band_runs]
+            if band_runs:
+                segments.append(_Segment(band_runs))
+    # every run lands somewhere: a run on a boundary joins the nearest segment
+    placed = {id(r) for seg in segments for r in seg.runs}
+    for r in runs:
+        if id(r) not in placed and segments:
+            nearest = min(segments, key=lambda seg: min(abs(r.mid - x.mid) for x in seg.runs))
+            nearest.runs.append(r)
+            if nearest.kind != "flow":
+                (nearest.left if (r.x0 + r.x1) / 2 < centre else nearest.right).append(r)
+    return segments
+
+
+def _split_score(segments: list[_Segment]) -> int:
+    return sum(len(seg.left) + len(seg.right) for seg in segments if seg.kind != "flow")
+
+
+def _page_rows(runs: list[Run], page: int, width: float, depth: int = 0) -> list[list[Row]]:
+    """The page's rows in reading order, as flows: columns read whole, left to right;
+    asides and label columns merged into the rows they sit beside."""
+    if not runs:
+        return []
+    best: list[_Segment] | None = None
+    best_score = 0
+    for a, b in _gutter_candidates(runs) if depth < 3 else []:
+        segments = _segments(runs, a, b)
+        score = _split_score(segments)
+        if score > best_score:
+            best, best_score = segments, score
+    if best is None or best_score < 6:
+        return [_rows(runs, page)]
+    flows: list[list[Row]] = []
+    for seg in best:
+        if seg.kind == "flow":
+            flows += _page_rows(seg.runs, page, width, depth + 1)
+        elif seg.kind == "columns":
+            flows += _page_rows(seg.left, page, width, depth + 1)
+            flows += _page_rows(seg.right, page, width, depth + 1)
+        else:
+            main, side = (seg.left, seg.right) if seg.kind == "aside" else (seg.right, seg.left)
+            inner = _page_rows(main, page, width, depth + 1)
+            target = max(inner, key=len) if inner else []
+            if not inner:
+                inner = [target]
+            _attach(_rows(side, page), target, seg.kind)
+            flows += inner
+    return _merge_flows(flows)
+
+
+def _merge_flows(flows: list[list[Row]]) -> list[list[Row]]:
+    """Consecutive single-column stretches are one flow (paragraphs continue across them)."""
+    out: list[list[Row]] = []
+    for flow in flows:
+        if not flow:
+            continue
+        if out and out[-1] and out[-1][-1].mid > flow[0].mid and abs(out[-1][-1].x0 - flow[0].x0) < 30 and _is_single(out[-1], flow):
+            out[-1].extend(flow)
+        else:
+            out.append(flow)
+    return out
+
+
+def _is_single(a: list[Row], b: list[Row]) -> bool:
+    """b starts below where a ends, with overlapping horizontal extent: one column continued."""
+    a_x0, a_x1 = min(r.x0 for r in a), max(r.x1 for r in a)
+    b_x0, b_x1 = min(r.x0 for r in b), max(r.x1 for r in b)
+    return min(a_x1, b_x1) - max(a_x0, b_x0) > 0.5 * min(a_x1 - a_x0, b_x1 - b_x0)
+
+
+def _column_kind(left: list[Run], right: list[Run]) -> str:
+    """'aside' (right side is dates/places beside left rows), 'label' (left side labels right rows) or 'columns'."""
+    left_rows, right_rows = _rows(left, 0), _rows(right, 0)
+
+    def short(rows: list[Row]) -> float:
+        words = [len(_text_of(r.runs).split()) for r in rows]
+        return statistics.median(words) if words else 0
+
+    def aligned(side: list[Row], other: list[Row]) -> float:
+        """Share of `side` rows printed on the same line as an `other` row (middles within a third of a line)."""
+        if not side:
+            return 0.0
+        hits = 0
+        for row in side:
+            tolerance = 0.35 * (row.y1 - row.y0)
+            if any(abs(row.mid - o.mid) <= tolerance for o in other):
+                hits += 1
+        return hits / len(side)
+
+    def width(rows: list[Row]) -> float:
+        return max((r.x1 for r in rows), default=0) - min((r.x0 for r in rows), default=0)
+
+    def chars(rows: list[Row]) -> float:
+        return statistics.median(len(_text_of(r.runs)) for r in rows) if rows else 0
+
+    if (right_rows and len(right_rows) <= 0.6 * len(left_rows) and short(right_rows) <= 6
+            and aligned(right_rows, left_rows) >= 0.5 and width(right_rows) < 0.5 * width(left_rows)):
+        return "aside"
+    if (right_rows and len(right_rows) <= 0.9 * len(left_rows) and chars(right_rows) <= 22
+            and aligned(right_rows, left_rows) >= 0.6 and width(right_rows) < 0.4 * width(left_rows)):
+        return "aside"  # dates and places on two lines beside each entry
+    if (left_rows and len(left_rows) <= 0.6 * len(right_rows) and short(left_rows) <= 5
+            and aligned(left_rows, right_rows) >= 0.5 and width(left_rows) < 0.5 * width(right_rows)):
+        return "label"
+    return "columns"
+
+
+def _attach(side_rows: list[Row], flow: list[Row], where: str) -> None:
+    """Put each aside/label row on the main row beside it; a row beside nothing joins the flow.
+
+    A Europass section heading sits alone in the label column: it becomes a
+    line of its own at its place, not a label of the row above.
+    """
+    for side in side_rows:
+        best: Row | None = None
+        best_overlap = 0.0
+        for row in flow:
+            overlap = min(row.y1, side.y1) - max(row.y0, side.y0)
+            if overlap > best_overlap:
+                best, best_overlap = row, overlap
+        if (best is None or best_overlap < 0.3 * (side.y1 - side.y0)) and where == "aside":
+            above = [row for row in flow if row.y0 >= side.y1 - 1 and row.y0 - side.y1 <= 2.5 * side.size]
+            if above:
+                best = min(above, key=lambda row: row.y0 - side.y1)  # a date printed just under its header line
+                best_overlap = 1.0
+        if best is None or best_overlap < 0.3 * (side.y1 - side.y0):
+            at = next((k for k, row in enumerate(flow) if row.mid < side.mid), len(flow))
+            above = flow[at - 1] if at > 0 else None
+            if above is not None and above.side and -0.5 * side.size <= above.y0 - side.y1 < 0.8 * side.size:
+                above.runs.extend(side.runs)  # a label wrapped over two lines
+                above.runs.sort(key=lambda r: (-r.mid, r.x0))
+            else:
+                flow.insert(at, Row(list(side.runs), side.page, side=True))
+            continue
+        (best.aside if where == "aside" else best.label).extend(side.runs)
+
+
+# --- furniture -----------------------------------------------------------------------------
+
+
+def _furniture_key(row: Row) -> str:
+    return re.sub(r"\d+", "#", _text_of(row.runs + row.aside)).strip().lower()
+
+
+def _drop_furniture(pages: list[tuple[float, list[list[Row]]]]) -> None:
+    """Remove running headers, footers and page numbers: text repeated at one place on several pages."""
+    seen: Counter[tuple[str, int]] = Counter()
+    for height, flows in pages:
+        keys = set()
+        for flow in flows:
+            for row in flow:
+                if row.mid > height * 0.9 or row.mid < height * 0.1:
+                    keys.add((_furniture_key(row), round(row.mid / 12)))
+        seen.update(keys)
+    repeated = {key for key, n in seen.items() if n >= 2} if len(pages) >= 2 else set()
+    for height, flows in pages:
+        for flow in flows:
+            flow[:] = [
+                row for row in flow
+                if not (
+                    (row.mid > height * 0.9 or row.mid < height * 0.1)
+                    and ((_furniture_key(row), round(row.mid / 12)) in repeated or _PAGE_FURNITURE.match(_text_of(row.runs).strip()))
+                )
+            ]
+
+
+# --- rows → lines -------------------------------------------------------------------------
+
+
+def _body_size(pages: list[tuple[float, list[list[Row]]]]) -> float:
+    sizes: Counter[float] = Counter()
+    for _h, flows in pages:
+        for flow in flows:
+            for row in flow:
+                for run in row.runs:
+                    sizes[round(run.size, 1)] += len(run.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _is_caps(text: str) -> bool:
+    """Printed in capitals: at least two cased letters, all upper case (Chinese has no case)."""
+    cased = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
+    return len(cased) >= 2 and all(ch.isupper() for ch in cased)
+
+
+def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> Line:
+    main, rest = _split_wide_gaps(row, column_right)
+    text = tidy(_text_of(main), keep_marks=True)
+    bullet = False
+    first = main[0].text.strip() if main else ""
+    if len(main) > 1 and (_BULLET_ONLY.match(first) or _glyph_marker(first)) and main[1].x0 - main[0].x1 >= 1.0:
+        bullet, text = True, tidy(_text_of(main[1:]), keep_marks=True)
+    elif text[:1] in BULLET_GLYPHS and text[1:2] == " ":
+        bullet, text = True, text[2:].strip()
+    elif row.marker and row.size <= 1.05 * body and text:
+        bullet = True
+    aside = _side_text(rest + row.aside)
+    label = _side_text(row.label)
+    word_runs = [r for r in main if r.text.strip() and not _BULLET_ONLY.match(r.text.strip())]
+    bold = bool(word_runs) and all(r.bold for r in word_runs if any(ch.isalnum() for ch in r.text))
+    sized = [(len(r.text.strip()), r.size) for r in main if any(ch.isalnum() for ch in r.text)]
+    size = (max(sized)[1] if sized else row.size) / body if body else 1.0
+    return Line(
+        text=text,
+        aside=aside,
+        label=label,
+        parts=_style_parts(main),
+        bullet=bullet,
+        bold=bold,
+        italic=bool(word_runs) and all(r.italic for r in word_runs),
+        size=round(size, 2),
+        caps=_is_caps(text),
+        page=row.page,
+        indent=round((row.x0 - left_edge) / body, 1) if body else 0.0,
+    )
+
+
+def _glyph_marker(text: str) -> bool:
+    """A lone symbol before the text (a square or arrow from a symbol font, unmapped): a list marker."""
+    if len(text) != 1 or text.isalnum():
+        return False
+    return unicodedata.category(text) == "Cc" or text in "▪■□◆◇❖➢➤►▶"
+
+
+def _side_text(runs: list[Run]) -> str:
+    """Aside or label runs as text, row by row (a date over two lines reads as one)."""
+    if not runs:
+        return ""
+    rows = _rows(runs, 0)
+    return tidy(" ".join(_text_of(row.runs) for row in rows), keep_marks=True)
+
+
+def _style_parts(runs: list[Run]) -> list[str]:
+    """The row's text cut where bold or size changes, when it does (icons and punctuation don't count)."""
+    parts: list[list[Run]] = []
+    for run in runs:
+        if _BULLET_ONLY.match(run.text.strip()) or not any(ch.isalnum() and not "\ue000" <= ch <= "\uf8ff" for ch in run.text):
+            if parts:
+                parts[-1].append(run)
+            continue
+        if parts and run.bold == parts[-1][0].bold and abs(run.size - parts[-1][0].size) < 0.3:
+            parts[-1].append(run)
+        else:
+            parts.append([run])
+    if len(parts) < 2:
+        return []
+    return [t for t in (tidy(_text_of(p), keep_marks=True).strip(" ,|·•–—-") for p in parts) if t]
+
+
+_HYPHEN_BREAK = "\x02"
+
+
+def _join(prev: str, nxt: str) -> str:
+    """Join a wrapped line to the one before, restoring words broken by hyphenation."""
+    if prev.endswith((_HYPHEN_BREAK, "\u00ad")) or (prev.endswith("-") and nxt[:1].islower()):
+        stem = prev[:-1]
+        head = re.search(r"(\w+)$", stem)
+        keep = not nxt[:1].islower() or (head is not None and _compound(head.group(1), nxt))
+        return stem + ("-" if keep else "") + nxt
+    return f"{prev} {nxt}"
+
+
+_COMPOUND_PREFIXES = {
+    "multi", "cross", "self", "non", "co", "pre", "post", "well", "high", "low", "full", "part",
+    "real", "long", "short", "open", "end", "front", "back", "cloud", "data", "event", "client",
+    "server", "user", "team", "state", "world", "large", "small", "mid", "semi", "anti",
+    "inter", "intra", "cost", "time", "test", "peer", "off",
+}
+
+
+def _compound(head: str, tail: str) -> bool:
+    """Was 'head-' + 'tail' written with a hyphen ('multi-account'), not split by hyphenation?"""
+    return head.lower() in _COMPOUND_PREFIXES and len(tail.split()[0]) >= 3 if tail.split() else False
+
+
+def _continues(prev_row: Row, prev_line: Line, row: Row, line: Line, column_right: float, body: float) -> bool:
+    """Is `row` the wrapped continuation of the paragraph `prev_row` belongs to?"""
+    if line.bullet or not prev_line.text or not line.text or line.title or prev_line.title:
+        return False
+    if line.aside and not prev_line.bullet:
+        return False
+    if abs(line.size - prev_line.size) > 0.06 or (line.bold != prev_line.bold and not prev_line.bullet):
+        return False
+    pitch = prev_row.y0 - row.y1
+    if pitch > 0.9 * body or pitch < -0.5 * body:
+        return False
+    if prev_line.bullet:
+        # a hanging indent: the wrapped line starts under the bullet's text, not under the glyph
+        text_start = next((r.x0 for r in prev_row.runs if not _BULLET_ONLY.match(r.text.strip())), prev_row.x0)
+        if abs(row.x0 - text_start) <= 0.8 * body:
+            return True
+    elif abs(row.x0 - prev_row.x0) > 1.5 * body:
+        return False
+    main_right = max(r.x1 for r in prev_row.runs)
+    filled = main_right >= column_right - max(3.0 * body, 0.12 * (column_right - prev_row.x0))
+    return not (not filled and not prev_line.text.endswith((_HYPHEN_BREAK, ",")))
+
+
+def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
+    if not rows:
+        return []
+    left_edge = min(r.x0 for r in rows)
+    rights = sorted(max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs))[0]) for row in rows)
+    column_right = rights[int(len(rights) * 0.9)] if rights else 0.0
+    lines: list[Line] = []
+    prev_row: Row | None = None
+    bullet_indent: float | None = None
+    for row in rows:
+        line = _row_line(row, body, left_edge, column_right)
+        if row.side:
+            line.source = "label"
+            line.text = tidy(" ".join(_text_of(r.runs) for r in _rows(row.runs, row.page)), keep_marks=True)
+        if not line.text and not line.aside:
+            continue
+        if prev_row is not None and lines and not row.side and not prev_row.side and _continues(prev_row, lines[-1], row, line, column_right, body):
+            last = lines[-1]
+            last.text = _join(last.text, line.text)
+            if line.aside:
+                last.aside = f"{last.aside} {line.aside}".strip()
+            prev_row = row
+            continue
+        if prev_row is not None:
+            line.gap = round(max(0.0, (prev_row.y0 - row.y1) / body), 2)
+        else:
+            line.gap = 2.0
+        if line.bullet:
+            bullet_indent = line.indent if bullet_indent is None else min(bullet_indent, line.indent)
+            line.depth = 1 if line.indent - bullet_indent >= 1.0 else 0
+        lines.append(line)
+        prev_row = row
+    for line in lines:
+        line.text = line.text.replace(_HYPHEN_BREAK, "-")
+    return lines
+
+
+# --- links and pictures -------------------------------------------------------------------
+
+
+def _page_links(document: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]:
+    """URI link annotations: the targets behind icons and underlined handles."""
+    links: list[str] = []
+    pos = ctypes.c_int(0)
+    link = pdfium_c.FPDF_LINK()
+    buf = ctypes.create_string_buffer(1024)
+    for _ in range(200):
+        if not pdfium_c.FPDFLink_Enumerate(page.raw, pos, link):
+            break
+        action = pdfium_c.FPDFLink_GetAction(link)
+        if action and pdfium_c.FPDFAction_GetType(action) == pdfium_c.PDFACTION_URI:
+            n = pdfium_c.FPDFAction_GetURIPath(document.raw, action, buf, 1024)
+            if n > 1:
+                links.append(buf.raw[: n - 1].decode("utf-8", "replace"))
+    return links
+
+
+def _page_markers(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
+    """Small drawn shapes (dots, squares): list bullets that HTML and Word exports draw instead of typing."""
+    found = []
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE), max_depth=3):
+        try:
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        w, h = right - left, top - bottom
+        if 1.2 <= w <= 8 and 1.2 <= h <= 8 and 0.4 <= h / w <= 2.5:
+            found.append((left, bottom, right, top))
+    return found
+
+
+def _mark_bullets(flows: list[list[Row]], markers: list[tuple[float, float, float, float]]) -> None:
+    for flow in flows:
+        for row in flow:
+            first = row.runs[0]
+            for _x0, y0, x1, y1 in markers:
+                if x1 <= first.x0 + 0.5 and first.x0 - x1 <= 2.5 * first.size and y1 >= first.y0 - 1 and y0 <= first.y1 + 1:
+                    row.marker = True
+                    break
+
+
+def _page_pictures(page: pdfium.PdfPage) -> tuple[int, bool]:
+    """(image objects, one placed like a portrait photo: near the top, portrait or square, 40-260 pt)."""
+    height = page.get_height()
+    count, photo = 0, False
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        count += 1
+        try:
+            left, bottom, right, top = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        w, h = right - left, top - bottom
+        if 40 <= w <= 260 and 40 <= h <= 300 and 0.6 <= h / w <= 1.7 and top >= height * 0.45:
+            photo = True
+    return count, photo
+
+
+# --- entry point --------------------------------------------------------------------------
+
+
+def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
+    """(layout, pages, pages without text, multi-column, raw run text) for a PDF; raises our InputErrors."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedFileError() from None
+        raise
+    try:
+        n_pages = len(pdf)
+        if n_pages > max_pages:
+            raise TooManyPagesError(f"That PDF has {n_pages} pages; I review resumes of up to {max_pages} pages.")
+        if n_pages == 0:
+            raise DamagedFileError()
+        layout = Layout()
+        pages: list[tuple[float, list[list[Row]]]] = []
+        empty = 0
+        columns = 0
+        raw_text: list[str] = []
+        sampled = unmapped = 0
+        for index in range(n_pages):
+            try:
+                page = pdf[index]
+            except pdfium.PdfiumError:  # a page tree that loops or points nowhere
+                raise DamagedFileError() from None
+            textpage = page.get_textpage()
+            try:
+                chars = pdfium_c.FPDFText_CountChars(textpage.raw)
+                runs = _runs_of_page(textpage)
+                if runs and (chars / len(runs) < _FRAGMENTED or _repeats_glyphs(textpage, runs)):
+                    runs = _runs_by_char(textpage)
+                width, height = page.get_width(), page.get_height()
+                if not runs:
+                    empty += 1
+                flows = _page_rows(runs, index, width)
+                markers = _page_markers(page)
+                if markers:
+                    _mark_bullets(flows, markers)
+                if len(flows) > 1 and all(len(f) >= 4 for f in flows[-2:]):
+                    columns += 1
+                pages.append((height, flows))
+                raw_text.extend(r.text for r in runs)
+                seen, bad = _unmapped_share(textpage)
+                sampled, unmapped = sampled + seen, unmapped + bad
+                layout.links += _page_links(pdf, page)
+                if index == 0:
+                    layout.images, layout.photo = _page_pictures(page)
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+    _drop_furniture(pages)
+    body = _body_size(pages)
+    for _height, flows in pages:
+        for flow in flows:
+            flow_lines = _lines_of_flow(flow, body)
+            if flow_lines and layout.lines:
+                flow_lines[0].gap = max(flow_lines[0].gap, 1.0)
+            for k, line in enumerate(flow_lines):
+                line.block = len(pages)  # placeholder, overwritten below
+                _ = k
+            layout.lines += flow_lines
+    _mark_title(layout.lines)
+    layout.links += _strip_icons(layout.lines)
+    layout.unmapped = unmapped / sampled if sampled else 0.0
+    return layout, n_pages, empty, columns * 2 >= n_pages, "\n".join(raw_text)
+
+
+def _mark_title(lines: list[Line]) -> None:
+    """The largest text near the top of page one is the document's title (usually the name)."""
+    first = [ln for ln in lines[:25] if ln.page == 0 and ln.text]
+    if not first:
+        return
+    biggest = max(first, key=lambda ln: ln.size)
+    if biggest.size >= 1.3 and len(biggest.text.split()) <= 6:
+        biggest.title = True
+
+
+def _strip_icons(lines: list[Line]) -> list[str]:
+    """Icon glyphs (Font Awesome's private-use code points) become separators; returns the links they label.
+
+    'ICON rendercv' after the GitHub icon is a GitHub handle: it is kept in the
+    text and reported as 'github: rendercv' so the contact check sees it.
+    """
+    labelled: list[str] = []
+    for line in lines:
+        for attr in ("text", "aside", "label"):
+            value = getattr(line, attr)
+            if not any("\ue000" <= ch <= "\uf8ff" for ch in value):
+                continue
+            for m in re.finditer(r"([\ue000-\uf8ff])\s*([^\s\ue000-\uf8ff|]+)", value):
+                kind = PRIVATE_ICONS.get(m.group(1))
+                if kind in ("github", "linkedin", "twitter", "facebook", "instagram", "orcid", "researchgate", "mastodon"):
+                    labelled.append(f"{kind}: {m.group(2)}")
+            value = re.sub(r"\s*[\ue000-\uf8ff]+\s*", " | ", value)
+            value = re.sub(r"^(?:\s*\|\s*)+|(?:\s*\|\s*)+$", "", value)
+            setattr(line, attr, re.sub(r"(?:\s*\|\s*){2,}", " | ", value).strip())
+    return labelled
+
+
+def read_pdf_fallback(data: bytes, max_pages: int) -> tuple[str, int]:
+    """PDFium refused the file: let pypdf try to rebuild it before calling it damaged."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise EncryptedFileError()
+        n_pages = len(reader.pages)
+        if n_pages > max_pages:
+            raise TooManyPagesError(
+                f"That PDF has {n_pages} pages; I review resumes of up to {max_pages} pages."
+            )
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (EncryptedFileError, TooManyPagesError):
+        raise
+    except FileNotDecryptedError:
+        raise EncryptedFileError() from None
+    except (PdfReadError, Exception):  # pypdf raises many types on broken files
+        raise DamagedFileError() from None
+    if len(visible(text)) < limits.MIN_RESUME_CHARS:
+        raise DamagedFileError()
+    return text, n_pages

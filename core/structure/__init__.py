@@ -1,0 +1,250 @@
+"""Where a resume's lines become structure: name and contact, sections, entries, bullets.
+
+    lines (core/reading) → headings (headings.py) → sections → entries (entries.py)
+                         → name, contact, location (contact.py), language (language.py)
+
+`parse_document` is the entry point a review uses; `parse_resume` reads plain
+text (tests, the model's rewrite). Nothing here knows the file format: a PDF's
+right-edge dates and a Word table's date cell both arrive as a line's aside.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.models import (
+    Contact,
+    Document,
+    Entry,
+    Resume,
+    Section,
+    SectionName,
+    Structure,
+    StructureSection,
+)
+from core.reading.lines import Line
+from core.structure import dates
+from core.structure.contact import (
+    EMAIL_RE,
+    LINK_RE,
+    PHONE_RE,
+    find_location,
+    find_name,
+    links_in,
+    phones_in,
+)
+from core.structure.dates import DATE_RANGE_RE, SINGLE_DATE_RE, YEAR_RE
+from core.structure.entries import split_entries
+from core.structure.headings import exact, heading_key, kind_of
+from core.structure.headings import find_headings as _find_headings
+from core.structure.language import detect_language
+
+__all__ = [
+    "DATE_RANGE_RE",
+    "EMAIL_RE",
+    "ENTRY_KINDS",
+    "LINK_RE",
+    "PHONE_RE",
+    "SINGLE_DATE_RE",
+    "YEAR_RE",
+    "Parsed",
+    "heading_section",
+    "parse_date_range",
+    "parse_document",
+    "parse_lines",
+    "parse_resume",
+    "to_structure",
+]
+
+ENTRY_KINDS = {SectionName.EXPERIENCE, SectionName.EDUCATION, SectionName.VOLUNTEERING, SectionName.PROJECTS}
+_MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
+_FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
+_SOCIAL = ("linkedin", "github", "gitlab", "twitter", "x.com", "orcid", "researchgate", "mastodon", "facebook", "instagram")
+
+
+@dataclass(slots=True)
+class Parsed:
+    resume: Resume
+    structure: Structure
+
+
+def heading_section(line: str) -> SectionName | None:
+    """The section a heading's words name, or None (kept for callers that only have text)."""
+    stripped = line.strip().lstrip("#").strip()
+    if not stripped or stripped.startswith("•") or len(stripped) > 60:
+        return None
+    kind = kind_of(stripped)
+    return kind if kind is not None and (len(stripped.split()) <= 5 or exact(stripped)) else None
+
+
+def parse_date_range(text: str) -> tuple[str, int | None, int | None, bool] | None:
+    """Find 'Jan 2020 – Present' style ranges; returns (as written, start, end, current)."""
+    m = DATE_RANGE_RE.search(text)
+    if not m:
+        return None
+    start, end = dates.years(m.group(0))
+    return m.group(0), start, end, dates.is_current(m.group(0))
+
+
+# --- lines → resume ------------------------------------------------------------------------
+
+
+def _split_label_headings(lines: list[Line]) -> tuple[list[Line], set[int]]:
+    """A heading printed in a label column beside content ('OCCUPAZIONE DESIDERATA' | 'HR manager')."""
+    out: list[Line] = []
+    forced: set[int] = set()
+    for line in lines:
+        if line.source == "label" and kind_of(line.text) and not dates.find_date(line.text):
+            forced.add(len(out))
+        elif line.label and kind_of(line.label) and not dates.find_date(line.label):
+            forced.add(len(out))
+            out.append(Line(text=line.label, caps=line.label.isupper(), gap=max(line.gap, 1.0), page=line.page))
+            line = Line(**{**{f: getattr(line, f) for f in line.__slots__}, "label": ""})  # type: ignore[attr-defined]
+        out.append(line)
+    return out, forced
+
+
+def parse_lines(lines: list[Line], links: list[str] | None = None, photo: bool = False) -> Resume:
+    """Sections, entries and contact details from lines in reading order."""
+    lines, forced = _split_label_headings([ln for ln in lines if ln.text or ln.aside or ln.label])
+    title_index = next((i for i, ln in enumerate(lines) if ln.title), None)
+    headings = _find_headings(lines, title_index)
+    for i in forced:
+        headings.setdefault(i, kind_of(lines[i].text) or SectionName.OTHER)
+    sections: list[Section] = [Section(name=SectionName.CONTACT, heading="")]
+    section_lines: list[list[Line]] = [[]]
+    for i, line in enumerate(lines):
+        if i in headings:
+            heading, note = _heading_and_note(line.text.strip())
+            sections.append(Section(name=headings[i], heading=heading))
+            section_lines.append([])
+            if note:
+                sections[-1].lines.append(note)  # kept in the text, not taken for an entry
+            continue
+        section_lines[-1].append(line)
+        sections[-1].lines.append(line.full_text())
+    for section, own in zip(sections, section_lines, strict=True):
+        section.name = _refine_kind(section, own, sections)
+        if section.name in ENTRY_KINDS:
+            first = own[0] if own else None
+            style = (round(first.size, 1), first.bold, first.caps) if first is not None and first.bold else None
+            section.roles = split_entries(own, style)
+    text = "\n".join(ln.full_text() for ln in lines)
+    resume = Resume(sections=[s for s in sections if s.lines or s.heading], photo=photo)
+    resume.language = detect_language(text)
+    resume.form = bool(_FORM_RE.search(text))
+    head = section_lines[0]
+    resume.name = find_name(lines, title_index, head)
+    _contact(resume, sections, section_lines, links or [])
+    resume.doubts = _doubts(resume)
+    return resume
+
+
+def _heading_and_note(text: str) -> tuple[str, str]:
+    """'EXPERIENCE (most recent, full history on LinkedIn)' → the heading, and its note as a line."""
+    m = re.match(r"^(.*?\S)\s*([(（][^()（）]{8,}[)）])$", text)
+    if m and kind_of(m.group(1)):
+        return m.group(1), m.group(2)
+    return text, ""
+
+
+def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> SectionName:
+    """Correct a kind the heading's words got wrong, from what the section holds."""
+    if not section.heading:
+        return section.name
+    text = [ln.full_text() for ln in own]
+    contactish = sum(1 for t in text if EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t))
+    if section.name in (SectionName.SUMMARY, SectionName.OTHER) and own and contactish >= max(2, len(own) // 2):
+        return SectionName.CONTACT
+    if section.name is SectionName.OTHER and kind_of(section.heading) is None:
+        real = [s for s in sections if s.heading]
+        prose = own and all(not ln.bullet and not dates.find_date(ln.text + ln.aside) for ln in own)
+        if real and real[0] is section and prose:
+            return SectionName.SUMMARY  # an unnamed paragraph section right under the name
+    return section.name
+
+
+def _contact(resume: Resume, sections: list[Section], section_lines: list[list[Line]], extra_links: list[str]) -> None:
+    candidate: list[str] = []  # lines about the person (header, contact sections, short lines anywhere)
+    everything: list[str] = []
+    last = len(sections) - 1
+    for k, (section, own) in enumerate(zip(sections, section_lines, strict=True)):
+        if section.name is SectionName.REFERENCES:
+            continue
+        texts = [ln.full_text() for ln in own]
+        everything += texts
+        tail = texts[-6:] if k == last else []
+        if section.name is SectionName.CONTACT or not section.heading:
+            candidate += ([section.heading] if section.heading else []) + texts
+        elif tail and sum(1 for t in tail if EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t)) >= 2:
+            candidate += tail  # a contact block at the very end
+        else:
+            candidate += [t for t in texts if len(t.split()) <= 6 and (EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t))]
+    joined = "\n".join(everything)
+    email = EMAIL_RE.search("\n".join(candidate)) or EMAIL_RE.search(joined)
+    resume.email = email.group(0) if email else None
+    phones = phones_in("\n".join(candidate)) or phones_in("\n".join(t for t in everything if len(t.split()) <= 10))
+    resume.phone = phones[0] if phones else None
+    found = links_in("\n".join(candidate))
+    candidate_text = "\n".join(candidate).lower()
+    for link in extra_links:
+        low = link.lower()
+        if re.match(r"^(?:mailto|tel):", low):
+            continue
+        domain = re.sub(r"^[a-z]+://(?:www\.)?", "", low).split("/")[0]
+        if any(s in low for s in _SOCIAL) or (domain and domain in candidate_text):
+            found.append(link)
+    resume.links = list(dict.fromkeys(found))[:12]
+    resume.location = find_location(candidate[:20])
+
+
+def _doubts(resume: Resume) -> list[str]:
+    doubts = []
+    for section in resume.sections:
+        if section.name is SectionName.EXPERIENCE and section.lines and not any(r.header or r.bullets for r in section.roles):
+            doubts.append(f"I couldn't tell the roles apart under '{section.heading}', so advice about them may be off.")
+    empty = [s.heading for s in resume.sections if s.heading and not s.lines]
+    if len(empty) >= 3:
+        doubts.append(f"{len(empty)} headings have nothing under them ({', '.join(empty[:3])}…): the file's text may be out of order.")
+    return doubts
+
+
+def lines_from_text(text: str) -> list[Line]:
+    """Plain or Markdown text (a model's rewrite, a test's sample) as lines."""
+    from core.reading.text import read_text
+
+    return read_text(text, markdown=bool(_MARKDOWN_RE.search(text))).lines
+
+
+def parse_resume(text: str) -> Resume:
+    """Split plain resume text into sections and roles."""
+    return parse_lines(lines_from_text(text))
+
+
+def parse_document(document: Document) -> Parsed:
+    """The structure of a read file: the internal `Resume` and the public `Structure`."""
+    lines = document.lines or lines_from_text(document.text)
+    resume = parse_lines(lines, document.links, document.photo)
+    return Parsed(resume=resume, structure=to_structure(resume))
+
+
+def to_structure(resume: Resume) -> Structure:
+    sections = []
+    for section in resume.sections:
+        if not section.heading:
+            continue
+        entries = [
+            Entry(title=r.title, organization=r.organization, location=r.location, dates=r.dates, bullets=list(r.bullets))
+            for r in section.roles
+        ]
+        sections.append(StructureSection(heading=section.heading, kind=section.name, entries=entries, lines=list(section.lines)))
+    return Structure(
+        name=resume.name,
+        language=resume.language,
+        contact=Contact(email=resume.email, phone=resume.phone, links=list(resume.links), location=resume.location),
+        sections=sections,
+    )
+
+
+_ = heading_key  # re-exported for tests

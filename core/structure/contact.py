@@ -1,0 +1,121 @@
+"""The person: name, email, phone, links and location, wherever on the page they are.
+
+Contact details sit in the header, in a sidebar, in a 'Contact' section or at the
+very end; handles hide behind icons whose link is only in the PDF's link
+annotations. A referee's email or phone is not the candidate's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.reading.lines import Line
+from core.structure.dates import DATE_RANGE_RE
+from core.structure.headings import _CJK_RE, kind_of
+
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/*]{7,}[\d*](?![\w/]|\.\w)|(?<![\w/.])\+?\(?\d[\d \t().\-/]{5,}\d[xX*]{2,}(?!\w)")
+LINK_RE = re.compile(
+    r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|orcid\.org)/\S+"
+    r"|(?<![@\w.])[a-z0-9-]+\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
+    re.I,
+)
+_LABELLED_LINK = re.compile(
+    r"\b(?P<kind>linkedin|github|gitlab|twitter|orcid|researchgate|mastodon|facebook|instagram|website|portfolio|homepage|blog|web)\s*[:：]\s*(?P<value>\S+)",
+    re.I,
+)
+_NOT_NAME = re.compile(
+    r"^(?:curriculum vitae|cv|resume|résumé|lebenslauf|currículum|curriculo|currículo|履歴書|职务经历书|職務経歴書|简历|個人簡歴|"
+    r"personal|contact|profile|summary|about me|last updated|updated)\b",
+    re.I,
+)
+_ADDRESS = re.compile(
+    r"\b(?:street|st\.|road|rd\.|avenue|ave\.?|boulevard|blvd|lane|drive|straße|strasse|str\.|platz|weg|rue|avenue|boulevard|"
+    r"calle|avenida|rua|via|piazza|viale|straat|laan|plein)\b|\b\d{4,5}\s+[A-ZÀ-Ý][a-zà-ÿ]+|\b[A-Z]{2}\s+\d{5}\b|"
+    r"\b\d+[a-z]?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:st|rd|ave|ln|dr|way|ct|pl|blvd|hwy)\b\.?|"
+    r"(?:住所|地址|現住所|最寄駅|最寄り駅|所在地|〒\s*\d{3}-?\d{4})|[省市区県都府道]\S*[市区町村]",
+    re.I,
+)
+_CITY_STATE_INLINE = re.compile(r"(?<![\w@.])([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z]{2}|USA|UK))(?![\w.@])")
+_LOCATION_LABEL = re.compile(
+    r"^(?:address|location|based in|city|adresse|wohnort|ort|dirección|ubicación|endereço|localização|indirizzo|residenza|"
+    r"adres|woonplaats|адрес|город|住所|地址|所在地)\s*[:：]?\s*\S",
+    re.I,
+)
+_PLACE_WORD = r"(?:[A-ZÀ-Ý][\w'’À-ÿ.-]*|of|de|del|da|do|di|am|an|upon|la|le|sur)"
+_CITY_REGION = re.compile(
+    rf"^[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*,\s*(?:[A-Z]{{2,3}}|[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*)"
+    rf"(?:,\s*[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*)?(?:\s+\d{{4,6}})?$"
+)
+_SEGMENT = re.compile(r"\s*[|·•◦]\s*|\s{2,}|\s+[–—]\s+|;\s*")
+
+
+def phones_in(text: str) -> list[str]:
+    found = []
+    for m in PHONE_RE.finditer(text):
+        candidate = m.group(0).strip()
+        digits = re.sub(r"[^\d*xX]", "", candidate)  # masked digits ('1820 ******') still count
+        if not 8 <= len(digits) <= 15 or DATE_RANGE_RE.search(candidate):
+            continue
+        if re.fullmatch(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}", candidate):
+            continue
+        if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", candidate.replace(" ", "")):
+            continue  # a date of birth, not a number
+        if re.search(r"\d\.\d+\s*/\s*\d", candidate):
+            continue  # a grade: 3.97/4.00
+        if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or ("/" in candidate and candidate.count("/") > 1):
+            continue  # a DOI
+        found.append(candidate)
+    return found
+
+
+def links_in(text: str) -> list[str]:
+    out = [m.group(0).rstrip(".,;)") for m in LINK_RE.finditer(text) if "@" not in text[max(0, m.start() - 1) : m.start()]]
+    out += [f"{m['kind'].lower()}: {m['value']}" for m in _LABELLED_LINK.finditer(text)]
+    return [link for link in out if not re.match(r"^(?:mailto|tel):", link, re.I)]
+
+
+def looks_like_name(text: str) -> bool:
+    text = text.strip()
+    if not text or _NOT_NAME.match(text) or kind_of(text) is not None or EMAIL_RE.search(text) or LINK_RE.search(text):
+        return False
+    if any(ch.isdigit() for ch in text) or len(text) > 50:
+        return False
+    if _CJK_RE.search(text):
+        return 2 <= len(text.replace(" ", "").replace("\u3000", "")) <= 12
+    words = text.split()
+    return 1 <= len(words) <= 5 and all(w[:1].isupper() or not w[:1].isalpha() for w in words if len(w) > 3)
+
+
+def is_location_text(text: str) -> bool:
+    text = text.strip(" ,")
+    if not text or EMAIL_RE.search(text) or len(text) > 90:
+        return False
+    if _LOCATION_LABEL.match(text) or _ADDRESS.search(text):
+        return True
+    return bool(_CITY_REGION.match(text)) and len(text) <= 45
+
+
+def find_location(lines: list[str]) -> str | None:
+    for line in lines:
+        for segment in _SEGMENT.split(line):
+            segment = re.sub(r"^(?:\W+\s)", "", segment).strip()
+            phone = "".join(phones_in(segment))
+            if is_location_text(segment) and len(phone) < 0.6 * len(segment):
+                return segment
+    for line in lines:
+        m = _CITY_STATE_INLINE.search(line)
+        if m and not EMAIL_RE.search(m.group(1)):
+            return m.group(1)
+    return None
+
+
+def find_name(lines: list[Line], title_index: int | None, head: list[Line]) -> str | None:
+    """The title line when it reads as a name, else the first name-like line of the header."""
+    if title_index is not None and looks_like_name(lines[title_index].text):
+        return lines[title_index].text.strip()
+    for line in head[:8]:
+        for segment in (line.text, *re.split(r"\s*[|·•,]\s*", line.text)):
+            if looks_like_name(segment) and len(segment.split()) >= (1 if _CJK_RE.search(segment) else 2):
+                return segment.strip()
+    return None

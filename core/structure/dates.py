@@ -1,0 +1,95 @@
+"""Dates as resumes print them, in the languages we read: 'Sept 2018 – May 2023',
+'03/2019 – heute', 'mar/2022 – atual', '2019年4月～現在', 'depuis 2020', '平成30年4月'.
+
+The words live in core/data/dates.json; this module turns them into patterns.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+_DATA = json.loads(resources.files("core.data").joinpath("dates.json").read_text(encoding="utf-8"))
+MONTHS: dict[str, int] = {name: int(num) for num, names in _DATA["months"].items() for name in names}
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_NOW_ALT = "|".join(sorted((re.escape(w) for w in _DATA["now"]), key=len, reverse=True))
+_SINCE_ALT = "|".join(sorted((re.escape(w) for w in _DATA["since"]), key=len, reverse=True))
+
+YEAR = r"(?:19|20)\d{2}"
+MONTH = rf"(?:{_MONTH_ALT})\.?"
+_ERA = r"(?:令和|平成|昭和)\s*(?:\d{1,2}|元)\s*年(?:\s*\d{1,2}\s*月)?"
+_CJK = rf"{YEAR}\s*年(?:\s*\d{{1,2}}\s*月)?(?:\s*\d{{1,2}}\s*日)?"
+DATE = (
+    rf"(?:(?:\d{{1,2}}\.?\s+)?{MONTH}\s*[/.,'’-]?\s*(?:{YEAR}|'\d{{2}})"  # Sept 2018, mar/2022, 1 gennaio 2005, Jan '21
+    rf"|{_CJK}|{_ERA}"
+    rf"|\d{{1,2}}\s*[/.-]\s*{YEAR}"  # 03/2019, 03.2019
+    rf"|{YEAR}\s*[/.-]\s*\d{{1,2}}(?![\d])"  # 2019-04, 2019/04
+    rf"|{YEAR}(?:\s*\(\w+\))?)"  # 2019
+)
+NOW = rf"(?:{_NOW_ALT})"
+_SEP = r"\s*(?:[-–—~〜～‑]+|to|bis|until|till|à|au|a|até|al|fino a|tot|по|→)\s*"
+DATE_RANGE_RE = re.compile(
+    rf"(?<![\w/])(?P<start>{DATE})(?:{_SEP}|\s+)(?P<end>{DATE}|{NOW})(?![\w/])"
+    rf"|(?<![\w/])(?:{_SINCE_ALT})\s+(?P<since>{DATE})(?![\w/])",
+    re.I,
+)
+SINGLE_DATE_RE = re.compile(rf"(?<![\w/]){DATE}(?![\w/])|(?<!\w){NOW}(?!\w)", re.I)
+YEAR_RE = re.compile(YEAR)
+_DURATION = re.compile(
+    r"^\(?\s*\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años?|meses|anni|mesi|jahre?|monate?|jaar|maanden|лет|года?|месяц\w*|年|ヶ月|个月)"
+    r"(?:\s*(?:and|,|et|y|e|und)?\s*\d+\s*(?:months?|mos?|mois|meses|mesi|monate?|maanden|месяц\w*|ヶ月|个月))?\s*\)?$",
+    re.I,
+)
+
+
+_DURATION_TAIL = re.compile(
+    r"[\s,·|]*\(?\s*\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años?|meses|anni|mesi|jahre?|monate?|лет|года?|ヶ月|个月)"
+    r"(?:\s*(?:and|,|et|y|e|und)?\s*\d+\s*(?:months?|mos?|mois|meses|mesi|monate?|ヶ月|个月))?\s*\)?\s*$",
+    re.I,
+)
+
+
+def without_duration(text: str) -> str:
+    """'June 2023 – present 2 years 10 months' → 'June 2023 – present'."""
+    return _DURATION_TAIL.sub("", text).strip()
+
+
+def find_range(text: str) -> re.Match[str] | None:
+    """The first date range in `text` ('Jan 2020 – Present', 'since 2019'), or None."""
+    return DATE_RANGE_RE.search(text)
+
+
+def find_date(text: str) -> re.Match[str] | None:
+    """A range if there is one, else a single date ('2019', 'May 2021')."""
+    return DATE_RANGE_RE.search(text) or SINGLE_DATE_RE.search(text)
+
+
+def is_duration(text: str) -> bool:
+    """'2 years 10 months', '(4 months)': printed beside dates, not a date of its own."""
+    return bool(_DURATION.match(text.strip()))
+
+
+def is_current(range_text: str) -> bool:
+    m = DATE_RANGE_RE.search(range_text)
+    if not m:
+        return False
+    if m["since"]:
+        return True
+    return bool(re.fullmatch(NOW, (m["end"] or "").strip(), re.I))
+
+
+def years(range_text: str) -> tuple[int | None, int | None]:
+    found = [int(y) for y in YEAR_RE.findall(range_text)]
+    if not found:
+        return None, None
+    return found[0], (found[1] if len(found) > 1 else None)
+
+
+def only_dates(text: str) -> bool:
+    """Nothing but dates, separators and durations ('2019 – 2021', 'Sept 2018 – May 2023 (4 years)')."""
+    rest = DATE_RANGE_RE.sub(" ", text)
+    rest = SINGLE_DATE_RE.sub(" ", rest)
+    rest = re.sub(r"\(?\s*\d+\s*(?:years?|yrs?|months?|mos?)\b\s*\)?", " ", rest, flags=re.I)
+    rest = re.sub(r"\b(?:exp|expected|est|ca|approx|circa|since|seit|depuis|desde|dal)\b\.?", " ", rest, flags=re.I)
+    return not re.sub(r"[\s\-–—~〜～|,.:;()/·•]+", "", rest)

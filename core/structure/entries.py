@@ -1,0 +1,251 @@
+"""Where a section's lines become entries: title, organization, location, dates, bullets.
+
+Resumes order an entry's parts every way (title first, company first, date
+first, the date at the right edge or in a left margin, dates on the line below).
+What stays true across them: an entry starts with short header lines, then
+has bullets or prose; a new header line after that content, or a second date,
+starts the next entry. Dates come from the header text, or from the aside or
+label column printed beside the entry's first lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+from core.models import Role
+from core.reading.lines import Line
+from core.structure import dates
+from core.structure.headings import _CJK_RE
+
+_DATA = json.loads(resources.files("core.data").joinpath("entries.json").read_text(encoding="utf-8"))
+
+
+def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
+    latin = {w for w in words if not _CJK_RE.search(w)}
+    cjk = [w for w in words if _CJK_RE.search(w)]
+    return latin, cjk
+
+
+_TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
+_ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
+_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•]\s*|\s+(?:at|@|bei|chez|presso)\s+")
+_LOCATION = re.compile(
+    r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
+    r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
+)
+_SENTENCE = re.compile(r"[.!?。]$")
+
+
+def _count(words: set[str], cjk: list[str], text: str) -> int:
+    low = text.lower()
+    tokens = set(re.findall(r"[\w.&+-]+", low))
+    tokens |= {t.strip(".") for t in tokens}
+    return len(tokens & words) + sum(1 for w in cjk if w in text)
+
+
+def is_location(text: str) -> bool:
+    text = text.strip(" ,()")
+    if not text or len(text) > 40 or any(ch.isdigit() for ch in text) or not _LOCATION.match(text):
+        return False
+    return not _count(_ORG_WORDS, _ORG_CJK, text) and not _count(_TITLE_WORDS, _TITLE_CJK, text)
+
+
+def _is_header(line: Line) -> bool:
+    """Could this line head an entry (as opposed to being its prose)?"""
+    text = line.text.strip()
+    if not text:
+        return bool(line.aside or line.label)
+    if line.bold or line.heading or dates.find_date(text) or dates.find_date(line.aside) or dates.find_date(line.label):
+        return True
+    if _CJK_RE.search(text):
+        return len(text) <= 30 and not _SENTENCE.search(text)
+    return len(text.split()) <= 12 and not _SENTENCE.search(text)
+
+
+def _date_of(line: Line) -> str | None:
+    """The entry date a line carries: its aside or label first, then its own text."""
+    for source in (line.aside, line.label):
+        if source and dates.only_dates(source) and dates.SINGLE_DATE_RE.search(source) and len(dates.YEAR_RE.findall(source)) >= 1:
+            return dates.without_duration(source).strip(" |")  # a date column holds the whole date as printed ('Sep. 2013, Mar. 2011 - Oct. 2011')
+    for source in (line.aside, line.label, line.text):
+        if not source:
+            continue
+        m = dates.find_range(source) or dates.SINGLE_DATE_RE.search(source)
+        if m and (source is not line.text or dates.find_range(source) or _looks_dated(source, m)):
+            return m.group(0).strip()
+    return None
+
+
+def _looks_dated(text: str, m: re.Match[str]) -> bool:
+    """A single date in a header line counts when it stands apart ('UC Berkeley | 2019', '2019')."""
+    before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
+    if dates.NOW and re.fullmatch(dates.NOW, m.group(0).strip(), re.I):
+        return False
+    return (not before or before.endswith((",", "|", "–", "—", "-", "(", "·"))) or (not after or after[:1] in ",|)–—-·")
+
+
+def _starts_entry(lines: list[Line], index: int) -> bool:
+    """After an entry's content, does this header-like line open the next entry?
+
+    It does when it looks like one: bold (wholly, or a bold first part), a
+    heading, a date on it or on one of the next two lines (a bullet's aside
+    counts: rendercv prints the dates beside the first bullet). A short plain
+    line after bullets (a tag line, 'Technologies: ...') stays with the entry.
+    """
+    line = lines[index]
+    if line.bold or line.heading or _date_of(line):
+        return True
+    nxt = lines[index + 1] if index + 1 < len(lines) else None
+    if nxt is not None and not nxt.bullet and (nxt.bold or nxt.heading) and _date_of(nxt):
+        return False  # the next line opens the next entry: this one still belongs to the last
+    for nxt in lines[index + 1 : index + 3]:
+        if _date_of(nxt) and (not nxt.bullet or nxt.aside or nxt.label):
+            return True
+        if nxt.bullet:
+            return not (index > 0 and lines[index - 1].bullet) or bool(line.parts)
+    return False
+
+
+def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
+    """'June 2020 –' over 'Present' in a date column is one date."""
+    out = list(lines)
+    for i in range(len(out) - 1):
+        for attr in ("label", "aside"):
+            here, nxt = getattr(out[i], attr), getattr(out[i + 1], attr)
+            if here.rstrip().endswith(("-", "–", "—", "~", "〜", "～")) and nxt and dates.SINGLE_DATE_RE.match(nxt.strip()):
+                setattr(out[i], attr, f"{here.rstrip()} {nxt.strip()}")
+                setattr(out[i + 1], attr, "")
+    return out
+
+
+def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | None = None) -> list[Role]:
+    """The entries of one section, in order, nothing dropped: every line lands in one entry."""
+    lines = _join_wrapped_dates(lines)
+    roles: list[Role] = []
+    asides: dict[int, list[str]] = {}
+    cur: Role | None = None
+    content = False  # the current entry has bullets or prose already
+    header_indent = 0.0
+    header_looks: set[tuple[float, bool, bool]] = set()
+    for index, line in enumerate(lines):
+        date = _date_of(line)
+        if line.bullet:
+            if cur is None:
+                cur = Role()
+                roles.append(cur)
+            if cur.dates is None and date and len(cur.bullets) <= 1 and (line.aside or line.label):
+                _set_dates(cur, date)
+            cur.bullets.append(line.text)
+            content = True
+            continue
+        header = _is_header(line)
+        if (not header and cur is not None and not content and cur.header and len(cur.header) <= 1
+                and not _SENTENCE.search(line.text) and len(line.text.split()) <= 30 and cur.dates
+                and dates.only_dates(cur.header[0].split(" | ")[0])):
+            header = True  # the title line under a date line, however long ('BACHELOR OF SCIENCE – University …')
+        if cur is not None and cur.header and not line.bold and line.indent >= header_indent + 0.6 and not date:
+            # an indented line under the header is a list item whose glyph the PDF didn't keep
+            cur.bullets.append(line.text)
+            content = True
+            continue
+        look = (round(line.size, 1), line.bold, line.caps)
+        new = cur is None
+        if (not new and header and content and _starts_entry(lines, index)) or (not new and header and date and cur.dates and (line.aside or line.label or dates.find_range(line.text)) and cur.header) or (
+            not new and header and line.bold and cur.header and entry_style is not None
+            and look == entry_style and not lines[index - 1].bold and line.gap >= 0.8
+        ):
+            new = True
+        if new:
+            cur = Role()
+            roles.append(cur)
+            content = False
+            header_indent = line.indent
+        assert cur is not None
+        if header and not content:
+            cur.header.append(_header_text(line))
+            asides.setdefault(id(cur), []).extend(p for p in (line.aside, line.label) if p)
+            header_looks.add(look)
+            if cur.dates is None and date:
+                _set_dates(cur, date)
+        else:
+            cur.description.append(line.text)
+            content = True
+            if cur.dates is None and date and (line.aside or line.label):
+                _set_dates(cur, date)
+    for role in roles:
+        _fields(role, asides.get(id(role), []))
+    return roles
+
+
+def _header_text(line: Line) -> str:
+    """The header as printed, with what sat beside it (label before, aside after)."""
+    parts = [p for p in (line.label, line.text, line.aside) if p]
+    return " | ".join(parts) if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def _set_dates(role: Role, date: str) -> None:
+    role.dates = date
+    role.start_year, role.end_year = dates.years(date)
+    role.current = dates.is_current(date)
+
+
+def _place_like(text: str) -> bool:
+    words = text.split()
+    return (
+        1 <= len(words) <= 3 and not any(ch.isdigit() for ch in text)
+        and all(w[:1].isupper() for w in words)
+        and not _count(_TITLE_WORDS, _TITLE_CJK, text) and not _count(_ORG_WORDS, _ORG_CJK, text)
+    )
+
+
+def _comma_split(piece: str) -> list[str]:
+    """'Nexus AI, Co-Founder & CTO' is two fields, 'Developer, OpenAI, San Francisco, USA' three
+    (the place stays whole); 'University of California, Los Angeles' is one."""
+    halves = [h.strip() for h in piece.split(", ")]
+    if len(halves) < 2:
+        return [piece]
+    titled = [_count(_TITLE_WORDS, _TITLE_CJK, h) > 0 for h in halves]
+    if not any(titled) or all(titled):
+        return [piece]
+    place: list[str] = []
+    while len(halves) > 2 and len(place) < 2 and _place_like(halves[-1]):
+        place.insert(0, halves.pop())
+    return [*halves, ", ".join(place)] if place else halves
+
+
+def _fields(role: Role, asides: list[str]) -> None:
+    """Split the header lines into title, organization and location (text kept as printed)."""
+    pieces: list[str] = []
+    for text in role.header:
+        if role.dates:
+            text = text.replace(role.dates, " ")
+        for part in _SEPARATORS.split(text):
+            part = part.strip(" ,|·•–—-:")
+            if part.count("(") != part.count(")"):
+                part = part.strip("()")
+            if not part or dates.only_dates(part) or dates.is_duration(part):
+                continue
+            pieces.extend(p for p in _comma_split(part) if p)
+    if not pieces:
+        return
+    aside_text = " ".join(asides)
+    location = next((p for p in pieces if p in aside_text and is_location(p)), None)
+    location = location or next((p for p in reversed(pieces) if is_location(p) or (", " in p and all(_place_like(x) for x in p.split(", ")))), None)
+    rest = [p for p in pieces if p != location]
+    if not rest:
+        role.title = location
+        return
+    title_scores = [_count(_TITLE_WORDS, _TITLE_CJK, p) for p in rest]
+    org_scores = [_count(_ORG_WORDS, _ORG_CJK, p) for p in rest]
+    title_i = max(range(len(rest)), key=lambda k: (title_scores[k] - org_scores[k], -k))
+    if title_scores[title_i] - org_scores[title_i] <= 0 and len(rest) > 1:
+        org_i = max(range(len(rest)), key=lambda k: (org_scores[k] - title_scores[k], -k))
+        title_i = next((k for k in range(len(rest)) if k != org_i), 0) if org_scores[org_i] > 0 else 0
+    role.title = rest[title_i]
+    others = [p for k, p in enumerate(rest) if k != title_i]
+    if others:
+        org_i = max(range(len(others)), key=lambda k: (_count(_ORG_WORDS, _ORG_CJK, others[k]), -k))
+        role.organization = others[org_i]
+    role.location = location

@@ -1,0 +1,154 @@
+"""Which lines are section headings, and what kind of section each opens.
+
+A heading is recognised from two kinds of evidence together:
+- **words**: a multilingual table (core/data/headings.json) matched exactly, or as
+  a whole word inside the heading ('Professional Experience', 'Competenze
+  informatiche'), or as a substring for Chinese and Japanese;
+- **style**: the format's own heading marks (Markdown `#`, Word 'Heading n'), or,
+  for PDFs and plain text, the look of the lines whose words matched (size,
+  weight, capitals). Every other short line printed in that same look is a
+  heading too, even if its words are unknown ('Invited Talks', 'A Day of My Life').
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from importlib import resources
+
+from core.models import SectionName
+from core.reading.lines import Line
+from core.structure.dates import find_date
+
+_DATA = json.loads(resources.files("core.data").joinpath("headings.json").read_text(encoding="utf-8"))
+_EXACT: dict[str, SectionName] = {}
+for _kind, _phrases in _DATA.items():
+    if _kind.startswith("_"):
+        continue
+    for _phrase in _phrases:
+        _EXACT.setdefault(_phrase, SectionName(_kind))
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_PHRASES = sorted((p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True)
+_CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
+_PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
+_PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_CONTACT_HINT = re.compile(r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github|〒\s*\d", re.I)
+
+
+def heading_key(text: str) -> str:
+    """Lower case, no ornaments: '【職務経歴】' → '職務経歴', 'E X P E R I E N C E' → 'experience'."""
+    text = unicodedata.normalize("NFKC", text).strip().lower()
+    text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
+    text = re.sub(r"[\s\u3000]+", " ", text)
+    if re.fullmatch(r"(?:\w ){2,}\w", text):  # letter-spaced capitals
+        text = text.replace(" ", "")
+    return text
+
+
+def kind_of(text: str) -> SectionName | None:
+    """The section kind the words of a heading name, or None."""
+    key = heading_key(_PAREN_TAIL.sub("", text.strip()))
+    if not key or len(key) > 60:
+        return None
+    if key in _EXACT:
+        return _EXACT[key]
+    squashed = key.replace(" ", "")
+    if squashed in _EXACT:
+        return _EXACT[squashed]
+    found: list[tuple[int, int, str]] = []
+    words = max(1, len(key.split()))
+    for m in _PHRASE_RE.finditer(key):
+        # a known phrase opens the heading, or is most of it ('Selected Honors'), not a word in a title
+        if m.start() == 0 or len(m.group(0).split()) >= 0.4 * words:
+            found.append((m.start(), -len(m.group(0)), m.group(0)))
+    for phrase in _CJK_PHRASES:
+        at = key.find(phrase)
+        if at >= 0:
+            found.append((at, -len(phrase), phrase))
+    return _EXACT[min(found)[2]] if found else None
+
+
+def exact(text: str) -> bool:
+    """The whole heading is a known phrase ('Work Experience', not 'Project 1')."""
+    key = heading_key(_PAREN_TAIL.sub("", text.strip()))
+    return key in _EXACT or key.replace(" ", "") in _EXACT
+
+
+def is_short(line: Line) -> bool:
+    text = _PAREN_TAIL.sub("", line.text.strip()) if line.caps else line.text.strip()
+    if not text or line.bullet or len(text) > 70:
+        return False
+    if _CJK_RE.search(text):
+        return len(text) <= 40 and not text.endswith(("。", "."))
+    words = text.split()
+    return len(words) <= 7 and not text.endswith((".", ";", ",")) and not _CONTACT_HINT.search(text)
+
+
+def signature(line: Line) -> tuple[float, bool, bool, int]:
+    """How a line looks: size bucket, bold, capitals, format heading level."""
+    return (round(line.size * 10) / 10, line.bold, line.caps, line.heading)
+
+
+def _distinctive(line: Line) -> bool:
+    return line.heading > 0 or line.size >= 1.08 or line.bold or line.caps or line.text.rstrip().endswith((":", "："))
+
+
+def find_headings(lines: list[Line], title_index: int | None) -> dict[int, SectionName]:
+    """Index of each heading line → its kind (OTHER when the words are unknown)."""
+    candidates = [
+        i for i, line in enumerate(lines)
+        if ((i != title_index and not line.title) or exact(line.text)) and is_short(line) and not find_date(line.text)
+        and (len(line.parts) < 2 or line.heading > 0 or all(p.startswith(("(", "（")) for p in line.parts[1:]))
+        # 'Languages: English, French' in two styles is a label and its value, not a heading
+    ]
+    kinds = {i: kind_of(lines[i].text) for i in candidates}
+    explicit = [i for i in candidates if lines[i].heading > 0]
+    if sum(1 for i in explicit if kinds[i]) >= 2:
+        level = Counter(lines[i].heading for i in explicit if kinds[i]).most_common(1)[0][0]
+        chosen = {i: kinds[i] or SectionName.OTHER for i in explicit if lines[i].heading == level}
+        # a short line in the same look as matched headings but without a format mark
+        return chosen
+    matched = [
+        i for i in candidates
+        if kinds[i] is not None and (_distinctive(lines[i]) or (_CJK_RE.search(lines[i].text) and exact(lines[i].text)))
+    ]  # Chinese and Japanese have no capitals: an exact heading phrase on its own line is enough
+    looks = Counter(signature(lines[i]) for i in matched)
+    chosen: dict[int, SectionName] = {}
+    if looks:
+        top = looks.most_common()
+        styles = {sig for sig, n in top if (n >= 2 and n >= 0.4 * top[0][1]) or (n == top[0][1] and len(matched) <= 2)}
+        primary = top[0][0]
+        # a smaller look than the main headings' is a sub-heading level ('Languages' inside 'Skills')
+        styles = {sig for sig in styles if sig == primary or sig[0] >= 0.8 * primary[0] or sig[3] > 0}
+        body_like = {sig for sig in styles if sig[0] <= 1.0 and not sig[1] and not sig[2] and not sig[3]}
+        styles -= body_like
+        first = next((k for k, ln in enumerate(lines) if ln.text), 0)
+        for i in candidates:
+            if signature(lines[i]) in styles and not lines[i].aside and _alone(lines, i):
+                if kinds[i] is None and i <= first + 1:
+                    continue  # the first line of a resume is the name, whatever it looks like
+                chosen[i] = kinds[i] or SectionName.OTHER
+        first_chosen = min(chosen, default=len(lines))
+        for i in matched:
+            smaller = signature(lines[i])[0] < 0.8 * primary[0] and lines[i].heading == 0 and i > first_chosen
+            if i not in chosen and not smaller and exact(lines[i].text) and _alone(lines, i) and not lines[i].aside:
+                chosen[i] = kinds[i] or SectionName.OTHER
+    else:
+        for i in candidates:
+            if kinds[i] is not None and _alone(lines, i):
+                chosen[i] = kinds[i]
+    if not chosen:
+        for i in candidates:
+            if kinds[i] is not None and _alone(lines, i):
+                chosen[i] = kinds[i]
+    return chosen
+
+
+def _alone(lines: list[Line], i: int) -> bool:
+    """A heading stands on its own: not the middle of a wrapped sentence, followed by something."""
+    if i + 1 >= len(lines):
+        return False
+    prev = lines[i - 1].text if i > 0 else ""
+    return not (prev.endswith((",", "-", " and", " &")) and not lines[i].caps and not lines[i].bold and lines[i].gap < 1)

@@ -1,0 +1,175 @@
+"""PDF layout: what a person sees on the page is what the structure holds.
+
+Each test builds a small PDF with text placed the way real templates place it
+(dates at the right edge, a date margin, a sidebar, running footers, drawn
+bullets) and checks the sections and entries a review would work from.
+"""
+
+from __future__ import annotations
+
+from core.reading import read_file
+from core.structure import parse_document
+from tests.reading.pdfmaker import Page, build
+
+
+def structure_of(*pages: Page):
+    document = read_file(build(*pages), "resume.pdf", 10)
+    return parse_document(document).structure, document
+
+
+def header(page: Page, name: str = "Jane Example") -> Page:
+    page.text(name, 50, 740, 24, True)
+    page.text("jane@example.com | +1 555 0100 | Portland, OR", 50, 718, 10)
+    return page
+
+
+def section(structure, kind: str):
+    return next(s for s in structure.sections if s.kind == kind)
+
+
+def test_dates_at_the_right_edge_belong_to_the_entry_on_their_line() -> None:
+    page = header(Page())
+    page.text("Experience", 50, 680, 14, True)
+    page.text("Data Engineer, Acme Corp", 50, 660).text("Jan 2021 - Present", 480, 660)
+    page.text("• Built the billing pipeline that settles 40k invoices a day", 60, 646)
+    page.text("• Cut nightly batch time from 5 hours to 50 minutes", 60, 632)
+    page.text("Analyst, Beta Bank", 50, 610).text("Mar 2018 - Dec 2020", 478, 610)
+    page.text("• Automated 12 monthly reports", 60, 596)
+    page.text("Education", 50, 570, 14, True)
+    page.text("BSc Computer Science, State University", 50, 550).text("2014 - 2018", 500, 550)
+    page.text("Skills", 50, 520, 14, True)
+    page.text("Python, SQL, Airflow", 50, 500)
+    structure, _ = structure_of(page)
+    entries = section(structure, "experience").entries
+    assert [(e.title, e.organization, e.dates, len(e.bullets)) for e in entries] == [
+        ("Data Engineer", "Acme Corp", "Jan 2021 - Present", 2),
+        ("Analyst", "Beta Bank", "Mar 2018 - Dec 2020", 1),
+    ]
+    assert section(structure, "education").entries[0].dates == "2014 - 2018"
+    assert structure.name == "Jane Example"
+    assert structure.contact.location == "Portland, OR"
+
+
+def test_a_date_printed_beside_the_first_bullet_is_its_entry_s_date_not_the_next_one_s() -> None:
+    page = header(Page())
+    page.text("Experience", 50, 680, 14, True)
+    for top, (org, dates) in zip((660, 600), (("Nexus AI", "June 2023 - present"), ("NVIDIA Research", "May 2022 - Aug 2022")), strict=True):
+        page.text(f"{org}, Research Intern", 50, top, 10, True).text("Santa Clara, CA", 480, top)
+        page.text("• Designed a sparse attention kernel used in production", 60, top - 14).text(dates, 470, top - 14)
+        page.text("• Co-authored a paper accepted at a major venue", 60, top - 28).text("4 months", 500, top - 28)
+    page.text("Skills", 50, 520, 14, True).text("Python, CUDA", 50, 500)
+    structure, _ = structure_of(page)
+    entries = section(structure, "experience").entries
+    assert [e.dates for e in entries] == ["June 2023 - present", "May 2022 - Aug 2022"]
+    assert [len(e.bullets) for e in entries] == [2, 2]
+    assert entries[1].location == "Santa Clara, CA"
+
+
+def test_a_left_date_margin_is_read_beside_its_entries() -> None:
+    page = header(Page())
+    page.text("Experience", 140, 680, 14, True)
+    page.text("2019 - 2023", 50, 660).text("Backend Developer, Orbit GmbH", 140, 660, 10, True)
+    page.text("Rebuilt the payment service in Go, halving p99 latency.", 140, 646)
+    page.text("2016 - 2019", 50, 620).text("Developer, Kite Labs", 140, 620, 10, True)
+    page.text("Maintained the mobile API used by 2 million people.", 140, 606)
+    page.text("Education", 140, 580, 14, True)
+    page.text("2012 - 2016", 50, 560).text("BSc Informatics, TU Example", 140, 560, 10, True)
+    page.text("Skills", 140, 530, 14, True).text("Go, Python, PostgreSQL", 140, 510)
+    structure, _ = structure_of(page)
+    entries = section(structure, "experience").entries
+    assert [(e.organization, e.dates) for e in entries] == [("Orbit GmbH", "2019 - 2023"), ("Kite Labs", "2016 - 2019")]
+
+
+def test_a_sidebar_is_read_whole_before_the_main_column() -> None:
+    page = Page()
+    page.text("Jane Example", 230, 740, 24, True)
+    sidebar = [("Contact", True), ("jane@example.com", False), ("+1 555 0100", False), ("Skills", True),
+               ("Python", False), ("Kubernetes", False), ("Terraform", False), ("Languages", True), ("English", False), ("Spanish", False)]
+    y = 700
+    for text, bold in sidebar:
+        page.text(text, 40, y, 12 if bold else 10, bold)
+        y -= 16
+    page.text("Experience", 230, 700, 12, True)
+    y = 684
+    for i in range(3):
+        page.text(f"Platform Engineer, Company {chr(65 + i)}", 230, y, 10, True).text(f"201{i} - 201{i + 1}", 500, y)
+        page.text("• Migrated 40 services to a managed cluster without downtime", 240, y - 14)
+        page.text("• Wrote the on-call runbook the whole team uses", 240, y - 28)
+        y -= 50
+    structure, _document = structure_of(page)
+    kinds = [s.kind for s in structure.sections]
+    assert kinds[:3] == ["contact", "skills", "languages"] and "experience" in kinds
+    skills = section(structure, "skills")
+    assert skills.lines == ["Python", "Kubernetes", "Terraform"]
+    experience = section(structure, "experience")
+    assert len(experience.entries) == 3 and all(len(e.bullets) == 2 for e in experience.entries)
+    assert not any(b == "Kubernetes" for e in experience.entries for b in e.bullets)
+
+
+def test_running_footers_and_page_numbers_never_become_entries() -> None:
+    first = header(Page())
+    first.text("Experience", 50, 680, 14, True)
+    first.text("Data Engineer, Acme Corp", 50, 660, 10, True).text("2021 - 2024", 500, 660)
+    first.text("• Built the billing pipeline", 60, 646)
+    first.text("Jane Example - Resume 1/2", 250, 30, 8)
+    second = Page()
+    second.text("Analyst, Beta Bank", 50, 740, 10, True).text("2018 - 2020", 500, 740)
+    second.text("• Automated 12 monthly reports", 60, 726)
+    second.text("Skills", 50, 700, 14, True).text("SQL", 50, 680)
+    second.text("Jane Example - Resume 2/2", 250, 30, 8)
+    structure, document = structure_of(first, second)
+    assert "Resume 1/2" not in document.text and "Resume 2/2" not in document.text
+    entries = section(structure, "experience").entries
+    assert [e.organization for e in entries] == ["Acme Corp", "Beta Bank"]
+
+
+def test_drawn_bullets_count_as_list_items() -> None:
+    page = header(Page())
+    page.text("Experience", 50, 680, 14, True)
+    page.text("Data Engineer, Acme Corp", 50, 660, 10, True).text("2021 - 2024", 500, 660)
+    for k, line in enumerate(("Built the billing pipeline", "Cut batch time by 80%", "Mentored two juniors")):
+        y = 646 - 14 * k
+        page.box(52, y + 2, 3, 3).text(line, 62, y)
+    page.text("Skills", 50, 580, 14, True).text("SQL", 50, 560)
+    structure, _ = structure_of(page)
+    assert section(structure, "experience").entries[0].bullets == [
+        "Built the billing pipeline", "Cut batch time by 80%", "Mentored two juniors"]
+
+
+def test_a_heading_in_the_same_look_as_known_ones_is_a_section_whatever_its_words() -> None:
+    page = header(Page())
+    y = 680
+    for heading, body in (("Experience", "Data Engineer, Acme Corp, 2021 - 2024"), ("Invited Talks", "Scaling batch jobs, PyCon 2023"),
+                          ("Education", "BSc, State University, 2018"), ("Skills", "Python, SQL")):
+        page.text(heading, 50, y, 14, True).text(body, 50, y - 20)
+        y -= 60
+    structure, _ = structure_of(page)
+    assert [(s.heading, s.kind) for s in structure.sections] == [
+        ("Experience", "experience"), ("Invited Talks", "other"), ("Education", "education"), ("Skills", "skills")]
+
+
+def test_wrapped_lines_join_and_hyphenation_is_undone_but_compounds_keep_their_hyphen() -> None:
+    page = header(Page())
+    page.text("Summary", 50, 680, 14, True)
+    page.text("Platform engineer who moved a bank's infrastructure to multi-", 50, 660)
+    page.text("account cloud setups and wrote the migration playbooks the", 50, 646)
+    page.text("whole organisation now uses for its yearly audit submis-", 50, 632)
+    page.text("sions and reviews.", 50, 618)
+    page.text("Skills", 50, 590, 14, True).text("Terraform", 50, 570)
+    structure, _ = structure_of(page)
+    summary = section(structure, "summary").lines
+    assert len(summary) == 1
+    assert "multi-account" in summary[0] and "submissions" in summary[0]
+
+
+def test_headings_in_other_languages_and_their_dates() -> None:
+    page = header(Page(), "Max Beispiel")
+    page.text("Berufserfahrung", 50, 680, 14, True)
+    page.text("Datenanalyst, Beispiel GmbH", 50, 660, 10, True).text("03/2019 – heute", 480, 660)
+    page.text("• Dashboards für 30 Teams gebaut", 60, 646)
+    page.text("Ausbildung", 50, 620, 14, True)
+    page.text("B.Sc. Informatik, Universität Beispiel", 50, 600, 10, True).text("2015 – 2019", 500, 600)
+    page.text("Kenntnisse", 50, 570, 14, True).text("Python, SQL", 50, 550)
+    structure, _ = structure_of(page)
+    assert [s.kind for s in structure.sections] == ["experience", "education", "skills"]
+    assert section(structure, "experience").entries[0].dates == "03/2019 – heute"
