@@ -128,7 +128,8 @@ def _levels_in(text: str) -> set[str]:
     levels = set()
     for level, names in _DEGREES.items():
         for n in names:
-            pattern = rf"(?<![\w.]){re.escape(n)}(?![\w])" if len(n) <= 5 else re.escape(n)
+            # 'B.S' and 'B.S.' are one degree: the final dot is optional on both sides of the comparison
+            pattern = rf"(?<![\w.]){re.escape(n.rstrip('.'))}\.?(?![\w])" if len(n) <= 5 else re.escape(n)
             if re.search(pattern, low):
                 levels.add(level)
                 break

@@ -835,3 +835,13 @@ def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
         missing=missing[:_MAX_SHOWN],
         target_percent=limits.KEYWORD_TARGET_PERCENT,
     )
+
+
+def is_known_skill(text: str) -> bool:
+    """Is `text` as a whole a skill or tool the vocabulary knows ('HTML', 'Apache Kafka', 'MP4')?"""
+    lex = _lexicon()
+    toks = _tokenize(text)
+    if not toks:
+        return False
+    key = tuple(t.norm for t in toks)
+    return key in lex.phrases or (len(toks) == 1 and text.strip() in lex.cased)

@@ -145,7 +145,7 @@ def rewrite_markdown(resume: Resume) -> str:
             continue
         out += ["", f"## {_heading(section, resume.language)}", ""]
         if section.roles:
-            leading = [ln for ln in section.lines if ln.startswith("(")][:1]  # a heading's note
+            leading = [ln for ln in section.lines if ln.startswith(("(", "（"))][:1]  # a heading's note
             out += leading
             for role, bullets in zip(section.roles, improved[index], strict=True):
                 out += [*_role_lines(role, bullets), ""]

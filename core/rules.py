@@ -113,7 +113,8 @@ def run_rules(
     """The findings to show (at most MAX_PER_RULE per rule, most important first) and every rule's full count."""
     out = _Collector()
     _contact(resume, out)
-    _sections(resume, out)
+    if document.extraction.quality != "poor":  # unreadable text: don't claim what we couldn't read is missing
+        _sections(resume, out)
     _bullets(resume, out)
     _style(resume, document.text, out)
     _format(resume, document, out)

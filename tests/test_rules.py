@@ -17,10 +17,10 @@ SETTINGS = Settings(_env_file=None)
 
 
 def run(text: str, job: str | None = None, **extraction: object) -> ReviewResult:
-    body, facts = extract(text.encode(), "cv.txt", 10)
+    document = read_file(text.encode(), "cv.txt", 10)
     if extraction:
-        facts = facts.model_copy(update=extraction)
-    return review(Document(text=body, extraction=facts), "cv.txt", job, None, SETTINGS)
+        document = document.model_copy(update={"extraction": document.extraction.model_copy(update=extraction)})
+    return review(document, "cv.txt", job, None, SETTINGS)
 
 
 def rules(result: ReviewResult) -> set[str]:

@@ -60,7 +60,7 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
         text = lines_to_text(layout.lines)
         if len(visible(text)) < limits.MIN_RESUME_CHARS and (layout.images or not visible(text)):
             raise NoTextError()
-        ratio = max(_pdf_garbled(raw), layout.unmapped)
+        ratio = _pdf_garbled(raw)
         extraction = Extraction(kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty)
     elif kind is FileKind.DOCX:
         layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
@@ -81,12 +81,14 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
     text = lines_to_text(layout.lines)
     refuse_book_length(len(text), text.count("\n") + 1, max_pages)
     if len(visible(text)) < limits.MIN_RESUME_CHARS:
-        if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:
+        if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:  # glyphs that read as nothing
             raise NoTextError(
                 "The text in that PDF can't be read back out (its fonts have no character map).",
                 hint="Export the PDF again from your editor, or upload the DOCX.",
             )
         raise NotAResumeError()
+    if kind is FileKind.PDF:
+        ratio = max(ratio, layout.unmapped)  # glyphs that read as the wrong letters, for a resume-length text
     quality = (
         "poor" if ratio > limits.GARBLED_POOR_RATIO
         else "fair" if ratio > limits.GARBLED_FAIR_RATIO or extraction.multi_column

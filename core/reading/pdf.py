@@ -114,34 +114,79 @@ class Row:
 # --- runs ---------------------------------------------------------------------------
 
 
-def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run]:
-    """PDFium's text runs with font size and weight; icons and empty runs kept for later."""
+def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
+    """PDFium's text runs (one text object's characters on a line) with font size and weight.
+
+    Each run's characters are the slice of the page text from its first
+    character up to the next run's, found by asking PDFium which character sits
+    at the run's left edge: one text call for the page, a few calls per run.
+    None when the runs can't be placed in character order (right-to-left text,
+    characters outside the BMP, overlapping objects): the caller reads that
+    page character by character instead.
+    """
     raw = textpage.raw
-    runs: list[Run] = []
-    n = pdfium_c.FPDFText_CountRects(raw, 0, -1)
+    n = pdfium_c.FPDFText_CountChars(raw)
+    text = textpage.get_text_range()
+    if len(text) != n:
+        return None
+    count = pdfium_c.FPDFText_CountRects(raw, 0, -1)
     left, top, right, bottom = (ctypes.c_double() for _ in range(4))
     flags = ctypes.c_int()
-    for i in range(n):
+    placed: list[tuple[int, float, float, float, float]] = []
+    last = -1
+    for i in range(count):
         if not pdfium_c.FPDFText_GetRect(raw, i, left, top, right, bottom):
             continue
         x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
-        text = textpage.get_text_bounded(x0, y0, x1, y1)
-        if not text.strip():
+        probe = x0 + min(1.0, (x1 - x0) / 4)
+        idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, probe, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2))
+        if idx < 0:
+            idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, probe, (y0 + y1) / 2, 2.0, max(1.0, (y1 - y0) / 2 + 1))
+        if idx <= last:
+            idx = _first_char_of(raw, x0, x1, y0, y1, last)
+        if idx <= last:
+            return None
+        placed.append((idx, x0, x1, y0, y1))
+        last = idx
+    runs: list[Run] = []
+    for k, (idx, x0, x1, y0, y1) in enumerate(placed):
+        end = placed[k + 1][0] if k + 1 < len(placed) else n
+        chunk = text[idx:end]
+        cut = chunk.find("\r\n")
+        if cut >= 0:
+            chunk = chunk[:cut] + " "  # the line ends here; what PDFium added after it is not this run's
+        if not chunk.strip():
             continue
-        idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 2 + 0.5, (y1 - y0) / 2 + 0.5)
-        if idx >= 0:
-            size = pdfium_c.FPDFText_GetFontSize(raw, idx)
-            weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
-            pdfium_c.FPDFText_GetFontInfo(raw, idx, _FONT_NAME_BUF, 256, flags)
-            name = _FONT_NAME_BUF.value.decode("latin-1", "replace")
-            bold = weight >= 600 or bool(_BOLD_NAME.search(name.split("+")[-1])) or bool(flags.value & (1 << 18))
-            italic = bool(_ITALIC_NAME.search(name)) or bool(flags.value & (1 << 6))
-        else:
-            size, bold, italic = (y1 - y0) / 0.72, False, False
+        size = pdfium_c.FPDFText_GetFontSize(raw, idx)
+        weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
+        pdfium_c.FPDFText_GetFontInfo(raw, idx, _FONT_NAME_BUF, 256, flags)
+        name = _FONT_NAME_BUF.value.decode("latin-1", "replace")
+        bold = weight >= 600 or bool(_BOLD_NAME.search(name.split("+")[-1])) or bool(flags.value & (1 << 18))
+        italic = bool(_ITALIC_NAME.search(name)) or bool(flags.value & (1 << 6))
         if size <= 0.5 or size > 200:
             size = max(1.0, (y1 - y0) / 0.72)
-        runs.append(Run(text, x0, x1, y0, y1, size, bold, italic))
+        runs.append(Run(chunk, x0, x1, y0, y1, size, bold, italic))
     return runs
+
+
+_CHAR_BOX = [ctypes.c_double() for _ in range(4)]
+
+
+def _first_char_of(raw: object, x0: float, x1: float, y0: float, y1: float, after: int) -> int:
+    """The first character of a run whose left edge overlaps the run before it: probe its middle, walk back."""
+    idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, (x0 + x1) / 2, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2))
+    if idx <= after:
+        return -1
+    left, right, bottom, top = _CHAR_BOX
+    while idx - 1 > after:
+        if not pdfium_c.FPDFText_GetCharBox(raw, idx - 1, left, right, bottom, top):
+            break
+        cx, cy = (left.value + right.value) / 2, (bottom.value + top.value) / 2
+        generated = right.value - left.value < 0.01
+        if not generated and not (x0 - 0.5 <= cx <= x1 + 0.5 and y0 - 0.5 <= cy <= y1 + 0.5):
+            break
+        idx -= 1
+    return idx
 
 
 def _unmapped_share(textpage: pdfium.PdfTextPage, sample: int = 240) -> tuple[int, int]:
@@ -172,57 +217,69 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     text object; PDFium's per-object runs then overlap and their bounded text
     repeats letters. Here a run continues while characters stay on one line, in
     one size and weight, and PDFium's own generated spaces mark the word breaks.
+    A glyph drawn twice at one place (fake bold, shadows) counts once.
     """
     raw = textpage.raw
     n = pdfium_c.FPDFText_CountChars(raw)
+    text = textpage.get_text_range()
+    aligned = len(text) == n  # no characters outside the BMP: text[i] is character i
     runs: list[Run] = []
     rect = pdfium_c.FS_RECTF()
     flags = ctypes.c_int()
     cur: list[str] = []
-    box: list[float] = []
-    key: tuple[float, int] | None = None
+    box = [0.0, 0.0, 0.0, 0.0]
+    open_run = False
+    key: tuple[float, int] = (10.0, 400)
     font: tuple[bool, bool] = (False, False)
+    recent: dict[tuple[str, int, int], int] = {}
+    get_box, get_size, get_weight = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetFontWeight
 
     def flush() -> None:
-        if cur and box and "".join(cur).strip():
-            runs.append(Run("".join(cur), box[0], box[1], box[2], box[3], key[0] if key else 10.0, font[0], font[1]))
+        nonlocal open_run
+        if open_run and "".join(cur).strip():
+            runs.append(Run("".join(cur), box[0], box[1], box[2], box[3], key[0], font[0], font[1]))
         cur.clear()
-        box.clear()
+        open_run = False
 
-    recent: list[tuple[str, float, float]] = []  # (char, left, bottom) just read: a glyph drawn twice is one
     for i in range(n):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
-        ch = chr(code) if 0 < code < 0x110000 else ""
-        if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-            if ch in "\r\n":
-                flush()
-            elif cur:
-                cur.append(" ")
-            continue
+        if aligned:
+            ch = text[i]
+        else:
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            ch = chr(code) if 0 < code < 0x110000 else ""
         if not ch or ch in "\r\n":
             flush()
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
-        if any(c == ch and abs(x - rect.left) < 1.0 and abs(y - rect.bottom) < 1.0 for c, x, y in recent):
+        if ch.isspace():
+            if open_run:
+                cur.append(" ")
             continue
-        recent.append((ch, rect.left, rect.bottom))
-        del recent[:-6]
-        size = pdfium_c.FPDFText_GetFontSize(raw, i)
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, i)
+        get_box(raw, i, rect)
+        left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+        spot = (ch, round(left), round(bottom))
+        if recent.get(spot, -99) >= i - 6:
+            continue
+        recent[spot] = i
+        size = get_size(raw, i)
+        weight = get_weight(raw, i)
         this_key = (round(size, 1), weight)
-        if box and (this_key != key or rect.left - box[1] > 0.8 * max(size, 1) or rect.left < box[0] - 1
-                    or min(rect.top, box[3]) - max(rect.bottom, box[2]) < 0.3 * (rect.top - rect.bottom)):
+        if open_run and (this_key != key or left - box[1] > 0.8 * max(size, 1) or left < box[0] - 1
+                         or min(top, box[3]) - max(bottom, box[2]) < 0.3 * (top - bottom)):
             flush()
-        if not box:
+        if not open_run:
             key = this_key
             pdfium_c.FPDFText_GetFontInfo(raw, i, _FONT_NAME_BUF, 256, flags)
             name = _FONT_NAME_BUF.value.decode("latin-1", "replace").split("+")[-1]
             font = (weight >= 600 or bool(_BOLD_NAME.search(name)), bool(_ITALIC_NAME.search(name)))
-            box.extend((rect.left, rect.right, rect.bottom, rect.top))
-        elif not ch.isspace():
-            box[1] = max(box[1], rect.right)
-            box[2] = min(box[2], rect.bottom)
-            box[3] = max(box[3], rect.top)
+            box[:] = [left, right, bottom, top]
+            open_run = True
+        else:
+            if right > box[1]:
+                box[1] = right
+            if bottom < box[2]:
+                box[2] = bottom
+            if top > box[3]:
+                box[3] = top
         cur.append(ch)
     flush()
     return runs
@@ -241,14 +298,18 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
     tall = [r for r in runs if r.height >= 0.45 * r.size]
     small = [r for r in runs if r.height < 0.45 * r.size]
     rows: list[Row] = []
+    bounds: list[list[float]] = []  # [y0, y1] of each row, kept as runs join (properties would rescan)
     for run in sorted(tall, key=lambda r: (-r.mid, r.x0)):
-        for row in reversed(rows[-6:]):
-            overlap = min(row.y1, run.y1) - max(row.y0, run.y0)
-            if overlap >= 0.5 * min(run.height, row.y1 - row.y0):
-                row.runs.append(run)
+        for k in range(len(rows) - 1, max(-1, len(rows) - 7), -1):
+            lo, hi = bounds[k]
+            overlap = min(hi, run.y1) - max(lo, run.y0)
+            if overlap >= 0.5 * min(run.height, hi - lo):
+                rows[k].runs.append(run)
+                bounds[k] = [min(lo, run.y0), max(hi, run.y1)]
                 break
         else:
             rows.append(Row([run], page))
+            bounds.append([run.y0, run.y1])
     for run in small:
         inside = [row for row in rows if row.y0 - 1 <= run.mid <= row.y1 + 1]
         if inside:
@@ -742,18 +803,38 @@ def _page_links(document: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[str]
     return links
 
 
-def _page_markers(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
-    """Small drawn shapes (dots, squares): list bullets that HTML and Word exports draw instead of typing."""
-    found = []
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE), max_depth=3):
-        try:
-            left, bottom, right, top = obj.get_bounds()
-        except pdfium.PdfiumError:
-            continue
-        w, h = right - left, top - bottom
-        if 1.2 <= w <= 8 and 1.2 <= h <= 8 and 0.4 <= h / w <= 2.5:
-            found.append((left, bottom, right, top))
-    return found
+def _page_shapes(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float, float]], int, bool]:
+    """One pass over the page's objects: small drawn shapes (list bullets drawn, not typed), and pictures.
+
+    Returns (markers, image count, a picture placed like a portrait photo: near the top,
+    portrait or square, 40-260 pt). Raw PDFium calls: Chromium pages hold thousands of objects.
+    """
+    height = page.get_height()
+    markers: list[tuple[float, float, float, float]] = []
+    images, photo = 0, False
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    stack = [(page.raw, True)]
+    while stack:
+        holder, is_page = stack.pop()
+        count = pdfium_c.FPDFPage_CountObjects(holder) if is_page else pdfium_c.FPDFFormObj_CountObjects(holder)
+        for i in range(min(count, 20_000)):
+            obj = pdfium_c.FPDFPage_GetObject(holder, i) if is_page else pdfium_c.FPDFFormObj_GetObject(holder, i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and len(stack) < 4:
+                stack.append((obj, False))
+                continue
+            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+                continue
+            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                continue
+            w, h = right.value - left.value, top.value - bottom.value
+            if 1.2 <= w <= 8 and 1.2 <= h <= 8 and 0.4 <= h / w <= 2.5:
+                markers.append((left.value, bottom.value, right.value, top.value))
+            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+                if 40 <= w <= 260 and 40 <= h <= 300 and 0.6 <= h / w <= 1.7 and top.value >= height * 0.45:
+                    photo = True
+    return markers, images, photo
 
 
 def _mark_bullets(flows: list[list[Row]], markers: list[tuple[float, float, float, float]]) -> None:
@@ -764,22 +845,6 @@ def _mark_bullets(flows: list[list[Row]], markers: list[tuple[float, float, floa
                 if x1 <= first.x0 + 0.5 and first.x0 - x1 <= 2.5 * first.size and y1 >= first.y0 - 1 and y0 <= first.y1 + 1:
                     row.marker = True
                     break
-
-
-def _page_pictures(page: pdfium.PdfPage) -> tuple[int, bool]:
-    """(image objects, one placed like a portrait photo: near the top, portrait or square, 40-260 pt)."""
-    height = page.get_height()
-    count, photo = 0, False
-    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
-        count += 1
-        try:
-            left, bottom, right, top = obj.get_bounds()
-        except pdfium.PdfiumError:
-            continue
-        w, h = right - left, top - bottom
-        if 40 <= w <= 260 and 40 <= h <= 300 and 0.6 <= h / w <= 1.7 and top >= height * 0.45:
-            photo = True
-    return count, photo
 
 
 # --- entry point --------------------------------------------------------------------------
@@ -813,14 +878,14 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
             textpage = page.get_textpage()
             try:
                 chars = pdfium_c.FPDFText_CountChars(textpage.raw)
-                runs = _runs_of_page(textpage)
-                if runs and (chars / len(runs) < _FRAGMENTED or _repeats_glyphs(textpage, runs)):
-                    runs = _runs_by_char(textpage)
+                rects = pdfium_c.FPDFText_CountRects(textpage.raw, 0, -1)
+                by_runs = _runs_of_page(textpage) if rects and chars / rects >= _FRAGMENTED else None
+                runs = by_runs if by_runs is not None else _runs_by_char(textpage)
                 width, height = page.get_width(), page.get_height()
                 if not runs:
                     empty += 1
                 flows = _page_rows(runs, index, width)
-                markers = _page_markers(page)
+                markers, images, photo = _page_shapes(page)
                 if markers:
                     _mark_bullets(flows, markers)
                 if len(flows) > 1 and all(len(f) >= 4 for f in flows[-2:]):
@@ -831,7 +896,7 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
                 sampled, unmapped = sampled + seen, unmapped + bad
                 layout.links += _page_links(pdf, page)
                 if index == 0:
-                    layout.images, layout.photo = _page_pictures(page)
+                    layout.images, layout.photo = images, photo
             finally:
                 textpage.close()
                 page.close()

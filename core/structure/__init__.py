@@ -149,6 +149,16 @@ def _heading_and_note(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def _lists_skills(own: list[Line]) -> bool:
+    """A short list whose items are mostly known tools and skills."""
+    from core.keywords import is_known_skill
+
+    items = [part.strip() for ln in own for part in re.split(r"[,|·•/]", ln.text) if part.strip()]
+    if len(items) < 2 or any(len(item.split()) > 4 for item in items):
+        return False
+    return sum(1 for item in items if is_known_skill(item)) >= max(2, len(items) // 2)
+
+
 def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> SectionName:
     """Correct a kind the heading's words got wrong, from what the section holds."""
     if not section.heading:
@@ -157,6 +167,8 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
     contactish = sum(1 for t in text if EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t))
     if section.name in (SectionName.SUMMARY, SectionName.OTHER) and own and contactish >= max(2, len(own) // 2):
         return SectionName.CONTACT
+    if section.name is SectionName.OTHER and kind_of(section.heading) is None and _lists_skills(own):
+        return SectionName.SKILLS  # 'WEB DEVELOPMENT' over HTML, CSS, JavaScript
     if section.name is SectionName.OTHER and kind_of(section.heading) is None:
         real = [s for s in sections if s.heading]
         prose = own and all(not ln.bullet and not dates.find_date(ln.text + ln.aside) for ln in own)

@@ -137,6 +137,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
                 roles.append(cur)
             if cur.dates is None and date and len(cur.bullets) <= 1 and (line.aside or line.label):
                 _set_dates(cur, date)
+            _keep_beside(cur, line)
             cur.bullets.append(line.text)
             content = True
             continue
@@ -170,13 +171,27 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             if cur.dates is None and date:
                 _set_dates(cur, date)
         else:
-            cur.description.append(line.text)
-            content = True
             if cur.dates is None and date and (line.aside or line.label):
                 _set_dates(cur, date)
+            _keep_beside(cur, line)
+            cur.description.append(line.text)
+            content = True
     for role in roles:
         _fields(role, asides.get(id(role), []))
     return roles
+
+
+def _keep_beside(role: Role, line: Line) -> None:
+    """Text printed beside a bullet or a prose line that isn't the entry's date stays with the entry."""
+    for side in (line.label, line.aside):
+        rest = side
+        if role.dates and role.dates in rest:
+            rest = rest.replace(role.dates, " ")
+        rest = dates.without_duration(rest).strip(" |·–—-") if rest.strip() else ""
+        if rest and not dates.only_dates(rest):
+            role.description.append(rest)
+        elif rest and rest != (role.dates or ""):
+            role.header.append(rest) if not role.bullets and not role.description else role.description.append(rest)
 
 
 def _header_text(line: Line) -> str:

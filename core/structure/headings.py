@@ -33,6 +33,7 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_PHRASES = sorted((p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True)
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
+_BRACKETED = re.compile(r"^(?:\[[^\]]+\]|【[^】]+】|〔[^〕]+〕|<[^>]+>)$")
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _CONTACT_HINT = re.compile(r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github|〒\s*\d", re.I)
 
@@ -143,6 +144,9 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
         for i in candidates:
             if kinds[i] is not None and _alone(lines, i):
                 chosen[i] = kinds[i]
+    for i in candidates:  # '[Experience]', '【職務経歴】': brackets mark a heading whatever the font says
+        if i not in chosen and kinds[i] is not None and _BRACKETED.match(lines[i].text.strip()) and exact(lines[i].text):
+            chosen[i] = kinds[i]
     return chosen
 
 

@@ -1,0 +1,99 @@
+"""The structure read from every labelled corpus resume, against its hand-made label.
+
+`benchmarks/structure.py` prints the figures per file; these tests hold the
+floors so a change that reads real resumes worse fails here. The labels are
+the corpus's own (`../shared/corpus/expected`, read in place); the tests skip
+when the corpus is absent.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.structure import FileScore, labelled_files, percent, read_structure, score_file, tokens
+from core.config import Settings
+from core.models import ReviewResult
+from core.review import offline_pipeline
+
+LABELLED = labelled_files()
+pytestmark = pytest.mark.skipif(not LABELLED, reason="corpus absent")
+SETTINGS = Settings(_env_file=None)
+
+# Floors: what the reader achieves today on the labelled corpus, a point or two below.
+FLOORS = {"sections": 88.0, "entries": 78.0, "dates": 73.0, "bullets": 75.0, "name": 80.0, "contact": 88.0}
+
+
+@cache
+def scores() -> list[FileScore]:
+    return [score_file(label, read_structure(path)) for path, label in LABELLED]
+
+
+@cache
+def review_of(path: Path) -> ReviewResult:
+    _document, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
+    return result
+
+
+def test_structure_floors_on_the_labelled_corpus() -> None:
+    s = scores()
+    got = {
+        "sections": percent([x.sections for x in s]),
+        "entries": percent([x.entries for x in s]),
+        "dates": percent([(x.dates[0], x.entries[1]) for x in s]),
+        "bullets": percent([(x.bullets[0], x.entries[1]) for x in s]),
+        "name": percent([(int(x.name_ok), 1) for x in s]),
+        "contact": percent([x.contact for x in s]),
+    }
+    low = {k: round(v, 1) for k, v in got.items() if v < FLOORS[k]}
+    assert not low, f"below the floor: {low} (all: {got})"
+
+
+@pytest.mark.parametrize(("path", "label"), LABELLED, ids=lambda v: v.name if isinstance(v, Path) else "")
+def test_no_finding_says_a_section_or_contact_detail_is_missing_when_the_page_has_it(path: Path, label: dict[str, Any]) -> None:
+    result = review_of(path)
+    kinds = {s["kind"] for s in label["sections"]}
+    for finding in result.findings:
+        if finding.rule == "section.missing":
+            assert finding.section.value not in kinds, f"says {finding.section.value} is missing"
+        if finding.rule == "contact.email_missing":
+            assert not label["contact"]["email"]
+        if finding.rule == "contact.phone_missing":
+            assert not label["contact"]["phone"]
+        if finding.rule == "contact.link_missing":
+            assert not label["contact"]["links"]
+
+
+@pytest.mark.parametrize(("path", "label"), LABELLED, ids=lambda v: v.name if isinstance(v, Path) else "")
+def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(path: Path, label: dict[str, Any]) -> None:
+    result = review_of(path)
+    assert result.structure is not None
+    rewrite = result.rewritten
+    blocks = re.split(r"\n(?=#{2,3} )", rewrite)
+    for section in result.structure.sections:
+        for entry in section.entries:
+            if not entry.dates or not (entry.title or entry.organization):
+                continue
+            # the entry's title, organization and dates (years; months may be re-spelled) sit in one block
+            wanted = tokens(f"{entry.title or ''} {entry.organization or ''}") | set(re.findall(r"(?:19|20)\d\d", entry.dates))
+            assert any(len(wanted & tokens(block)) >= 0.8 * len(wanted) for block in blocks), (entry.title, entry.dates)
+    text = " ".join(line for s in result.structure.sections for line in s.lines)
+    dated = {t for e in (e for s in result.structure.sections for e in s.entries) if e.dates for t in tokens(e.dates)}
+    original = tokens(text) - (dated - set(re.findall(r"(?:19|20)\d\d", text)))  # '09/2020' may become 'Sep 2020'
+    kept = tokens(rewrite)
+    numbers = {t for t in original if any(ch.isdigit() for ch in t)}
+    assert len(original & kept) >= 0.98 * len(original), sorted(original - kept)[:20]
+    assert len(numbers & kept) >= 0.98 * len(numbers), sorted(numbers - kept)[:20]
+
+
+def test_unfilled_templates_are_flagged_and_not_scored_as_ready() -> None:
+    templates = [(p, l) for p, l in LABELLED if re.search(r"unfilled|placeholder", l["notes"], re.I) and not l["roles"]]
+    assert templates
+    for path, _label in templates:
+        result = review_of(path)
+        assert "template.unfilled" in {f.rule for f in result.findings}, path.name
+        assert result.score <= 40, path.name
