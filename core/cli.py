@@ -1,7 +1,7 @@
 """The `resume-bot` command: review a file in the terminal, run a bot, or check the set-up.
 
     resume-bot optimize FILE [--job FILE] [--role TEXT] [--engine auto|offline|huggingface]
-                             [--json] [--out DIR]
+                             [--json] [--out DIR] [--format docx,pdf,md]
     resume-bot slack | discord | doctor
 """
 
@@ -34,11 +34,22 @@ def _parser() -> argparse.ArgumentParser:
     opt.add_argument("--role", help="the role you are targeting, e.g. 'Data Analyst'")
     opt.add_argument("--engine", choices=["auto", "offline", "huggingface"], default="auto")
     opt.add_argument("--json", action="store_true", help="print the result as JSON")
-    opt.add_argument("--out", type=Path, help="write the rewrite as .md and .docx into this folder")
+    opt.add_argument("--out", type=Path, help="write the rewrite (.docx, .pdf, .md) into this folder")
+    opt.add_argument("--format", dest="formats", type=_formats, default=None, metavar="docx,pdf,md",
+                     help="which files --out writes (default: all three)")
     sub.add_parser("slack", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set)")
     sub.add_parser("discord", help="run the Discord bot")
     sub.add_parser("doctor", help="check the configuration and the services it points at")
     return parser
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from core.export import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _wrap(text: str, width: int, indent: str = "") -> str:
@@ -94,11 +105,15 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print(format_report(result, shutil.get_terminal_size((88, 24)).columns))
     if args.out:
+        from core.export import FORMAT_KEYS, rewrite_filename
+
+        wanted = {rewrite_filename(result.source_name, key) for key in (args.formats or FORMAT_KEYS)}
+        written = [a for a in result.attachments if a.filename in wanted]
         args.out.mkdir(parents=True, exist_ok=True)
-        for attachment in result.attachments:
+        for attachment in written:
             (args.out / attachment.filename).write_bytes(attachment.content)
         if not args.json:
-            print(f"\nRewrite written to {args.out}/ ({', '.join(a.filename for a in result.attachments)})")
+            print(f"\nRewrite written to {args.out}/ ({', '.join(a.filename for a in written)})")
     return 0
 
 

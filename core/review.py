@@ -1,7 +1,7 @@
 """The single async entry point every adapter and the CLI call: `review_resume()`.
 
 bytes → [isolated child process: reading.read_file → structure.parse_document
-         → offline review (rules, score, keywords, rewrite) → export (DOCX + Markdown)]
+         → offline review (rules, score, keywords, rewrite) → export (DOCX, PDF, Markdown)]
       → optionally the Hugging Face engine on top (then export again, isolated)
       → one `ReviewResult`.
 """
@@ -18,7 +18,7 @@ import httpx
 from core import offline
 from core.config import Settings
 from core.errors import FileTooLargeError
-from core.export import rewrite_attachments
+from core.export import export_rewrite, prepare
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
 from core.reading import read_file
@@ -94,7 +94,9 @@ def offline_pipeline(
     document = read_file(data, filename, settings.max_pages)
     result = offline.review(document, filename, job, role, settings)
     if with_files:
-        result.attachments = rewrite_attachments(result)
+        files = export_rewrite(result)
+        result.attachments = files.attachments
+        result.warnings.extend(files.warnings)
     return document, result
 
 
@@ -112,6 +114,7 @@ async def review_resume(
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
+    prepare()  # once per process: every forked child inherits the export template and font look-up
     document, result = await run_isolated(
         offline_pipeline, request.data, request.filename, request.job_description, request.role,
         settings, not use_model, **limits,
@@ -120,5 +123,7 @@ async def review_resume(
         from core import huggingface  # imported lazily: the offline path needs no model code
 
         result = await huggingface.improve(result, document, request, settings, http)
-        result.attachments = await run_isolated(rewrite_attachments, result, **limits)
+        files = await run_isolated(export_rewrite, result, **limits)
+        result.attachments = files.attachments
+        result.warnings.extend(files.warnings)
     return result

@@ -63,6 +63,23 @@ def test_out_writes_markdown_and_a_real_docx(resume_file: Path, tmp_path: Path) 
     assert "Sam Parker" in text and "Managed the weekly shipping schedule" in text
 
 
+def test_out_writes_the_pdf_too_and_format_chooses_the_files(resume_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = cli("optimize", str(resume_file), "--out", str(out), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["sam-rewritten.docx", "sam-rewritten.md", "sam-rewritten.pdf"]
+    assert (out / "sam-rewritten.pdf").read_bytes().startswith(b"%PDF-")
+
+    only = tmp_path / "only"
+    done = cli("optimize", str(resume_file), "--out", str(only), "--format", "pdf,md", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in only.iterdir()) == ["sam-rewritten.md", "sam-rewritten.pdf"]
+    assert "(sam-rewritten.pdf, sam-rewritten.md)" in done.stdout
+
+    bad = cli("optimize", str(resume_file), "--out", str(only), "--format", "pdf,odt", cwd=tmp_path)
+    assert bad.returncode == 2 and "unknown format odt" in bad.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(b"", "empty"), (b"MZ\x90\x00" + bytes(300), "Windows program")],

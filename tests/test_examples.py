@@ -73,4 +73,4 @@ async def test_example_reviews_end_to_end(settings) -> None:  # type: ignore[no-
     result = await review_resume(request, settings)
     assert 0 <= result.score <= 100
     assert result.keywords is not None and result.keywords.matched
-    assert {a.filename for a in result.attachments} == {"resume-rewritten.docx", "resume-rewritten.md"}
+    assert {a.filename for a in result.attachments} == {"resume-rewritten.docx", "resume-rewritten.pdf", "resume-rewritten.md"}

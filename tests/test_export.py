@@ -139,8 +139,10 @@ def _result(source_name: str) -> ReviewResult:
 
 
 def test_rewrite_attachments_names_and_content() -> None:
-    docx_file, md_file = rewrite_attachments(_result("Jane Doe CV.pdf"))
+    docx_file, pdf_file, md_file = rewrite_attachments(_result("Jane Doe CV.pdf"))
     assert docx_file.filename == "Jane_Doe_CV-rewritten.docx"
+    assert pdf_file.filename == "Jane_Doe_CV-rewritten.pdf"
+    assert pdf_file.mime == "application/pdf" and pdf_file.content.startswith(b"%PDF-")
     assert docx_file.mime == DOCX_MIME
     assert md_file.filename == "Jane_Doe_CV-rewritten.md"
     assert md_file.mime.startswith("text/markdown")
@@ -149,7 +151,7 @@ def test_rewrite_attachments_names_and_content() -> None:
     assert by_style(read(docx_file.content), "Title") == ["Jane Doe"]
 
 
-async def test_review_resume_returns_both_attachments(settings) -> None:  # type: ignore[no-untyped-def]
+async def test_review_resume_returns_all_three_attachments(settings) -> None:  # type: ignore[no-untyped-def]
     resume = (
         b"Sam Park\nsam@example.com | +1 555 0199\n\nEXPERIENCE\nData Engineer, Initech\n2020 - Present\n"
         b"- Responsible for the nightly ETL jobs\n- Built 12 Airflow DAGs that load 3 TB a day\n\n"
@@ -159,7 +161,7 @@ async def test_review_resume_returns_both_attachments(settings) -> None:  # type
         ReviewRequest(data=resume, filename="sam park.txt", engine="offline"), settings
     )
     names = sorted(a.filename for a in result.attachments)
-    assert names == ["sam_park-rewritten.docx", "sam_park-rewritten.md"]
+    assert names == ["sam_park-rewritten.docx", "sam_park-rewritten.md", "sam_park-rewritten.pdf"]
     document = read(next(a for a in result.attachments if a.filename.endswith(".docx")).content)
     assert document.paragraphs, "the DOCX has content"
 

@@ -16,6 +16,7 @@ from pathlib import PurePath
 
 import discord
 
+from core.export import describe_attachments
 from core.limits import (
     DISCORD_CONTENT_MAX,
     DISCORD_EMBED_DESCRIPTION_MAX,
@@ -204,7 +205,7 @@ def render_result(result: ReviewResult) -> Reply:
         f"**Score: {result.score}/100**\n"
         f"Read as {ext.kind.value.upper()}, {ext.pages} page(s), {ext.chars:,} characters, "
         f"extraction quality {ext.quality}.\n"
-        "The full review and the rewritten resume (.docx and .md) are attached."
+        f"The full review and the rewritten resume ({describe_attachments(result.attachments)}) are attached."
     )
     summary = discord.Embed(title=f"Resume review: {name}", description=description[:DISCORD_EMBED_DESCRIPTION_MAX],
                             colour=_colour(result.score))

@@ -36,6 +36,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from core.config import Settings
 from core.errors import ConfigError, ResumeBotError, ShuttingDownError
+from core.export import describe_attachments
 from core.limits import (
     SLACK_CONNECTION_RETRIES,
     SLACK_EVENT_RETRY_WINDOW_SECONDS,
@@ -368,7 +369,7 @@ class SlackReviewer:
                 file_uploads=uploads,
                 channel=channel,
                 thread_ts=thread_ts,
-                initial_comment=f"Your rewritten resume ({stem}), as Word and Markdown:",
+                initial_comment=f"Your rewritten resume ({stem}), as {describe_attachments(result.attachments)}:",
             )
         except SlackApiError as exc:
             log.error("upload failed: %s", exc.response.get("error"))

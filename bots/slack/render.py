@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
+from core.export import describe_attachments
 from core.limits import (
     SLACK_FIELD_TEXT_MAX,
     SLACK_HEADER_TEXT_MAX,
@@ -47,7 +48,7 @@ HELP_TEXT = (
     "• *In a channel*, upload the file in a message that mentions me.\n"
     "• `/optimize` opens a form: upload the file, paste a job description, pick where the answer goes "
     "(a private DM by default).\n"
-    "I answer in the thread with a score, the top fixes and the rewritten resume as .docx and .md."
+    f"I answer in the thread with a score, the top fixes and the rewritten resume as {describe_attachments()}."
 )
 
 

@@ -190,7 +190,7 @@ def test_cli_review_logs_nothing_of_the_resume_and_writes_only_the_requested_fil
     shown = capfd.readouterr()
     assert_nothing_leaked(logs, shown.err)
     written = files_under(tmp_path) - before
-    assert written == {out / "casey-rewritten.docx", out / "casey-rewritten.md"}
+    assert written == {out / f"casey-rewritten.{ext}" for ext in ("docx", "pdf", "md")}
     assert RESUME_CANARY in (out / "casey-rewritten.md").read_text(encoding="utf-8")
 
 

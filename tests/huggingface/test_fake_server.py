@@ -32,7 +32,7 @@ async def test_review_through_a_local_openai_compatible_server(kit: Any, fake: A
     assert "[add figure]" in result.rewritten and "[check: employer]" in result.rewritten
     assert any("37%" in w for w in result.warnings)
     assert result.score == await _offline_score(kit, http)  # our score, not the model's 100
-    assert {a.filename for a in result.attachments} == {"jane-rewritten.docx", "jane-rewritten.md"}
+    assert {a.filename for a in result.attachments} == {"jane-rewritten.docx", "jane-rewritten.pdf", "jane-rewritten.md"}
     assert kit.email not in str(fake.requests[0])
 
 

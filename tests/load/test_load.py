@@ -59,7 +59,7 @@ async def test_slack_100_concurrent_file_events() -> None:
     assert set(report.extra["messages_per_user"].values()) == {
         1
     }  # one message each, updated in place
-    assert set(report.extra["uploads_per_user"].values()) == {2}  # .docx and .md, once
+    assert set(report.extra["uploads_per_user"].values()) == {3}  # .docx, .pdf and .md, once
     for user, shown in report.told.items():
         assert "Reviewing cv" in "".join(shown), user
     assert_queue_was_fair(report)

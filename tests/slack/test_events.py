@@ -39,7 +39,7 @@ async def test_dm_file_gets_progress_result_and_rewrite_in_thread(
     assert resp.status_code == 200
 
     uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
-    assert sorted(u.filename for u in uploads) == ["jane-rewritten.docx", "jane-rewritten.md"]
+    assert sorted(u.filename for u in uploads) == ["jane-rewritten.docx", "jane-rewritten.md", "jane-rewritten.pdf"]
     assert uploads[0].content, "the upload URL received the bytes"
     docx = next(u for u in uploads if u.filename.endswith(".docx"))
     assert docx.content[:2] == b"PK"  # a real .docx (zip)
@@ -71,7 +71,7 @@ async def test_mention_with_file_in_channel_answers_in_thread(
     event = app_mention([file])
     await bolt.event(event_callback(event))
     uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("C0CAREER", event["ts"]))
-    assert {u.filename for u in uploads} == {"resume-rewritten.docx", "resume-rewritten.md"}
+    assert {u.filename for u in uploads} == {"resume-rewritten.docx", "resume-rewritten.md", "resume-rewritten.pdf"}
     [answer] = fake_slack.thread("C0CAREER", event["ts"])
     assert "Score:" in answer.all_text()
 

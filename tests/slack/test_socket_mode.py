@@ -39,7 +39,7 @@ async def test_socket_mode_acks_envelope_and_answers(
         )
 
         uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
-        assert {u.filename for u in uploads} == {"jane-rewritten.docx", "jane-rewritten.md"}
+        assert {u.filename for u in uploads} == {"jane-rewritten.docx", "jane-rewritten.md", "jane-rewritten.pdf"}
         await bot.reviewer.drain()
         await asyncio.sleep(0.2)
         assert (

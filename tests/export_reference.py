@@ -1,10 +1,8 @@
-"""The rewrite as files: Markdown and DOCX, made once here for every adapter.
+"""The DOCX builder as it was before the fast path (python-docx `add_paragraph`/`add_run`).
 
-The DOCX is what a user forwards to a recruiter, so it is laid out like a
-resume (name as the title, a small centred contact line, section headings,
-role headings, italic date lines, real Word bullets), not a dump of Markdown.
-It is built only from the rewrite's own Markdown: no author name, template or
-metadata from anywhere else ends up in the file.
+Frozen here as the reference the fast builder in `core/export/docx.py` must match,
+XML for XML (tests/test_export_docx_same.py), and as the "old" column of
+`benchmarks/export.py`. Not used by the bot.
 """
 
 from __future__ import annotations
@@ -13,18 +11,12 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import PurePath
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
-
-from core.models import Attachment, ReviewResult
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-MARKDOWN_MIME = "text/markdown"
 
 _FONT = "Calibri"
 _BODY_PT = 10.5
@@ -33,7 +25,6 @@ _TITLE_PT = 20
 _H1_PT = 12.5
 _H2_PT = 11
 _MARGIN_INCHES = 0.75
-_STEM_MAX = 60
 _ACCENT_RGB = (0x1F, 0x3A, 0x5F)
 
 # XML 1.0 forbids these code points; Word refuses a file that contains them.
@@ -230,25 +221,3 @@ def markdown_to_docx(markdown: str) -> bytes:
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
-
-
-def safe_stem(source_name: str) -> str:
-    """A file-name stem safe on every OS and platform: no path, no odd characters, bounded length."""
-    name = PurePath(source_name.replace("\\", "/")).name
-    stem = PurePath(name).stem if "." in name.lstrip(".") else name
-    stem = re.sub(r"[^\w.-]+", "_", stem, flags=re.ASCII).strip("._-")
-    return stem[:_STEM_MAX].rstrip("._-") or "resume"
-
-
-def rewrite_attachments(result: ReviewResult) -> list[Attachment]:
-    """The rewrite as `<stem>-rewritten.docx` and `<stem>-rewritten.md`."""
-    stem = safe_stem(result.source_name)
-    markdown = clean_xml_text(result.rewritten)
-    return [
-        Attachment(
-            filename=f"{stem}-rewritten.docx", content=markdown_to_docx(markdown), mime=DOCX_MIME
-        ),
-        Attachment(
-            filename=f"{stem}-rewritten.md", content=markdown.encode("utf-8"), mime=MARKDOWN_MIME
-        ),
-    ]
