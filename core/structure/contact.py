@@ -112,12 +112,36 @@ def find_location(lines: list[str]) -> str | None:
     return None
 
 
+_KANA_ONLY = re.compile(r"[\u3040-\u30ff\s\u3000]+")
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _without_headline(text: str) -> str:
+    """'João Cercal Principal Engineer' → 'João Cercal': a job title printed on the name's line."""
+    from core.structure.entries import _TITLE_WORDS
+
+    words = text.split()
+    keep = len(words)
+    while keep > 2 and words[keep - 1].lower().strip(",.") in _TITLE_WORDS:
+        keep -= 1
+    return " ".join(words[:keep]) if keep < len(words) and keep >= 2 else text
+
+
 def find_name(lines: list[Line], title_index: int | None, head: list[Line]) -> str | None:
     """The title line when it reads as a name, else the first name-like line of the header."""
     if title_index is not None and looks_like_name(lines[title_index].text):
-        return lines[title_index].text.strip()
-    for line in head[:8]:
-        for segment in (line.text, *re.split(r"\s*[|·•,]\s*", line.text)):
+        return _without_headline(lines[title_index].text.strip())
+    found: list[str] = []
+    for line in head[:10]:
+        text = re.sub(r"^(?:ふ\s*り\s*が\s*な|フ\s*リ\s*ガ\s*ナ|氏\s*名|名\s*前|name)\s*[:：]?\s*", "", line.text.strip(), flags=re.I)
+        if not text:
+            continue
+        for segment in (text, *re.split(r"\s*[|·•,]\s*", text)):
             if looks_like_name(segment) and len(segment.split()) >= (1 if _CJK_RE.search(segment) else 2):
-                return segment.strip()
+                found.append(_without_headline(segment.strip()))
+                break
+    for name in found:
+        if _KANA_ONLY.fullmatch(name) and any(_KANJI.search(other) for other in found):
+            continue  # furigana: the reading printed above the name, not the name
+        return name
     return None
