@@ -51,6 +51,9 @@ _DURATION_TAIL = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def without_duration(text: str) -> str:
     """'June 2023 – present 2 years 10 months' → 'June 2023 – present'."""
     return _DURATION_TAIL.sub("", text).strip()
@@ -58,11 +61,15 @@ def without_duration(text: str) -> str:
 
 def find_range(text: str) -> re.Match[str] | None:
     """The first date range in `text` ('Jan 2020 – Present', 'since 2019'), or None."""
+    if not _DIGIT.search(text):
+        return None  # every date we read has digits: skip the long month pattern
     return DATE_RANGE_RE.search(text)
 
 
 def find_date(text: str) -> re.Match[str] | None:
     """A range if there is one, else a single date ('2019', 'May 2021')."""
+    if not _DIGIT.search(text):
+        return None
     return DATE_RANGE_RE.search(text) or SINGLE_DATE_RE.search(text)
 
 

@@ -68,13 +68,15 @@ def _is_header(line: Line) -> bool:
 
 def _date_of(line: Line) -> str | None:
     """The entry date a line carries: its aside or label first, then its own text."""
+    if not any(ch.isdigit() for ch in line.text + line.aside + line.label):
+        return None
     for source in (line.aside, line.label):
         if source and dates.only_dates(source) and dates.SINGLE_DATE_RE.search(source) and len(dates.YEAR_RE.findall(source)) >= 1:
             return dates.without_duration(source).strip(" |")  # a date column holds the whole date as printed ('Sep. 2013, Mar. 2011 - Oct. 2011')
     for source in (line.aside, line.label, line.text):
         if not source:
             continue
-        m = dates.find_range(source) or dates.SINGLE_DATE_RE.search(source)
+        m = dates.find_range(source) or (dates.SINGLE_DATE_RE.search(source) if any(ch.isdigit() for ch in source) else None)
         if m and (source is not line.text or dates.find_range(source) or _looks_dated(source, m)):
             return m.group(0).strip()
     return None
