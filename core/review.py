@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Literal
-
-import httpx
+from typing import TYPE_CHECKING, Literal
 
 from core import offline
 from core.config import Settings
@@ -22,6 +20,9 @@ from core.errors import FileTooLargeError
 from core.export import rewrite_attachments
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
+
+if TYPE_CHECKING:
+    import httpx  # the model engine imports it; the offline path never needs it
 
 log = logging.getLogger(__name__)
 
@@ -103,10 +104,14 @@ async def review_resume(
     request: ReviewRequest,
     settings: Settings,
     http: httpx.AsyncClient | None = None,
+    *,
+    with_files: bool = True,
 ) -> ReviewResult:
     """Review one resume end to end.
 
-    Raises an `InputError` subclass for a file that can't be reviewed (its
+    `with_files=False` skips the DOCX and Markdown export (`result.attachments`
+    stays empty): the CLI without `--out` shows none of it, and the export is
+    most of an offline review's time. Raises an `InputError` subclass for a file that can't be reviewed (its
     `for_user()` text is what the user should see). Model failures never raise:
     the offline result comes back with a warning saying why.
     """
@@ -115,11 +120,12 @@ async def review_resume(
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
     document, result = await run_isolated(
         offline_pipeline, request.data, request.filename, request.job_description, request.role,
-        settings, not use_model, **limits,
+        settings, with_files and not use_model, **limits,
     )
     if use_model:
         from core import huggingface  # imported lazily: the offline path needs no model code
 
         result = await huggingface.improve(result, document, request, settings, http)
-        result.attachments = await run_isolated(rewrite_attachments, result, **limits)
+        if with_files:
+            result.attachments = await run_isolated(rewrite_attachments, result, **limits)
     return result

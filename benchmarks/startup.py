@@ -1,0 +1,104 @@
+"""Start-up benchmark: one `resume-bot optimize` run against a process that only reads the PDF.
+
+Run from the project root:  python benchmarks/startup.py [--runs 7] [--file examples/resume.pdf]
+
+Times, as fresh processes, interleaved, median of --runs (at least 5):
+  ours   resume-bot optimize FILE --json   (offline engine, output discarded)
+  floor  python -c 'import pypdfium2; extract every page's text of FILE'
+and prints both, the ratio ours/floor (goal <= 3x), then what the command
+imported: the heaviest top-level packages by `python -X importtime` (cumulative
+ms, one run) and whether any bot library (slack_bolt, slack_sdk, discord,
+aiohttp) was loaded, which `optimize` never needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL = 3.0
+BOT_LIBRARIES = ("slack_bolt", "slack_sdk", "discord", "aiohttp")
+ENV = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))}
+
+FLOOR = """
+import sys
+import pypdfium2 as pdfium
+pdf = pdfium.PdfDocument(sys.argv[1])
+text = []
+for page in pdf:
+    textpage = page.get_textpage()
+    text.append(textpage.get_text_range())
+    textpage.close()
+    page.close()
+pdf.close()
+sys.stdout.write("\\n".join(text))
+"""
+
+
+def command(file: Path) -> list[str]:
+    script = shutil.which("resume-bot", path=str(Path(sys.executable).parent))
+    head = [script] if script else [sys.executable, "-m", "core.cli"]
+    return [*head, "optimize", str(file), "--json", "--engine", "offline"]
+
+
+def wall(argv: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{argv[0]} failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
+    return elapsed
+
+
+def imports(file: Path) -> dict[str, float]:
+    """Cumulative import ms per top-level package, from one `-X importtime` run of the command."""
+    argv = [sys.executable, "-X", "importtime", "-m", "core.cli", *command(file)[-5:]]
+    done = subprocess.run(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          check=False)
+    totals: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+        if m and m.group(2) == " ":  # top level of the import tree: its cumulative time counts once
+            name = m.group(3).split(".")[0]
+            totals[name] = totals.get(name, 0.0) + int(m.group(1)) / 1000
+    return totals
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--file", type=Path, default=ROOT / "examples" / "resume.pdf")
+    args = parser.parse_args()
+    runs = max(5, args.runs)
+    ours_argv = command(args.file)
+    floor_argv = [sys.executable, "-c", FLOOR, str(args.file)]
+    wall(ours_argv), wall(floor_argv)  # warm the page cache for both
+    ours, floor = [], []
+    for _ in range(runs):
+        ours.append(wall(ours_argv))
+        floor.append(wall(floor_argv))
+    mine, base = statistics.median(ours), statistics.median(floor)
+    print(f"file: {args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file}, "
+          f"median of {runs} fresh processes")
+    print(f"ours   resume-bot optimize FILE --json:              {mine * 1000:7.0f} ms")
+    print(f"floor  python, import pypdfium2, extract the text: {base * 1000:7.0f} ms")
+    print(f"ours/floor = {mine / base:.2f}x (goal <= {GOAL:g}x)  {'ok' if mine / base <= GOAL else 'OVER GOAL'}")
+    totals = imports(args.file)
+    heavy = sorted(((ms, name) for name, ms in totals.items() if ms >= 5), reverse=True)
+    print("imports (cumulative ms, top-level packages >= 5 ms): "
+          + ", ".join(f"{name} {ms:.0f}" for ms, name in heavy))
+    loaded = [name for name in BOT_LIBRARIES if name in totals]
+    print(f"bot libraries loaded by optimize: {', '.join(loaded) if loaded else 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
