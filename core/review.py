@@ -18,6 +18,7 @@ from core.config import Settings
 from core.documents import extract
 from core.errors import FileTooLargeError
 from core.export import rewrite_attachments
+from core.isolation import configure as configure_workers
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
 
@@ -118,6 +119,7 @@ async def review_resume(
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
+    configure_workers(settings.max_concurrent_reviews)  # one parse worker per review that may run at once
     document, result = await run_isolated(
         offline_pipeline, request.data, request.filename, request.job_description, request.role,
         settings, with_files and not use_model, **limits,
