@@ -228,6 +228,10 @@ async def _doctor(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "optimize":
+        # pydantic looks for plugins by scanning every installed package's entry points
+        # when it builds the first model (~30 ms); a terminal review has no use for them
+        os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         import asyncio
 
