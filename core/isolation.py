@@ -267,12 +267,16 @@ class _Pool:
         """An idle worker, a new one while under `size`, or None (the caller forks a one-off child)."""
         if self.owner != os.getpid():
             return None
-        if self.idle:
+        worker = None
+        while self.idle and worker is None:
             worker = self.idle.pop()
-        elif len(self.busy) < self.size:
+            if _exited(worker.pid):  # killed while idle (the OOM killer, an operator): forget it
+                _close_worker(worker)
+                worker = None
+        if worker is None:
+            if len(self.busy) >= self.size:
+                return None
             worker = self._fork()
-        else:
-            return None
         self.busy.add(worker)
         return worker
 
@@ -287,6 +291,14 @@ class _Pool:
         self.busy.discard(worker)
 
 
+def _exited(pid: int) -> bool:
+    """Has this worker died (and is now reaped)? Never blocks."""
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] != 0
+    except ChildProcessError:
+        return True
+
+
 def _close_pool_sockets(keep: int | None) -> None:
     """In a freshly forked process: close every socket it inherited but `keep`.
 
@@ -296,8 +308,8 @@ def _close_pool_sockets(keep: int | None) -> None:
     """
     try:
         fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:
-        fds = [w.sock.fileno() for w in (*_POOL.idle, *_POOL.busy)]
+    except OSError:  # no /proc: at least the workers' sockets, noted at fork
+        fds = list(_INHERITED_WORKER_FDS)
     for fd in fds:
         if fd <= 2 or fd == keep:
             continue
@@ -408,7 +420,11 @@ def shutdown(*, kill_busy: bool = False) -> None:
         _POOL.size = size
 
 
+_INHERITED_WORKER_FDS: list[int] = []
+
+
 def _forget_pool_in_child() -> None:
+    _INHERITED_WORKER_FDS[:] = [w.sock.fileno() for w in (*_POOL.idle, *_POOL.busy)]
     _POOL.idle, _POOL.busy = [], set()
 
 
@@ -433,6 +449,9 @@ async def run_isolated(fn: Callable[..., T], *args: Any, timeout_s: float, memor
     try:
         reply = await asyncio.wait_for(_exchange(worker, job), timeout=timeout_s)
     except TimeoutError:
+        await _kill(worker)
+        raise ParseTimeoutError() from None
+    except OSError:  # its socket broke mid-job: it died, like a crash
         await _kill(worker)
         raise ParseTimeoutError() from None
     except BaseException:  # cancelled, or the socket broke: the worker's state is unknown

@@ -202,3 +202,18 @@ def test_a_program_that_never_calls_shutdown_leaves_no_worker_behind(tmp_path: P
     while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(worker)
+
+
+async def test_a_worker_killed_while_idle_is_forgotten_not_handed_a_job() -> None:
+    isolation.configure(1)
+    try:
+        idle = await run_isolated(_whoami, timeout_s=10, memory_mb=512)
+        os.kill(idle, signal.SIGKILL)  # the OOM killer, say
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{idle}/stat").exists() and "Z" not in Path(f"/proc/{idle}/stat").read_text().split()[2]:
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.01)
+        fresh = await run_isolated(_whoami, timeout_s=10, memory_mb=512)  # an ordinary file: no error
+        assert fresh != idle and _gone(idle)
+    finally:
+        isolation.configure(4)
