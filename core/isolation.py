@@ -21,7 +21,9 @@ compiled regexes) already imported, or every worker pays ~0.3 s of imports
 and a job's first file pays them again. So there is no `spawn` or
 `forkserver` and no worker started when this module is imported: the first
 job forks the first worker, from a process that has by then imported
-`core.review` and everything it reads files with. A module imported only
+`core.review` and everything it reads files with (a bot may call `prestart()`
+once its imports are done, so even the first reviews find workers waiting; a
+worker killed for a failed job is replaced straight away). A module imported only
 after a worker was forked is imported by that worker when a job first needs it.
 
 Each worker: no core dumps and no crash traces (`_no_crash_traces`), niceness
@@ -347,7 +349,8 @@ def _close_worker(worker: _Worker) -> None:
             os.close(worker.pidfd)
 
 
-async def _kill(worker: _Worker) -> None:
+async def _kill(worker: _Worker, *, replace: bool = True) -> None:
+    """SIGKILL and reap a worker; fork its replacement now, so the next file doesn't wait for it."""
     _POOL.discard(worker)
     with contextlib.suppress(ProcessLookupError):
         os.kill(worker.pid, signal.SIGKILL)
@@ -355,6 +358,8 @@ async def _kill(worker: _Worker) -> None:
         await _reap(worker.pid, worker.pidfd)
     finally:
         _close_worker(worker)
+    if replace:
+        prestart(len(_POOL.idle) + len(_POOL.busy) + 1)
 
 
 def _stop(worker: _Worker) -> None:
@@ -389,6 +394,19 @@ async def _recv(loop: asyncio.AbstractEventLoop, sock: socket.socket, n: int) ->
 
 
 _POOL = _Pool()
+
+
+def prestart(workers: int | None = None) -> None:
+    """Fork idle workers now, up to `workers` in all (default: the pool's size).
+
+    For a bot to call once its imports are done (see the module docstring), so
+    the first reviews don't pay the forks; without it workers start on demand.
+    """
+    if _POOL.owner != os.getpid():
+        return
+    target = min(_POOL.size, _POOL.size if workers is None else workers)
+    while len(_POOL.idle) + len(_POOL.busy) < target:
+        _POOL.idle.append(_POOL._fork())
 
 
 def configure(workers: int) -> None:
@@ -455,7 +473,7 @@ async def run_isolated(fn: Callable[..., T], *args: Any, timeout_s: float, memor
         await _kill(worker)
         raise ParseTimeoutError() from None
     except BaseException:  # cancelled, or the socket broke: the worker's state is unknown
-        await asyncio.shield(_kill(worker))
+        await asyncio.shield(_kill(worker, replace=False))  # a shutdown, most likely: no new worker
         raise
     if reply is None:
         await _kill(worker)

@@ -217,3 +217,15 @@ async def test_a_worker_killed_while_idle_is_forgotten_not_handed_a_job() -> Non
         assert fresh != idle and _gone(idle)
     finally:
         isolation.configure(4)
+
+
+async def test_prestart_forks_idle_workers_that_take_the_next_jobs() -> None:
+    isolation.shutdown()
+    isolation.configure(2)
+    try:
+        isolation.prestart()
+        ready = {w.pid for w in isolation._POOL.idle}
+        assert len(ready) == 2
+        assert await run_isolated(_whoami, timeout_s=10, memory_mb=512) in ready
+    finally:
+        isolation.configure(4)
