@@ -22,8 +22,7 @@ and a job's first file pays them again. So there is no `spawn` or
 `forkserver` and no worker started when this module is imported: the first
 job forks the first worker, from a process that has by then imported
 `core.review` and everything it reads files with (a bot may call `prestart()`
-once its imports are done, so even the first reviews find workers waiting; a
-worker killed for a failed job is replaced straight away). A module imported only
+once its imports are done, so even the first reviews find workers waiting). A module imported only
 after a worker was forked is imported by that worker when a job first needs it.
 
 Each worker: no core dumps and no crash traces (`_no_crash_traces`), niceness
@@ -349,8 +348,12 @@ def _close_worker(worker: _Worker) -> None:
             os.close(worker.pidfd)
 
 
-async def _kill(worker: _Worker, *, replace: bool = True) -> None:
-    """SIGKILL and reap a worker; fork its replacement now, so the next file doesn't wait for it."""
+async def _kill(worker: _Worker) -> None:
+    """SIGKILL and reap a worker; its replacement is forked when the next job needs one.
+
+    Not now: several jobs timing out together would fork several workers back to
+    back on the event loop (each fork copies the bot's page tables), stalling it.
+    """
     _POOL.discard(worker)
     with contextlib.suppress(ProcessLookupError):
         os.kill(worker.pid, signal.SIGKILL)
@@ -358,8 +361,6 @@ async def _kill(worker: _Worker, *, replace: bool = True) -> None:
         await _reap(worker.pid, worker.pidfd)
     finally:
         _close_worker(worker)
-    if replace:
-        prestart(len(_POOL.idle) + len(_POOL.busy) + 1)
 
 
 def _stop(worker: _Worker) -> None:
@@ -473,7 +474,7 @@ async def run_isolated(fn: Callable[..., T], *args: Any, timeout_s: float, memor
         await _kill(worker)
         raise ParseTimeoutError() from None
     except BaseException:  # cancelled, or the socket broke: the worker's state is unknown
-        await asyncio.shield(_kill(worker, replace=False))  # a shutdown, most likely: no new worker
+        await asyncio.shield(_kill(worker))
         raise
     if reply is None:
         await _kill(worker)
