@@ -5,7 +5,7 @@ Run from the project root:  python benchmarks/ingest.py
 For every PDF in ../shared/corpus/resumes/pdf it times, best of 3 each:
   raw       pypdfium2 open + get_text_range() on every page (the floor)
   extract   core.documents.extract (type sniffing, PDFium text, column check, cleaning)
-  isolated  core.documents.read_document (the same, in a forked child with limits)
+  isolated  core.documents.read_document (the same, in a parse worker process with limits)
 and prints a per-file table, totals and the ratios extract/raw and isolated/extract.
 """
 
