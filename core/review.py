@@ -110,11 +110,13 @@ async def review_resume(
 ) -> ReviewResult:
     """Review one resume end to end.
 
-    `with_files=False` skips the DOCX and Markdown export (`result.attachments`
-    stays empty): the CLI without `--out` shows none of it, and the export is
-    most of an offline review's time. Raises an `InputError` subclass for a file that can't be reviewed (its
+    Raises an `InputError` subclass for a file that can't be reviewed (its
     `for_user()` text is what the user should see). Model failures never raise:
     the offline result comes back with a warning saying why.
+
+    `with_files=False` skips the DOCX and Markdown export (`result.attachments`
+    stays empty): the CLI without `--out` shows none of it, and the export is
+    most of an offline review's time.
     """
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
