@@ -229,3 +229,15 @@ async def test_prestart_forks_idle_workers_that_take_the_next_jobs() -> None:
         assert await run_isolated(_whoami, timeout_s=10, memory_mb=512) in ready
     finally:
         isolation.configure(4)
+
+
+def _write_marker_to_fd2() -> None:
+    os.write(2, b"worker-marker-5521\n")
+
+
+async def test_a_worker_writes_to_the_fd_2_it_was_forked_with(capfd: pytest.CaptureFixture[str]) -> None:
+    """Why the privacy tests fork fresh workers: the capture only sees workers forked under it."""
+    isolation.shutdown()
+    await run_isolated(_write_marker_to_fd2, timeout_s=10, memory_mb=512)
+    assert "worker-marker-5521" in capfd.readouterr().err
+    isolation.shutdown()
