@@ -307,10 +307,14 @@ def _close_pool_sockets(keep: int | None) -> None:
     the bot; a Slack or Discord connection held open here would outlive its close
     in the bot. Files stay open: a handler may still log to one.
     """
+    for fd in _INHERITED_WORKER_FDS:  # other workers' sockets and pidfds, noted at fork
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _INHERITED_WORKER_FDS.clear()
     try:
         fds = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:  # no /proc: at least the workers' sockets, noted at fork
-        fds = list(_INHERITED_WORKER_FDS)
+    except OSError:  # no /proc: the bot's own connections stay open here, as they did before
+        fds = []
     for fd in fds:
         if fd <= 2 or fd == keep:
             continue
@@ -443,7 +447,14 @@ _INHERITED_WORKER_FDS: list[int] = []
 
 
 def _forget_pool_in_child() -> None:
-    _INHERITED_WORKER_FDS[:] = [w.sock.fileno() for w in (*_POOL.idle, *_POOL.busy)]
+    """In any forked child: the bot's workers are not its own. Their fds are noted (and closed by
+    `_close_pool_sockets`), never closed by the garbage collector behind anyone's back."""
+    fds = []
+    for worker in (*_POOL.idle, *_POOL.busy):
+        fds.append(worker.sock.detach())
+        if worker.pidfd is not None:
+            fds.append(worker.pidfd)
+    _INHERITED_WORKER_FDS[:] = fds
     _POOL.idle, _POOL.busy = [], set()
 
 
