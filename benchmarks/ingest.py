@@ -4,8 +4,8 @@ Run from the project root:  python benchmarks/ingest.py
 
 For every PDF in ../shared/corpus/resumes/pdf it times, best of 3 each:
   raw       pypdfium2 open + get_text_range() on every page (the floor)
-  extract   core.reading.read_file (type sniffing, PDFium text, column check, cleaning)
-  isolated  core.reading.read_document (the same, in a forked child with limits)
+  extract   core.reading.read_file (type sniffing, PDFium runs, layout: columns, asides, furniture)
+  isolated  core.reading.read_document (the same, in a parse worker process with limits)
 and prints a per-file table, totals and the ratios extract/raw and isolated/extract.
 """
 

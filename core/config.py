@@ -3,14 +3,30 @@
 Nothing in `core` or `bots` reads the environment itself: `load_settings()` runs
 in the entry point (CLI, bot runner), and the resulting `Settings` object is an
 argument from there on. Tokens are `SecretStr`, so `repr()` and logs mask them.
+
+`Settings` is a plain pydantic model, not a pydantic-settings one: importing
+pydantic-settings costs about 0.15 s, and every `core` module that names
+`Settings` (documents, review, ...) would pay it at start-up. `load_settings()`
+reads the environment and `.env` itself, the way pydantic-settings did (the
+process environment over `.env`, names case-insensitive, aliases in order).
+Building `Settings(...)` directly (tests, benchmarks) takes only the values given.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 
 from core.errors import ConfigError
 
@@ -20,12 +36,10 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Everything the bot can be configured with; `env.example` documents each."""
 
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
-    )
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, validate_default=True)
 
     # Model engine
     huggingface_api_key: SecretStr | None = Field(
@@ -82,6 +96,26 @@ class Settings(BaseSettings):
         return bool(self.huggingface_api_key and self.huggingface_api_key.get_secret_value())
 
 
+def _environment(env_file: str | None) -> dict[str, str]:
+    """Each field's value from the process environment, else from `env_file` (names case-insensitive)."""
+    sources = [{name.lower(): value for name, value in os.environ.items()}]
+    if env_file and Path(env_file).is_file():
+        from dotenv import dotenv_values  # python-dotenv, only when there is a file to read
+
+        values = dotenv_values(env_file, encoding="utf-8")
+        sources.append({name.lower(): value for name, value in values.items() if value is not None})
+    found: dict[str, str] = {}
+    for field_name, field in Settings.model_fields.items():
+        alias = field.validation_alias
+        names = [str(n) for n in alias.choices] if isinstance(alias, AliasChoices) else [field_name]
+        for source in sources:
+            value = next((source[n.lower()] for n in names if n.lower() in source), None)
+            if value is not None:
+                found[field_name] = value
+                break
+    return found
+
+
 def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
     """Build settings from the environment (and `.env`), failing with one clear line.
 
@@ -89,7 +123,7 @@ def load_settings(env_file: str | None = ".env", **overrides: object) -> Setting
     ``MAX_FILE_MB: Input should be greater than 0``.
     """
     try:
-        return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+        return Settings(**{**_environment(env_file), **overrides})
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "settings"

@@ -14,6 +14,7 @@ the rules engine reports it as `security.prompt_injection`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -258,12 +259,14 @@ def guard_rewrite(original: str, rewritten: str) -> tuple[str, list[str]]:
 # --- prompt injection ------------------------------------------------------------------
 
 _INJECTION_PATTERNS = [
-    r"\b(?:ignore|disregard|forget|override|skip)\s+(?:all\s+|any\s+|the\s+|your\s+)?"
-    r"(?:previous|prior|above|earlier|preceding|former|system|original)?\s*"
+    # each optional word carries its own trailing spaces: `\s+(word)?\s*` would split a long
+    # run of spaces every possible way (quadratic); these match exactly the same texts
+    r"\b(?:ignore|disregard|forget|override|skip)\s+(?:(?:all|any|the|your)\s+)?"
+    r"(?:(?:previous|prior|above|earlier|preceding|former|system|original)\s*)?"
     r"(?:instructions?|prompts?|rules|directions|guidelines|context)\b",
     r"\b(?:rate|score|grade|rank)\s+(?:this|the|my)\s+(?:resume|cv|candidate|applicant|profile)\s+"
     r"(?:as\s+|at\s+|a\s+)?(?:\d{1,3}|ten|perfect|highly|excellent|the\s+best|top)",
-    r"\b(?:give|assign)\s+(?:this|the|my|me)\s+(?:resume|cv|candidate|applicant)?\s*(?:a\s+)?"
+    r"\b(?:give|assign)\s+(?:this|the|my|me)\s+(?:(?:resume|cv|candidate|applicant)\s*)?(?:a\s+)?"
     r"(?:perfect\s+|full\s+|maximum\s+|max\s+|top\s+)?(?:score|rating|marks)\b",
     r"\b(?:you\s+are\s+now|from\s+now\s+on,?\s+you|new\s+instructions?\s*:|system\s+prompt|"
     r"developer\s+mode|jailbreak)\b",
@@ -273,20 +276,33 @@ _INJECTION_PATTERNS = [
     r"(?:qualified|perfect\s+(?:fit|match))\b.{0,40}\b(?:recommend|hire|shortlist|advance)\b",
     r"\bdo\s+not\s+(?:mention|report|flag|reveal|penali[sz]e)\b",
     r"<\|(?:im_start|im_end|system|user|assistant|endoftext)\|>|\[/?INST\]|^#{2,3}\s*(?:instruction|system)\b",
-    r"^\s*(?:system|assistant)\s*:",
+    # leading blanks of its own line only: `^\s*` re-scanned a run of blank lines from each of
+    # them (quadratic); the blank lines before a "system:" line are no longer part of its range
+    r"^[^\S\n]*(?:system|assistant)\s*:",
 ]
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS), re.I | re.M)
 INJECTION_QUOTE_MAX = 160
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?\n]")
+
+
 def _injection_ranges(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the sentence around each injection match, merged."""
+    """(start, end) of the sentence around each injection match, merged.
+
+    Sentence ends are found once and looked up by bisection: searching the text
+    around every match (`rfind`/`find` for each end character) made this
+    quadratic in the number of matches.
+    """
     ranges: list[tuple[int, int]] = []
+    ends_at: list[int] | None = None
     for m in _INJECTION_RE.finditer(text):
-        start = max(text.rfind(c, 0, m.start()) for c in ".!?\n")
-        start = 0 if start < 0 else start + 1
-        ends = [i for i in (text.find(c, m.end()) for c in ".!?\n") if i >= 0]
-        end = min(ends) + 1 if ends else len(text)
+        if ends_at is None:
+            ends_at = [e.start() for e in _SENTENCE_END_RE.finditer(text)]
+        before = bisect.bisect_left(ends_at, m.start())  # ends_at[before - 1] < m.start()
+        start = ends_at[before - 1] + 1 if before else 0
+        after = bisect.bisect_left(ends_at, m.end())  # ends_at[after] >= m.end()
+        end = ends_at[after] + 1 if after < len(ends_at) else len(text)
         if ranges and start < ranges[-1][1]:
             ranges[-1] = (ranges[-1][0], max(end, ranges[-1][1]))
         else:

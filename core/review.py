@@ -11,17 +11,19 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Literal
-
-import httpx
+from typing import TYPE_CHECKING, Literal
 
 from core import offline
 from core.config import Settings
 from core.errors import FileTooLargeError
 from core.export import export_rewrite, prepare
+from core.isolation import configure as configure_workers
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
 from core.reading import read_file
+
+if TYPE_CHECKING:
+    import httpx  # the model engine imports it; the offline path never needs it
 
 log = logging.getLogger(__name__)
 
@@ -104,26 +106,34 @@ async def review_resume(
     request: ReviewRequest,
     settings: Settings,
     http: httpx.AsyncClient | None = None,
+    *,
+    with_files: bool = True,
 ) -> ReviewResult:
     """Review one resume end to end.
 
     Raises an `InputError` subclass for a file that can't be reviewed (its
     `for_user()` text is what the user should see). Model failures never raise:
     the offline result comes back with a warning saying why.
+
+    `with_files=False` skips the DOCX and Markdown export (`result.attachments`
+    stays empty): the CLI without `--out` shows none of it, and the export is
+    most of an offline review's time.
     """
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
     prepare()  # once per process: every forked child inherits the export template and font look-up
+    configure_workers(settings.max_concurrent_reviews)  # one parse worker per review that may run at once
     document, result = await run_isolated(
         offline_pipeline, request.data, request.filename, request.job_description, request.role,
-        settings, not use_model, **limits,
+        settings, with_files and not use_model, **limits,
     )
     if use_model:
         from core import huggingface  # imported lazily: the offline path needs no model code
 
         result = await huggingface.improve(result, document, request, settings, http)
-        files = await run_isolated(export_rewrite, result, **limits)
-        result.attachments = files.attachments
-        result.warnings.extend(files.warnings)
+        if with_files:
+            files = await run_isolated(export_rewrite, result, **limits)
+            result.attachments = files.attachments
+            result.warnings.extend(files.warnings)
     return result

@@ -27,6 +27,7 @@ import httpx
 import pytest
 import respx
 
+from core import isolation
 from core.config import Settings
 from core.doctor import mask, run_doctor
 from core.errors import DamagedFileError, ModelAuthError, ResumeBotError, UnsupportedFileError
@@ -109,6 +110,19 @@ class ToStderrFd(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         with contextlib.suppress(Exception):
             os.write(2, (self.format(record) + "\n").encode("utf-8", "replace"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_parse_workers() -> Iterator[None]:
+    """Parse workers forked during the test, as the one-off children were.
+
+    A worker inherits fd 2 and the logging handlers of the moment it is forked:
+    one left by an earlier test would write past `capfd` and past the handlers
+    below, and the test would no longer see what the parsing process emits.
+    """
+    isolation.shutdown()
+    yield
+    isolation.shutdown()
 
 
 @pytest.fixture
