@@ -39,7 +39,27 @@ def read_text(text: str, markdown: bool) -> Layout:
         text = text.replace("\\n", "\\\n" if markdown else "\n")
     if markdown:
         return _Markdown(tidy(text, keep_indent=True).split("\n")).read()
-    return _read_plain(tidy(re.sub(r"(?<=\S) {3,}(?=\S)", "\t", text), keep_tabs=True, keep_indent=True).split("\n"))
+    return _read_plain(tidy("\n".join(_gap_to_tab(ln) for ln in text.split("\n")), keep_tabs=True, keep_indent=True).split("\n"))
+
+
+_GAP = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+
+
+def _gap_to_tab(line: str) -> str:
+    """A date set apart by a run of spaces ('Engineer, Firma      2019 – 2021', and the two spaces
+    `lines_to_text` puts before an aside) is an aside: the run becomes a TAB. Other runs stay spaces,
+    so prose typed with two spaces after a full stop is not cut."""
+    if "  " not in line and "\u00a0\u00a0" not in line:
+        return line
+    gaps = list(_GAP.finditer(line))
+    if not gaps:
+        return line
+    last, first = gaps[-1], gaps[0]
+    if is_dateish(line[last.end():]):
+        return line[: last.start()] + "\t" + line[last.end():]
+    if is_dateish(line[: first.start()]):
+        return line[: first.start()] + "\t" + line[first.end():]
+    return line
 
 
 # --- plain text -------------------------------------------------------------------

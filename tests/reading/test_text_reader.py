@@ -168,3 +168,19 @@ def test_dates_written_into_an_entry_line_become_its_aside() -> None:
     lines = _md("### Data Engineer — Firma A (2019 – 2021)\n\n- Built pipelines in 2020 | 2021\n")
     assert (lines[0].text, lines[0].aside) == ("Data Engineer — Firma A", "2019 – 2021")
     assert lines[1].aside == ""  # bullets keep their words
+
+
+def test_a_date_range_is_never_cut_in_two() -> None:
+    assert split_date("Operations Coordinator, Northwind Freight 03/2019 - 05/2022") == (
+        "Operations Coordinator, Northwind Freight 03/2019 - 05/2022", "")
+    assert split_date("Data Engineer, Firma Jan 2019 – Mar 2021")[1] == ""
+
+
+def test_asides_survive_a_round_trip_through_plain_text() -> None:
+    """`lines_to_text` writes an aside two spaces after the text; reading that text back keeps it aside."""
+    from core.reading.lines import lines_to_text
+
+    first = _md("### Operations Coordinator, Northwind Freight — 03/2019 - 05/2022\n\nI like it.  Two spaces here.\n")
+    again = _txt(lines_to_text(first))
+    assert [(ln.text, ln.aside) for ln in again] == [
+        ("Operations Coordinator, Northwind Freight", "03/2019 - 05/2022"), ("I like it. Two spaces here.", "")]
