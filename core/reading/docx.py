@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import docx
+from lxml import etree
 
 from core import limits
 from core.errors import DamagedFileError, FileTooLargeError, UnsupportedFileError
@@ -553,9 +554,9 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
             _read_part(reader, first.footer, "footer")
     except _Stop:
         pass
-    except (DamagedFileError, FileTooLargeError):
-        raise
-    except Exception:  # a part python-docx can't walk: what was read so far still counts
+    except (KeyError, ValueError, IndexError, AttributeError, etree.LxmlError):
+        # a part python-docx can't walk (a missing relationship, a broken header): what was read
+        # so far still counts. Our own mistakes (TypeError …) are not hidden behind a short read.
         if not reader.layout.lines:
             raise DamagedFileError() from None
     seen: set[str] = set()
