@@ -268,7 +268,13 @@ _YEAR_HINT = re.compile(r"(?:19|20)\d{2}|\d{1,4}\s*年|\d{1,2}[/.]\d{2}")
 
 
 def attach_dates(lines: list[Line]) -> None:
-    """Entry lines (not bullets, not the title) with their dates written in get the dates as aside."""
-    for line in lines:
-        if not line.aside and not line.bullet and not line.title:
+    """Entry lines (not bullets, not the title) with their dates written in get the dates as aside.
+
+    A list item with items nested under it ('- 2022–2023: Backend Engineer' over its duties) is
+    an entry written as a list, so it counts too."""
+    for i, line in enumerate(lines):
+        if line.aside or line.title:
+            continue
+        nested = line.bullet and i + 1 < len(lines) and lines[i + 1].bullet and lines[i + 1].depth > line.depth
+        if not line.bullet or nested:
             line.text, line.aside = split_date(line.text)
