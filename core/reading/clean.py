@@ -245,12 +245,19 @@ def split_date(text: str, max_words: int = 14) -> tuple[str, str]:
     cuts = [(text[: sep.start()].strip(), text[sep.end():].strip()) for sep in _SEPARATORS.finditer(text)]
     cuts = [(head, tail) for head, tail in cuts if head and tail and _balanced(head) and _balanced(tail)]
     for head, tail in cuts:
-        if is_dateish(tail) and not is_dateish(head):
+        if is_dateish(tail) and not is_dateish(head) and not _DATE_END.search(head):
             return head.rstrip(" -–—|,:："), tail
     for head, tail in reversed(cuts):
-        if is_dateish(head) and not is_dateish(tail):
+        if is_dateish(head) and not is_dateish(tail) and not _DATE_START.match(tail):
             return tail, head
     return text, ""
+
+
+# a cut between these would split a date range ('… Freight 03/2019 - 05/2022')
+_MONTH_ALT = "|".join(re.escape(w) for w in sorted(_MONTHS, key=len, reverse=True))
+_NOW_ALT = "|".join(re.escape(w) for w in sorted((w for w in _NOW_WORDS if w.isalpha() and len(w) > 2), key=len, reverse=True))
+_DATE_END = re.compile(rf"(?:\d|\b(?:{_MONTH_ALT})\.?)\s*$", re.I)
+_DATE_START = re.compile(rf"^\s*(?:\d|(?:{_MONTH_ALT}|{_NOW_ALT})\b)", re.I)
 
 
 def _balanced(text: str) -> bool:
@@ -261,7 +268,13 @@ _YEAR_HINT = re.compile(r"(?:19|20)\d{2}|\d{1,4}\s*年|\d{1,2}[/.]\d{2}")
 
 
 def attach_dates(lines: list[Line]) -> None:
-    """Entry lines (not bullets, not the title) with their dates written in get the dates as aside."""
-    for line in lines:
-        if not line.aside and not line.bullet and not line.title:
+    """Entry lines (not bullets, not the title) with their dates written in get the dates as aside.
+
+    A list item with items nested under it ('- 2022–2023: Backend Engineer' over its duties) is
+    an entry written as a list, so it counts too."""
+    for i, line in enumerate(lines):
+        if line.aside or line.title:
+            continue
+        nested = line.bullet and i + 1 < len(lines) and lines[i + 1].bullet and lines[i + 1].depth > line.depth
+        if not line.bullet or nested:
             line.text, line.aside = split_date(line.text)

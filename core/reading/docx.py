@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import docx
+from lxml import etree
 
 from core import limits
 from core.errors import DamagedFileError, FileTooLargeError, UnsupportedFileError
@@ -435,7 +436,7 @@ class _Reader:
             line = Line(
                 text=body, aside=aside, heading=level, level=heading if level else 0, title=style.title and n == 0, bullet=bullet,
                 depth=ilvl if bullet and listed else 0, bold=bold, italic=italic, caps=caps, size=size,
-                indent=indent, block=block,
+                indent=indent, block=block, parts=[] if bullet else _style_parts(seg),
             )
             if term and not bullet and not aside and is_dateish(body) and n == len(segments) - 1 and len(segments) == 1:
                 self.pending_aside = body  # a date-only definition term: the date of the entry below
@@ -553,9 +554,9 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
             _read_part(reader, first.footer, "footer")
     except _Stop:
         pass
-    except (DamagedFileError, FileTooLargeError):
-        raise
-    except Exception:  # a part python-docx can't walk: what was read so far still counts
+    except (KeyError, ValueError, IndexError, AttributeError, etree.LxmlError):
+        # a part python-docx can't walk (a missing relationship, a broken header): what was read
+        # so far still counts. Our own mistakes (TypeError …) are not hidden behind a short read.
         if not reader.layout.lines:
             raise DamagedFileError() from None
     seen: set[str] = set()
@@ -564,6 +565,26 @@ def read_docx(data: bytes, max_lines: int) -> Layout:
     attach_dates(reader.layout.lines)
     _mark_title(reader.layout.lines)
     return reader.layout
+
+
+def _style_parts(pieces: list[_Piece]) -> list[str]:
+    """The text cut where bold or size changes ('**Data Engineer**, Firma A'), as the PDF reader
+    does; punctuation-only runs don't count. Empty when the paragraph is in one style."""
+    groups: list[tuple[tuple[bool, float], list[_Piece]]] = []
+    lead: list[_Piece] = []  # punctuation before the first word ('[' in '[degree]')
+    for piece in pieces:
+        if "\t" in piece.text or not any(ch.isalnum() for ch in piece.text):
+            (groups[-1][1] if groups else lead).append(piece)
+            continue
+        look = (piece.bold, piece.size)
+        if groups and look[0] == groups[-1][0][0] and abs(look[1] - groups[-1][0][1]) < 0.3:
+            groups[-1][1].append(piece)
+        else:
+            groups.append((look, [*lead, piece] if not groups else [piece]))
+    if len(groups) < 2:
+        return []
+    texts = [tidy("".join(p.text for p in group)).strip(" ,|·•–—-;:：；") for _, group in groups]
+    return [t for t in texts if t]
 
 
 def _silent_numbering(document: object) -> set[tuple[str, int]]:

@@ -194,7 +194,9 @@ class _Writer:
             org = self.one(item[org_key]) if org_key else ""
             used.add(org_key or "")
             header = ", ".join(p for p in (title, org) if p)
-            self.add(header, aside=self.dates(item), bold=bool(header), gap=0.0)
+            # parts: the title and the organization as the file separates them (the parser's hint)
+            self.add(header, aside=self.dates(item), bold=bool(header), gap=0.0,
+                     parts=[title, org] if title and org else [])
             for k, value in item.items():
                 if k in used or value in (None, "", [], {}):
                     continue

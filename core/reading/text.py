@@ -39,7 +39,27 @@ def read_text(text: str, markdown: bool) -> Layout:
         text = text.replace("\\n", "\\\n" if markdown else "\n")
     if markdown:
         return _Markdown(tidy(text, keep_indent=True).split("\n")).read()
-    return _read_plain(tidy(re.sub(r"(?<=\S) {3,}(?=\S)", "\t", text), keep_tabs=True, keep_indent=True).split("\n"))
+    return _read_plain(tidy("\n".join(_gap_to_tab(ln) for ln in text.split("\n")), keep_tabs=True, keep_indent=True).split("\n"))
+
+
+_GAP = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+
+
+def _gap_to_tab(line: str) -> str:
+    """A date set apart by a run of spaces ('Engineer, Firma      2019 – 2021', and the two spaces
+    `lines_to_text` puts before an aside) is an aside: the run becomes a TAB. Other runs stay spaces,
+    so prose typed with two spaces after a full stop is not cut."""
+    if "  " not in line and "\u00a0\u00a0" not in line:
+        return line
+    gaps = list(_GAP.finditer(line))
+    if not gaps:
+        return line
+    last, first = gaps[-1], gaps[0]
+    if is_dateish(line[last.end():]):
+        return line[: last.start()] + "\t" + line[last.end():]
+    if is_dateish(line[: first.start()]):
+        return line[: first.start()] + "\t" + line[first.end():]
+    return line
 
 
 # --- plain text -------------------------------------------------------------------
@@ -162,6 +182,7 @@ _HTML_TAG = re.compile(
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _HTML_HEADING = re.compile(r"^<h([1-6])\b[^>]*>(.*?)</h\1>$", re.I)
 _HTML_BOLD = re.compile(r"^<(b|strong)\b[^>]*>(.*?)</\1>$", re.I)
+_ITALIC_ALL = re.compile(r"^([*_])(?![*_\s])[^*_]*?(?<=\S)\1$|^<(?:i|em)\b[^>]*>.*</(?:i|em)>$", re.I)
 _BOLD_ALL = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1$")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1(.*)$")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
@@ -184,6 +205,7 @@ class _Markdown:
         self.have_title = False
         self.in_code = False
         self.tails: dict[int, list[str]] = {}  # soft-wrapped continuations, joined at the end (linear time)
+        self.last_italic = False  # the last text _inline() read was wholly in *italics*
 
     def read(self) -> Layout:
         start = self._front_matter_end()
@@ -341,6 +363,8 @@ class _Markdown:
         self.last_was_list = list_item or (self.last_was_list and bool(self.list_indents))
 
     def _emit(self, line: Line) -> None:
+        line.italic = line.italic or (self.last_italic and not line.heading)
+        self.last_italic = False
         self.out.append(line)
         self.gap = 0.0
 
@@ -418,6 +442,7 @@ class _Markdown:
         text = html.unescape(text).strip()
         aside = ""
         bold = False
+        self.last_italic = bool(_ITALIC_ALL.match(text))
         text = _HTML_TAG.sub(lambda t: t.group(0) if re.match(r"</?(?:b|strong)\b", t.group(0), re.I) else "", text).strip()
         if m := _HTML_BOLD.match(text):
             text, bold = m.group(2), True

@@ -66,6 +66,8 @@ def test_heading_styles_title_and_bold_only_headings() -> None:
     edu = _by_text(lines, "EDUCATION")
     assert edu.bold and edu.caps and not edu.heading
     assert not _by_text(lines, "Languages: Python, SQL").bold
+    assert _by_text(lines, "Languages: Python, SQL").parts == ["Languages", "Python, SQL"]
+    assert _by_text(lines, "EDUCATION").parts == []
 
 
 def test_localized_heading_styles_by_outline_level_or_name() -> None:

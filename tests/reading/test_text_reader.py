@@ -95,7 +95,8 @@ def test_literal_backslash_n_escapes_become_line_breaks() -> None:
     text = "## Berufserfahrung\n- 2022–2023: Backend Engineer\\n  - REST-APIs\\n  - Docker\n\nSehr geehrtes Team,\\nich freue mich.\n"
     lines = _md(text)
     assert [(ln.text, ln.bullet, ln.depth) for ln in lines[1:4]] == [
-        ("2022–2023: Backend Engineer", True, 0), ("REST-APIs", True, 1), ("Docker", True, 1)]
+        ("Backend Engineer", True, 0), ("REST-APIs", True, 1), ("Docker", True, 1)]
+    assert lines[1].aside == "2022–2023"  # a dated list item over its duties is an entry: the date is aside
     assert [ln.text for ln in lines[4:]] == ["Sehr geehrtes Team,", "ich freue mich."]
 
 
@@ -168,3 +169,26 @@ def test_dates_written_into_an_entry_line_become_its_aside() -> None:
     lines = _md("### Data Engineer — Firma A (2019 – 2021)\n\n- Built pipelines in 2020 | 2021\n")
     assert (lines[0].text, lines[0].aside) == ("Data Engineer — Firma A", "2019 – 2021")
     assert lines[1].aside == ""  # bullets keep their words
+
+
+def test_a_date_range_is_never_cut_in_two() -> None:
+    assert split_date("Operations Coordinator, Northwind Freight 03/2019 - 05/2022") == (
+        "Operations Coordinator, Northwind Freight 03/2019 - 05/2022", "")
+    assert split_date("Data Engineer, Firma Jan 2019 – Mar 2021")[1] == ""
+
+
+def test_asides_survive_a_round_trip_through_plain_text() -> None:
+    """`lines_to_text` writes an aside two spaces after the text; reading that text back keeps it aside."""
+    from core.reading.lines import lines_to_text
+
+    first = _md("### Operations Coordinator, Northwind Freight — 03/2019 - 05/2022\n\nI like it.  Two spaces here.\n")
+    again = _txt(lines_to_text(first))
+    assert [(ln.text, ln.aside) for ln in again] == [
+        ("Operations Coordinator, Northwind Freight", "03/2019 - 05/2022"), ("I like it. Two spaces here.", "")]
+
+
+def test_italic_lines_and_a_dated_list_item_over_its_duties() -> None:
+    lines = _md("*Auxia — Aplicação web (2025-1)*\n\n- 2022–2023: Backend Engineer bei Firma A\n  - REST-APIs\n- 2021 a plain dated item\n")
+    assert lines[0].italic and not lines[1].italic
+    assert (lines[1].text, lines[1].aside) == ("Backend Engineer bei Firma A", "2022–2023")
+    assert lines[3].aside == "" and lines[3].text == "2021 a plain dated item"
