@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.config import Settings  # noqa: E402
-from core.reading.text import plain_text  # noqa: E402
 from core.honesty import _injection_ranges  # noqa: E402
+from core.reading.text import plain_text  # noqa: E402
 from core.review import offline_pipeline  # noqa: E402
 from core.rules import _first_person_hits  # noqa: E402
 
