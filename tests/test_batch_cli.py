@@ -53,7 +53,8 @@ def test_a_bad_file_is_reported_on_its_line_and_the_rest_are_reviewed(cohort: li
     assert rows[2].split()[1].isdigit()
     assert "2 reviewed, 1 failed" in done.stdout and f"Rewrites written to {out}/" in done.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        "jordan-rewritten.docx", "jordan-rewritten.md", "sam-rewritten.docx", "sam-rewritten.md"]
+        "jordan-rewritten.docx", "jordan-rewritten.md", "jordan-rewritten.pdf",
+        "sam-rewritten.docx", "sam-rewritten.md", "sam-rewritten.pdf"]
     text = "\n".join(p.text for p in docx.Document(str(out / "sam-rewritten.docx")).paragraphs)
     assert "Managed the weekly shipping schedule" in text
     assert "Traceback" not in done.stdout + done.stderr
