@@ -70,6 +70,8 @@ def format_report(result: ReviewResult, width: int = 88) -> str:
     width = max(50, min(width, 100))
     lines = [f"{result.source_name}: {result.score}/100  (engine: {result.engine})", ""]
     lines.append("  ".join(f"{CATEGORY_LABELS.get(name, name)} {value}" for name, value in result.breakdown.items()))
+    if result.structure is not None:
+        lines.append(result.structure.summary_line())  # what was read, so a misread shows at a glance
     for warning in result.warnings:
         lines.append(_wrap(f"! {warning}", width))
     if result.keywords is not None:
