@@ -133,6 +133,9 @@ def parse_lines(
             first = own[0] if own else None
             style = (round(first.size, 1), first.bold, first.caps) if first is not None and first.bold else None
             section.roles = split_entries(own, style)
+            if (section.name is SectionName.EXPERIENCE and not exact(section.heading) and len(section.roles) >= 2
+                    and not any(r.dates for r in section.roles)):
+                section.name = SectionName.PROJECTS  # 'Technical Experience' listing undated things built
     text = "\n".join(ln.full_text() for ln in lines)
     resume = Resume(sections=[s for s in sections if s.lines or s.heading], photo=photo)
     resume.language = detect_language(text)
