@@ -130,8 +130,9 @@ def parse_lines(
     for section, own in zip(sections, section_lines, strict=True):
         section.name = _refine_kind(section, own, sections)
         if section.name in ENTRY_KINDS or (section.name is SectionName.OTHER and _has_entries(own)):
-            first = own[0] if own else None
-            style = (round(first.size, 1), first.bold, first.caps) if first is not None and first.bold else None
+            first = next((ln for ln in own if not ln.bullet), None)
+            distinct = first is not None and (first.bold or first.caps or abs(first.size - 1.0) >= 0.08)
+            style = (round(first.size, 1), first.bold, first.caps) if first is not None and distinct else None
             section.roles = split_entries(own, style)
             if (section.name is SectionName.EXPERIENCE and not exact(section.heading) and len(section.roles) >= 2
                     and not any(r.dates for r in section.roles)):

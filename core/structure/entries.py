@@ -124,6 +124,23 @@ def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _opens_entry(
+    lines: list[Line], index: int, cur: Role, content: bool, date: str | None, entry_style: tuple[float, bool, bool] | None
+) -> bool:
+    """Does this header-like line open a new entry, given the entry being read?"""
+    line = lines[index]
+    if content and _starts_entry(lines, index):
+        return True  # a header after bullets or prose
+    if date and cur.dates and cur.header and (line.aside or line.label or dates.find_range(line.text)):
+        return True  # a second date: one entry per date
+    if entry_style is None or not cur.header or line.gap < 0.8:
+        return False
+    prev = lines[index - 1]
+    look = (round(line.size, 1), line.bold, line.caps)
+    # the look the section's first entry opened with opens the next one too
+    return look == entry_style and (round(prev.size, 1), prev.bold, prev.caps) != entry_style
+
+
 def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | None = None) -> list[Role]:
     """The entries of one section, in order, nothing dropped: every line lands in one entry."""
     lines = _join_wrapped_dates(lines)
@@ -156,12 +173,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             content = True
             continue
         look = (round(line.size, 1), line.bold, line.caps)
-        new = cur is None
-        if (not new and header and content and _starts_entry(lines, index)) or (not new and header and date and cur.dates and (line.aside or line.label or dates.find_range(line.text)) and cur.header) or (
-            not new and header and line.bold and cur.header and entry_style is not None
-            and look == entry_style and not lines[index - 1].bold and line.gap >= 0.8
-        ):
-            new = True
+        new = cur is None or (header and _opens_entry(lines, index, cur, content, date, entry_style))
         if new and cur is not None and cur.header and cur.dates is None and date and dates.only_dates(line.text) and not line.bold:
             _set_dates(cur, date)  # the last entry's date, pushed onto the next line or page
             continue
