@@ -217,7 +217,7 @@ def _contact(
     phones = phones_in("\n".join(candidate)) or phones_in("\n".join(labelled))
     resume.phone = phones[0] if phones else None
     found = links_in("\n".join(candidate))
-    candidate_text = "\n".join(candidate).lower()
+    candidate_text = EMAIL_RE.sub(" ", "\n".join(candidate)).lower()  # an email's domain is not a website
     for link in extra_links:
         low = link.lower()
         if re.match(r"^(?:mailto|tel):", low):
