@@ -31,6 +31,7 @@ from core.structure.contact import (
     PHONE_RE,
     find_location,
     find_name,
+    labelled_location,
     links_in,
     phones_in,
 )
@@ -230,7 +231,7 @@ def _contact(
         elif not social and domain and domain in candidate_text:
             found.append(link)
     resume.links = list(dict.fromkeys(found))[:12]
-    resume.location = find_location(candidate[:20])
+    resume.location = find_location(candidate[:20]) or labelled_location(everything)
 
 
 def _doubts(resume: Resume) -> list[str]:

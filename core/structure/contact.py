@@ -7,7 +7,9 @@ annotations. A referee's email or phone is not the candidate's.
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 
 from core.reading.lines import Line
 from core.structure.dates import DATE_RANGE_RE
@@ -98,6 +100,27 @@ def is_location_text(text: str) -> bool:
     return bool(_CITY_REGION.match(text)) and len(text) <= 45
 
 
+_COUNTRIES = frozenset(
+    json.loads(resources.files("core.data").joinpath("places.json").read_text(encoding="utf-8"))["countries"]
+)
+_LOCATION_LINE = re.compile(
+    r"^(?:住所|現住所|最寄り?駅|所在地|地址|address|adresse|wohnort|dirección|endereço|indirizzo|adres|адрес|location)\s*[:：]?\s*(?P<value>.*)$",
+    re.I,
+)
+
+
+def labelled_location(lines: list[str]) -> str | None:
+    """'Address: 12 Main St', or a label on its own line with the value on the next ('最寄り駅' / '池袋駅')."""
+    for k, line in enumerate(lines):
+        m = _LOCATION_LINE.match(line.strip())
+        if not m:
+            continue
+        value = m["value"].strip(" :：-–") or (lines[k + 1].strip() if k + 1 < len(lines) else "")
+        if value and len(value) <= 90 and not EMAIL_RE.search(value) and not re.search(r"\{\{|<[^>]*>", value):
+            return value
+    return None
+
+
 def find_location(lines: list[str]) -> str | None:
     for line in lines:
         for segment in _SEGMENT.split(line):
@@ -109,6 +132,10 @@ def find_location(lines: list[str]) -> str | None:
         m = _CITY_STATE_INLINE.search(line)
         if m and not EMAIL_RE.search(m.group(1)):
             return m.group(1)
+    for line in lines:
+        for segment in _SEGMENT.split(line):
+            if segment.strip(" .,").lower() in _COUNTRIES:
+                return segment.strip(" .,")  # 'Brasil' alone in a contact line
     return None
 
 
