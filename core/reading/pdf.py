@@ -486,11 +486,8 @@ def _page_rows(runs: list[Run], page: int, width: float, depth: int = 0) -> list
             flows += _page_rows(seg.right, page, width, depth + 1)
         else:
             main, side = (seg.left, seg.right) if seg.kind == "aside" else (seg.right, seg.left)
-            inner = _page_rows(main, page, width, depth + 1)
-            target = max(inner, key=len) if inner else []
-            if not inner:
-                inner = [target]
-            _attach(_rows(side, page), target, seg.kind)
+            inner = _page_rows(main, page, width, depth + 1) or [[]]
+            _attach(_rows(side, page), inner, seg.kind)
             flows += inner
     return _merge_flows(flows)
 
@@ -552,33 +549,37 @@ def _column_kind(left: list[Run], right: list[Run]) -> str:
     return "columns"
 
 
-def _attach(side_rows: list[Row], flow: list[Row], where: str) -> None:
-    """Put each aside/label row on the main row beside it; a row beside nothing joins the flow.
+def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
+    """Put each aside/label row on the main row beside it, in whichever flow that row is;
+    a row beside nothing joins the flow at its place.
 
     A Europass section heading sits alone in the label column: it becomes a
     line of its own at its place, not a label of the row above.
     """
+    rows = [row for flow in flows for row in flow]
     for side in side_rows:
         best: Row | None = None
         best_overlap = 0.0
-        for row in flow:
+        for row in rows:
             overlap = min(row.y1, side.y1) - max(row.y0, side.y0)
             if overlap > best_overlap:
                 best, best_overlap = row, overlap
         if (best is None or best_overlap < 0.3 * (side.y1 - side.y0)) and where == "aside":
-            above = [row for row in flow if row.y0 >= side.y1 - 1 and row.y0 - side.y1 <= 2.5 * side.size]
+            above = [row for row in rows if row.y0 >= side.y1 - 1 and row.y0 - side.y1 <= 2.5 * side.size]
             if above:
                 best = min(above, key=lambda row: row.y0 - side.y1)  # a date printed just under its header line
                 best_overlap = 1.0
         if best is None or best_overlap < 0.3 * (side.y1 - side.y0):
+            flow = next((f for f in flows if f and f[0].mid >= side.mid >= f[-1].mid), None) or max(flows, key=len)
             at = next((k for k, row in enumerate(flow) if row.mid < side.mid), len(flow))
-            above = flow[at - 1] if at > 0 else None
-            if above is not None and above.side and -0.5 * side.size <= above.y0 - side.y1 < 0.8 * side.size:
-                above.runs.extend(side.runs)  # a label wrapped over two lines
-                above.runs.sort(key=lambda r: (-r.mid, r.x0))
-                above.refresh()
+            above_row = flow[at - 1] if at > 0 else None
+            if above_row is not None and above_row.side and -0.5 * side.size <= above_row.y0 - side.y1 < 0.8 * side.size:
+                above_row.runs.extend(side.runs)  # a label wrapped over two lines
+                above_row.runs.sort(key=lambda r: (-r.mid, r.x0))
+                above_row.refresh()
             else:
                 flow.insert(at, Row(list(side.runs), side.page, side=True))
+                rows.append(flow[at])
             continue
         (best.aside if where == "aside" else best.label).extend(side.runs)
 
