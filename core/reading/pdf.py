@@ -587,6 +587,9 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
 # --- furniture -----------------------------------------------------------------------------
 
 
+_MARGIN_BAND = 0.13  # share of the page height at the top and bottom where running headers, footers and page numbers sit
+
+
 def _furniture_key(row: Row) -> str:
     return re.sub(r"\d+", "#", _text_of(row.runs + row.aside)).strip().lower()
 
@@ -598,19 +601,23 @@ def _drop_furniture(pages: list[tuple[float, list[list[Row]]]]) -> None:
         keys = set()
         for flow in flows:
             for row in flow:
-                if row.mid > height * 0.9 or row.mid < height * 0.1:
+                if row.mid > height * (1 - _MARGIN_BAND) or row.mid < height * _MARGIN_BAND:
                     keys.add((_furniture_key(row), round(row.mid / 12)))
         seen.update(keys)
     repeated = {key for key, n in seen.items() if n >= 2} if len(pages) >= 2 else set()
-    for height, flows in pages:
+
+    def furniture(row: Row, height: float, first_page: bool) -> bool:
+        top, bottom = row.mid > height * (1 - _MARGIN_BAND), row.mid < height * _MARGIN_BAND
+        if not (top or bottom):
+            return False
+        if _PAGE_FURNITURE.match(_text_of(row.runs).strip()):
+            return True
+        # a header repeated on every page is page one's real header (the name, the contact line)
+        return (_furniture_key(row), round(row.mid / 12)) in repeated and not (top and first_page)
+
+    for index, (height, flows) in enumerate(pages):
         for flow in flows:
-            flow[:] = [
-                row for row in flow
-                if not (
-                    (row.mid > height * 0.9 or row.mid < height * 0.1)
-                    and ((_furniture_key(row), round(row.mid / 12)) in repeated or _PAGE_FURNITURE.match(_text_of(row.runs).strip()))
-                )
-            ]
+            flow[:] = [row for row in flow if not furniture(row, height, index == 0)]
 
 
 # --- rows → lines -------------------------------------------------------------------------

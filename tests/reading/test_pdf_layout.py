@@ -173,3 +173,18 @@ def test_headings_in_other_languages_and_their_dates() -> None:
     structure, _ = structure_of(page)
     assert [s.kind for s in structure.sections] == ["experience", "education", "skills"]
     assert section(structure, "experience").entries[0].dates == "03/2019 – heute"
+
+
+def test_a_header_repeated_on_every_page_is_read_once_on_page_one() -> None:
+    pages = []
+    for k in range(2):
+        page = Page().text("Jane Example | jane@example.com | +1 555 0100", 50, 760, 9)
+        page.text("Experience" if k == 0 else "Education", 50, 700, 14, True)
+        page.text("Data Engineer, Acme Corp, 2021 - 2024" if k == 0 else "BSc, State University, 2018", 50, 680)
+        page.text("- 1 -" if k == 0 else "- 2 -", 300, 40, 8)
+        pages.append(page)
+    structure, document = structure_of(*pages)
+    assert document.text.count("jane@example.com") == 1
+    assert structure.contact.email == "jane@example.com"
+    assert "- 1 -" not in document.text and "- 2 -" not in document.text
+    assert [s.kind for s in structure.sections] == ["experience", "education"]
