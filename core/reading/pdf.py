@@ -740,9 +740,10 @@ def _continues(prev_row: Row, prev_line: Line, row: Row, line: Line, column_righ
     if prev_line.bullet:
         # a hanging indent: the wrapped line starts under the bullet's text, not under the glyph
         text_start = next((r.x0 for r in prev_row.runs if not _BULLET_ONLY.match(r.text.strip())), prev_row.x0)
-        if abs(row.x0 - text_start) <= 0.8 * body:
-            return True
-    elif abs(row.x0 - prev_row.x0) > 1.5 * body:
+        # a wrapped list item continues under its text; a line starting elsewhere is something new
+        hanging = abs(row.x0 - text_start) <= 0.8 * body or 0.3 * body <= row.x0 - prev_row.x0 <= 2.5 * body
+        return hanging and not line.label
+    if abs(row.x0 - prev_row.x0) > 1.5 * body:
         return False
     main_right = max(r.x1 for r in prev_row.runs)
     filled = main_right >= column_right - max(3.0 * body, 0.12 * (column_right - prev_row.x0))

@@ -173,6 +173,11 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             content = True
             continue
         look = (round(line.size, 1), line.bold, line.caps)
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (cur is not None and content and roles[0].dates and not date and following is not None and following.bullet
+                and not _date_of(following) and len(line.text.split()) <= 5):
+            cur.description.append(line.text)  # 'Leadership' over some bullets: a sub-heading inside a dated entry
+            continue
         new = cur is None or (header and _opens_entry(lines, index, cur, content, date, entry_style))
         if new and cur is not None and cur.header and cur.dates is None and date and dates.only_dates(line.text) and not line.bold:
             _set_dates(cur, date)  # the last entry's date, pushed onto the next line or page
