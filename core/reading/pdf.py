@@ -38,7 +38,7 @@ import pypdfium2.raw as pdfium_c
 
 from core import limits
 from core.errors import DamagedFileError, EncryptedFileError, TooManyPagesError
-from core.reading.clean import BULLET_GLYPHS, PRIVATE_ICONS, tidy
+from core.reading.clean import BULLET_GLYPHS, PRIVATE_ICONS, is_dateish, tidy
 from core.reading.lines import Layout, Line
 from core.reading.sniff import visible
 
@@ -546,7 +546,31 @@ def _column_kind(left: list[Run], right: list[Run]) -> str:
     if (left_rows and len(left_rows) <= 0.6 * len(right_rows) and short(left_rows) <= 5
             and aligned(left_rows, right_rows) >= 0.5 and width(left_rows) < 0.5 * width(right_rows)):
         return "label"
+    dated = _dates_beside(left_rows, right_rows) if left_rows and width(left_rows) < 0.5 * width(right_rows) else 0
+    if dated >= 3 and dated >= 0.3 * len(left_rows):
+        return "label"  # a date margin that also holds a short list lower down: the dates still label their rows
     return "columns"
+
+
+def _wraps(upper: str, lower: str) -> bool:
+    """Is `lower` the rest of a label wrapped from `upper` ('PUBBLICAZIONI E RISULTATI' / 'SCIENTIFICI',
+    'Competenze organizzative e' / 'gestionali'), not the next item of a list ('Go' / 'Python')?"""
+    upper, lower = upper.strip(), lower.strip()
+    if not upper or not lower:
+        return False
+    if lower[:1].islower() or upper.endswith(("-", "–", ",", " e", " and", " und", " et", " y", " &")):
+        return True
+    return upper.isupper() and lower.isupper() and len(upper.split()) >= 2
+
+
+def _dates_beside(side: list[Row], other: list[Row]) -> int:
+    """How many `side` rows are dates printed on the same line as an `other` row."""
+    count = 0
+    for row in side:
+        tolerance = 0.35 * (row.y1 - row.y0)
+        if is_dateish(_text_of(row.runs)) and any(abs(row.mid - o.mid) <= tolerance for o in other):
+            count += 1
+    return count
 
 
 def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
@@ -573,7 +597,8 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
             flow = next((f for f in flows if f and f[0].mid >= side.mid >= f[-1].mid), None) or max(flows, key=len)
             at = next((k for k, row in enumerate(flow) if row.mid < side.mid), len(flow))
             above_row = flow[at - 1] if at > 0 else None
-            if above_row is not None and above_row.side and -0.5 * side.size <= above_row.y0 - side.y1 < 0.8 * side.size:
+            if (above_row is not None and above_row.side and -0.5 * side.size <= above_row.y0 - side.y1 < 0.8 * side.size
+                    and _wraps(_text_of(above_row.runs), _text_of(side.runs))):
                 above_row.runs.extend(side.runs)  # a label wrapped over two lines
                 above_row.runs.sort(key=lambda r: (-r.mid, r.x0))
                 above_row.refresh()

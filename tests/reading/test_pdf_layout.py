@@ -188,3 +188,21 @@ def test_a_header_repeated_on_every_page_is_read_once_on_page_one() -> None:
     assert structure.contact.email == "jane@example.com"
     assert "- 1 -" not in document.text and "- 2 -" not in document.text
     assert [s.kind for s in structure.sections] == ["experience", "education"]
+
+
+def test_a_date_margin_that_also_holds_a_skills_list_still_labels_its_entries() -> None:
+    page = header(Page())
+    page.text("EXPERIENCE", 50, 680, 12, True)
+    y = 660
+    for k, org in enumerate(("Orbit GmbH", "Kite Labs", "Nimbus AG")):
+        page.text(f"{2020 - 3 * k} - {2023 - 3 * k}", 50, y).text(org, 140, y, 10, True).text("Backend Developer", 140, y - 12)
+        page.text("• Rebuilt the payment service in Go", 150, y - 24)
+        y -= 50
+    page.text("SKILLS", 50, y, 12, True)
+    for k, skill in enumerate(("Go", "Python", "PostgreSQL", "Kubernetes")):
+        page.text(skill, 50, y - 16 - 12 * k)
+    structure, _ = structure_of(page)
+    entries = section(structure, "experience").entries
+    assert [(e.organization or e.title, e.dates) for e in entries] == [
+        ("Orbit GmbH", "2020 - 2023"), ("Kite Labs", "2017 - 2020"), ("Nimbus AG", "2014 - 2017")]
+    assert section(structure, "skills").lines == ["Go", "Python", "PostgreSQL", "Kubernetes"]
