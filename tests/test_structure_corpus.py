@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(not LABELLED, reason="corpus absent")
 SETTINGS = Settings(_env_file=None)
 
 # Floors: what the reader achieves today on the labelled corpus, a point or two below.
-FLOORS = {"sections": 92.0, "entries": 85.0, "dates": 83.5, "bullets": 82.0, "name": 89.0, "contact": 97.0}
+FLOORS = {"sections": 92.0, "entries": 87.0, "dates": 85.5, "bullets": 85.0, "name": 89.0, "contact": 97.0}
 
 
 @cache

@@ -30,9 +30,14 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
-_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•]\s*|\s+(?:at|@|bei|chez|presso)\s+")
+_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+")
+_DEGREE = re.compile(
+    r"^(?:ph\.?\s?d|b\.?\s?sc?|m\.?\s?sc?|b\.?\s?a|m\.?\s?a|mba|m\.?\s?eng|b\.?\s?eng|bachelor|master|doctor|doctorate|"
+    r"diplom|diploma|licence|licenciatura|laurea|magister|mestrado|bacharelado)\b\.?",
+    re.I,
+)
 _LEGAL_SUFFIX = re.compile(r"^(?:inc|ltd|llc|llp|plc|gmbh|ag|co|corp|s\.?a|s\.?l|b\.?v|n\.?v|pty|sarl|srl|s\.?p\.?a)\.?$", re.I)
-_STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•]\s*")
+_STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*")
 _LOCATION = re.compile(
     r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
     r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
@@ -152,7 +157,11 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
     header_looks: set[tuple[float, bool, bool]] = set()
     for index, line in enumerate(lines):
         date = _date_of(line)
-        if line.bullet:
+        nested_under = (
+            line.bullet and line.depth == 0 and date and index + 1 < len(lines)
+            and lines[index + 1].bullet and lines[index + 1].depth > line.depth
+        )
+        if line.bullet and not nested_under:
             if cur is None:
                 cur = Role()
                 roles.append(cur)
@@ -162,7 +171,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             cur.bullets.append(line.text)
             content = True
             continue
-        header = _is_header(line)
+        header = _is_header(line) or bool(nested_under)  # '- 2022–2023: Engineer at X' over its duties
         if (not header and cur is not None and not content and cur.header and len(cur.header) <= 1
                 and not _SENTENCE.search(line.text) and len(line.text.split()) <= 30 and cur.dates
                 and dates.only_dates(cur.header[0].split(" | ")[0])):
@@ -253,6 +262,8 @@ def _comma_split(piece: str) -> list[str]:
     titled = [_count(_TITLE_WORDS, _TITLE_CJK, h) > 0 for h in halves]
     if not any(titled) or all(titled):
         return [piece]
+    if _DEGREE.match(halves[0]) and len(halves) == 2:
+        return [piece]  # 'PhD, Computer Science': a degree and its field are one title
     place: list[str] = []
     while len(halves) > 2 and len(place) < 2 and _place_like(halves[-1]):
         place.insert(0, halves.pop())
