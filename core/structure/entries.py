@@ -151,6 +151,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
     lines = _join_wrapped_dates(lines)
     roles: list[Role] = []
     asides: dict[int, list[str]] = {}
+    first_parts: dict[int, list[str]] = {}  # the parts of each entry's first header line, when the reader gave them
     cur: Role | None = None
     content = False  # the current entry has bullets or prose already
     header_indent = 0.0
@@ -198,6 +199,8 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             header_indent = line.indent
         assert cur is not None
         if header and not content:
+            if not cur.header and len(line.parts) >= 2 and line.source == "json":
+                first_parts[id(cur)] = line.parts  # a JSON Resume entry says which part is the title
             cur.header.append(_header_text(line))
             asides.setdefault(id(cur), []).extend(p for p in (line.aside, line.label) if p)
             header_looks.add(look)
@@ -210,7 +213,7 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             cur.description.append(line.text)
             content = True
     for role in roles:
-        _fields(role, asides.get(id(role), []))
+        _fields(role, asides.get(id(role), []), first_parts.get(id(role)))
     return roles
 
 
@@ -270,7 +273,7 @@ def _comma_split(piece: str) -> list[str]:
     return [*halves, ", ".join(place)] if place else halves
 
 
-def _fields(role: Role, asides: list[str]) -> None:
+def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> None:
     """Split the header lines into title, organization and location (text kept as printed)."""
     pieces: list[str] = []
     separators = _SEPARATORS if len(role.header) < 2 else _STRONG_SEPARATORS  # 'Intern at X' on its own line stays whole
@@ -297,6 +300,9 @@ def _fields(role: Role, asides: list[str]) -> None:
     )  # what sits beside a header and isn't its date is its place ('S.Korea', 'Remote')
     location = location or next((p for p in reversed(pieces) if is_location(p) or (", " in p and all(_place_like(x) for x in p.split(", ")))), None)
     rest = [p for p in pieces if p != location]
+    opening = [p.strip(" ,|·•–—-:") for p in (parts or []) if p.strip(" ,|·•–—-:") and p != location and not dates.only_dates(p)]
+    if len(opening) >= 2:
+        rest = opening  # the file says which is the title and which the organization
     if not rest:
         role.title = location
         return
