@@ -154,7 +154,6 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
     first_parts: dict[int, list[str]] = {}  # the parts of each entry's first header line, when the reader gave them
     cur: Role | None = None
     content = False  # the current entry has bullets or prose already
-    header_indent = 0.0
     header_looks: set[tuple[float, bool, bool]] = set()
     for index, line in enumerate(lines):
         date = _date_of(line)
@@ -177,11 +176,6 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
                 and not _SENTENCE.search(line.text) and len(line.text.split()) <= 30 and cur.dates
                 and dates.only_dates(cur.header[0].split(" | ")[0])):
             header = True  # the title line under a date line, however long ('BACHELOR OF SCIENCE – University …')
-        if cur is not None and cur.header and not line.bold and line.indent >= header_indent + 0.6 and not date:
-            # an indented line under the header is a list item whose glyph the PDF didn't keep
-            cur.bullets.append(line.text)
-            content = True
-            continue
         look = (round(line.size, 1), line.bold, line.caps)
         following = lines[index + 1] if index + 1 < len(lines) else None
         if (cur is not None and content and roles[0].dates and not date and following is not None and following.bullet
@@ -196,7 +190,6 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             cur = Role()
             roles.append(cur)
             content = False
-            header_indent = line.indent
         assert cur is not None
         if header and not content:
             if not cur.header and len(line.parts) >= 2 and line.source == "json":
