@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(not LABELLED, reason="corpus absent")
 SETTINGS = Settings(_env_file=None)
 
 # Floors: what the reader achieves today on the labelled corpus, a point or two below.
-FLOORS = {"sections": 92.0, "entries": 87.0, "dates": 85.5, "bullets": 85.0, "name": 89.0, "contact": 97.0}
+FLOORS = {"sections": 92.0, "entries": 88.0, "dates": 86.5, "bullets": 87.0, "name": 89.0, "contact": 97.0}
 
 
 @cache
@@ -87,7 +87,11 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(path: 
                 continue
             # the entry's title, organization and dates (years; months may be re-spelled) sit in one block
             wanted = tokens(f"{entry.title or ''} {entry.organization or ''}") | set(re.findall(r"(?:19|20)\d\d", entry.dates))
-            assert any(len(wanted & tokens(block)) >= 0.8 * len(wanted) for block in blocks), (entry.title, entry.dates)
+
+            def held(block: str) -> set[str]:
+                return tokens(block) | set(re.findall(r"(?:19|20)\d\d", block))
+
+            assert any(len(wanted & held(block)) >= 0.8 * len(wanted) for block in blocks), (entry.title, entry.dates)
     text = " ".join(line for s in result.structure.sections for line in s.lines)
     dated = {t for e in (e for s in result.structure.sections for e in s.entries) if e.dates for t in tokens(e.dates)}
     original = tokens(text) - (dated - set(re.findall(r"(?:19|20)\d\d", text)))  # '09/2020' may become 'Sep 2020'
