@@ -100,4 +100,5 @@ def only_dates(text: str) -> bool:
     rest = SINGLE_DATE_RE.sub(" ", rest)
     rest = re.sub(r"\(?\s*\d+\s*(?:years?|yrs?|months?|mos?)\b\s*\)?", " ", rest, flags=re.I)
     rest = re.sub(r"\b(?:exp|expected|est|ca|approx|circa|since|seit|depuis|desde|dal)\b\.?", " ", rest, flags=re.I)
+    rest = re.sub(r"(?<!\d)(?:[1-9]|[12]\d|3[01])(?!\d)", " ", rest)  # a day: '3 – 28 July 2017'
     return not re.sub(r"[\s\-–—~〜～|,.:;()/·•]+", "", rest)
