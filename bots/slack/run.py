@@ -22,6 +22,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bots.lifecycle import stop_on_signals
 from core.config import Settings
+from core.conversation import shut_down as shut_down_conversations
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
 
@@ -50,17 +51,10 @@ def build_web_app(app: AsyncApp) -> web.Application:
     return web_app
 
 
-async def shut_down(bot: SlackBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> None:
+async def shut_down(bot: SlackBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
     """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
-    log.info(
-        "shutting down: %d review(s) in flight, %d waiting",
-        bot.reviewer.queue.in_flight,
-        bot.reviewer.queue.waiting,
-    )
-    grace = max(0.0, SHUTDOWN_EXIT_SECONDS - drain_s - 2)  # leave ~2 s to close the clients
-    finished = await bot.reviewer.shutdown(drain_s, grace_s=grace)
-    log.info(
-        "shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped"
+    return await shut_down_conversations(
+        bot.queue, bot.tasks, drain_s=drain_s, exit_s=SHUTDOWN_EXIT_SECONDS
     )
 
 

@@ -15,9 +15,9 @@ import discord
 import docx
 import pytest
 
-from bots.discord.client import GENERIC_APOLOGY, NO_ATTACHMENT
+from bots.discord.client import NO_ATTACHMENT, DiscordFileError
+from bots.discord.limits import DISCORD_INTERACTION_ACK_SECONDS
 from core.errors import EncryptedFileError, FileTooLargeError, NoTextError, UnsupportedFileError
-from core.limits import DISCORD_INTERACTION_ACK_SECONDS
 from tests.conftest import require_corpus
 from tests.discord.conftest import Running, running_bot
 from tests.fakes.discord import (
@@ -180,7 +180,7 @@ async def test_attachment_that_cannot_be_downloaded_still_gets_an_answer(bot: Ru
     attachment = fake.attachment("cv.txt", RESUME_TXT) | {"url": f"{fake.base_url}/attachments/404/cv.txt"}
     await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment))
     (followup,) = await fake.wait_for(is_followup)
-    assert GENERIC_APOLOGY in followup.content
+    assert DiscordFileError().for_user() in followup.content
 
 
 async def test_context_menu_reviews_the_target_message(bot: Running) -> None:

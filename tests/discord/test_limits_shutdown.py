@@ -12,9 +12,9 @@ import signal
 import time
 from collections.abc import Callable
 
-from bots.discord.client import STOPPED
 from bots.discord.run import run
 from core.config import Settings
+from core.conversation import STOPPED
 from core.errors import ShuttingDownError
 from core.limits import SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
@@ -69,7 +69,7 @@ async def test_waiting_interaction_and_dm_see_their_place_then_it_is_edited(mode
         assert [("#1 in line" in e.content, "Your turn" in e.content) for e in edits] == [(True, False), (False, True)]
         dm_replies = await fake.wait_for(is_channel_message(fake.dm_channel_id), count=2)
         [dm_edit] = [c for c in fake.calls if is_message_edit(c)]
-        assert "Your turn: reviewing c.txt" in dm_edit.content
+        assert "Your turn. Reviewing c.txt" in dm_edit.content
         assert "/100" in dm_replies[1].content and dm_replies[1].filenames
         for payload in (first, second):
             [answer] = _followups(fake, payload)  # exactly one answer each

@@ -6,7 +6,8 @@ Run with `pytest tests/load -s` to see the numbers (also: `python benchmarks/loa
 
 from __future__ import annotations
 
-from core.limits import DISCORD_INTERACTION_ACK_SECONDS, SLACK_ACK_SECONDS
+from bots.discord.limits import DISCORD_INTERACTION_ACK_SECONDS
+from bots.slack.limits import SLACK_ACK_SECONDS
 from tests.load.harness import MAX_CONCURRENT, LoadReport, discord_load, slack_load
 
 SLACK_USERS = 100

@@ -119,6 +119,6 @@ async def bolt(slack_settings: Settings, http: httpx.AsyncClient) -> AsyncIterat
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield BoltServer(url=f"http://{LOCALHOST}:{port}", bot=bot, http=http)
-    await bot.reviewer.drain()
+    await bot.tasks.drain()
     await runner.cleanup()
     await session.close()

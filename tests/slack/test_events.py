@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 
+from core.conversation import DELIVERY_APOLOGY
 from core.errors import DamagedFileError, FileTooLargeError, UnsupportedFileError
 from tests.fakes.slack import (
     BOT_ID,
@@ -120,7 +121,7 @@ async def test_retried_event_is_reviewed_once(bolt: BoltServer, fake_slack: Fake
     )
     assert first.status_code == 200 and all(r.status_code == 200 for r in retries)
     await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
-    await bolt.bot.reviewer.drain()
+    await bolt.bot.tasks.drain()
     await _settle(fake_slack)
     assert len(fake_slack.thread("D0USER", event["ts"])) == 1
     assert len(fake_slack.api_calls("files.completeUploadExternal")) == 1
@@ -183,7 +184,7 @@ async def test_too_large_is_refused_before_download(
     bolt: BoltServer, fake_slack: FakeSlack
 ) -> None:
     file = fake_slack.add_file(
-        "big.pdf", b"%PDF-1.4", size=bolt.bot.reviewer.settings.max_file_bytes + 1
+        "big.pdf", b"%PDF-1.4", size=bolt.bot.conversations.settings.max_file_bytes + 1
     )
     event = dm_file_share([file])
     await bolt.event(event_callback(event))
@@ -285,3 +286,23 @@ async def test_plain_dm_gets_help_but_thread_chatter_does_not(
     assert "/optimize" in reply.text
     await _settle(fake_slack)
     assert len(fake_slack.messages) == 1
+
+
+async def test_a_review_slack_refuses_to_show_still_gets_an_answer(
+    bolt: BoltServer, fake_slack: FakeSlack
+) -> None:
+    """Rendering/delivery failures used to leave people on "Reviewing…": now they're told."""
+    fake_slack.fail_if["chat.update"] = lambda p: "invalid_blocks" if "Score:" in str(p) else None
+    file = fake_slack.add_file("jane.txt", RESUME_TXT.encode())
+    event = dm_file_share([file])
+    await bolt.event(event_callback(event))
+    told = await fake_slack.wait_for(
+        lambda: [m for m in fake_slack.thread("D0USER", event["ts"]) if DELIVERY_APOLOGY in m.text]
+    )
+    assert len(told) == 1
+    await bolt.bot.tasks.drain()
+    # the bot keeps working once Slack accepts messages again
+    del fake_slack.fail_if["chat.update"]
+    event = dm_file_share([fake_slack.add_file("jane.txt", RESUME_TXT.encode())], ts="1700000002.0")
+    await bolt.event(event_callback(event))
+    await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))

@@ -16,9 +16,9 @@ import time
 import httpx
 import pytest
 
-from bots.slack.app import STOPPED
 from bots.slack.run import EVENTS_PATH, run
 from core.config import Settings
+from core.conversation import STOPPED
 from core.errors import ShuttingDownError
 from core.limits import SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
@@ -129,10 +129,10 @@ async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(
     await bolt.event(event_callback(event))
     await model.wait_in_flight()
     started = time.monotonic()
-    finished = await bolt.bot.reviewer.shutdown(0.3, grace_s=5)
+    finished = await bolt.bot.shutdown(0.3, grace_s=5)
     assert not finished and time.monotonic() - started < 5
     assert _shows(fake_slack, event, STOPPED.for_user().split(".")[0])
-    assert not bolt.bot.reviewer._tasks
+    assert not bolt.bot.tasks
 
 
 def _free_port() -> int:

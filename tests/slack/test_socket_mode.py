@@ -40,7 +40,7 @@ async def test_socket_mode_acks_envelope_and_answers(
 
         uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
         assert {u.filename for u in uploads} == {"jane-rewritten.docx", "jane-rewritten.md"}
-        await bot.reviewer.drain()
+        await bot.tasks.drain()
         await asyncio.sleep(0.2)
         assert (
             len(fake_slack.thread("D0USER", event["ts"])) == 1
