@@ -178,7 +178,7 @@ def test_cli_review_logs_nothing_of_the_resume_and_writes_only_the_requested_fil
     tmp_path: Path, private_tmp: Path, logs: Everything, capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from core.cli import main
+    from resume_bot.cli import main
 
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")
     resume, job, out = tmp_path / "casey.docx", tmp_path / "job.txt", tmp_path / "out"
@@ -198,7 +198,7 @@ def test_cli_error_for_a_damaged_file_quotes_nothing_of_it(
     tmp_path: Path, private_tmp: Path, logs: Everything, capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from core.cli import main
+    from resume_bot.cli import main
 
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")
     broken = tmp_path / "casey.docx"

@@ -9,11 +9,18 @@ import httpx
 import respx
 
 from core.config import Settings
-from core.doctor import mask, run_doctor
+from core.doctor import mask
+from core.doctor import run_doctor as run_core_doctor
+from resume_bot.platforms import PLATFORMS
 
 HF_TOKEN = "hf_abcdefghijklmnopqrstuvwxyz0123"
 SLACK_TOKEN = "xoxb-1111-2222-abcdefghijklmnop"
 DISCORD_TOKEN = "MTEx.discord.token-abcdefghijklmnop"
+
+
+async def run_doctor(settings: Settings, http: httpx.AsyncClient) -> list[Any]:
+    """`resume-bot doctor`: core's model checks and every registered platform's."""
+    return await run_core_doctor(settings, http, [p.doctor for p in PLATFORMS])
 
 
 def full_settings(**overrides: Any) -> Settings:

@@ -3,6 +3,9 @@
     resume-bot optimize FILE [--job FILE] [--role TEXT] [--engine auto|offline|huggingface]
                              [--json] [--out DIR]
     resume-bot slack | discord | doctor
+
+The application's entry point, outside `core` on purpose: it is the one place that
+knows both core and the registered chat platforms (`resume_bot.platforms`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from core.config import Settings, load_settings
 from core.errors import ResumeBotError
 from core.models import ReviewResult
 from core.scoring import CATEGORY_LABELS
+from resume_bot.platforms import PLATFORMS
 
 log = logging.getLogger("resume_bot")
 
@@ -35,8 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     opt.add_argument("--engine", choices=["auto", "offline", "huggingface"], default="auto")
     opt.add_argument("--json", action="store_true", help="print the result as JSON")
     opt.add_argument("--out", type=Path, help="write the rewrite as .md and .docx into this folder")
-    sub.add_parser("slack", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set)")
-    sub.add_parser("discord", help="run the Discord bot")
+    for platform in PLATFORMS:
+        sub.add_parser(platform.name, help=platform.help)
     sub.add_parser("doctor", help="check the configuration and the services it points at")
     return parser
 
@@ -108,7 +112,7 @@ async def _doctor(settings: Settings) -> int:
     from core.doctor import run_doctor
 
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0)) as http:
-        checks = await run_doctor(settings, http)
+        checks = await run_doctor(settings, http, [p.doctor for p in PLATFORMS])
     for check in checks:
         mark = "skip" if check.ok is None else ("ok" if check.ok else "FAIL")
         print(f"[{mark:>4}] {check.name}: {check.detail}")
@@ -124,14 +128,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_optimize(args, settings))
         if args.command == "doctor":
             return asyncio.run(_doctor(settings))
-        if args.command == "slack":
-            from bots.slack.run import run as run_slack
-
-            asyncio.run(run_slack(settings))
-        elif args.command == "discord":
-            from bots.discord.run import run as run_discord
-
-            asyncio.run(run_discord(settings))
+        platform = next(p for p in PLATFORMS if p.name == args.command)
+        asyncio.run(platform.run(settings))
         return 0
     except ResumeBotError as exc:
         print(f"resume-bot: {exc.for_user()}", file=sys.stderr)

@@ -1,0 +1,31 @@
+"""What a chat platform registers with the application: its command, its runner, its doctor.
+
+Core defines the shape and never imports a platform; `resume_bot/platforms.py`
+lists the registered ones (one line each).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import httpx
+
+from core.config import Settings
+from core.doctor import DoctorCheck
+
+PlatformCheck = Callable[[Settings, httpx.AsyncClient], Awaitable[list[DoctorCheck]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    """One chat adapter as the command line and `doctor` see it.
+
+    `run` serves until SIGTERM/SIGINT; `doctor` checks the platform's settings
+    and token against its own API (never sending the token anywhere else).
+    """
+
+    name: str  # the `resume-bot <name>` subcommand
+    help: str
+    run: Callable[[Settings], Awaitable[None]]
+    doctor: PlatformCheck
