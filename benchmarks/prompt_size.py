@@ -22,10 +22,10 @@ from pathlib import Path
 import httpx
 
 from core import ReviewRequest, review_resume
+from core.ai_engine import build_prompt, estimate_tokens
 from core.config import Settings
 from core.documents import extract
 from core.errors import InputError
-from core.huggingface import build_prompt, estimate_tokens
 from core.models import Document
 from core.offline import review
 

@@ -16,8 +16,8 @@ from urllib.parse import quote, urlsplit
 import httpx
 from pydantic import SecretStr
 
+from core.ai_engine import LEGACY_MODELS
 from core.config import DEFAULT_MODEL, Settings
-from core.huggingface import LEGACY_MODELS
 
 CHECK_TIMEOUT = httpx.Timeout(10.0)  # doctor is interactive: fail fast
 LEGACY_HOSTS = {"api-inference.huggingface.co"}  # the seed's host, now 410 Gone

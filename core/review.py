@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -22,6 +22,9 @@ from core.errors import FileTooLargeError
 from core.export import rewrite_attachments
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
+
+if TYPE_CHECKING:  # the model code is imported only when a review uses it
+    from core.ai_engine import RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -103,12 +106,15 @@ async def review_resume(
     request: ReviewRequest,
     settings: Settings,
     http: httpx.AsyncClient | None = None,
+    *,
+    retry: RetryPolicy | None = None,
 ) -> ReviewResult:
     """Review one resume end to end.
 
     Raises an `InputError` subclass for a file that can't be reviewed (its
     `for_user()` text is what the user should see). Model failures never raise:
-    the offline result comes back with a warning saying why.
+    the offline result comes back with a warning saying why. `retry` is the model
+    client's retry policy (tests pass one on a virtual clock).
     """
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
@@ -118,8 +124,8 @@ async def review_resume(
         settings, not use_model, **limits,
     )
     if use_model:
-        from core import huggingface  # imported lazily: the offline path needs no model code
+        from core import ai_engine  # imported lazily: the offline path needs no model code
 
-        result = await huggingface.improve(result, document, request, settings, http)
+        result = await ai_engine.improve(result, document, request, settings, http, retry=retry)
         result.attachments = await run_isolated(rewrite_attachments, result, **limits)
     return result

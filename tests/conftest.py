@@ -4,7 +4,8 @@ so no developer's real tokens or .env can leak into a test or change its outcome
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,15 @@ async def model() -> AsyncIterator[SlowModel]:
     await slow.start()
     yield slow
     await slow.close()
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A 127.0.0.1 port that refuses connections for the whole test.
+
+    The socket is bound and held but never listens: connecting gets ECONNREFUSED,
+    and no other process can take the port meanwhile (unlike bind, close, reuse).
+    """
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]

@@ -64,10 +64,13 @@ async def run(
     host: str = HTTP_HOST,
     stop: asyncio.Event | None = None,
     queue: ReviewQueue | None = None,
+    listening: asyncio.Future[int] | None = None,
 ) -> None:
     """Run the Slack bot until `stop` is set (SIGTERM/SIGINT) or the task is cancelled.
 
     Either way reviews in flight are finished (or stopped with a message to their user) first.
+    In HTTP mode `listening` gets the port the server holds (with PORT=0, any free one),
+    so a caller never has to guess a free port and race others for it.
     """
     stop = stop or asyncio.Event()
     with stop_on_signals(stop):
@@ -94,7 +97,10 @@ async def run(
                 runner = web.AppRunner(build_web_app(bot.app))
                 await runner.setup()
                 await web.TCPSite(runner, host=host, port=settings.port).start()
-                log.info("Slack bot listening on %s:%d%s", host, settings.port, EVENTS_PATH)
+                port = int(runner.addresses[0][1])
+                log.info("Slack bot listening on %s:%d%s", host, port, EVENTS_PATH)
+                if listening is not None and not listening.done():
+                    listening.set_result(port)
                 try:
                     await stop.wait()
                 finally:

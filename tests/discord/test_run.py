@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 
 import pytest
 
@@ -55,15 +54,9 @@ async def test_gateway_url_setting_skips_the_lookup() -> None:
         assert running.fake.identify is not None
 
 
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def test_model_unavailable_still_answers_with_the_offline_review_and_says_why() -> None:
+async def test_model_unavailable_still_answers_with_the_offline_review_and_says_why(refused_port: int) -> None:
     async with running_bot(huggingface_api_key="hf_test", huggingface_deadline_s=2.0,
-                           huggingface_base_url=f"http://127.0.0.1:{_closed_port()}/v1") as running:
+                           huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1") as running:
         fake = running.fake
         await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT)))
         (followup,) = await fake.wait_for(is_followup, within_s=30)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import httpx
@@ -115,11 +114,8 @@ async def test_rejected_tokens_and_unserved_model(http: httpx.AsyncClient) -> No
     assert_no_tokens(list(checks.values()))
 
 
-async def test_local_server_down(http: httpx.AsyncClient) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings = Settings(_env_file=None, huggingface_base_url=f"http://127.0.0.1:{port}/v1")
+async def test_local_server_down(http: httpx.AsyncClient, refused_port: int) -> None:
+    settings = Settings(_env_file=None, huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1")
     checks = by_name(await run_doctor(settings, http))
     assert checks["model key"].ok is None and "optional" in checks["model key"].detail
     assert checks["base URL reachable"].ok is False and "refused" in checks["base URL reachable"].detail

@@ -5,13 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.ai_engine import parse_answer
 from core.honesty import (
     find_fabrications,
     guard_rewrite,
     neutralise_injections,
     prompt_injection_spans,
 )
-from core.huggingface import parse_answer
 from core.privacy import Redactor, redact
 
 ORIGINAL = """Jane Doe
