@@ -33,6 +33,7 @@ from discord.http import Route
 
 from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_MAX
 from bots.discord.render import Reply, render_error, render_help, render_result
+from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
 from core.conversation import Conversations, Progress, TaskTracker, Upload, user_key, user_text
 from core.errors import InputError
@@ -112,13 +113,6 @@ def configure_endpoints(settings: Settings) -> None:
     Route.BASE = settings.discord_api_url.rstrip("/")
     if settings.discord_gateway_url:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
-
-
-def keep_library_logs_content_free() -> None:
-    """Hold discord.py's logger at INFO or above: at DEBUG it logs whole gateway events and request
-    bodies, i.e. users' messages, job descriptions and the resume lines quoted in our replies."""
-    library = logging.getLogger("discord")
-    library.setLevel(max(logging.INFO, library.level, logging.getLogger().getEffectiveLevel()))
 
 
 def job_and_role(text: str | None) -> tuple[str | None, str | None]:
@@ -291,7 +285,7 @@ def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
     `queue` is the process's one `ReviewQueue` (default: a new one from settings).
     """
     configure_endpoints(settings)
-    keep_library_logs_content_free()
+    keep_library_logs_content_free("discord")
     intents = discord.Intents.default()  # deliberately without message_content (privileged)
     client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
     tree = app_commands.CommandTree(client)

@@ -35,6 +35,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
 from core.conversation import (
     Conversations,
@@ -103,14 +104,6 @@ class RecentKeys:
             return False
         self._seen[key] = True
         return True
-
-
-def keep_library_logs_content_free() -> None:
-    """Hold slack_sdk's and Bolt's loggers at INFO or above: at DEBUG they log every request and
-    response body, i.e. the review text, the quoted resume lines and the job's keywords."""
-    for name in ("slack_sdk", "slack_bolt"):
-        library = logging.getLogger(name)
-        library.setLevel(max(logging.INFO, library.level, logging.getLogger().getEffectiveLevel()))
 
 
 def split_request_text(text: str | None) -> tuple[str | None, str | None]:
@@ -403,7 +396,7 @@ def build_bot(
     """
     if not settings.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set.")
-    keep_library_logs_content_free()
+    keep_library_logs_content_free("slack_sdk", "slack_bolt")
     socket_mode = bool(settings.slack_app_token) if socket_mode is None else socket_mode
     if not socket_mode and not settings.slack_signing_secret:
         raise ConfigError(
