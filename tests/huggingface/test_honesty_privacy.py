@@ -89,7 +89,7 @@ def test_redaction_and_restore() -> None:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="[]"), max_size=200))
 def test_restore_undoes_redact(text: str) -> None:
     redactor = Redactor()

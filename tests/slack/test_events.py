@@ -26,11 +26,6 @@ We are looking for a backend engineer with strong Python, Kafka and Terraform ex
 You will own services on Kubernetes and AWS, write PostgreSQL migrations and mentor others."""
 
 
-async def _settle(fake: FakeSlack) -> None:
-    """Give any (wrong) extra work a moment to show up in the fake before asserting it didn't."""
-    await asyncio.sleep(0.3)
-
-
 async def test_dm_file_gets_progress_result_and_rewrite_in_thread(
     bolt: BoltServer, fake_slack: FakeSlack
 ) -> None:
@@ -99,7 +94,7 @@ async def test_files_without_mention_and_bot_messages_are_ignored(
     for event in (in_channel, from_bot, from_self, edited):
         resp = await bolt.event(event_callback(event))
         assert resp.status_code == 200
-    await _settle(fake_slack)
+    await bolt.settled(fake_slack)
     assert fake_slack.messages == []
     assert not [c for c in fake_slack.calls if c.method.startswith("GET /files/")]
 
@@ -122,7 +117,7 @@ async def test_retried_event_is_reviewed_once(bolt: BoltServer, fake_slack: Fake
     assert first.status_code == 200 and all(r.status_code == 200 for r in retries)
     await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
     await bolt.bot.tasks.drain()
-    await _settle(fake_slack)
+    await bolt.settled(fake_slack)
     assert len(fake_slack.thread("D0USER", event["ts"])) == 1
     assert len(fake_slack.api_calls("files.completeUploadExternal")) == 1
     assert len([c for c in fake_slack.calls if c.method.startswith("GET /files/")]) == 1
@@ -144,7 +139,7 @@ async def test_bad_signature_and_stale_timestamp_get_401(
     )
     unsigned = await bolt.post(body, content_type="application/json", signed=False)
     assert (forged.status_code, stale.status_code, unsigned.status_code) == (401, 401, 401)
-    await _settle(fake_slack)
+    await bolt.settled(fake_slack)
     assert fake_slack.messages == []
 
 
@@ -284,7 +279,7 @@ async def test_plain_dm_gets_help_but_thread_chatter_does_not(
         await bolt.event(event_callback(event))
     [reply] = await fake_slack.wait_for(lambda: fake_slack.thread("D0USER", hello["ts"]))
     assert "/optimize" in reply.text
-    await _settle(fake_slack)
+    await bolt.settled(fake_slack)
     assert len(fake_slack.messages) == 1
 
 
