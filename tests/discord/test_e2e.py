@@ -17,6 +17,7 @@ import pytest
 
 from bots.discord.client import NO_ATTACHMENT, DiscordFileError
 from bots.discord.limits import DISCORD_INTERACTION_ACK_SECONDS
+from core.conversation import DELIVERY_APOLOGY
 from core.errors import EncryptedFileError, FileTooLargeError, NoTextError, UnsupportedFileError
 from tests.conftest import require_corpus
 from tests.discord.conftest import Running, running_bot
@@ -181,6 +182,19 @@ async def test_attachment_that_cannot_be_downloaded_still_gets_an_answer(bot: Ru
     await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment))
     (followup,) = await fake.wait_for(is_followup)
     assert DiscordFileError().for_user() in followup.content
+
+
+async def test_a_review_discord_refuses_still_ends_in_words_not_silence(bot: Running) -> None:
+    """A delivery failure (here Discord refusing the review's embeds) is told, in the same place."""
+    fake = bot.fake
+    fake.reject_if = lambda call: is_followup(call) and bool((call.json or {}).get("embeds"))
+    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT)))
+    (followup,) = await fake.wait_for(is_followup)
+    assert followup.content == f"⚠️ {DELIVERY_APOLOGY}" and len(fake.rejected) == 1
+    fake.reject_if = None
+    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT)))
+    _, answer = await fake.wait_for(is_followup, count=2)
+    assert_review_message(answer, "cv.txt")  # and the bot kept working
 
 
 async def test_context_menu_reviews_the_target_message(bot: Running) -> None:
