@@ -259,21 +259,6 @@ class TaskTracker:
         return finished
 
 
-async def shut_down(
-    queue: ReviewQueue, tasks: TaskTracker, *, drain_s: float, exit_s: float, close_margin_s: float = 2.0
-) -> bool:
-    """SIGTERM for any bot: stop admitting, tell those in line, let reviews finish within `drain_s`.
-
-    What is left of `exit_s` after `drain_s` and `close_margin_s` (closing the
-    platform connection) is the grace for telling people their review was stopped.
-    """
-    log.info("shutting down: %d review(s) in flight, %d waiting", queue.in_flight, queue.waiting)
-    grace = max(0.0, exit_s - drain_s - close_margin_s)
-    finished = await tasks.shutdown(queue, drain_s, grace_s=grace)
-    log.info("shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped")
-    return finished
-
-
 # --- the flow ---------------------------------------------------------------------------
 
 
@@ -285,6 +270,22 @@ class Conversations:
     queue: ReviewQueue
     http: httpx.AsyncClient | None = None
     tasks: TaskTracker = field(default_factory=TaskTracker)
+
+    async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
+        """See `TaskTracker.shutdown`."""
+        return await self.tasks.shutdown(self.queue, deadline_s, grace_s=grace_s)
+
+    async def shut_down(self, *, drain_s: float, exit_s: float, close_margin_s: float = 2.0) -> bool:
+        """SIGTERM for any bot: stop admitting, tell those in line, let reviews finish within `drain_s`.
+
+        What is left of `exit_s` after `drain_s` and `close_margin_s` (closing the
+        platform connection) is the grace for telling people their review was stopped.
+        """
+        queue = self.queue
+        log.info("shutting down: %d review(s) in flight, %d waiting", queue.in_flight, queue.waiting)
+        finished = await self.shutdown(drain_s, grace_s=max(0.0, exit_s - drain_s - close_margin_s))
+        log.info("shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped")
+        return finished
 
     def check_size(self, upload: Upload) -> None:
         """The declared size against the platform's cap and ours: once, before a place in line."""

@@ -35,7 +35,7 @@ from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_M
 from bots.discord.render import Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
-from core.conversation import Conversations, Progress, TaskTracker, Upload, user_key, user_text
+from core.conversation import Conversations, Progress, Upload, user_key, user_text
 from core.errors import InputError
 from core.models import ReviewResult
 from core.queue import ReviewQueue
@@ -134,18 +134,6 @@ class DiscordBot:
     tree: app_commands.CommandTree[discord.Client]
     conversations: Conversations
 
-    @property
-    def queue(self) -> ReviewQueue:
-        return self.conversations.queue
-
-    @property
-    def tasks(self) -> TaskTracker:
-        return self.conversations.tasks
-
-    async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
-        """See `TaskTracker.shutdown`."""
-        return await self.tasks.shutdown(self.queue, deadline_s, grace_s=grace_s)
-
     async def converse(self, attachment: discord.Attachment, send: Send, *, user: str,
                        interaction: discord.Interaction | None = None, size_limit: int | None = None,
                        job: str | None = None, role: str | None = None) -> None:
@@ -154,7 +142,7 @@ class DiscordBot:
         discord.py already runs each handler as its own task, so that task is tracked
         (`TaskTracker.track`) rather than a new one spawned.
         """
-        async with self.tasks.track():
+        async with self.conversations.tasks.track():
             await self.conversations.handle(
                 discord_upload(attachment, size_limit=size_limit),
                 DiscordTransport(send, interaction), user=user, job=job, role=role,

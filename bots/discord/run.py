@@ -18,7 +18,6 @@ import httpx
 from bots.discord.client import DiscordBot, build_bot
 from bots.lifecycle import stop_on_signals
 from core.config import Settings
-from core.conversation import shut_down as shut_down_conversations
 from core.errors import ConfigError
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
@@ -30,8 +29,8 @@ CLOSE_MARGIN_S = 2  # of SHUTDOWN_EXIT_SECONDS, kept for closing the gateway and
 
 async def shut_down(bot: DiscordBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
     """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
-    return await shut_down_conversations(
-        bot.queue, bot.tasks, drain_s=drain_s, exit_s=SHUTDOWN_EXIT_SECONDS, close_margin_s=CLOSE_MARGIN_S
+    return await bot.conversations.shut_down(
+        drain_s=drain_s, exit_s=SHUTDOWN_EXIT_SECONDS, close_margin_s=CLOSE_MARGIN_S
     )
 
 

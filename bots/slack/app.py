@@ -40,7 +40,6 @@ from core.config import Settings
 from core.conversation import (
     Conversations,
     Progress,
-    TaskTracker,
     Upload,
     review_file_name,
     review_markdown,
@@ -354,18 +353,6 @@ class SlackBot:
     @property
     def conversations(self) -> Conversations:
         return self.messages.conversations
-
-    @property
-    def queue(self) -> ReviewQueue:
-        return self.conversations.queue
-
-    @property
-    def tasks(self) -> TaskTracker:
-        return self.conversations.tasks
-
-    async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
-        """See `TaskTracker.shutdown`."""
-        return await self.tasks.shutdown(self.queue, deadline_s, grace_s=grace_s)
 
     async def warm_up(self) -> None:
         """Check the bot token once at start-up, so a bad token fails now and the first acks are fast."""

@@ -22,7 +22,6 @@ from slack_bolt.async_app import AsyncApp
 
 from bots.lifecycle import stop_on_signals
 from core.config import Settings
-from core.conversation import shut_down as shut_down_conversations
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
 
@@ -53,9 +52,7 @@ def build_web_app(app: AsyncApp) -> web.Application:
 
 async def shut_down(bot: SlackBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
     """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
-    return await shut_down_conversations(
-        bot.queue, bot.tasks, drain_s=drain_s, exit_s=SHUTDOWN_EXIT_SECONDS
-    )
+    return await bot.conversations.shut_down(drain_s=drain_s, exit_s=SHUTDOWN_EXIT_SECONDS)
 
 
 async def run(

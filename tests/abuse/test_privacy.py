@@ -394,7 +394,7 @@ async def test_bots_start_up_logs_never_show_tokens(fake_slack: FakeSlack, logs:
     listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(run_slack(http_mode, host=LOCALHOST, listening=listening))
     try:
-        assert _listening(await asyncio.wait_for(listening, timeout=10))
+        assert _listening(await asyncio.wait_for(listening, timeout=60))
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -402,7 +402,7 @@ async def test_bots_start_up_logs_never_show_tokens(fake_slack: FakeSlack, logs:
     for settings, ready in ((socket_mode, lambda: fake_slack.socket_connected),):
         task = asyncio.create_task(run_slack(settings, host=LOCALHOST))
         try:
-            await fake_slack.wait_for(ready, within_s=10)
+            await fake_slack.wait_for(ready, within_s=60)
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -413,7 +413,7 @@ async def test_bots_start_up_logs_never_show_tokens(fake_slack: FakeSlack, logs:
     task = asyncio.create_task(run_discord(Settings(_env_file=None, discord_bot_token=fake.token,
                                                     discord_api_url=fake.api_url)))
     try:
-        await asyncio.wait_for(fake.ready.wait(), timeout=10)
+        await asyncio.wait_for(fake.ready.wait(), timeout=60)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

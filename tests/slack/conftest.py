@@ -129,7 +129,7 @@ class BoltServer:
         marker = marker_dm()
         await self.event(event_callback(marker))
         await fake.wait_for(lambda: fake.thread(MARKER_CHANNEL, marker["ts"]))
-        await self.bot.tasks.drain()
+        await self.bot.conversations.tasks.drain()
         fake.messages[:] = [m for m in fake.messages if m.channel != MARKER_CHANNEL]
 
 
@@ -154,6 +154,6 @@ async def bolt(slack_settings: Settings, http: httpx.AsyncClient) -> AsyncIterat
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield BoltServer(url=f"http://{LOCALHOST}:{port}", bot=bot, http=http)
-    await bot.tasks.drain()
+    await bot.conversations.tasks.drain()
     await runner.cleanup()
     await session.close()

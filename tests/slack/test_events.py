@@ -116,7 +116,7 @@ async def test_retried_event_is_reviewed_once(bolt: BoltServer, fake_slack: Fake
     )
     assert first.status_code == 200 and all(r.status_code == 200 for r in retries)
     await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
-    await bolt.bot.tasks.drain()
+    await bolt.bot.conversations.tasks.drain()
     await bolt.settled(fake_slack)
     assert len(fake_slack.thread("D0USER", event["ts"])) == 1
     assert len(fake_slack.api_calls("files.completeUploadExternal")) == 1
@@ -295,7 +295,7 @@ async def test_a_review_slack_refuses_to_show_still_gets_an_answer(
         lambda: [m for m in fake_slack.thread("D0USER", event["ts"]) if DELIVERY_APOLOGY in m.text]
     )
     assert len(told) == 1
-    await bolt.bot.tasks.drain()
+    await bolt.bot.conversations.tasks.drain()
     # the bot keeps working once Slack accepts messages again
     del fake_slack.fail_if["chat.update"]
     event = dm_file_share([fake_slack.add_file("jane.txt", RESUME_TXT.encode())], ts="1700000002.0")

@@ -128,10 +128,10 @@ async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(
     await bolt.event(event_callback(event))
     await model.wait_in_flight()
     started = time.monotonic()
-    finished = await bolt.bot.shutdown(0.3, grace_s=5)
+    finished = await bolt.bot.conversations.shutdown(0.3, grace_s=5)
     assert not finished and time.monotonic() - started < 5
     assert _shows(fake_slack, event, STOPPED.for_user().split(".")[0])
-    assert not bolt.bot.tasks
+    assert not bolt.bot.conversations.tasks
 
 
 async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
@@ -141,7 +141,7 @@ async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
     queue = ReviewQueue(1, 10)
     listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     server = asyncio.create_task(run(settings, host=LOCALHOST, queue=queue, listening=listening))
-    url = f"http://{LOCALHOST}:{await asyncio.wait_for(listening, 10)}"
+    url = f"http://{LOCALHOST}:{await asyncio.wait_for(listening, 60)}"
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
 
         async def send(event: dict) -> int:

@@ -26,7 +26,7 @@ async def test_http_mode_serves_health_and_verified_events(fake_slack: FakeSlack
     listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(run(settings, host=LOCALHOST, listening=listening))
     try:
-        port = await asyncio.wait_for(listening, 10)
+        port = await asyncio.wait_for(listening, 60)
         async with httpx.AsyncClient(base_url=f"http://{LOCALHOST}:{port}") as client:
             health = await client.get("/healthz")
             assert health.status_code == 200

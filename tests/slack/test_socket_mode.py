@@ -41,7 +41,7 @@ async def test_socket_mode_acks_envelope_and_answers(
         marker = marker_dm()  # answered after everything pushed before it: no fixed sleep
         await fake_slack.push_envelope(event_callback(marker))
         await fake_slack.wait_for(lambda: fake_slack.thread(MARKER_CHANNEL, marker["ts"]))
-        await bot.tasks.drain()
+        await bot.conversations.tasks.drain()
         assert (
             len(fake_slack.thread("D0USER", event["ts"])) == 1
         )  # the retry was acked, not reviewed again
