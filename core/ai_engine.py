@@ -36,7 +36,6 @@ from tenacity import (
     RetryCallState,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential,
 )
 from tenacity.stop import stop_base
 
@@ -108,15 +107,8 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """The wait after the `attempt`-th failure (0-based), without a server hint: exponential ± jitter."""
-        wait = wait_exponential(multiplier=self.base_s, max=self.max_backoff_s)(_AttemptNumber(attempt + 1))
+        wait = min(self.max_backoff_s, self.base_s * 2**attempt)
         return max(0.0, wait * (1 + random.uniform(-self.jitter, self.jitter)))
-
-
-@dataclass(frozen=True)
-class _AttemptNumber:
-    """The one field of tenacity's RetryCallState its exponential wait reads."""
-
-    attempt_number: int
 
 
 class _Retryable(Exception):

@@ -6,15 +6,16 @@ lists the registered ones (one line each).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from core.config import Settings
 from core.doctor import DoctorCheck
 
-PlatformCheck = Callable[[Settings, httpx.AsyncClient], Awaitable[list[DoctorCheck]]]
+PlatformCheck = Callable[[Settings, httpx.AsyncClient], Coroutine[Any, Any, list[DoctorCheck]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,5 +28,5 @@ class Platform:
 
     name: str  # the `resume-bot <name>` subcommand
     help: str
-    run: Callable[[Settings], Awaitable[None]]
+    run: Callable[[Settings], Coroutine[Any, Any, None]]
     doctor: PlatformCheck
