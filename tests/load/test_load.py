@@ -1,7 +1,7 @@
-"""Load: the real Slack app (100 users at once) and the real Discord client (50 `/optimize`s at once)
+"""Load: the real Slack app (24 users at once) and the real Discord client (16 `/optimize`s at once)
 against the fake platforms and a slow fake model, loopback only. See harness.py for how.
 
-Run with `pytest tests/load -s` to see the numbers (also: `python benchmarks/load.py`).
+Run with `pytest tests/load -s` to see the numbers; `python benchmarks/load.py` runs 100 and 50.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from bots.discord.limits import DISCORD_INTERACTION_ACK_SECONDS
 from bots.slack.limits import SLACK_ACK_SECONDS
 from tests.load.harness import MAX_CONCURRENT, LoadReport, discord_load, slack_load
 
-SLACK_USERS = 100
-DISCORD_USERS = 50
+# Enough for a burst with most people in line (MAX_CONCURRENT run at once); the 100/50-user
+# figures are benchmarks/load.py's, where a slow machine makes a number, not a red test.
+SLACK_USERS = 24
+DISCORD_USERS = 16
 # Loop lag and RSS are printed in the summary (and by benchmarks/load.py): timing figures, not asserts.
 pytestmark = pytest.mark.slow
 
