@@ -56,7 +56,7 @@ print(chars)
 
 def resume_bot() -> list[str]:
     script = Path(sys.executable).parent / "resume-bot"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "core.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "resume_bot.cli"]
 
 
 def wall(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, int]:

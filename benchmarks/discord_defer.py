@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bots.discord.client import build_client  # noqa: E402
+from bots.discord.client import build_bot  # noqa: E402
+from bots.discord.limits import DISCORD_INTERACTION_ACK_SECONDS  # noqa: E402
 from core.config import Settings  # noqa: E402
-from core.limits import DISCORD_INTERACTION_ACK_SECONDS  # noqa: E402
 from tests.fakes.discord import Call, FakeDiscord, is_followup  # noqa: E402
 
 RESUME = b"""Jane Doe
@@ -85,7 +85,7 @@ async def main(count: int) -> None:
     fake = FakeDiscord()
     await fake.start()
     settings = Settings(_env_file=None, discord_bot_token=fake.token, discord_api_url=fake.api_url)  # type: ignore[call-arg]
-    client = build_client(settings)
+    client = build_bot(settings).client
     task = asyncio.create_task(client.start(fake.token))
     try:
         async with asyncio.timeout(30):

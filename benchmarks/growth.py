@@ -127,7 +127,7 @@ def timed(fn: Callable[[], object], repeats: int) -> float:
 
 def cli_seconds(path: Path) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "core.cli", "optimize", str(path), "--json", "--engine", "offline"],
+    subprocess.run([sys.executable, "-m", "resume_bot.cli", "optimize", str(path), "--json", "--engine", "offline"],
                    cwd=ROOT, capture_output=True, check=False, timeout=600)
     return time.perf_counter() - started
 

@@ -2,7 +2,7 @@
 
     python benchmarks/prompt_size.py [--corpus ../shared/corpus]
 
-Tokens are *estimated* by `core.huggingface.estimate_tokens`: ASCII characters / 4
+Tokens are *estimated* by `core.ai_engine.estimate_tokens`: ASCII characters / 4
 plus one token per non-ASCII character (CJK), the prompt being the system prompt,
 our findings, and the redacted resume, exactly as `improve()` builds it (default
 budget: HUGGINGFACE_MAX_PROMPT_TOKENS = 6000). HTTP calls are counted on the
@@ -22,9 +22,9 @@ from pathlib import Path
 import httpx
 
 from core import ReviewRequest, review_resume
+from core.ai_engine import build_prompt, estimate_tokens
 from core.config import Settings
 from core.errors import InputError
-from core.huggingface import build_prompt, estimate_tokens
 from core.models import Document
 from core.offline import review
 from core.reading import extract

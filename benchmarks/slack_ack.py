@@ -30,9 +30,9 @@ import httpx  # noqa: E402
 from aiohttp import web  # noqa: E402
 
 from bots.slack.app import build_bot  # noqa: E402
+from bots.slack.limits import SLACK_ACK_SECONDS  # noqa: E402
 from bots.slack.run import EVENTS_PATH, build_web_app  # noqa: E402
 from core.config import Settings  # noqa: E402
-from core.limits import SLACK_ACK_SECONDS  # noqa: E402
 from tests.fakes.slack import (  # noqa: E402
     BOT_TOKEN,
     LOCALHOST,

@@ -48,7 +48,7 @@ sys.stdout.write("\\n".join(text))
 
 def command(file: Path) -> list[str]:
     script = shutil.which("resume-bot", path=str(Path(sys.executable).parent))
-    head = [script] if script else [sys.executable, "-m", "core.cli"]
+    head = [script] if script else [sys.executable, "-m", "resume_bot.cli"]
     return [*head, "optimize", str(file), "--json", "--engine", "offline"]
 
 
@@ -66,7 +66,7 @@ def wall(argv: list[str]) -> tuple[float, float]:
 
 def imports(file: Path) -> dict[str, float]:
     """Cumulative import ms per top-level package, from one `-X importtime` run of the command."""
-    argv = [sys.executable, "-X", "importtime", "-m", "core.cli", *command(file)[-5:]]
+    argv = [sys.executable, "-X", "importtime", "-m", "resume_bot.cli", *command(file)[-5:]]
     done = subprocess.run(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                           check=False)
     totals: dict[str, float] = {}

@@ -1,4 +1,4 @@
-"""Process plumbing both bots share: turning SIGTERM/SIGINT into a graceful stop."""
+"""Process plumbing every bot shares: SIGTERM/SIGINT as a graceful stop, content-free library logs."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
     finally:
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+def keep_library_logs_content_free(*library_loggers: str) -> None:
+    """Hold a platform SDK's loggers at INFO or above: at DEBUG they log request and response
+    bodies, i.e. users' messages, job descriptions and the resume lines quoted in our replies."""
+    root_level = logging.getLogger().getEffectiveLevel()
+    for name in library_loggers:
+        library = logging.getLogger(name)
+        library.setLevel(max(logging.INFO, library.level, root_level))
 
 
 def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:

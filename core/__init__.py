@@ -1,7 +1,7 @@
 """resume-bot's core: reads, reviews and rewrites resumes. Never imports Slack or Discord.
 
 `from core import review_resume` still works, but nothing is imported until a
-name is asked for: importing `core.cli` (or any one core module) must not pull
+name is asked for: importing `resume_bot.cli` (or any one core module) must not pull
 in the parsers, the exporter and the model engine through this file.
 """
 

@@ -72,7 +72,7 @@ class Settings(BaseModel):
     user_reviews_per_hour: int = Field(default=10, ge=1)
 
     # Process
-    port: int = Field(default=3000, ge=1, le=65535)
+    port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests read it back)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("log_level", mode="before")

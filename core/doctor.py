@@ -2,21 +2,22 @@
 
 Each check says ok / failed / skipped and, when something fails, what to change.
 Tokens only ever go to their own platform's host (the model key to the model
-base URL, the Slack token to the Slack API, the Discord token to Discord), and
-every detail line shows them masked.
+base URL; each chat platform's checks live with its adapter, e.g.
+`bots/slack/doctor.py`), and every detail line shows them masked.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
 import httpx
 from pydantic import SecretStr
 
+from core.ai_engine import LEGACY_MODELS
 from core.config import DEFAULT_MODEL, Settings
-from core.huggingface import LEGACY_MODELS
 
 CHECK_TIMEOUT = httpx.Timeout(10.0)  # doctor is interactive: fail fast
 LEGACY_HOSTS = {"api-inference.huggingface.co"}  # the seed's host, now 410 Gone
@@ -40,16 +41,24 @@ def mask(secret: SecretStr | str | None) -> str:
     return f"{value[:4]}…{value[-2:]}" if len(value) >= 16 else "****"
 
 
-def _secret(value: SecretStr | None) -> str:
+def secret_value(value: SecretStr | None) -> str:
     return value.get_secret_value() if value else ""
 
 
-async def run_doctor(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
-    """Run every check (model, Slack, Discord side by side) and return them in a stable order."""
-    model, slack, discord = await asyncio.gather(
-        _model_checks(settings, http), _slack_checks(settings, http), _discord_checks(settings, http)
+async def run_doctor(
+    settings: Settings,
+    http: httpx.AsyncClient,
+    platform_checks: Sequence[Callable[[Settings, httpx.AsyncClient], Awaitable[list[DoctorCheck]]]] = (),
+) -> list[DoctorCheck]:
+    """Run the model's checks and each registered platform's, side by side, in a stable order.
+
+    Core knows no platform: the caller passes each platform's `doctor`
+    (see `resume_bot.platforms`).
+    """
+    groups = await asyncio.gather(
+        _model_checks(settings, http), *(check(settings, http) for check in platform_checks)
     )
-    return [*model, *slack, *discord]
+    return [check for group in groups for check in group]
 
 
 # --- model -------------------------------------------------------------------------------
@@ -58,7 +67,7 @@ async def run_doctor(settings: Settings, http: httpx.AsyncClient) -> list[Doctor
 async def _model_checks(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
     base = settings.huggingface_base_url.rstrip("/")
     host = urlsplit(base).netloc
-    key = _secret(settings.huggingface_api_key)
+    key = secret_value(settings.huggingface_api_key)
     model = settings.huggingface_model
     checks: list[DoctorCheck] = []
 
@@ -91,7 +100,7 @@ async def _model_checks(settings: Settings, http: httpx.AsyncClient) -> list[Doc
     try:
         response = await http.get(f"{base}/models", headers=headers, timeout=CHECK_TIMEOUT)
     except httpx.HTTPError as exc:
-        checks.append(DoctorCheck(False, "base URL reachable", f"{base}: {_network_problem(exc)}"))
+        checks.append(DoctorCheck(False, "base URL reachable", f"{base}: {network_problem(exc)}"))
         checks.append(DoctorCheck(None, "model served", "skipped: server not reachable"))
         return checks
     checks.append(DoctorCheck(True, "base URL reachable", f"{base} answered HTTP {response.status_code}"))
@@ -111,7 +120,7 @@ async def _model_served(http: httpx.AsyncClient, base: str, model: str, headers:
         body = {"model": model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1}
         response = await http.post(f"{base}/chat/completions", json=body, headers=headers, timeout=CHECK_TIMEOUT)
     except httpx.HTTPError as exc:
-        return DoctorCheck(False, name, _network_problem(exc))
+        return DoctorCheck(False, name, network_problem(exc))
     status = response.status_code
     replacement = LEGACY_MODELS.get(model, DEFAULT_MODEL)
     if status == httpx.codes.OK:
@@ -127,59 +136,9 @@ async def _model_served(http: httpx.AsyncClient, base: str, model: str, headers:
     return DoctorCheck(False, name, f"unexpected HTTP {status} for {model}")
 
 
-def _network_problem(exc: httpx.HTTPError) -> str:
+def network_problem(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.ConnectError):
         return "connection refused or host not found (is the server running? is the URL right?)"
     if isinstance(exc, httpx.TimeoutException):
         return f"no answer within {CHECK_TIMEOUT.read:.0f}s"
     return f"network error ({type(exc).__name__})"
-
-
-# --- Slack and Discord --------------------------------------------------------------------
-
-
-async def _slack_checks(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
-    token = _secret(settings.slack_bot_token)
-    if not token:
-        return [DoctorCheck(None, "Slack", "SLACK_BOT_TOKEN is not set: the Slack bot is off")]
-    url = settings.slack_api_url.rstrip("/") + "/auth.test"
-    try:
-        response = await http.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=CHECK_TIMEOUT)
-        data = response.json()
-    except httpx.HTTPError as exc:
-        return [DoctorCheck(False, "Slack auth.test", _network_problem(exc))]
-    except ValueError:
-        return [DoctorCheck(False, "Slack auth.test", f"unexpected answer (HTTP {response.status_code})")]
-    checks: list[DoctorCheck] = []
-    if isinstance(data, dict) and data.get("ok"):
-        checks.append(DoctorCheck(True, "Slack auth.test", (
-            f"token {mask(token)} works as @{data.get('user', '?')} in {data.get('team', '?')}"
-        )))
-    else:
-        error = data.get("error", "unknown_error") if isinstance(data, dict) else "unknown_error"
-        checks.append(DoctorCheck(False, "Slack auth.test", f"Slack rejected token {mask(token)}: {error}"))
-    if not (_secret(settings.slack_app_token) or _secret(settings.slack_signing_secret)):
-        checks.append(DoctorCheck(False, "Slack connection", (
-            "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP events) so Slack can reach the bot"
-        )))
-    return checks
-
-
-async def _discord_checks(settings: Settings, http: httpx.AsyncClient) -> list[DoctorCheck]:
-    token = _secret(settings.discord_bot_token)
-    if not token:
-        return [DoctorCheck(None, "Discord", "DISCORD_BOT_TOKEN is not set: the Discord bot is off")]
-    url = settings.discord_api_url.rstrip("/") + "/users/@me"
-    try:
-        response = await http.get(url, headers={"Authorization": f"Bot {token}"}, timeout=CHECK_TIMEOUT)
-    except httpx.HTTPError as exc:
-        return [DoctorCheck(False, "Discord /users/@me", _network_problem(exc))]
-    if response.status_code == httpx.codes.OK:
-        try:
-            user = response.json()
-        except ValueError:
-            user = {}
-        return [DoctorCheck(True, "Discord /users/@me", f"token {mask(token)} works as {user.get('username', '?')}")]
-    if response.status_code == httpx.codes.UNAUTHORIZED:
-        return [DoctorCheck(False, "Discord /users/@me", f"Discord rejected token {mask(token)} (HTTP 401): reset it in the Developer Portal")]
-    return [DoctorCheck(False, "Discord /users/@me", f"unexpected HTTP {response.status_code}")]

@@ -15,7 +15,8 @@
     │   ├── RateLimitedError          the user's hourly quota is used up
     │   └── ShuttingDownError         the bot is restarting
     ├── ProcessingError          our side failed while reading the file
-    │   └── ParseTimeoutError         parsing exceeded its time or memory limit
+    │   └── ParseLimitError           the isolated reader ran out of time or memory, or
+    │                                 crashed (`ParseTimeoutError` is its old name)
     └── ModelError               the model engine failed (the user still gets
         │                        the offline review; these never reach them raw)
         ├── ModelAuthError            401/403: bad or missing token
@@ -126,9 +127,20 @@ class ProcessingError(ResumeBotError):
     hint = "Please try again; if it keeps happening, upload it as DOCX or PDF exported from your editor."
 
 
-class ParseTimeoutError(ProcessingError):
+class ParseLimitError(ProcessingError):
+    """The isolated child reading the file hit its time or memory limit, or died in C code.
+
+    All three look the same from outside (no answer in time, or none at all), and a
+    hostile or pathological file is the usual cause of each, so one error and one text.
+    """
+
     user_message = "Reading that file took too long or needed too much memory, so I stopped."
     hint = "Export a simpler PDF (no embedded images or scans) or upload the DOCX."
+
+
+# The old name, which undersold it (memory limits and crashes too). core/isolation.py still
+# raises it under this name; it is the same class, so `except ParseLimitError` catches it.
+ParseTimeoutError = ParseLimitError
 
 
 class ModelError(ResumeBotError):

@@ -25,6 +25,9 @@ from core.reading import read_file
 if TYPE_CHECKING:
     import httpx  # the model engine imports it; the offline path never needs it
 
+if TYPE_CHECKING:  # the model code is imported only when a review uses it
+    from core.ai_engine import RetryPolicy
+
 log = logging.getLogger(__name__)
 
 EngineChoice = Literal["auto", "offline", "huggingface"]
@@ -108,14 +111,16 @@ async def review_resume(
     http: httpx.AsyncClient | None = None,
     *,
     with_files: bool = True,
+    retry: RetryPolicy | None = None,
 ) -> ReviewResult:
     """Review one resume end to end.
 
     Raises an `InputError` subclass for a file that can't be reviewed (its
     `for_user()` text is what the user should see). Model failures never raise:
-    the offline result comes back with a warning saying why.
+    the offline result comes back with a warning saying why. `retry` is the model
+    client's retry policy (tests pass one on a virtual clock).
 
-    `with_files=False` skips the DOCX and Markdown export (`result.attachments`
+    `with_files=False` skips the DOCX, PDF and Markdown export (`result.attachments`
     stays empty): the CLI without `--out` shows none of it, and the export is
     most of an offline review's time.
     """
@@ -129,9 +134,9 @@ async def review_resume(
         settings, with_files and not use_model, **limits,
     )
     if use_model:
-        from core import huggingface  # imported lazily: the offline path needs no model code
+        from core import ai_engine  # imported lazily: the offline path needs no model code
 
-        result = await huggingface.improve(result, document, request, settings, http)
+        result = await ai_engine.improve(result, document, request, settings, http, retry=retry)
         if with_files:
             files = await run_isolated(export_rewrite, result, **limits)
             result.attachments = files.attachments

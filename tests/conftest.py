@@ -4,10 +4,12 @@ so no developer's real tokens or .env can leak into a test or change its outcome
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+import socket
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from core.config import Settings
 from tests.fakes.model import SlowModel
@@ -15,6 +17,11 @@ from tests.fakes.model import SlowModel
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 EXAMPLES = ROOT / "examples"
+
+# Property tests explore the same examples on every run and machine: a red run is reproducible,
+# and nothing passes or fails by the luck of the draw. (Each @settings inherits this profile.)
+hypothesis_settings.register_profile("derandomized", derandomize=True, database=None)
+hypothesis_settings.load_profile("derandomized")
 
 _PREFIXES = ("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_", "MAX_", "PARSE_", "LOG_LEVEL", "PORT", "USER_REVIEWS")
 
@@ -51,3 +58,15 @@ async def model() -> AsyncIterator[SlowModel]:
     await slow.start()
     yield slow
     await slow.close()
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A 127.0.0.1 port that refuses connections for the whole test.
+
+    The socket is bound and held but never listens: connecting gets ECONNREFUSED,
+    and no other process can take the port meanwhile (unlike bind, close, reuse).
+    """
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield held.getsockname()[1]

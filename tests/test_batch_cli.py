@@ -24,7 +24,7 @@ ENV["PYTHONPATH"] = str(ROOT)
 
 
 def cli(*args: str, cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "core.cli", *args], cwd=cwd, env=ENV, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "resume_bot.cli", *args], cwd=cwd, env=ENV, capture_output=True,
                           text=True, timeout=180, **kwargs)  # type: ignore[call-overload]
 
 
@@ -97,7 +97,7 @@ def test_progress_shows_on_a_terminal_for_more_than_a_few_files(tmp_path: Path) 
         files.append(str(path))
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run([sys.executable, "-m", "core.cli", "optimize", *files], cwd=tmp_path, env=ENV,
+        done = subprocess.run([sys.executable, "-m", "resume_bot.cli", "optimize", *files], cwd=tmp_path, env=ENV,
                               stdout=subprocess.PIPE, stderr=follower, text=True, timeout=180)
         os.close(follower)
         follower = -1
@@ -129,16 +129,17 @@ def test_one_file_prints_exactly_the_single_review(tmp_path: Path) -> None:
     assert report.startswith("sam.txt: ") and "top problem" not in report
 
 
-def test_optimize_loads_no_bot_library_no_httpx_and_no_pydantic_settings(tmp_path: Path) -> None:
+def test_optimize_loads_only_platform_registrations_no_bot_library_no_httpx(tmp_path: Path) -> None:
     path = tmp_path / "sam.txt"
     path.write_text(FLAWED_RESUME)
     script = (
         "import sys, contextlib, io\n"
-        "from core.cli import main\n"
+        "from resume_bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main(['optimize', {str(path)!r}, '--json'])\n"
-        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic_settings', 'bots'}\n"
-        "print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic_settings'}\n"
+        "adapters = {m for m in sys.modules if m.startswith('bots.') and m.count('.') > 1}\n"
+        "print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy | adapters))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=ENV, capture_output=True, text=True,
                           timeout=120)

@@ -20,7 +20,7 @@ ENV = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "core.cli", *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "resume_bot.cli", *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=120
     )
 
 
@@ -102,7 +102,7 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_invalid_setting_fails_with_one_line_naming_the_variable(resume_file: Path, tmp_path: Path) -> None:
     env = {**ENV, "MAX_FILE_MB": "-3"}
-    done = subprocess.run([sys.executable, "-m", "core.cli", "optimize", str(resume_file)], cwd=tmp_path, env=env,
+    done = subprocess.run([sys.executable, "-m", "resume_bot.cli", "optimize", str(resume_file)], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "MAX_FILE_MB" in done.stderr and len(done.stderr.strip().splitlines()) == 1

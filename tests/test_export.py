@@ -166,7 +166,8 @@ async def test_review_resume_returns_all_three_attachments(settings) -> None:  #
     assert document.paragraphs, "the DOCX has content"
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")
 def test_libreoffice_opens_and_converts_it(tmp_path: Path) -> None:
     source = tmp_path / "resume.docx"
     source.write_bytes(markdown_to_docx(REWRITE))

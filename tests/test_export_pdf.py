@@ -239,7 +239,7 @@ def test_cli_typesets_a_japanese_pdf_in_its_review_child_under_the_default_limit
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "PARSE_"))}
-    done = subprocess.run([sys.executable, "-m", "core.cli", "optimize", str(resume), "--out", str(tmp_path),
+    done = subprocess.run([sys.executable, "-m", "resume_bot.cli", "optimize", str(resume), "--out", str(tmp_path),
                            "--format", "pdf", "--engine", "offline"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

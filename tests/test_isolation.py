@@ -69,23 +69,31 @@ async def test_our_errors_cross_the_process_boundary_intact() -> None:
 
 
 async def test_event_loop_keeps_running_while_children_parse() -> None:
-    """Four hung parsers at once: the loop still ticks every 10 ms (lag well under 100 ms)."""
-    worst = 0.0
+    """Four hung parsers at once, and the loop still serves others while they run.
 
-    async def ticker() -> None:
-        nonlocal worst
+    Checked by order, not by a stopwatch: another coroutine keeps completing its turns
+    while the parsers hang. (The lag figure, goal < 100 ms, is benchmarks/hostile.py's.)
+    """
+    turns = 0
+    parsing = True
+    turns_while_parsing = 0
+
+    async def other_user() -> None:
+        nonlocal turns, turns_while_parsing
         while True:
-            before = time.perf_counter()
             await asyncio.sleep(0.01)
-            worst = max(worst, time.perf_counter() - before - 0.01)
+            turns += 1
+            if parsing:
+                turns_while_parsing = turns
 
-    tick = asyncio.create_task(ticker())
+    other = asyncio.create_task(other_user())
     results = await asyncio.gather(
         *(run_isolated(_sleep_forever, timeout_s=0.6, memory_mb=256) for _ in range(4)), return_exceptions=True
     )
-    tick.cancel()
+    parsing = False
+    other.cancel()
     assert all(isinstance(r, ParseTimeoutError) for r in results)
-    assert worst < 0.1, f"event loop stalled {worst * 1000:.0f} ms"
+    assert turns_while_parsing >= 2, "the loop was blocked while the children parsed"
 
 
 # --- the worker pool: reused, replaced when it fails, confined like a one-off child ----

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -136,22 +134,7 @@ def test_deterministic() -> None:
     assert all(match_keywords(BACKEND_JOB, "Python and SQL on AWS") == a for _ in range(3))
 
 
-def test_fast_on_a_20k_job_description() -> None:
-    body = BACKEND_JOB.split("What we offer")[0]
-    job = (body * (20_000 // len(body) + 1))[:20_000]
-    resume = "Python, SQL, Kubernetes, AWS, Terraform. " * 100
-    match_keywords(job, resume)  # warm the vocabulary cache
-    best = min(_timed(job, resume) for _ in range(5))
-    assert best < 0.1  # the budget is 20 ms; leave headroom for a loaded CI machine
-
-
-def _timed(job: str, resume: str) -> float:
-    start = time.perf_counter()
-    match_keywords(job, resume)
-    return time.perf_counter() - start
-
-
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, derandomize=True)
 @given(st.text(max_size=400), st.text(max_size=400))
 def test_never_raises_and_stays_in_range(job: str, resume: str) -> None:
     m = match_keywords(job, resume)
@@ -162,16 +145,16 @@ def test_never_raises_and_stays_in_range(job: str, resume: str) -> None:
 def test_corpus_jobs_read_like_a_recruiter_would() -> None:
     require_corpus()
     jobs = {p.stem: p.read_text() for p in corpus_files("jobs", "*.txt")}
-    if "backend_python_engineer" in jobs:
-        terms = lower(match_keywords(jobs["backend_python_engineer"], "").missing)
-        assert {"python", "postgresql", "fastapi", "kubernetes", "aws", "sql", "pytest"} <= terms
-        assert not terms & {"lindenfield", "logistics (fictional)", "rotterdam", "salary", "eur", "company"}
-    if "data_analyst" in jobs:
-        job = jobs["data_analyst"]
-        terms = lower(match_keywords(job, "").missing)
-        assert {"sql", "tableau", "python", "snowflake", "looker", "power bi", "dbt"} <= terms
-        assert not terms & {"brightmoor", "chicago", "midwest", "usd", "401(k)", "insurance"}
-        resume = "Analyst. SQL (window functions, CTEs), Tableau dashboards, Python with pandas, A/B tests."
-        m = match_keywords(job, resume)
-        assert {"sql", "tableau", "python", "pandas"} <= lower(m.matched)
-        assert 20 <= m.match_percent <= 80
+    # a renamed file fails here instead of silently skipping the asserts below
+    assert {"backend_python_engineer", "data_analyst"} <= jobs.keys(), sorted(jobs)
+    terms = lower(match_keywords(jobs["backend_python_engineer"], "").missing)
+    assert {"python", "postgresql", "fastapi", "kubernetes", "aws", "sql", "pytest"} <= terms
+    assert not terms & {"lindenfield", "logistics (fictional)", "rotterdam", "salary", "eur", "company"}
+    job = jobs["data_analyst"]
+    terms = lower(match_keywords(job, "").missing)
+    assert {"sql", "tableau", "python", "snowflake", "looker", "power bi", "dbt"} <= terms
+    assert not terms & {"brightmoor", "chicago", "midwest", "usd", "401(k)", "insurance"}
+    resume = "Analyst. SQL (window functions, CTEs), Tableau dashboards, Python with pandas, A/B tests."
+    m = match_keywords(job, resume)
+    assert {"sql", "tableau", "python", "pandas"} <= lower(m.matched)
+    assert 20 <= m.match_percent <= 80

@@ -1,8 +1,13 @@
-"""Admission control: global limit, FIFO positions, one review per user at a time, hourly quota, shutdown."""
+"""Admission control: global limit, FIFO positions, one review per user at a time, hourly quota, shutdown.
+
+No fixed sleeps: each test waits for the queue to report what it did (a slot entered, a place
+told) before asserting, so "nothing else happened" is checked once the queue has settled.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
@@ -10,22 +15,41 @@ from core.errors import RateLimitedError, ShuttingDownError
 from core.queue import ReviewQueue
 
 
+class Signal:
+    """An event that is set once `ready()` holds, re-checked whenever the test pokes it."""
+
+    def __init__(self, ready: Callable[[], bool]) -> None:
+        self._ready = ready
+        self._event = asyncio.Event()
+
+    def poke(self) -> None:
+        if self._ready():
+            self._event.set()
+
+    async def wait(self) -> None:
+        self.poke()
+        await asyncio.wait_for(self._event.wait(), 10)
+
+
 async def test_global_limit_and_positions_in_line() -> None:
     queue = ReviewQueue(max_concurrent=2, per_user_per_hour=10)
     release = asyncio.Event()
     positions: dict[str, int] = {}
     order: list[str] = []
+    settled = Signal(lambda: len(order) == 2 and len(positions) == 3)
 
     async def review(user: str) -> None:
         async def told(position: int) -> None:
             positions[user] = position
+            settled.poke()
 
         async with queue.slot(user, on_wait=told):
             order.append(user)
+            settled.poke()
             await release.wait()
 
     tasks = [asyncio.create_task(review(f"u{i}")) for i in range(5)]
-    await asyncio.sleep(0.05)
+    await settled.wait()
     assert queue.in_flight == 2 and queue.waiting == 3
     assert positions == {"u2": 1, "u3": 2, "u4": 3}
     release.set()
@@ -37,15 +61,22 @@ async def test_one_review_at_a_time_per_user_lets_others_pass() -> None:
     queue = ReviewQueue(max_concurrent=2, per_user_per_hour=10)
     gate = asyncio.Event()
     started: list[str] = []
+    waiting: list[str] = []
+    settled = Signal(lambda: len(started) == 2 and waiting == ["a2"])
 
     async def review(user: str, tag: str) -> None:
-        async with queue.slot(user):
+        async def told(_: int) -> None:
+            waiting.append(tag)
+            settled.poke()
+
+        async with queue.slot(user, on_wait=told):
             started.append(tag)
+            settled.poke()
             await gate.wait()
 
     tasks = [asyncio.create_task(review("alice", "a1")), asyncio.create_task(review("alice", "a2")),
              asyncio.create_task(review("bob", "b1"))]
-    await asyncio.sleep(0.05)
+    await settled.wait()
     assert started == ["a1", "b1"]  # alice's second file waits; bob isn't stuck behind it
     gate.set()
     await asyncio.gather(*tasks)
@@ -71,22 +102,27 @@ async def test_hourly_quota_says_when_to_retry() -> None:
 
 async def test_cancelled_waiter_leaves_the_line() -> None:
     queue = ReviewQueue(max_concurrent=1, per_user_per_hour=10)
-    gate = asyncio.Event()
+    gate, holding, in_line = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
     async def hold() -> None:
         async with queue.slot("a"):
+            holding.set()
             await gate.wait()
 
+    async def told(_: int) -> None:
+        in_line.set()
+
     async def wait_then_run() -> None:
-        async with queue.slot("b"):
+        async with queue.slot("b", on_wait=told):
             pass
 
     holder = asyncio.create_task(hold())
-    await asyncio.sleep(0.01)
+    await holding.wait()
     waiter = asyncio.create_task(wait_then_run())
-    await asyncio.sleep(0.01)
+    await in_line.wait()
+    assert queue.waiting == 1
     waiter.cancel()
-    await asyncio.sleep(0.01)
+    await asyncio.gather(waiter, return_exceptions=True)
     assert queue.waiting == 0
     gate.set()
     await holder
@@ -97,20 +133,27 @@ async def test_close_refuses_new_work_cancels_waiters_and_waits_for_running() ->
     queue = ReviewQueue(max_concurrent=1, per_user_per_hour=10)
     gate = asyncio.Event()
     outcomes: list[str] = []
+    entered, in_line = asyncio.Event(), asyncio.Event()
+
+    async def told(_: int) -> None:
+        in_line.set()
 
     async def review(user: str) -> None:
         try:
-            async with queue.slot(user):
+            async with queue.slot(user, on_wait=told):
+                entered.set()
                 await gate.wait()
                 outcomes.append(f"{user} done")
         except ShuttingDownError:
             outcomes.append(f"{user} told")
 
     running = asyncio.create_task(review("a"))
+    await entered.wait()
     waiting = asyncio.create_task(review("b"))
-    await asyncio.sleep(0.01)
+    await in_line.wait()
     closing = asyncio.create_task(queue.close(timeout_s=5))
-    await asyncio.sleep(0.01)
+    await asyncio.gather(waiting)  # close() turned the waiter away: "b told"
+    assert outcomes == ["b told"]
     with pytest.raises(ShuttingDownError):
         async with queue.slot("c"):
             pass

@@ -7,22 +7,21 @@ Four ways in, one way through:
 * a DM with a file (the message text is the job description or the role): a reply;
 * a server message that mentions the bot and carries a file: a thread from that message.
 
-Every review goes through `DiscordBot.review` (size check, a place in the shared
-`ReviewQueue`, download, core) and every failure becomes user text in `user_text`.
-A review that must wait shows its place in line where the answer will appear
-(the deferred response, or a reply) and that message is edited when it starts. No privileged intents:
+Every one goes through core's conversation flow (`core.conversation`: size check,
+a place in the shared `ReviewQueue`, download, review, answer) with a
+`DiscordTransport`. A review that must wait shows its place in line where the
+answer will appear (the deferred response, or a reply) and that message is
+edited when it starts. No privileged intents:
 Discord gives DMs, mentions and context-menu targets their content and attachments
 without the message-content intent.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-import traceback
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import discord
@@ -32,74 +31,76 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_MAX
 from bots.discord.render import Reply, render_error, render_help, render_result
-from core import (
-    ResumeBotError,
-    ReviewRequest,
-    ReviewResult,
-    Settings,
-    check_upload_size,
-    review_resume,
-)
-from core.errors import FileTooLargeError, ShuttingDownError
-from core.limits import DISCORD_THREAD_NAME_MAX
+from bots.lifecycle import keep_library_logs_content_free
+from core.config import Settings
+from core.conversation import Conversations, Progress, Upload, user_key, user_text
+from core.errors import InputError
+from core.models import ReviewResult
 from core.queue import ReviewQueue
 from core.review import ROLE_MAX_CHARS, split_job_and_role
 
 log = logging.getLogger(__name__)
 
-JOB_OPTION_MAX = 6000  # Discord's cap on a string option's length
-GENERIC_APOLOGY = (
-    "Sorry, something went wrong on my side while reviewing that file. "
-    "Please try again in a minute; if it keeps happening, upload it as a DOCX or a PDF exported from your editor."
-)
 NO_ATTACHMENT = "That message has no file attached. Use this on a message that carries a resume (PDF, DOCX, TXT or Markdown)."
-STOPPED = ShuttingDownError(
-    "I'm restarting and had to stop your review before it finished.",
-    hint="Please send the file again in a minute.",
-)
 _MENTION = re.compile(r"<@[!&]?\d+>")
 
 Send = Callable[[Reply], Awaitable[object]]
 
 
-def user_key(user: discord.abc.Snowflake) -> str:
-    """The queue's key for a Discord user: platform-prefixed so Slack ids never collide."""
-    return f"discord:{user.id}"
+class DiscordFileError(InputError):
+    """Discord wouldn't hand over the attachment (deleted, expired link, outage)."""
+
+    user_message = "I couldn't download that file from Discord."
+    hint = "Please upload it again and send it to me in a minute."
 
 
-def queue_text(position: int, filename: str) -> str:
-    return (f"⏳ You're #{position} in line for {discord.utils.escape_markdown(filename)}. "
-            "I'll update this message when your review starts.")
+def discord_user(user: discord.abc.Snowflake) -> str:
+    """The queue's key for a Discord user."""
+    return user_key("discord", user.id)
 
 
-def started_text(filename: str) -> str:
-    return f"🔎 Your turn: reviewing {discord.utils.escape_markdown(filename)} now…"
+def discord_upload(attachment: discord.Attachment, *, size_limit: int | None = None) -> Upload:
+    """An attachment as core's `Upload`; `size_limit` is the interaction's own file cap."""
+
+    async def fetch() -> tuple[bytes, str]:
+        try:
+            return await attachment.read(), attachment.filename
+        except discord.HTTPException as exc:
+            log.warning("attachment %s: download failed (HTTP %s)", attachment.id, exc.status)
+            raise DiscordFileError() from None
+
+    return Upload(name=attachment.filename, size=attachment.size, fetch=fetch,
+                  platform="Discord", platform_limit=size_limit)
 
 
-class InteractionProgress:
-    """Where a deferred interaction's user waits: the "thinking…" original response, edited."""
+class DiscordTransport:
+    """One conversation's `Transport`: progress in one message (the deferred response or a reply,
+    edited in place), then the review or the error sent with `send`."""
 
-    def __init__(self, interaction: discord.Interaction) -> None:
-        self._interaction = interaction
-
-    async def show(self, text: str) -> None:
-        await self._interaction.edit_original_response(content=text)
-
-
-class MessageProgress:
-    """Where a DM or mention waits: one reply (or thread message), posted once then edited."""
-
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, interaction: discord.Interaction | None = None) -> None:
         self._send = send
+        self._interaction = interaction
         self._message: discord.Message | None = None
 
-    async def show(self, text: str) -> None:
-        if self._message is None:
+    async def progress(self, update: Progress) -> None:
+        if update.stage == "started" and not update.waited:
+            return  # "thinking…" or the typing indicator already says it
+        text = update.text(discord.utils.escape_markdown)
+        if self._interaction is not None:
+            await self._interaction.edit_original_response(content=text)
+        elif self._message is None:
             sent = await self._send(Reply(content=text))
             self._message = sent if isinstance(sent, discord.Message) else None
         else:
             await self._message.edit(content=text)
+
+    async def deliver(self, result: ReviewResult, notes: Sequence[str]) -> None:
+        await self._send(render_result(result, notes=notes))
+
+    async def fail(self, text: str) -> None:
+        await self._send(render_error(text))
 
 
 def configure_endpoints(settings: Settings) -> None:
@@ -114,23 +115,6 @@ def configure_endpoints(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-def keep_library_logs_content_free() -> None:
-    """Hold discord.py's logger at INFO or above: at DEBUG it logs whole gateway events and request
-    bodies, i.e. users' messages, job descriptions and the resume lines quoted in our replies."""
-    library = logging.getLogger("discord")
-    library.setLevel(max(logging.INFO, library.level, logging.getLogger().getEffectiveLevel()))
-
-
-def user_text(exc: BaseException) -> str:
-    """The one place an error becomes words for the user; logged by type only, never with content."""
-    if isinstance(exc, ResumeBotError):
-        log.info("review refused: %s", type(exc).__name__)
-        return exc.for_user()
-    # the traceback without the exception's message, which could quote the file
-    log.error("review failed: %s\n%s", type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))
-    return GENERIC_APOLOGY
-
-
 def job_and_role(text: str | None) -> tuple[str | None, str | None]:
     """Message text → (job description, role): one short line is a role, anything longer a job ad."""
     return split_job_and_role(_MENTION.sub("", text or ""))
@@ -143,126 +127,35 @@ def thread_name(filename: str) -> str:
 
 @dataclass
 class DiscordBot:
-    """The handlers, holding what they share; `build_client` wires them to a plain `discord.Client`."""
+    """The handlers, holding what they share; `build_bot` wires them to a plain `discord.Client`."""
 
     settings: Settings
-    http: httpx.AsyncClient | None
     client: discord.Client
     tree: app_commands.CommandTree[discord.Client]
-    queue: ReviewQueue
-    tasks: set[asyncio.Task[object]] = field(default_factory=set)
+    conversations: Conversations
 
-    async def review(self, attachment: discord.Attachment, *, size_limit: int | None,
-                     job: str | None, role: str | None, user: str,
-                     progress: InteractionProgress | MessageProgress) -> ReviewResult:
-        """The one path every review takes: declared size first, then a place in line, download, core."""
-        if size_limit is not None and attachment.size > size_limit:
-            raise FileTooLargeError(
-                f"That file is {attachment.size / 1_048_576:.1f} MB; Discord allows "
-                f"{size_limit / 1_048_576:.1f} MB here."
+    async def converse(self, attachment: discord.Attachment, send: Send, *, user: str,
+                       interaction: discord.Interaction | None = None, size_limit: int | None = None,
+                       job: str | None = None, role: str | None = None) -> None:
+        """Core's conversation in the caller's place, tracked so a shutdown can wait for it.
+
+        discord.py already runs each handler as its own task, so that task is tracked
+        (`TaskTracker.track`) rather than a new one spawned.
+        """
+        async with self.conversations.tasks.track():
+            await self.conversations.handle(
+                discord_upload(attachment, size_limit=size_limit),
+                DiscordTransport(send, interaction), user=user, job=job, role=role,
             )
-        check_upload_size(attachment.size, self.settings)
-        waited = False
-
-        async def on_wait(position: int) -> None:
-            nonlocal waited
-            waited = True
-            log.info("review for %s waits at #%d", user, position)
-            try:
-                await progress.show(queue_text(position, attachment.filename))
-            except discord.HTTPException as exc:  # the review still runs; the answer is sent anyway
-                log.warning("could not show a queue position: HTTP %s", exc.status)
-
-        async with self.queue.slot(user, on_wait=on_wait):
-            log.info("review for %s starts (waited: %s)", user, waited)
-            if waited:
-                try:
-                    await progress.show(started_text(attachment.filename))
-                except discord.HTTPException as exc:
-                    log.warning("could not update a queue message: HTTP %s", exc.status)
-            data = await attachment.read()
-            request = ReviewRequest(data=data, filename=attachment.filename, job_description=job, role=role)
-            return await review_resume(request, self.settings, http=self.http)
-
-    async def review_and_reply(self, attachment: discord.Attachment, send: Send, *, user: str,
-                               progress: InteractionProgress | MessageProgress | None = None,
-                               size_limit: int | None = None,
-                               job: str | None = None, role: str | None = None) -> None:
-        """Review and answer in the caller's place; the user always gets either the review or plain words.
-
-        Tracked so a shutdown can wait for it, or cancel it and still tell the user.
-        """
-        task = asyncio.current_task()
-        if task is not None:
-            self.tasks.add(task)
-        try:
-            await self._review_and_reply(attachment, send, user=user, progress=progress or MessageProgress(send),
-                                         size_limit=size_limit, job=job, role=role)
-        except asyncio.CancelledError:
-            try:
-                await send(render_error(STOPPED.for_user()))
-            except discord.HTTPException as exc:
-                log.warning("could not tell a user their review was stopped: HTTP %s", exc.status)
-            raise
-        finally:
-            if task is not None:
-                self.tasks.discard(task)
-
-    async def _review_and_reply(self, attachment: discord.Attachment, send: Send, *, user: str,
-                                progress: InteractionProgress | MessageProgress, size_limit: int | None,
-                                job: str | None, role: str | None) -> None:
-        try:
-            result = await self.review(attachment, size_limit=size_limit, job=job, role=role, user=user,
-                                       progress=progress)
-            reply = render_result(result)
-            log.info("reviewed attachment %s (%d bytes): score %d, rules %s", attachment.id, attachment.size,
-                     result.score, sorted({f.rule for f in result.findings}))
-        except Exception as exc:
-            reply = render_error(user_text(exc))
-        try:
-            await send(reply)
-        except discord.HTTPException as exc:
-            log.warning("sending the review failed: HTTP %s (code %s)", exc.status, exc.code)
-            if reply.files or reply.embeds:
-                await send(render_error(GENERIC_APOLOGY))
-
-    async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
-        """Stop taking reviews, tell those in line, give those in flight `deadline_s`, then stop them.
-
-        True when every review finished; otherwise the rest were cancelled (each
-        tells its user, see `review_and_reply`), within `grace_s` more.
-        """
-        loop = asyncio.get_running_loop()
-        end = loop.time() + deadline_s
-        finished = await self.queue.close(deadline_s)
-        finished = await self._wait_tasks(max(0.0, end - loop.time())) and finished
-        if not finished:
-            log.warning("shutdown: %d review(s) still running; stopping them", len(self.tasks))
-            for task in list(self.tasks):
-                task.cancel()
-            if not await self._wait_tasks(grace_s):
-                log.error("shutdown: %d answer(s) still being sent; giving up", len(self.tasks))
-        return finished
-
-    async def _wait_tasks(self, timeout_s: float) -> bool:
-        """Wait (without cancelling them) until tracked reviews are done; False on timeout."""
-        loop = asyncio.get_running_loop()
-        end = loop.time() + timeout_s
-        while self.tasks:
-            _, pending = await asyncio.wait(list(self.tasks), timeout=max(0.0, end - loop.time()))
-            if pending and loop.time() >= end:
-                return False
-        return True
 
     # --- interactions ---------------------------------------------------------------
     async def optimize(self, interaction: discord.Interaction, resume: discord.Attachment,
                        job_description: str | None, role: str | None, private: bool) -> None:
         await interaction.response.defer(ephemeral=private, thinking=True)
         log.info("interaction %s: /optimize, attachment %s (%d bytes)", interaction.id, resume.id, resume.size)
-        await self.review_and_reply(
+        await self.converse(
             resume, _followup(interaction, ephemeral=private), size_limit=interaction.filesize_limit,
-            job=job_description, role=role, user=user_key(interaction.user),
-            progress=InteractionProgress(interaction),
+            job=job_description, role=role, user=discord_user(interaction.user), interaction=interaction,
         )
 
     async def review_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
@@ -272,9 +165,9 @@ class DiscordBot:
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("interaction %s: Review resume on message %s", interaction.id, message.id)
         job, role = job_and_role(message.content)
-        await self.review_and_reply(message.attachments[0], _followup(interaction, ephemeral=True),
-                                    size_limit=interaction.filesize_limit, job=job, role=role,
-                                    user=user_key(interaction.user), progress=InteractionProgress(interaction))
+        await self.converse(message.attachments[0], _followup(interaction, ephemeral=True),
+                            size_limit=interaction.filesize_limit, job=job, role=role,
+                            user=discord_user(interaction.user), interaction=interaction)
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
@@ -310,8 +203,8 @@ class DiscordBot:
         log.info("DM message %s: attachment %s", message.id, message.attachments[0].id)
         job, role = job_and_role(message.content)
         async with message.channel.typing():
-            await self.review_and_reply(message.attachments[0], reply, job=job, role=role,
-                                        user=user_key(message.author))
+            await self.converse(message.attachments[0], reply, job=job, role=role,
+                                user=discord_user(message.author))
 
     async def _answer_mention(self, message: discord.Message) -> None:
         async def reply_here(r: Reply) -> object:
@@ -338,7 +231,7 @@ class DiscordBot:
                 send = send_to_thread
         job, role = job_and_role(message.content)
         async with target.typing():
-            await self.review_and_reply(attachment, send, job=job, role=role, user=user_key(message.author))
+            await self.converse(attachment, send, job=job, role=role, user=discord_user(message.author))
 
     # --- start-up ----------------------------------------------------------------------
     async def setup_hook(self) -> None:
@@ -371,12 +264,6 @@ def _followup(interaction: discord.Interaction, *, ephemeral: bool) -> Send:
     return send
 
 
-def build_client(settings: Settings, *, http: httpx.AsyncClient | None = None,
-                 queue: ReviewQueue | None = None) -> discord.Client:
-    """A `discord.Client` with `/optimize`, the "Review resume" menu and DM/mention handling wired in."""
-    return build_bot(settings, http=http, queue=queue).client
-
-
 def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
               queue: ReviewQueue | None = None) -> DiscordBot:
     """The handlers and the `discord.Client` they are wired to (`run` needs both, for shutdown).
@@ -386,12 +273,12 @@ def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
     `queue` is the process's one `ReviewQueue` (default: a new one from settings).
     """
     configure_endpoints(settings)
-    keep_library_logs_content_free()
+    keep_library_logs_content_free("discord")
     intents = discord.Intents.default()  # deliberately without message_content (privileged)
     client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
     tree = app_commands.CommandTree(client)
     queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
-    bot = DiscordBot(settings, http, client, tree, queue)
+    bot = DiscordBot(settings, client, tree, Conversations(settings, queue, http))
 
     @tree.command(name="optimize", description="Review your resume and get a rewritten version")
     @app_commands.describe(
@@ -403,7 +290,7 @@ def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
     async def optimize(
         interaction: discord.Interaction,
         resume: discord.Attachment,
-        job_description: app_commands.Range[str, 1, JOB_OPTION_MAX] | None = None,
+        job_description: app_commands.Range[str, 1, DISCORD_STRING_OPTION_MAX] | None = None,
         role: app_commands.Range[str, 1, ROLE_MAX_CHARS] | None = None,
         private: bool = True,
     ) -> None:

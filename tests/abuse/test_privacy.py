@@ -192,7 +192,7 @@ def test_cli_review_logs_nothing_of_the_resume_and_writes_only_the_requested_fil
     tmp_path: Path, private_tmp: Path, logs: Everything, capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from core.cli import main
+    from resume_bot.cli import main
 
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")
     resume, job, out = tmp_path / "casey.docx", tmp_path / "job.txt", tmp_path / "out"
@@ -212,7 +212,7 @@ def test_cli_error_for_a_damaged_file_quotes_nothing_of_it(
     tmp_path: Path, private_tmp: Path, logs: Everything, capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from core.cli import main
+    from resume_bot.cli import main
 
     monkeypatch.setenv("LOG_LEVEL", "DEBUG")
     broken = tmp_path / "casey.docx"
@@ -375,18 +375,12 @@ def test_settings_repr_str_and_dump_mask_every_token() -> None:
     assert "**********" in repr(settings)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOCALHOST, 0))
-        return int(s.getsockname()[1])
-
-
-async def test_doctor_lines_show_tokens_masked(fake_slack: FakeSlack, logs: Everything) -> None:
+async def test_doctor_lines_show_tokens_masked(fake_slack: FakeSlack, logs: Everything, refused_port: int) -> None:
     fake_discord = FakeDiscord()
     await fake_discord.start()
     try:
         settings = _all_secrets_settings(
-            huggingface_base_url=f"http://{LOCALHOST}:{_free_port()}/v1",  # nothing listens: a failing check
+            huggingface_base_url=f"http://{LOCALHOST}:{refused_port}/v1",  # nothing listens: a failing check
             slack_api_url=fake_slack.api_url,
             discord_api_url=fake_discord.api_url,
         )
@@ -407,22 +401,22 @@ async def test_bots_start_up_logs_never_show_tokens(fake_slack: FakeSlack, logs:
     from bots.discord.run import run as run_discord
     from bots.slack.run import run as run_slack
 
-    port = _free_port()
     http_mode = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                         slack_api_url=fake_slack.api_url, port=port)
+                         slack_api_url=fake_slack.api_url, port=0)
     socket_mode = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
                            slack_app_token=APP_TOKEN, slack_api_url=fake_slack.api_url)
-    for settings, ready in (
-        (http_mode, lambda: _listening(port)),
-        (socket_mode, lambda: fake_slack.socket_connected),
-    ):
+    listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(run_slack(http_mode, host=LOCALHOST, listening=listening))
+    try:
+        assert _listening(await asyncio.wait_for(listening, timeout=60))
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    for settings, ready in ((socket_mode, lambda: fake_slack.socket_connected),):
         task = asyncio.create_task(run_slack(settings, host=LOCALHOST))
         try:
-            for _ in range(200):
-                if ready():
-                    break
-                await asyncio.sleep(0.025)
-            assert ready()
+            await fake_slack.wait_for(ready, within_s=60)
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -433,7 +427,7 @@ async def test_bots_start_up_logs_never_show_tokens(fake_slack: FakeSlack, logs:
     task = asyncio.create_task(run_discord(Settings(_env_file=None, discord_bot_token=fake.token,
                                                     discord_api_url=fake.api_url)))
     try:
-        await asyncio.wait_for(fake.ready.wait(), timeout=10)
+        await asyncio.wait_for(fake.ready.wait(), timeout=60)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -15,9 +15,9 @@ import discord
 import docx
 import pytest
 
-from bots.discord.client import GENERIC_APOLOGY, NO_ATTACHMENT
+from bots.discord.client import NO_ATTACHMENT, DiscordFileError
+from core.conversation import DELIVERY_APOLOGY
 from core.errors import EncryptedFileError, FileTooLargeError, NoTextError, UnsupportedFileError
-from core.limits import DISCORD_INTERACTION_ACK_SECONDS
 from tests.conftest import require_corpus
 from tests.discord.conftest import Running, running_bot
 from tests.fakes.discord import (
@@ -107,14 +107,14 @@ async def test_guild_id_syncs_to_that_guild() -> None:
         assert {c["name"] for c in sync.json} == {"optimize", "Review resume"}
 
 
-async def test_optimize_defers_in_time_then_answers_privately_with_embed_and_docx(bot: Running) -> None:
+async def test_optimize_defers_first_then_answers_privately_with_embed_and_docx(bot: Running) -> None:
     fake = bot.fake
     attachment = fake.attachment("cv.txt", RESUME_TXT)
-    sent_at = await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment, job_description=JOB))
+    await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment, job_description=JOB))
     (defer,) = await fake.wait_for(is_defer)
-    assert defer.at - sent_at < DISCORD_INTERACTION_ACK_SECONDS
     assert defer.json["data"]["flags"] & EPHEMERAL_FLAG, "private defaults to true"
     (followup,) = await fake.wait_for(is_followup)
+    assert defer.at < followup.at  # deferred before the review (its latency: benchmarks/discord_defer.py)
     assert followup.flags & EPHEMERAL_FLAG
     assert_review_message(followup, "cv.txt")
     assert "cv-review.md" in followup.filenames
@@ -180,7 +180,20 @@ async def test_attachment_that_cannot_be_downloaded_still_gets_an_answer(bot: Ru
     attachment = fake.attachment("cv.txt", RESUME_TXT) | {"url": f"{fake.base_url}/attachments/404/cv.txt"}
     await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment))
     (followup,) = await fake.wait_for(is_followup)
-    assert GENERIC_APOLOGY in followup.content
+    assert DiscordFileError().for_user() in followup.content
+
+
+async def test_a_review_discord_refuses_still_ends_in_words_not_silence(bot: Running) -> None:
+    """A delivery failure (here Discord refusing the review's embeds) is told, in the same place."""
+    fake = bot.fake
+    fake.reject_if = lambda call: is_followup(call) and bool((call.json or {}).get("embeds"))
+    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT)))
+    (followup,) = await fake.wait_for(is_followup)
+    assert followup.content == f"⚠️ {DELIVERY_APOLOGY}" and len(fake.rejected) == 1
+    fake.reject_if = None
+    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT)))
+    _, answer = await fake.wait_for(is_followup, count=2)
+    assert_review_message(answer, "cv.txt")  # and the bot kept working
 
 
 async def test_context_menu_reviews_the_target_message(bot: Running) -> None:
@@ -257,14 +270,19 @@ async def test_messages_without_a_mention_or_from_bots_are_left_alone(bot: Runni
     assert len(fake.find("POST", "/messages")) == 1
 
 
-async def test_concurrent_interactions_are_all_deferred_in_time(bot: Running) -> None:
+async def test_concurrent_interactions_are_each_deferred_before_their_review(bot: Running) -> None:
+    """Eight at once: each is deferred first and answered once. The defer latency itself
+    (goal: under Discord's 3 s) is a timing figure: benchmarks/discord_defer.py measures it."""
     fake = bot.fake
     count = 8
-    sent = [await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment(f"cv{i}.txt", RESUME_TXT)))
-            for i in range(count)]
-    defers = await fake.wait_for(is_defer, count=count)
-    assert max(d.at for d in defers) - min(sent) < DISCORD_INTERACTION_ACK_SECONDS
-    followups = await fake.wait_for(is_followup, count=count)
+    payloads = [fake.optimize(fake.attachment(f"cv{i}.txt", RESUME_TXT)) for i in range(count)]
+    for payload in payloads:
+        await fake.dispatch("INTERACTION_CREATE", payload)
+    followups = await fake.wait_for(is_followup, count=count, within_s=120)
+    for payload in payloads:
+        [defer] = [c for c in fake.calls if is_defer(c) and payload["id"] in c.path]
+        [followup] = [c for c in followups if payload["token"] in c.path]
+        assert defer.at < followup.at
     assert sorted(f"cv{i}.txt" for i in range(count)) == sorted(
         f.embeds[0]["title"].removeprefix("Resume review: ") for f in followups)
 

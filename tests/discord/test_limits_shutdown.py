@@ -12,9 +12,9 @@ import signal
 import time
 from collections.abc import Callable
 
-from bots.discord.client import STOPPED
 from bots.discord.run import run
 from core.config import Settings
+from core.conversation import STOPPED
 from core.errors import ShuttingDownError
 from core.limits import SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
@@ -69,7 +69,7 @@ async def test_waiting_interaction_and_dm_see_their_place_then_it_is_edited(mode
         assert [("#1 in line" in e.content, "Your turn" in e.content) for e in edits] == [(True, False), (False, True)]
         dm_replies = await fake.wait_for(is_channel_message(fake.dm_channel_id), count=2)
         [dm_edit] = [c for c in fake.calls if is_message_edit(c)]
-        assert "Your turn: reviewing c.txt" in dm_edit.content
+        assert "Your turn. Reviewing c.txt" in dm_edit.content
         assert "/100" in dm_replies[1].content and dm_replies[1].filenames
         for payload in (first, second):
             [answer] = _followups(fake, payload)  # exactly one answer each
@@ -99,7 +99,7 @@ async def test_discord_429_on_the_follow_up_is_retried_and_the_answer_arrives_on
         payload = fake.optimize(fake.attachment("a.txt", RESUME_TXT))
         await fake.dispatch("INTERACTION_CREATE", payload)
         [answer] = await fake.wait_for(lambda c: is_followup(c) and _for(payload)(c))
-        await asyncio.sleep(0.3)  # room for a duplicate to show up, if there were one
+        await running.bot.conversations.tasks.drain()  # the send (and any retry of it) is over: nothing more can come
         assert len(fake.rate_limited) == 1 and is_followup(fake.rate_limited[0])
         assert _followups(fake, payload) == [answer]
         assert "/100" in answer.content and answer.filenames
@@ -112,11 +112,11 @@ async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(mod
         await fake.dispatch("INTERACTION_CREATE", payload)
         await model.wait_in_flight()
         started = time.monotonic()
-        assert not await running.bot.shutdown(0.3, grace_s=5)
+        assert not await running.bot.conversations.shutdown(0.3, grace_s=5)
         assert time.monotonic() - started < 5
         [answer] = _followups(fake, payload)
         assert STOPPED.for_user() in answer.content
-        assert not running.bot.tasks
+        assert not running.bot.conversations.tasks
 
 
 async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(model: SlowModel) -> None:
@@ -127,7 +127,7 @@ async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
     queue = ReviewQueue(1, 10)
     server = asyncio.create_task(run(settings, queue=queue))
     try:
-        await asyncio.wait_for(fake.ready.wait(), 10)
+        await asyncio.wait_for(fake.ready.wait(), 60)
         await fake.wait_for(lambda c: c.method == "PUT" and c.path.endswith("/commands"))
         running, waiting, late = (fake.optimize(fake.attachment(f"{n}.txt", RESUME_TXT), user_id=fake.new_id())
                                   for n in "abc")

@@ -6,10 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bots.discord.client import GENERIC_APOLOGY, job_and_role, thread_name, user_text
-from bots.discord.render import render_error, render_result, review_filename
-from core.errors import DamagedFileError, EncryptedFileError
-from core.limits import (
+from bots.discord.client import job_and_role, thread_name
+from bots.discord.limits import (
     DISCORD_CONTENT_MAX,
     DISCORD_EMBED_DESCRIPTION_MAX,
     DISCORD_EMBED_FIELD_NAME_MAX,
@@ -21,6 +19,9 @@ from core.limits import (
     DISCORD_FILES_PER_MESSAGE,
     DISCORD_THREAD_NAME_MAX,
 )
+from bots.discord.render import render_error, render_result
+from core.conversation import GENERIC_APOLOGY, review_file_name, user_text
+from core.errors import DamagedFileError, EncryptedFileError
 from core.models import Attachment, Extraction, FileKind, Finding, KeywordMatch, ReviewResult
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=1500)
@@ -120,4 +121,4 @@ def test_thread_names_fit() -> None:
 
 
 def test_review_filename_is_safe() -> None:
-    assert review_filename("../../My CV (final).pdf") == "My_CV_final_-review.md"
+    assert review_file_name("../../My CV (final).pdf") == "My_CV_final-review.md"

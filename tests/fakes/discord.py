@@ -95,6 +95,9 @@ class FakeDiscord:
     rate_limit_once: dict[tuple[str, str], float] = field(default_factory=dict)
     """(method, path fragment) → retry_after seconds: the first matching call gets a 429."""
     rate_limited: list[Call] = field(default_factory=list)
+    reject_if: Callable[[Call], bool] | None = None
+    """Calls it matches get Discord's 400 Invalid Form Body (e.g. an embed Discord won't take)."""
+    rejected: list[Call] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)
@@ -319,6 +322,10 @@ class FakeDiscord:
                 return _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
                              status=429, headers={"Via": "1.1 google", "Retry-After": str(retry_after),
                                                   "X-RateLimit-Scope": "user"})
+        if self.reject_if is not None and self.reject_if(call):
+            self.calls.remove(call)
+            self.rejected.append(call)
+            return _json({"message": "Invalid Form Body", "code": 50035, "errors": {}}, status=400)
         webhook = path.startswith(("/webhooks/", "/interactions/"))
         if not webhook and call.authorization != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -399,7 +406,7 @@ class FakeDiscord:
     def find(self, method: str, fragment: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and fragment in c.path]
 
-    async def wait_for(self, predicate: Callable[[Call], bool], *, within_s: float = 15.0,
+    async def wait_for(self, predicate: Callable[[Call], bool], *, within_s: float = 60.0,
                        count: int = 1) -> list[Call]:
         """Wait until `count` recorded calls match `predicate`; return them."""
         deadline = time.monotonic() + within_s

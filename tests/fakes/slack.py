@@ -130,6 +130,8 @@ class FakeSlack(_Server):
         self.uploads: dict[str, Upload] = {}
         self.socket_acks: list[dict[str, Any]] = []
         self.fail_methods: dict[str, str] = {}  # method → Slack error to answer with
+        # method → a check of its params that returns a Slack error to answer with, or None
+        self.fail_if: dict[str, Callable[[dict[str, Any]], str | None]] = {}
         self.not_member_of: set[str] = set()  # channels where chat.postMessage says not_in_channel
         self.rate_limit_once: dict[str, int] = {}  # method → Retry-After seconds, answered once with 429
         self.rate_limited: list[str] = []  # methods that got a 429
@@ -192,7 +194,7 @@ class FakeSlack(_Server):
     def api_calls(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
-    async def wait_for(self, predicate: Callable[[], Any], within_s: float = 15.0) -> Any:
+    async def wait_for(self, predicate: Callable[[], Any], within_s: float = 60.0) -> Any:
         """Wait until `predicate()` is truthy (re-checked whenever the fake receives a request)."""
         async with asyncio.timeout(within_s), self._changed:
             while not (value := predicate()):
@@ -240,6 +242,8 @@ class FakeSlack(_Server):
                 )
             if method in self.fail_methods:
                 return web.json_response({"ok": False, "error": self.fail_methods[method]})
+            if method in self.fail_if and (error := self.fail_if[method](params)):
+                return web.json_response({"ok": False, "error": error})
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return web.json_response({"ok": False, "error": "unknown_method"})

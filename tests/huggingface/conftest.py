@@ -11,7 +11,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from core import huggingface
+from core import ai_engine as huggingface
 from core.config import Settings
 
 BASE = "https://hf.test/v1"
@@ -63,14 +63,17 @@ class VirtualTime:
         self.sleeps.append(seconds)
         self.now += seconds
 
+    @property
+    def policy(self) -> huggingface.RetryPolicy:
+        return huggingface.RetryPolicy(jitter=0.0, sleep=self.sleep, clock=self.clock)
+
 
 @pytest.fixture(autouse=True)
-def fresh_engine(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
-    """Each test starts with no remembered response_format and a virtual clock for backoff."""
+def fresh_engine() -> VirtualTime:
+    """Each test starts with no remembered response_format and a virtual clock for backoff
+    (pass `vt.policy` as `retry=`: the engine has no global to swap)."""
     huggingface.forget_servers()
-    vt = VirtualTime()
-    monkeypatch.setattr(huggingface, "RETRY", huggingface.RetryPolicy(jitter=0.0, sleep=vt.sleep, clock=vt.clock))
-    return vt
+    return VirtualTime()
 
 
 @pytest.fixture
@@ -98,6 +101,12 @@ class Kit:
     phone: str = PHONE
     linkedin: str = LINKEDIN
 
+    vt: VirtualTime = field(default_factory=VirtualTime)
+
+    @property
+    def retry(self) -> huggingface.RetryPolicy:
+        return self.vt.policy
+
     @staticmethod
     def settings(base_url: str = BASE, **overrides: object) -> Settings:
         return hf_settings(base_url, **overrides)
@@ -108,5 +117,5 @@ class Kit:
 
 
 @pytest.fixture
-def kit() -> Kit:
-    return Kit()
+def kit(fresh_engine: VirtualTime) -> Kit:
+    return Kit(vt=fresh_engine)

@@ -41,7 +41,7 @@ GOOD = (
 
 async def run(kit: Any, http: httpx.AsyncClient, resume: str | None = None, **settings: Any) -> Any:
     request = ReviewRequest(data=(resume or kit.resume).encode(), filename="jane.txt", engine="huggingface")
-    return await review_resume(request, kit.settings(**settings), http=http)
+    return await review_resume(request, kit.settings(**settings), http=http, retry=kit.retry)
 
 
 def sent(route: respx.Route, i: int = -1) -> dict[str, Any]:
@@ -207,7 +207,7 @@ async def test_429_without_retry_after_backs_off_exponentially(kit: Any, http: h
 
 
 def test_backoff_has_jitter_within_bounds() -> None:
-    from core.huggingface import RetryPolicy
+    from core.ai_engine import RetryPolicy
 
     policy = RetryPolicy(base_s=1.0, jitter=0.25)
     waits = [policy.backoff(3) for _ in range(200)]
@@ -270,11 +270,13 @@ async def test_every_request_has_an_explicit_timeout(kit: Any, http: httpx.Async
 async def test_connection_refused_on_a_real_socket(kit: Any, http: httpx.AsyncClient) -> None:
     import socket
 
-    with socket.socket() as s:  # a port that was free a moment ago: nothing listens there now
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
-    result = await review_resume(request, kit.settings(f"http://127.0.0.1:{port}/v1"), http=http)
+    # a port we hold (bound, never listening) refuses connections, and nobody else can take it
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        port = held.getsockname()[1]
+        request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
+        settings = kit.settings(f"http://127.0.0.1:{port}/v1")
+        result = await review_resume(request, settings, http=http, retry=kit.retry)
     assert result.engine == "offline"
     assert any("couldn't be reached" in w for w in result.warnings)
 
@@ -340,14 +342,14 @@ async def test_prompt_injection_is_data_and_a_finding(kit: Any, http: httpx.Asyn
 
 @respx.mock
 async def test_long_resume_and_job_are_trimmed_within_budget(kit: Any, http: httpx.AsyncClient) -> None:
-    from core.huggingface import estimate_tokens
+    from core.ai_engine import estimate_tokens
 
     long_resume = kit.resume + "".join(f"• Maintained internal service number {i} with care and attention\n" for i in range(1500))
     assert len(long_resume) > 90_000
     route = respx.post(CHAT).respond(200, json=answer(GOOD))
     request = ReviewRequest(data=long_resume.encode(), filename="long.txt", job_description="Python engineer. " * 3000,
                             engine="huggingface")
-    result = await review_resume(request, kit.settings(), http=http)
+    result = await review_resume(request, kit.settings(), http=http, retry=kit.retry)
     body = sent(route)
     tokens = sum(estimate_tokens(m["content"]) for m in body["messages"])
     assert tokens <= kit.settings().huggingface_max_prompt_tokens
@@ -363,7 +365,7 @@ async def test_custom_model_with_provider_suffix_and_no_key(kit: Any, http: http
     settings = Settings(_env_file=None, huggingface_base_url="http://localhost:11434/v1",
                         huggingface_model="llama3.1:8b")
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
-    result = await review_resume(request, settings, http=http)
+    result = await review_resume(request, settings, http=http, retry=kit.retry)
     assert "authorization" not in route.calls[0].request.headers
     assert sent(route)["model"] == "llama3.1:8b"
     assert result.engine == "huggingface:llama3.1:8b"
@@ -373,7 +375,7 @@ async def test_custom_model_with_provider_suffix_and_no_key(kit: Any, http: http
 async def test_auto_engine_picks_huggingface_when_a_key_is_set(kit: Any, http: httpx.AsyncClient) -> None:
     respx.post(CHAT).respond(200, json=answer(GOOD))
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="auto")
-    result = await review_resume(request, kit.settings(), http=http)
+    result = await review_resume(request, kit.settings(), http=http, retry=kit.retry)
     assert result.engine.startswith("huggingface:")
 
 
@@ -381,5 +383,5 @@ async def test_auto_engine_picks_huggingface_when_a_key_is_set(kit: Any, http: h
 async def test_improve_without_a_shared_client_makes_and_closes_its_own(kit: Any) -> None:
     respx.post(CHAT).respond(200, json=answer(GOOD))
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
-    result = await review_resume(request, kit.settings(), http=None)
+    result = await review_resume(request, kit.settings(), http=None, retry=kit.retry)
     assert result.engine.startswith("huggingface:")

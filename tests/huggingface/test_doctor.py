@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import httpx
 import respx
 
 from core.config import Settings
-from core.doctor import mask, run_doctor
+from core.doctor import mask
+from core.doctor import run_doctor as run_core_doctor
+from resume_bot.platforms import PLATFORMS
 
 HF_TOKEN = "hf_abcdefghijklmnopqrstuvwxyz0123"
 SLACK_TOKEN = "xoxb-1111-2222-abcdefghijklmnop"
 DISCORD_TOKEN = "MTEx.discord.token-abcdefghijklmnop"
+
+
+async def run_doctor(settings: Settings, http: httpx.AsyncClient) -> list[Any]:
+    """`resume-bot doctor`: core's model checks and every registered platform's."""
+    return await run_core_doctor(settings, http, [p.doctor for p in PLATFORMS])
 
 
 def full_settings(**overrides: Any) -> Settings:
@@ -108,11 +114,8 @@ async def test_rejected_tokens_and_unserved_model(http: httpx.AsyncClient) -> No
     assert_no_tokens(list(checks.values()))
 
 
-async def test_local_server_down(http: httpx.AsyncClient) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings = Settings(_env_file=None, huggingface_base_url=f"http://127.0.0.1:{port}/v1")
+async def test_local_server_down(http: httpx.AsyncClient, refused_port: int) -> None:
+    settings = Settings(_env_file=None, huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1")
     checks = by_name(await run_doctor(settings, http))
     assert checks["model key"].ok is None and "optional" in checks["model key"].detail
     assert checks["base URL reachable"].ok is False and "refused" in checks["base URL reachable"].detail

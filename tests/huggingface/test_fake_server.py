@@ -21,7 +21,7 @@ async def fake(kit: Any) -> AsyncIterator[Any]:
 
 async def test_review_through_a_local_openai_compatible_server(kit: Any, fake: Any, http: httpx.AsyncClient) -> None:
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
-    result = await review_resume(request, kit.settings(fake.base_url), http=http)
+    result = await review_resume(request, kit.settings(fake.base_url), http=http, retry=kit.retry)
 
     assert len(fake.requests) == 1  # one HTTP call per review in the success case
     assert fake.headers[0]["Authorization"] == "Bearer hf_test"
@@ -38,7 +38,7 @@ async def test_review_through_a_local_openai_compatible_server(kit: Any, fake: A
 
 async def _offline_score(kit: Any, http: httpx.AsyncClient) -> int:
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="offline")
-    return (await review_resume(request, kit.settings(), http=http)).score
+    return (await review_resume(request, kit.settings(), http=http, retry=kit.retry)).score
 
 
 async def test_schema_rejected_then_fenced_json_over_a_socket(kit: Any, http: httpx.AsyncClient) -> None:
@@ -46,7 +46,7 @@ async def test_schema_rejected_then_fenced_json_over_a_socket(kit: Any, http: ht
     await server.start()
     try:
         request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
-        result = await review_resume(request, kit.settings(server.base_url), http=http)
+        result = await review_resume(request, kit.settings(server.base_url), http=http, retry=kit.retry)
     finally:
         await server.close()
     assert [(r.get("response_format") or {}).get("type") for r in server.requests] == ["json_schema", "json_object"]
@@ -58,6 +58,6 @@ async def test_unserved_model_over_a_socket(kit: Any, fake: Any, http: httpx.Asy
 
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
     settings = kit.settings(fake.base_url, huggingface_model="mistralai/Mistral-7B-Instruct-v0.2")
-    result = await review_resume(request, settings, http=http)
+    result = await review_resume(request, settings, http=http, retry=kit.retry)
     assert len(fake.requests) == 1
     assert result.engine == "offline" and result.warnings[-1] == ModelNotServedError().user_message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,7 +16,16 @@ from aiohttp import web
 from bots.slack.app import SlackBot, build_bot
 from bots.slack.run import EVENTS_PATH, build_web_app
 from core.config import Settings
-from tests.fakes.slack import BOT_TOKEN, LOCALHOST, SIGNING_SECRET, FakeSlack, ForeignServer, sign
+from tests.fakes.slack import (
+    BOT_TOKEN,
+    LOCALHOST,
+    SIGNING_SECRET,
+    FakeSlack,
+    ForeignServer,
+    dm_file_share,
+    event_callback,
+    sign,
+)
 
 RESUME_TXT = """Jane Doe
 jane.doe@example.com | +1 555 123 4567 | linkedin.com/in/janedoe
@@ -108,6 +118,31 @@ class BoltServer:
     async def form(self, body: str) -> httpx.Response:
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
+    async def settled(self, fake: FakeSlack) -> None:
+        """Wait until everything sent so far has been handled: no fixed sleep before "nothing happened".
+
+        A marker DM goes last and is answered with help; once that reply reaches the
+        fake, the listeners of every earlier request (started before the marker was
+        even sent) have run, and draining the tracked tasks waits out any work they
+        started. The marker's reply is then taken out of the fake's record.
+        """
+        marker = marker_dm()
+        await self.event(event_callback(marker))
+        await fake.wait_for(lambda: fake.thread(MARKER_CHANNEL, marker["ts"]))
+        await self.bot.conversations.tasks.drain()
+        fake.messages[:] = [m for m in fake.messages if m.channel != MARKER_CHANNEL]
+
+
+MARKER_CHANNEL = "D0MARKER"
+_markers = itertools.count(1)
+
+
+def marker_dm() -> dict[str, Any]:
+    """A plain DM (no file) from a user of its own: the bot answers it with help, in its thread."""
+    ts = f"1799999999.{next(_markers):06d}"
+    event = dm_file_share([], text="hi", ts=ts, channel=MARKER_CHANNEL, user="U0MARKER")
+    return {k: v for k, v in event.items() if k not in ("files", "subtype")}
+
 
 @pytest.fixture
 async def bolt(slack_settings: Settings, http: httpx.AsyncClient) -> AsyncIterator[BoltServer]:
@@ -119,6 +154,6 @@ async def bolt(slack_settings: Settings, http: httpx.AsyncClient) -> AsyncIterat
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     yield BoltServer(url=f"http://{LOCALHOST}:{port}", bot=bot, http=http)
-    await bot.reviewer.drain()
+    await bot.conversations.tasks.drain()
     await runner.cleanup()
     await session.close()

@@ -10,15 +10,14 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import time
 
 import httpx
 import pytest
 
-from bots.slack.app import STOPPED
 from bots.slack.run import EVENTS_PATH, run
 from core.config import Settings
+from core.conversation import STOPPED
 from core.errors import ShuttingDownError
 from core.limits import SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
@@ -129,25 +128,20 @@ async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(
     await bolt.event(event_callback(event))
     await model.wait_in_flight()
     started = time.monotonic()
-    finished = await bolt.bot.reviewer.shutdown(0.3, grace_s=5)
+    finished = await bolt.bot.conversations.shutdown(0.3, grace_s=5)
     assert not finished and time.monotonic() - started < 5
     assert _shows(fake_slack, event, STOPPED.for_user().split(".")[0])
-    assert not bolt.bot.reviewer._tasks
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOCALHOST, 0))
-        return int(s.getsockname()[1])
+    assert not bolt.bot.conversations.tasks
 
 
 async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
     fake_slack: FakeSlack, slack_settings: Settings, model: SlowModel
 ) -> None:
-    settings = slack_settings.model_copy(update={"port": _free_port()})
+    settings = slack_settings.model_copy(update={"port": 0})  # any free port; run() reports it
     queue = ReviewQueue(1, 10)
-    server = asyncio.create_task(run(settings, host=LOCALHOST, queue=queue))
-    url = f"http://{LOCALHOST}:{settings.port}"
+    listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    server = asyncio.create_task(run(settings, host=LOCALHOST, queue=queue, listening=listening))
+    url = f"http://{LOCALHOST}:{await asyncio.wait_for(listening, 60)}"
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
 
         async def send(event: dict) -> int:
@@ -155,13 +149,6 @@ async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
             headers = {**sign(body), "Content-Type": "application/json"}
             return (await client.post(EVENTS_PATH, content=body, headers=headers)).status_code
 
-        async with asyncio.timeout(10):
-            while True:
-                try:
-                    await client.get("/healthz")
-                    break
-                except httpx.ConnectError:
-                    await asyncio.sleep(0.05)
         running, waiting, late = (_dm(fake_slack, u, n) for n, u in enumerate(("UA", "UB", "UC")))
         assert await send(running) == 200
         await model.wait_in_flight()

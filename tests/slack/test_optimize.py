@@ -86,7 +86,7 @@ async def test_too_large_file_is_refused_inside_the_modal(
 ) -> None:
     view = await _modal(bolt, fake_slack)
     big = fake_slack.add_file(
-        "big.pdf", b"%PDF", size=bolt.bot.reviewer.settings.max_file_bytes + 1
+        "big.pdf", b"%PDF", size=bolt.bot.conversations.settings.max_file_bytes + 1
     )
     resp = await bolt.form(view_submission(view, files=[big]))
     body = resp.json()

@@ -6,17 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from bots.slack.app import split_request_text, user_text
-from bots.slack.render import optimize_modal, render_error, render_review, review_markdown
-from core.errors import EncryptedFileError
-from core.limits import (
+from bots.slack.app import split_request_text
+from bots.slack.limits import (
     SLACK_FIELD_TEXT_MAX,
     SLACK_HEADER_TEXT_MAX,
     SLACK_MAX_BLOCKS,
     SLACK_MAX_FIELDS,
     SLACK_SECTION_TEXT_MAX,
-    TOP_FINDINGS_SHOWN,
 )
+from bots.slack.render import optimize_modal, render_error, render_review
+from core.conversation import review_markdown, user_text
+from core.errors import EncryptedFileError
+from core.limits import TOP_FINDINGS_SHOWN
 from core.models import Extraction, FileKind, Finding, KeywordMatch, ReviewResult
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 
 import httpx
 import pytest
@@ -16,29 +15,20 @@ from core.errors import ConfigError
 from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, LOCALHOST, SIGNING_SECRET, FakeSlack, sign
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind((LOCALHOST, 0))
-        return int(s.getsockname()[1])
-
-
 async def test_http_mode_serves_health_and_verified_events(fake_slack: FakeSlack) -> None:
-    port = _free_port()
     settings = Settings(
         _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
-        port=port,
+        port=0,  # any free port: run() reports the one it holds
     )
-    task = asyncio.create_task(run(settings, host=LOCALHOST))
+    listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(run(settings, host=LOCALHOST, listening=listening))
     try:
+        port = await asyncio.wait_for(listening, 60)
         async with httpx.AsyncClient(base_url=f"http://{LOCALHOST}:{port}") as client:
-            for _ in range(100):
-                with contextlib.suppress(httpx.ConnectError):
-                    health = await client.get("/healthz")
-                    break
-                await asyncio.sleep(0.05)
+            health = await client.get("/healthz")
             assert health.status_code == 200
             body = json.dumps({"type": "url_verification", "challenge": "abc"})
             ok = await client.post(

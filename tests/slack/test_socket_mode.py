@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from bots.slack.app import build_bot
 from core.config import Settings
 from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack, dm_file_share, event_callback
-from tests.slack.conftest import RESUME_TXT
+from tests.slack.conftest import MARKER_CHANNEL, RESUME_TXT, marker_dm
 
 
 async def test_socket_mode_acks_envelope_and_answers(
@@ -40,8 +38,10 @@ async def test_socket_mode_acks_envelope_and_answers(
 
         uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
         assert {u.filename for u in uploads} == {"jane-rewritten.docx", "jane-rewritten.md", "jane-rewritten.pdf"}
-        await bot.reviewer.drain()
-        await asyncio.sleep(0.2)
+        marker = marker_dm()  # answered after everything pushed before it: no fixed sleep
+        await fake_slack.push_envelope(event_callback(marker))
+        await fake_slack.wait_for(lambda: fake_slack.thread(MARKER_CHANNEL, marker["ts"]))
+        await bot.conversations.tasks.drain()
         assert (
             len(fake_slack.thread("D0USER", event["ts"])) == 1
         )  # the retry was acked, not reviewed again

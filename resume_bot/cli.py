@@ -4,6 +4,9 @@
                                 [--json] [--out DIR] [--format docx,pdf,md]
     resume-bot slack | discord | doctor
 
+The application's entry point, outside `core` on purpose: it is the one place that
+knows both core and the registered chat platforms (`resume_bot.platforms`).
+
 Imports are lazy: each command loads only what it needs (`optimize` never loads
 the Slack or Discord libraries, nor httpx unless the model engine is on), so the
 command starts in about a third of the time it took when this module imported
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import ResumeBotError
+from resume_bot.platforms import PLATFORMS
 
 if TYPE_CHECKING:
     from core.batch import BatchOutcome
@@ -44,8 +48,8 @@ def _parser() -> argparse.ArgumentParser:
     opt.add_argument("--out", type=Path, help="write the rewrite (.docx, .pdf, .md) into this folder")
     opt.add_argument("--format", dest="formats", type=_formats, default=None, metavar="docx,pdf,md",
                      help="which files --out writes (default: all three)")
-    sub.add_parser("slack", help="run the Slack bot (Socket Mode if SLACK_APP_TOKEN is set)")
-    sub.add_parser("discord", help="run the Discord bot")
+    for platform in PLATFORMS:
+        sub.add_parser(platform.name, help=platform.help)
     sub.add_parser("doctor", help="check the configuration and the services it points at")
     return parser
 
@@ -236,7 +240,7 @@ async def _doctor(settings: Settings) -> int:
     from core.doctor import run_doctor
 
     async with httpx.AsyncClient(timeout=httpx.Timeout(10.0)) as http:
-        checks = await run_doctor(settings, http)
+        checks = await run_doctor(settings, http, [p.doctor for p in PLATFORMS])
     for check in checks:
         mark = "skip" if check.ok is None else ("ok" if check.ok else "FAIL")
         print(f"[{mark:>4}] {check.name}: {check.detail}")
@@ -260,14 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_optimize(args, settings))
         if args.command == "doctor":
             return asyncio.run(_doctor(settings))
-        if args.command == "slack":
-            from bots.slack.run import run as run_slack
-
-            asyncio.run(run_slack(settings))
-        elif args.command == "discord":
-            from bots.discord.run import run as run_discord
-
-            asyncio.run(run_discord(settings))
+        platform = next(p for p in PLATFORMS if p.name == args.command)
+        asyncio.run(platform.run(settings))
         return 0
     except ResumeBotError as exc:
         print(f"resume-bot: {exc.for_user()}", file=sys.stderr)

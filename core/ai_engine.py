@@ -1,4 +1,4 @@
-"""The Hugging Face engine: an OpenAI-compatible chat-completions client and `improve()`.
+"""The AI engine ("huggingface" to users): an OpenAI-compatible chat-completions client and `improve()`.
 
 The seed called `api-inference.huggingface.co/models/{model}`, which now answers
 410 Gone. Today's Hugging Face Inference Providers speak the OpenAI API at
@@ -26,11 +26,18 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import BaseModel, Field, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+)
+from tenacity.stop import stop_base
 
 from core.config import Settings
 from core.errors import (
@@ -44,6 +51,9 @@ from core.errors import (
 from core.honesty import guard_rewrite, neutralise_injections, prompt_injection_spans
 from core.models import Document, Finding, ReviewResult, SectionName
 from core.privacy import Redactor
+
+if TYPE_CHECKING:  # core.review imports this module lazily; the type is only for annotations
+    from core.review import ReviewRequest
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +89,13 @@ _NEXT_MODE: dict[FormatMode, FormatMode | None] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class RetryPolicy:
-    """Backoff timing. Module-level `RETRY` is what `improve()` uses; tests swap it for speed."""
+    """How the client retries (tenacity does the looping): backoff, attempts, and the clock.
+
+    Passed in (`improve(..., retry=)`, `review_resume(..., retry=)`), so tests run
+    backoff on a virtual clock without swapping module state.
+    """
 
     base_s: float = 1.0
     max_backoff_s: float = 20.0
@@ -92,13 +106,33 @@ class RetryPolicy:
     clock: Callable[[], float] = time.monotonic
 
     def backoff(self, attempt: int) -> float:
+        """The wait after the `attempt`-th failure (0-based), without a server hint: exponential ± jitter."""
         wait = min(self.max_backoff_s, self.base_s * 2**attempt)
         return max(0.0, wait * (1 + random.uniform(-self.jitter, self.jitter)))
 
 
-RETRY = RetryPolicy()
+class _Retryable(Exception):
+    """One failed attempt worth retrying; `wait_s` is what the server asked for (Retry-After)."""
 
-# what worked per (server, model): json_schema, json_object or none; kept for the process
+    def __init__(self, reason: str, wait_s: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.wait_s = wait_s
+
+
+class _past_deadline(stop_base):
+    """Stop when the next wait would end after `deadline` (tenacity computes the wait first)."""
+
+    def __init__(self, deadline: float, clock: Callable[[], float]) -> None:
+        self.deadline = deadline
+        self.clock = clock
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.clock() + retry_state.upcoming_sleep > self.deadline
+
+
+# what worked per (server, model): json_schema, json_object or none; one per process,
+# shared by every client so a server is probed once (see `forget_servers`)
 _format_memory: dict[tuple[str, str], FormatMode] = {}
 
 
@@ -322,7 +356,7 @@ class ChatClient:
 
     http: httpx.AsyncClient
     settings: Settings
-    policy: RetryPolicy = field(default_factory=lambda: RETRY)
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
     calls: int = 0
 
     @property
@@ -393,49 +427,67 @@ class ChatClient:
     async def _chat(
         self, messages: list[dict[str, str]], mode: FormatMode, max_tokens: int, deadline: float
     ) -> str:
-        """One logical request: retried on 429/408/5xx/timeouts until `deadline`."""
+        """One logical request: retried on 429/408/5xx/timeouts (tenacity) until `deadline`.
+
+        A server's Retry-After (or `estimated_time`) is the wait when it gives one;
+        otherwise exponential backoff with jitter. A wait that would end past the
+        deadline is not started.
+        """
         body = self._body(messages, mode, max_tokens)
-        attempt = 0
+        policy = self.policy
         connect_failures = 0
-        while True:
-            remaining = deadline - self.policy.clock()
+
+        def wait(state: RetryCallState) -> float:
+            failure = state.outcome.exception() if state.outcome else None
+            if isinstance(failure, _Retryable) and failure.wait_s is not None:
+                return failure.wait_s
+            return policy.backoff(state.attempt_number - 1)
+
+        def before_sleep(state: RetryCallState) -> None:
+            failure = state.outcome.exception() if state.outcome else None
+            reason = failure.reason if isinstance(failure, _Retryable) else "?"
+            log.info("model server %s: %s; retry %d in %.1fs",
+                     self.host, reason, state.attempt_number, state.upcoming_sleep)
+
+        async def attempt() -> str:
+            nonlocal connect_failures
+            remaining = deadline - policy.clock()
             if remaining <= 0:
                 raise self._unavailable("deadline passed")
             timeout = httpx.Timeout(
                 connect=min(CONNECT_TIMEOUT_S, remaining), read=min(READ_TIMEOUT_S, remaining),
                 write=min(WRITE_TIMEOUT_S, remaining), pool=min(POOL_TIMEOUT_S, remaining),
             )
-            wait: float | None = None
-            reason: str
             try:
                 self.calls += 1
                 response = await self.http.post(self.url, json=body, headers=self._headers(), timeout=timeout)
             except httpx.ConnectError:
                 connect_failures += 1
-                if connect_failures >= self.policy.connect_attempts:
+                if connect_failures >= policy.connect_attempts:
                     log.error("model server %s refused the connection; is it running?", self.host)
                     raise ModelUnavailableError(
                         "The AI rewrite is missing: the model service couldn't be reached."
                     ) from None
-                reason = "connection failed"
-            except httpx.TimeoutException as exc:
-                reason = type(exc).__name__
-            except httpx.TransportError as exc:  # connection dropped mid-answer
-                reason = type(exc).__name__
-            else:
-                if response.status_code == httpx.codes.OK:
-                    return _content_of(response)
-                self._raise_for_final(response, mode)
-                reason = f"HTTP {response.status_code}"
-                wait = _wait_hint(response)
-            attempt += 1
-            if attempt >= self.policy.max_attempts:
-                raise self._unavailable(f"{reason} after {attempt} attempts")
-            delay = wait if wait is not None else self.policy.backoff(attempt - 1)
-            if self.policy.clock() + delay > deadline:
-                raise self._unavailable(f"{reason}; waiting {delay:.0f}s would pass the deadline")
-            log.info("model server %s: %s; retry %d in %.1fs", self.host, reason, attempt, delay)
-            await self.policy.sleep(delay)
+                raise _Retryable("connection failed") from None
+            except httpx.TransportError as exc:  # timeouts, a connection dropped mid-answer
+                raise _Retryable(type(exc).__name__) from None
+            if response.status_code == httpx.codes.OK:
+                return _content_of(response)
+            self._raise_for_final(response, mode)
+            raise _Retryable(f"HTTP {response.status_code}", _wait_hint(response))
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(_Retryable),
+            wait=wait,
+            stop=stop_after_attempt(policy.max_attempts) | _past_deadline(deadline, policy.clock),
+            sleep=policy.sleep,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        try:
+            return await retrying(attempt)
+        except _Retryable as exc:
+            raise self._unavailable(f"{exc.reason}; gave up") from None
 
     def _unavailable(self, why: str) -> ModelUnavailableError:
         log.error(
@@ -523,18 +575,21 @@ def engine_name(settings: Settings) -> str:
 async def improve(
     result: ReviewResult,
     document: Document,
-    request: Any,
+    request: ReviewRequest,
     settings: Settings,
     http: httpx.AsyncClient | None = None,
+    *,
+    retry: RetryPolicy | None = None,
 ) -> ReviewResult:
     """The offline `result`, improved by the model; never raises for model problems.
 
-    `request` is the `core.review.ReviewRequest` (job description, role).
+    `request` carries the job description and role; `retry` is how the model's
+    transient failures are retried (default: `RetryPolicy()`).
     """
     owns_client = http is None
     client = http or httpx.AsyncClient(timeout=REQUEST_TIMEOUT)
     try:
-        return await _improve(result, document, request, settings, client)
+        return await _improve(result, document, request, settings, client, retry or RetryPolicy())
     except ModelError as exc:
         log.warning("AI rewrite skipped (%s); the offline review is returned", type(exc).__name__)
         return result.model_copy(update={"warnings": [*result.warnings, exc.user_message]})
@@ -547,13 +602,13 @@ async def improve(
 
 
 async def _improve(
-    result: ReviewResult, document: Document, request: Any, settings: Settings, http: httpx.AsyncClient
+    result: ReviewResult, document: Document, request: ReviewRequest, settings: Settings,
+    http: httpx.AsyncClient, retry: RetryPolicy,
 ) -> ReviewResult:
-    job = getattr(request, "job_description", None)
-    role = getattr(request, "role", None)
+    job, role = request.job_description, request.role
     # redaction, trimming and the guard are pure CPU work: keep them off the event loop
     prompt = await asyncio.to_thread(build_prompt, result, document, job, role, settings)
-    client = ChatClient(http, settings, RETRY)
+    client = ChatClient(http, settings, retry)
     started = time.monotonic()
     answer = await client.complete_json(prompt.messages, prompt.max_tokens)
     log.info(

@@ -1,0 +1,363 @@
+"""One conversation, written once for every chat platform.
+
+    size check → place in line (with updates) → fetch the file → review → deliver
+              ↘ fail with the person's message   ↘ "stopped" at shutdown
+
+An adapter turns its platform's event into an `Upload` (name, declared size, how
+to fetch the bytes) and a `Transport` (how to show progress, deliver a result and
+say what went wrong), in the spirit of httpx's `AsyncBaseTransport`: core decides
+*what* happens and *what is said*; the transport only knows *how* to say it on its
+platform. Whatever fails (the review, rendering, an upload), the person is told in
+the same place, and the bot keeps running.
+
+`TaskTracker` is the one spawn / drain / shutdown both bots use. The texts people
+read (queue place, "your turn", stopped, the apology), the user key, the review as
+Markdown and its file name live here too, so the platforms can't drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol, runtime_checkable
+
+import httpx
+
+from core.config import Settings
+from core.errors import FileTooLargeError, ResumeBotError, ShuttingDownError
+from core.export import safe_stem
+from core.models import Finding, ReviewResult
+from core.queue import ReviewQueue
+from core.review import ReviewRequest, check_upload_size, review_resume
+from core.scoring import CATEGORY_LABELS
+
+log = logging.getLogger(__name__)
+
+# --- what people read ------------------------------------------------------------------
+
+STOPPED = ShuttingDownError(
+    "I'm restarting and had to stop your review before it finished.",
+    hint="Please send the file again in a minute.",
+)
+GENERIC_APOLOGY = (
+    "Sorry, something went wrong on my side while reviewing your resume. "
+    "Please try again in a minute; if it keeps happening, upload it as a DOCX or a PDF exported "
+    "from your editor."
+)
+DELIVERY_APOLOGY = (
+    "Sorry, your review is done but I couldn't send it here. Please try again in a minute."
+)
+REVIEW_FILE_SUFFIX = "-review.md"
+
+Escape = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def queue_text(position: int, filename: str, escape: Escape = _same) -> str:
+    """Shown while a review waits for a free slot; the same message is updated when it starts."""
+    return (
+        f"⏳ You're #{position} in line for {escape(filename)}. "
+        "I'll update this message when your review starts."
+    )
+
+
+def started_text(filename: str, escape: Escape = _same, *, waited: bool = False) -> str:
+    if waited:
+        return f"🔎 Your turn. Reviewing {escape(filename)} now…"
+    return f"🔎 Reviewing {escape(filename)}…"
+
+
+def user_key(platform: str, *parts: object) -> str:
+    """The queue's key for a person: platform-prefixed so ids from two platforms never collide."""
+    return ":".join([platform, *(str(p) if p not in (None, "") else "?" for p in parts)])
+
+
+def user_text(exc: BaseException) -> str:
+    """The one place an exception becomes words for the person.
+
+    Our own errors carry their text; anything else is logged by type and traceback
+    frames only (an exception's message could quote the resume) and gets the apology.
+    """
+    if isinstance(exc, ResumeBotError):
+        log.info("review refused: %s", type(exc).__name__)
+        return exc.for_user()
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("review failed: %s\n%s", type(exc).__name__, frames)
+    return GENERIC_APOLOGY
+
+
+# --- the review as a file ---------------------------------------------------------------
+
+SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
+
+
+def by_severity(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, stable within a severity (the order every renderer shows)."""
+    return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)))
+
+
+def review_file_name(source_name: str) -> str:
+    """`My CV (final).pdf` → `My_CV_final-review.md`, next to `…-rewritten.docx`."""
+    return f"{safe_stem(source_name)}{REVIEW_FILE_SUFFIX}"
+
+
+def review_markdown(result: ReviewResult) -> str:
+    """The whole review as Markdown: every finding with its full quotes, keywords and warnings."""
+    out = [f"# Resume review: {result.source_name}", "",
+           f"**Score: {result.score}/100** (engine: {result.engine})", ""]
+    if result.breakdown:
+        out += ["## Breakdown", ""]
+        out += [f"- {CATEGORY_LABELS.get(k, k)}: {v}/100" for k, v in result.breakdown.items()]
+        out.append("")
+    out += ["## Findings", ""]
+    for n, f in enumerate(by_severity(result.findings), 1):
+        where = f", {f.section}" if f.section else ""
+        out += [f"### {n}. [{f.severity}] {f.category}{where} ({f.rule})", "", f.message, ""]
+        if f.before:
+            out += ["Before:", "", *[f"> {line}" for line in f.before.splitlines()], ""]
+        if f.after:
+            out += ["After:", "", *[f"> {line}" for line in f.after.splitlines()], ""]
+    if not result.findings:
+        out += ["No problems found.", ""]
+    if result.keywords is not None:
+        kw = result.keywords
+        out += ["## Keywords", "", f"Match: {kw.match_percent}% (aim for {kw.target_percent}%+)", "",
+                f"Missing: {', '.join(kw.missing) or 'none'}", "",
+                f"Matched: {', '.join(kw.matched) or 'none'}", ""]
+    if result.warnings:
+        out += ["## Warnings", "", *[f"- {w}" for w in result.warnings], ""]
+    return "\n".join(out)
+
+
+# --- what an adapter supplies -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """The file someone shared, before anything is downloaded.
+
+    `size` is what the platform declares (None: unknown until fetched);
+    `platform_limit` is the platform's own cap in bytes for this place, if any.
+    """
+
+    name: str
+    size: int | None
+    fetch: Callable[[], Awaitable[tuple[bytes, str]]]
+    platform: str = "the platform"
+    platform_limit: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where a review is: waiting at `position`, or started (after waiting or not)."""
+
+    stage: Literal["queued", "started"]
+    filename: str
+    position: int = 0
+    waited: bool = False
+
+    def text(self, escape: Escape = _same) -> str:
+        if self.stage == "queued":
+            return queue_text(self.position, self.filename, escape)
+        return started_text(self.filename, escape, waited=self.waited)
+
+
+@runtime_checkable
+class Transport(Protocol):
+    """How one platform shows a conversation: the only thing an adapter must implement.
+
+    Each method may raise; the flow catches, logs by type and tells the person
+    through `fail` (a failing `progress` is logged and the review goes on).
+    """
+
+    async def progress(self, update: Progress) -> None:
+        """Show or update the one "in line / reviewing" message."""
+
+    async def deliver(self, result: ReviewResult, notes: Sequence[str]) -> None:
+        """Render `result` for the platform and send it (message and files)."""
+
+    async def fail(self, text: str) -> None:
+        """Tell the person, in plain words, why there is no review."""
+
+
+# --- spawn, drain, shut down ------------------------------------------------------------
+
+
+class TaskTracker:
+    """The conversations in flight in one bot, so a shutdown can wait for them or stop them."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    def __bool__(self) -> bool:
+        return bool(self._tasks)
+
+    def spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run `work` after the platform's ack; keep a reference so it isn't collected."""
+        task = asyncio.create_task(work)
+        self._add(task)
+        return task
+
+    @asynccontextmanager
+    async def track(self) -> Any:
+        """Track the current task (a handler the platform library already runs as a task)."""
+        task = asyncio.current_task()
+        if task is None:  # pragma: no cover - always inside a task under asyncio
+            yield
+            return
+        self._tasks.add(task)
+        try:
+            yield
+        finally:
+            self._tasks.discard(task)
+
+    def _add(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, timeout_s: float | None = None) -> bool:
+        """Wait for every tracked task; False if `timeout_s` passed first.
+
+        `asyncio.wait`, not `wait_for(gather)`: a timeout must not cancel the tasks.
+        """
+        loop = asyncio.get_running_loop()
+        end = None if timeout_s is None else loop.time() + timeout_s
+        while self._tasks:
+            remaining = None if end is None else max(0.0, end - loop.time())
+            _, pending = await asyncio.wait(list(self._tasks), timeout=remaining)
+            if pending and end is not None and loop.time() >= end:
+                return False
+        return True
+
+    async def shutdown(self, queue: ReviewQueue, deadline_s: float, *, grace_s: float = 2.0) -> bool:
+        """Stop admitting, tell those in line, give those in flight `deadline_s`, then stop them.
+
+        True when every conversation finished; otherwise the rest were cancelled
+        (each tells its person, see `Conversations.handle`), within `grace_s` more.
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline_s
+        finished = await queue.close(deadline_s)
+        # reviews are done (or not); answers may still be uploading
+        finished = await self.drain(max(0.0, end - loop.time())) and finished
+        if not finished:
+            log.warning("shutdown: %d review(s) still running; stopping them", len(self._tasks))
+            for task in list(self._tasks):
+                task.cancel()
+            if not await self.drain(grace_s):
+                log.error("shutdown: %d answer(s) still being sent; giving up", len(self._tasks))
+        return finished
+
+
+# --- the flow ---------------------------------------------------------------------------
+
+
+@dataclass
+class Conversations:
+    """Runs every conversation of one bot process through the same steps."""
+
+    settings: Settings
+    queue: ReviewQueue
+    http: httpx.AsyncClient | None = None
+    tasks: TaskTracker = field(default_factory=TaskTracker)
+
+    async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
+        """See `TaskTracker.shutdown`."""
+        return await self.tasks.shutdown(self.queue, deadline_s, grace_s=grace_s)
+
+    async def shut_down(self, *, drain_s: float, exit_s: float, close_margin_s: float = 2.0) -> bool:
+        """SIGTERM for any bot: stop admitting, tell those in line, let reviews finish within `drain_s`.
+
+        What is left of `exit_s` after `drain_s` and `close_margin_s` (closing the
+        platform connection) is the grace for telling people their review was stopped.
+        """
+        queue = self.queue
+        log.info("shutting down: %d review(s) in flight, %d waiting", queue.in_flight, queue.waiting)
+        finished = await self.shutdown(drain_s, grace_s=max(0.0, exit_s - drain_s - close_margin_s))
+        log.info("shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped")
+        return finished
+
+    def check_size(self, upload: Upload) -> None:
+        """The declared size against the platform's cap and ours: once, before a place in line."""
+        size, limit = upload.size, upload.platform_limit
+        if size is not None and limit is not None and size > limit:
+            raise FileTooLargeError(
+                f"That file is {size / 1_048_576:.1f} MB; {upload.platform} allows "
+                f"{limit / 1_048_576:.1f} MB here."
+            )
+        check_upload_size(size, self.settings)
+
+    async def handle(
+        self,
+        upload: Upload,
+        transport: Transport,
+        *,
+        user: str,
+        job: str | None = None,
+        role: str | None = None,
+        notes: Sequence[str] = (),
+    ) -> None:
+        """Take one shared file to an answer; never raises (except cancellation), never goes silent."""
+        try:
+            result = await self._review(upload, transport, user=user, job=job, role=role)
+        except asyncio.CancelledError:  # shutdown deadline passed: say so, then stop
+            await self._tell(transport, STOPPED.for_user())
+            raise
+        except Exception as exc:
+            await self._tell(transport, user_text(exc))
+            return
+        try:
+            await transport.deliver(result, notes)
+            log.info("review for %s delivered: score %d, rules %s", user, result.score,
+                     sorted({f.rule for f in result.findings}))
+        except asyncio.CancelledError:
+            await self._tell(transport, STOPPED.for_user())
+            raise
+        except Exception as exc:  # rendering or sending failed: the person still hears from us
+            log.error("delivering a review failed: %s\n%s", type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            await self._tell(transport, DELIVERY_APOLOGY)
+
+    async def _review(
+        self, upload: Upload, transport: Transport, *, user: str, job: str | None, role: str | None
+    ) -> ReviewResult:
+        self.check_size(upload)  # before taking a place in line
+        waited = False
+
+        async def on_wait(position: int) -> None:
+            nonlocal waited
+            waited = True
+            log.info("review for %s waits at #%d", user, position)
+            await self._show(transport, Progress("queued", upload.name, position=position))
+
+        async with self.queue.slot(user, on_wait=on_wait):
+            log.info("review for %s starts (waited: %s)", user, waited)
+            await self._show(transport, Progress("started", upload.name, waited=waited))
+            data, filename = await upload.fetch()
+            log.info("reviewing a file of %d bytes for %s", len(data), user)
+            request = ReviewRequest(data=data, filename=filename, job_description=job, role=role)
+            return await review_resume(request, self.settings, http=self.http)
+
+    @staticmethod
+    async def _show(transport: Transport, update: Progress) -> None:
+        try:
+            await transport.progress(update)
+        except Exception as exc:  # the review still runs; its answer will try to post again
+            log.warning("could not show progress (%s): %s", update.stage, type(exc).__name__)
+
+    @staticmethod
+    async def _tell(transport: Transport, text: str) -> None:
+        try:
+            await transport.fail(text)
+        except Exception as exc:
+            log.error("could not tell a person what went wrong: %s", type(exc).__name__)
