@@ -30,7 +30,7 @@ import httpx
 from core.config import Settings
 from core.errors import FileTooLargeError, ResumeBotError, ShuttingDownError
 from core.export import safe_stem
-from core.models import Finding, ReviewResult
+from core.models import Finding, ReviewResult, SectionName
 from core.queue import ReviewQueue
 from core.review import ReviewRequest, check_upload_size, review_resume
 from core.scoring import CATEGORY_LABELS
@@ -112,6 +112,14 @@ def review_markdown(result: ReviewResult) -> str:
     """The whole review as Markdown: every finding with its full quotes, keywords and warnings."""
     out = [f"# Resume review: {result.source_name}", "",
            f"**Score: {result.score}/100** (engine: {result.engine})", ""]
+    if result.structure is not None:  # what was read, so a misread layout is visible before the advice
+        out += ["## What I read", "", result.structure.summary_line() + ".", ""]
+        for sec in result.structure.sections:
+            if sec.kind is SectionName.CONTACT:
+                continue
+            entries = f" ({len(sec.entries)} entr{'y' if len(sec.entries) == 1 else 'ies'})" if sec.entries else ""
+            out.append(f"- {sec.heading or sec.kind.value}{entries}")
+        out.append("")
     if result.breakdown:
         out += ["## Breakdown", ""]
         out += [f"- {CATEGORY_LABELS.get(k, k)}: {v}/100" for k, v in result.breakdown.items()]

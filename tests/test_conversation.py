@@ -169,3 +169,16 @@ def test_findings_are_ordered_by_severity_once_for_every_renderer() -> None:
                                           keywords=None, warnings=[], engine="offline")
     markdown = review_markdown(result)
     assert markdown.index("(b)") < markdown.index("(d)") < markdown.index("(c)") < markdown.index("(a)")
+
+
+def test_review_file_says_what_was_read_with_the_resumes_own_headings() -> None:
+    from core.config import Settings
+    from core.review import offline_pipeline
+
+    text = ("Ana Ruiz\nana@example.com\n\nBerufserfahrung\nEntwicklerin, Firma GmbH, 2019 – 2023\n"
+            "- Baute eine API\n- Betreute 3 Kunden\n\nAusbildung\nB.Sc. Informatik, TU Berlin, 2019\n")
+    _, result = offline_pipeline(text.encode(), "cv.txt", None, None, Settings(), False)
+    markdown = review_markdown(result)
+    read = markdown[markdown.index("## What I read"):]
+    assert "Read: 2 sections, 1 role, 2 bullets." in read
+    assert "- Berufserfahrung (1 entry)" in read and "- Ausbildung" in read

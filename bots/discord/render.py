@@ -174,7 +174,8 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
         f"**Score: {result.score}/100**\n"
         f"Read as {ext.kind.value.upper()}, {ext.pages} page(s), {ext.chars:,} characters, "
         f"extraction quality {ext.quality}.\n"
-        f"The full review and the rewritten resume ({describe_attachments(result.attachments)}) are attached."
+        + (f"{result.structure.summary_line()}.\n" if result.structure is not None else "")
+        + f"The full review and the rewritten resume ({describe_attachments(result.attachments)}) are attached."
     )
     summary = discord.Embed(title=f"Resume review: {name}", description=description[:DISCORD_EMBED_DESCRIPTION_MAX],
                             colour=_colour(result.score))

@@ -128,6 +128,8 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
     blocks = out.blocks
     blocks.append(_header(f"Resume review: {name}"))
     blocks.append(_section(f"*Score: {result.score}/100*"))
+    if result.structure is not None:  # numbers only: a misread layout shows before the advice does
+        blocks.append(_context(result.structure.summary_line()))
     fields = [
         {
             "type": "mrkdwn",

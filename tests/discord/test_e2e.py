@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import time
 
 import discord
@@ -79,6 +80,7 @@ def assert_review_message(call: Call, filename: str) -> None:
     assert any(shown in t for t in titles)
     assert any(f["name"] == "Breakdown" for e in call.embeds for f in e.get("fields", []))
     assert "Engine: offline" in call.text()
+    assert re.search(r"Read: \d+ sections?, \d+ roles?, \d+ bullets?", call.text())  # to spot a misread
     stem = filename.rsplit(".", 1)[0]
     assert f"{stem}-rewritten.docx" in call.filenames and f"{stem}-rewritten.md" in call.filenames
     docx_bytes = next(f.content for f in call.files if f.filename.endswith(".docx"))

@@ -44,6 +44,7 @@ async def test_dm_file_gets_progress_result_and_rewrite_in_thread(
     shown = answer.all_text()
     assert "Score:" in shown and "/100" in shown and "Engine: offline" in shown
     assert "Keyword match" not in shown  # no job description, no keyword section
+    assert "Read: 4 sections, 2 roles, 5 bullets" in shown  # what was read, to spot a misread at a glance
     # the token went to the file host, and to nothing but Slack
     [download] = [c for c in fake_slack.calls if c.method.startswith("GET /files/")]
     assert download.authorization == f"Bearer {BOT_TOKEN}"
