@@ -115,6 +115,13 @@ def _entry_match(want: dict[str, Any], got: dict[str, Any]) -> bool:
     return common >= 0.8 * len(w) and common >= 0.5 * len(g)
 
 
+def _overlap(want: dict[str, Any], got: dict[str, Any]) -> float:
+    """How closely two entries' words agree: picks 'Bachelor …' over 'Master …' at the same university."""
+    w = tokens(f"{want.get('title') or ''} {want.get('organization') or ''}")
+    g = tokens(f"{got.get('title') or ''} {got.get('organization') or ''}")
+    return len(w & g) / max(len(w | g), 1)
+
+
 def score_file(label: dict[str, Any], got: dict[str, Any]) -> FileScore:
     """Compare a structure (ReviewResult.structure as a dict) with a label file."""
     score = FileScore(name=Path(label["file"]).name)
@@ -141,7 +148,8 @@ def score_file(label: dict[str, Any], got: dict[str, Any]) -> FileScore:
         index = by_heading.get(heading_key(want["section"]))
         have_section = section_of.get(index) if index is not None else None
         pool = have_section.get("entries", []) if have_section else []
-        match = next((e for e in pool if id(e) not in taken and _entry_match(want, e)), None)
+        candidates = [e for e in pool if id(e) not in taken and _entry_match(want, e)]
+        match = max(candidates, key=lambda e: _overlap(want, e)) if candidates else None
         if match is None:
             score.problems.append(f"entry {want['title']!r} / {want['organization']!r} not found")
             continue

@@ -417,7 +417,8 @@ def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
         right = [r for r in row.runs if (r.x0 + r.x1) / 2 >= centre]
         if left and right:
             gap = min(r.x0 for r in right) - max(r.x1 for r in left)
-            if gap < 0.5 * max(r.size for r in row.runs):
+            # a date in the margin set tight against its entry ('June 2018-COBINHOOD') still labels it
+            if gap < 0.5 * max(r.size for r in row.runs) and not is_dateish(_text_of(left)):
                 joined.update(id(r) for r in row.runs)
 
     def crosses(r: Run) -> bool:

@@ -30,14 +30,14 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
-_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+")
+_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+|\s+@(?=\w)")
 _DEGREE = re.compile(
     r"^(?:ph\.?\s?d|b\.?\s?sc?|m\.?\s?sc?|b\.?\s?a|m\.?\s?a|mba|m\.?\s?eng|b\.?\s?eng|bachelor|master|doctor|doctorate|"
     r"diplom|diploma|licence|licenciatura|laurea|magister|mestrado|bacharelado)\b\.?",
     re.I,
 )
 _LEGAL_SUFFIX = re.compile(r"^(?:inc|ltd|llc|llp|plc|gmbh|ag|co|corp|s\.?a|s\.?l|b\.?v|n\.?v|pty|sarl|srl|s\.?p\.?a)\.?$", re.I)
-_STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*")
+_STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+@(?=\w)")  # 'Analyst @Acme'
 _LOCATION = re.compile(
     r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
     r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
@@ -249,8 +249,12 @@ def _comma_split(piece: str) -> list[str]:
     (the place stays whole); 'University of California, Los Angeles' is one."""
     halves: list[str] = []
     for half in (h.strip() for h in piece.split(", ")):
+        head, _, tail = half.partition(" ")
         if halves and _LEGAL_SUFFIX.match(half):
             halves[-1] = f"{halves[-1]}, {half}"  # 'ABC Company, Inc.' is one name
+        elif halves and head.endswith(".") and _LEGAL_SUFFIX.match(head) and tail:
+            halves[-1] = f"{halves[-1]}, {head}"  # 'Acme Co., Ltd. Chief Technology Officer': the name ends at 'Ltd.'
+            halves.append(tail)
         else:
             halves.append(half)
     if len(halves) < 2:

@@ -206,3 +206,22 @@ def test_a_date_margin_that_also_holds_a_skills_list_still_labels_its_entries() 
     assert [(e.organization or e.title, e.dates) for e in entries] == [
         ("Orbit GmbH", "2020 - 2023"), ("Kite Labs", "2017 - 2020"), ("Nimbus AG", "2014 - 2017")]
     assert section(structure, "skills").lines == ["Go", "Python", "PostgreSQL", "Kubernetes"]
+
+
+def test_a_margin_date_set_tight_against_its_entry_still_labels_it() -> None:
+    page = header(Page())
+    page.text("Work Experience", 50, 680, 14, True)
+    page.text("Jan 2021-", 50, 660).text("Acme Co., Ltd. Chief Technology Officer", 104, 660, 10, True)
+    page.text("Dec 2023", 50, 646).text("Led a team of 12 engineers building a trading system.", 104, 646)
+    page.text("July 2019-", 50, 620).text("Backend Developer @Kite Labs", 104, 620, 10, True)
+    page.text("Jan 2021", 50, 606).text("Cut cloud costs by 40% with spot instances.", 104, 606)
+    page.text("June 2018-", 50, 580).text("Orbit, Ltd. Lead Developer", 101, 580, 10, True)  # the date touches the title
+    page.text("May 2019", 50, 566).text("Shipped the exchange's order gateway.", 104, 566)
+    page.text("Skills", 50, 530, 14, True).text("Go, Python, PostgreSQL", 104, 510)
+    structure, _ = structure_of(page)
+    entries = section(structure, "experience").entries
+    assert [(e.title, e.organization, e.dates) for e in entries] == [
+        ("Chief Technology Officer", "Acme Co., Ltd.", "Jan 2021- Dec 2023"),
+        ("Backend Developer", "Kite Labs", "July 2019- Jan 2021"),
+        ("Lead Developer", "Orbit, Ltd.", "June 2018- May 2019"),
+    ]
