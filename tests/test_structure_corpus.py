@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(not LABELLED, reason="corpus absent")
 SETTINGS = Settings(_env_file=None)
 
 # Floors: what the reader achieves today on the labelled corpus, a point or two below.
-FLOORS = {"sections": 93.0, "entries": 89.5, "dates": 88.5, "bullets": 89.5, "name": 90.0, "contact": 98.0}
+FLOORS = {"sections": 94.0, "entries": 89.5, "dates": 88.5, "bullets": 89.5, "name": 90.0, "contact": 98.0}
 
 
 @cache

@@ -464,20 +464,40 @@ def _split_score(segments: list[_Segment]) -> int:
     return sum(len(seg.left) + len(seg.right) for seg in segments if seg.kind != "flow")
 
 
-def _page_rows(runs: list[Run], page: int, width: float, depth: int = 0) -> list[list[Row]]:
+def _page_rows(runs: list[Run], page: int, width: float, depth: int = 0,
+               grid: list[tuple[float, float, str]] | None = None) -> list[list[Row]]:
     """The page's rows in reading order, as flows: columns read whole, left to right;
-    asides and label columns merged into the rows they sit beside."""
+    asides and label columns merged into the rows they sit beside.
+
+    `grid` carries the label or aside gutters found on earlier pages: a last page
+    with only a few labelled rows ('Patente di guida' / 'B') is read in the grid
+    the document uses, where alone it would be too little evidence.
+    """
     if not runs:
         return []
     best: list[_Segment] | None = None
     best_score = 0
+    best_gutter: tuple[float, float] | None = None
     for a, b in _gutter_candidates(runs) if depth < 3 else []:
         segments = _segments(runs, a, b)
         score = _split_score(segments)
         if score > best_score:
-            best, best_score = segments, score
+            best, best_score, best_gutter = segments, score, (a, b)
+    if depth == 0 and grid:
+        a, b, kind = grid[-1]
+        if best_score < 6:  # the page's own evidence wins; the grid only helps a sparse page
+            segments = _segments(runs, a, b)
+            if _split_score(segments) >= 3:
+                best, best_score, best_gutter = segments, max(best_score, 6), (a, b)
+        for seg in best or []:
+            if seg.kind == "columns" and best_gutter and abs(best_gutter[0] - a) <= 4:
+                seg.kind = kind  # the page continues the document's label column
     if best is None or best_score < 6:
         return [_rows(runs, page)]
+    if depth == 0 and grid is not None and best_gutter:
+        kind = next((seg.kind for seg in best if seg.kind in ("label", "aside")), None)
+        if kind:
+            grid.append((*best_gutter, kind))
     flows: list[list[Row]] = []
     for seg in best:
         if seg.kind == "flow":
@@ -797,6 +817,8 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
             last.text = _join(last.text, line.text)
             if line.aside:
                 last.aside = f"{last.aside} {line.aside}".strip()
+            if line.label:  # a label wrapped beside the paragraph's second line ('Competenze organizzative e' / 'gestionali')
+                last.label = f"{last.label} {line.label}".strip()
             prev_row = row
             continue
         if prev_row is not None:
@@ -901,6 +923,7 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
         empty = 0
         columns = 0
         raw_text: list[str] = []
+        grid: list[tuple[float, float, str]] = []  # label/aside gutters of earlier pages
         sampled = unmapped = 0
         for index in range(n_pages):
             try:
@@ -916,7 +939,7 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
                 width, height = page.get_width(), page.get_height()
                 if not runs:
                     empty += 1
-                flows = _page_rows(runs, index, width)
+                flows = _page_rows(runs, index, width, grid=grid)
                 markers, images, photo = _page_shapes(page)
                 if markers:
                     _mark_bullets(flows, markers)

@@ -225,3 +225,28 @@ def test_a_margin_date_set_tight_against_its_entry_still_labels_it() -> None:
         ("Backend Developer", "Kite Labs", "July 2019- Jan 2021"),
         ("Lead Developer", "Orbit, Ltd.", "June 2018- May 2019"),
     ]
+
+
+def test_a_sparse_last_page_keeps_the_label_column_of_the_pages_before() -> None:
+    first = Page()
+    first.text("Jane Example", 200, 740, 20, True).text("jane@example.com", 200, 720)
+    rows = [("Work experience", "Backend Developer, Orbit GmbH, 2019 - 2023"),
+            ("", "Rebuilt the payment service in Go, halving p99 latency."),
+            ("Education", "BSc Informatics, TU Example, 2012 - 2016"),
+            ("Communication skills", "Presented the platform roadmap to 40 engineers every quarter."),
+            ("Computer skills", "Go, Python, PostgreSQL, Kubernetes, Terraform."),
+            ("Organisational skills", "Ran the on-call rota for a team of eight.")]
+    y = 680
+    for label, text in rows:
+        if label:
+            first.text(label, 50, y)
+        first.text(text, 200, y).text("Worked with product and support teams on it.", 200, y - 12)
+        y -= 36
+    last = Page()
+    last.text("Other skills", 50, 740).text("Woodworking and cycling; ran two charity rides.", 200, 740)
+    last.text("Driving licence", 50, 710).text("B", 200, 710)
+    structure, _ = structure_of(first, last)
+    headings = [s.heading for s in structure.sections]
+    assert "Other skills" in headings and "Driving licence" in headings
+    other = next(s for s in structure.sections if s.heading == "Other skills")
+    assert other.lines == ["Woodworking and cycling; ran two charity rides."]
