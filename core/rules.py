@@ -26,11 +26,11 @@ from core.wording import (
     BUZZWORDS,
     SYNONYMS,
     drop_first_person,
-    fix_weak_opener,
     opener_verb,
     past_tense,
     past_tense_sentence,
     present_tense_opener,
+    weak_opener,
 )
 
 MAX_PER_RULE = 4  # findings shown per rule; the score counts them all
@@ -168,12 +168,17 @@ def _sections(resume: Resume, out: _Collector) -> None:
 
 def _bullets(resume: Resume, out: _Collector) -> None:
     for section, _role, text in _work_statements(resume):
-        weak = fix_weak_opener(text)
+        weak = weak_opener(text)
         if weak:
-            phrase, better = weak
+            phrase, better, choices = weak
+            if better:
+                message = f"'{phrase}' describes a duty, not a result. Start with a strong verb for what you did."
+            else:
+                message = (f"'{phrase}' hides what you did. Say it with a verb: {', '.join(choices)}… whichever is true"
+                           " (I can't tell which from the words).")
             out.add(Finding(rule="bullet.weak_opener", severity="medium", category="impact", section=section,
-                            before=_quote(text), after=_quote(better) if better != text else None,
-                            message=f"'{phrase}' describes a duty, not a result. Start with a strong verb for what you did."))
+                            before=_quote(text), after=better if better and better != text else None,
+                            message=message))
         if section is SectionName.EXPERIENCE and not _METRIC_RE.search(text) and len(text.split()) >= 4:
             out.add(Finding(rule="bullet.no_metric", severity="low", category="impact", section=section,
                             before=_quote(text),

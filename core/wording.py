@@ -19,28 +19,69 @@ IRREGULAR_PAST = {
     "oversee": "oversaw", "teach": "taught", "sell": "sold", "drive": "drove", "grow": "grew",
     "cut": "cut", "set": "set", "take": "took", "give": "gave", "bring": "brought",
     "begin": "began", "win": "won", "speak": "spoke", "hold": "held", "find": "found",
-    "found": "founded", "spend": "spent", "keep": "kept", "think": "thought", "know": "knew",
+    "found": "founded", "troubleshoot": "troubleshot", "spend": "spent", "keep": "kept", "think": "thought", "know": "knew",
 }
 _PAST_FORMS = set(IRREGULAR_PAST.values())
 
-# Openers that describe duties instead of results; value: honest replacement (or None: drop it).
+# Openers that describe duties instead of results. Value: how to fix it honestly —
+# "gerund" ("Responsible for managing X" → "Managed X"), "drop" (the rest already says it),
+# or None: no stronger verb follows honestly from the words, so the finding asks the person
+# to choose one ("Helped with the rollout" may mean led it, built it or tested it).
 WEAK_OPENERS: tuple[tuple[str, str | None], ...] = (
     (r"responsible for ", "gerund"),
     (r"in charge of ", "gerund"),
-    (r"duties included ", None),
-    (r"duties include ", None),
+    (r"duties included ", "drop"),
+    (r"duties include ", "drop"),
     (r"tasked with ", "gerund"),
-    (r"helped (?:with|in) ", "Contributed to "),
-    (r"helped (?:to )?", "Contributed to "),
-    (r"assisted (?:with|in) (?=\w+ing\b)", "Contributed to "),
-    (r"assisted (?:with|in) ", "Supported "),
-    (r"assisted ", "Supported "),
-    (r"worked on ", "Contributed to "),
-    (r"participated in ", "Contributed to "),
-    (r"involved in ", "Contributed to "),
-    (r"was involved in ", "Contributed to "),
+    (r"helped (?:with|in|to) ", None),
+    (r"helped ", None),
+    (r"assisted (?:with|in) ", None),
+    (r"assisted ", None),
+    (r"worked on ", None),
+    (r"working on ", None),
+    (r"participated in ", None),
+    (r"was involved in ", None),
+    (r"involved in ", None),
     (r"handled ", None),
 )
+
+# First words that make an opener weak: no fix may start with one of these.
+WEAK_OPENER_WORDS = frozenset(
+    ["responsible", "in", "duties", "tasked", "helped", "assisted", "worked", "working", "participated",
+     "involved", "was", "handled", "contributed", "supported", "aided"]
+)
+
+# Concrete verbs to offer when a weak opener has no honest fix, by what the bullet is about.
+_VERB_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"migrat", ("Migrated", "Planned", "Tested")),
+    (r"debug|troubleshoot|bug|fix|incident|support", ("Diagnosed", "Fixed", "Resolved")),
+    (r"analy|data|research|report|model", ("Analyzed", "Built", "Evaluated")),
+    (r"test|qa\b|quality", ("Tested", "Automated", "Designed")),
+    (r"develop|build|design|implement|system|app|api|code|software|feature|service", ("Built", "Designed", "Implemented")),
+    (r"launch|rollout|roll-out|release|project|event|campaign", ("Led", "Planned", "Shipped")),
+    (r"customer|client|complaint|request|order|account", ("Resolved", "Managed", "Processed")),
+    (r"life ?cycle|process|workflow", ("Led", "Ran", "Improved")),
+)
+_DEFAULT_CHOICES = ("Led", "Built", "Shipped")
+
+
+def verb_choices(rest: str) -> list[str]:
+    """Two or three concrete verbs the person could mean, the bullet's own verb first
+    ('… improving the flow' → Improved); the person picks the true one."""
+    first = re.match(r"([A-Za-z]+)", rest)
+    own: list[str] = []
+    if first:
+        word = first.group(1).lower()
+        past = gerund_to_past(word) or (past_tense(word).capitalize() if word in ACTION_VERBS else None)
+        if past and past.lower() not in WEAK_OPENER_WORDS:
+            own.append(past)
+    generic = next((verbs for pattern, verbs in _VERB_CHOICES if re.search(pattern, rest, re.I)), _DEFAULT_CHOICES)
+    out: list[str] = []
+    for verb in [*own, *generic]:
+        if verb not in out:
+            out.append(verb)
+    return out[:3]
+
 
 BUZZWORDS = (
     "results-driven", "results driven", "results-oriented", "detail-oriented", "detail oriented",
@@ -155,34 +196,41 @@ def opener_verb(bullet: str) -> str | None:
     return None
 
 
-def fix_weak_opener(bullet: str) -> tuple[str, str] | None:
-    """Return (the weak phrase as written, the rewritten bullet), or None."""
-    for pattern, replacement in WEAK_OPENERS:
+def weak_opener(bullet: str) -> tuple[str, str | None, list[str]] | None:
+    """(the weak phrase as written, the honest rewrite or None, verbs to choose from), or None.
+
+    The rewrite is None when no stronger verb follows from the words themselves:
+    then the person is offered concrete verbs to choose from, and the bullet is left alone.
+    """
+    for pattern, how in WEAK_OPENERS:
         m = re.match(rf"^\s*{pattern}", bullet, re.I)
         if not m:
             continue
         phrase = bullet[: m.end()].strip()
         rest = bullet[m.end() :].strip()
+        choices = verb_choices(rest)
         if not rest:
-            return phrase, bullet
-        if replacement == "gerund":
+            return phrase, None, choices
+        if how == "gerund":
             first, _, tail = rest.partition(" ")
             past = gerund_to_past(first)
             if past:
-                return phrase, f"{past} {tail}".strip()
-            return phrase, f"Owned {rest}"
-        if replacement is None:
-            return phrase, rest[0].upper() + rest[1:]
-        if replacement == "Contributed to ":
+                return phrase, f"{past} {tail}".strip(), []
+            return phrase, f"Owned {rest}", []
+        if how == "drop":
             first, _, tail = rest.partition(" ")
-            if first.lower().endswith("ing"):
-                return phrase, f"Contributed to {rest}"
-            if first.lower() in ACTION_VERBS:  # "helped build X" → "Contributed to building X"
-                gerund = first.lower()
-                gerund = gerund[:-1] + "ing" if gerund.endswith("e") and not gerund.endswith("ee") else gerund + "ing"
-                return phrase, f"Contributed to {gerund} {tail}".strip()
-        return phrase, replacement + rest
+            past = gerund_to_past(first)
+            return phrase, (f"{past} {tail}".strip() if past else None), choices
+        return phrase, None, choices
     return None
+
+
+def fix_weak_opener(bullet: str) -> tuple[str, str] | None:
+    """(the weak phrase, the rewritten bullet) when an honest fix exists, else None."""
+    weak = weak_opener(bullet)
+    if weak is None or weak[1] is None:
+        return None
+    return weak[0], weak[1]
 
 
 def drop_leading_first_person(bullet: str) -> str | None:

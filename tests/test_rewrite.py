@@ -45,7 +45,8 @@ def test_rewrite_fixes_the_flaws_it_can_fix_honestly() -> None:
     assert md.startswith("# Sam Parker\n")
     assert "## Experience" in md and "### Operations Coordinator, Northwind Freight" in md
     assert "- Managed the weekly shipping schedule for the regional depots" in md
-    assert "- Contributed to building the onboarding checklist" in md
+    assert "- Helped build the onboarding checklist" in md  # no honest verb follows: the finding asks
+    assert "Contributed to" not in md
     assert "- Managed vendor relationships and negotiated contracts" in md  # past role → past tense
     assert "- Coordinated deliveries with the dispatch team" in md  # "I" dropped
     assert "- Migrated the inventory database to a new cloud system" in md  # passive "by me" made active

@@ -75,15 +75,53 @@ def test_section_missing_names_the_section() -> None:
     ("bullet", "after"),
     [
         ("Responsible for managing the weekly release train", "Managed the weekly release train"),
-        ("Helped build the onboarding checklist", "Contributed to building the onboarding checklist"),
-        ("Worked on the data warehouse migration", "Contributed to the data warehouse migration"),
-        ("Duties included reviewing vendor invoices", "Reviewing vendor invoices"),
-        ("Assisted with the quarterly audit", "Supported the quarterly audit"),
+        ("Duties included reviewing vendor invoices", "Reviewed vendor invoices"),
+        ("In charge of the vendor budget", "Owned the vendor budget"),
     ],
 )
 def test_weak_opener_is_rewritten_without_claiming_more(bullet: str, after: str) -> None:
     f = finding(run(with_bullet(bullet)), "bullet.weak_opener", bullet[:20])
     assert f.before == bullet and f.after == after
+
+
+@pytest.mark.parametrize(
+    ("bullet", "verbs"),
+    [
+        ("Helped build the onboarding checklist", ["Built"]),
+        ("Helped with the rollout of the new depot scanners", ["Led", "Shipped"]),
+        ("Worked on improving the onboarding flow", ["Improved"]),
+        ("Working on the data warehouse migration", ["Migrated"]),
+        ("Participated in the quarterly planning process", ["Led"]),
+        ("Assisted in troubleshooting the scanners", ["Troubleshot"]),
+        ("Assisted with the quarterly audit", []),
+    ],
+)
+def test_weak_opener_without_an_honest_verb_offers_choices_and_is_left_alone(bullet: str, verbs: list[str]) -> None:
+    result = run(with_bullet(bullet))
+    f = finding(result, "bullet.weak_opener", bullet[:20])
+    assert f.after is None
+    assert "whichever is true" in f.message
+    offered = f.message.split(": ", 1)[1].split("…")[0].split(", ")
+    assert 2 <= len(offered) <= 3 and set(verbs) <= set(offered)
+    assert f"- {bullet}" in result.rewritten  # the verb is the person's to choose
+
+
+def test_no_weak_opener_fix_or_choice_is_itself_weak() -> None:
+    from core.wording import WEAK_OPENER_WORDS, WEAK_OPENERS, verb_choices, weak_opener
+
+    samples = ["the rollout", "build the checklist", "improving the flow", "troubleshooting the app", "with data cleaning",
+               "managing the release train", "the budget", "reviewing invoices", "customer complaints", ""]
+    for pattern, _ in WEAK_OPENERS:
+        phrase = pattern.replace("(?:with|in|to) ", "with ").replace("(?:with|in) ", "in ").replace("\\", "")
+        for rest in samples:
+            weak = weak_opener((phrase + rest).capitalize())
+            assert weak is not None, phrase + rest
+            _, better, choices = weak
+            if better:
+                assert better.split()[0].lower() not in WEAK_OPENER_WORDS, better
+                assert weak_opener(better) is None, better
+            for verb in choices + verb_choices(rest):
+                assert verb.lower() not in WEAK_OPENER_WORDS, verb
 
 
 def test_strong_opener_is_not_weak() -> None:
