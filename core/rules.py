@@ -28,7 +28,6 @@ from core.wording import (
     drop_first_person,
     opener_verb,
     past_tense,
-    past_tense_sentence,
     present_tense_opener,
     weak_opener,
 )
@@ -96,6 +95,23 @@ def _quote(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# Rules whose "after" the rewrite applies: each of their findings is shown, never capped,
+# so every edit in the rewrite is listed with its before and after.
+REWRITE_RULES = frozenset({"bullet.weak_opener", "style.first_person", "style.passive_voice", "style.tense_mismatch"})
+
+
+def _past_role(section: SectionName | None, role: Role | None) -> bool:
+    return section is SectionName.EXPERIENCE and role is not None and role.dates is not None and not role.current
+
+
+def _rewritten(section: SectionName | None, role: Role | None, text: str) -> str | None:
+    """The statement as the rewrite prints it (every honest fix at once), or None when it stays as is."""
+    from core.rewrite import improve_statement
+
+    better = improve_statement(text, _past_role(section, role))
+    return better if " ".join(better.split()) != " ".join(text.split()) else None
+
+
 class _Collector:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
@@ -103,7 +119,7 @@ class _Collector:
 
     def add(self, finding: Finding) -> None:
         self.counts[finding.rule] += 1
-        if self.counts[finding.rule] <= MAX_PER_RULE:
+        if self.counts[finding.rule] <= MAX_PER_RULE or (finding.after and finding.rule in REWRITE_RULES):
             self.findings.append(finding)
 
 
@@ -167,7 +183,7 @@ def _sections(resume: Resume, out: _Collector) -> None:
 
 
 def _bullets(resume: Resume, out: _Collector) -> None:
-    for section, _role, text in _work_statements(resume):
+    for section, role, text in _work_statements(resume):
         weak = weak_opener(text)
         if weak:
             phrase, better, choices = weak
@@ -177,7 +193,7 @@ def _bullets(resume: Resume, out: _Collector) -> None:
                 message = (f"'{phrase}' hides what you did. Say it with a verb: {', '.join(choices)}… whichever is true"
                            " (I can't tell which from the words).")
             out.add(Finding(rule="bullet.weak_opener", severity="medium", category="impact", section=section,
-                            before=_quote(text), after=better if better and better != text else None,
+                            before=_quote(text), after=_rewritten(section, role, text) if better else None,
                             message=message))
         if section is SectionName.EXPERIENCE and not _METRIC_RE.search(text) and len(text.split()) >= 4:
             out.add(Finding(rule="bullet.no_metric", severity="low", category="impact", section=section,
@@ -208,11 +224,12 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
     statements = list(_work_statements(resume))
     summary = resume.section(SectionName.SUMMARY)
     summary_lines = [(SectionName.SUMMARY, None, line) for line in (summary.lines if summary else [])]
-    for section, _role, line in statements + summary_lines:
+    for section, role, line in statements + summary_lines:
         hits = _first_person_hits(line)
         if hits:
+            after = drop_first_person(line) if role is None else _rewritten(section, role, line)
             out.add(Finding(rule="style.first_person", severity="low", category="clarity", section=section,
-                            before=_quote(line), after=drop_first_person(line),
+                            before=_quote(line), after=after,
                             message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead."))
     seen_buzz: set[str] = set()
     for raw in text.split("\n"):
@@ -223,14 +240,11 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
                 out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
                                 section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
                                 message=f"'{buzz}' is a cliché recruiters skip. Show it with a concrete example instead."))
-    for section, _role, line in statements:
+    for section, role, line in statements:
         m = _PASSIVE_RE.search(line)
-        if m and m.group(1).lower() not in _NOT_PASSIVE:
-            by_me = _PASSIVE_BY_ME.match(line)
-            after = None
-            if by_me:
-                obj = by_me["obj"][0].lower() + by_me["obj"][1:]
-                after = f"{by_me['verb'].capitalize()} {obj}{by_me['rest']}"
+        by_me = _PASSIVE_BY_ME.match(line)
+        if (m and m.group(1).lower() not in _NOT_PASSIVE) or by_me:
+            after = _rewritten(section, role, line) if by_me else None
             out.add(Finding(rule="style.passive_voice", severity="low", category="clarity", section=section,
                             before=_quote(line), after=after,
                             message="Passive voice hides who did the work. Say what you did, with an active verb."))
@@ -255,13 +269,17 @@ def _tense(resume: Resume, out: _Collector) -> None:
         for bullet in role.bullets:
             verb = present_tense_opener(bullet)
             if verb:
-                after = past_tense_sentence(bullet)
                 out.add(Finding(rule="style.tense_mismatch", severity="low", category="clarity",
-                                section=SectionName.EXPERIENCE, before=_quote(bullet), after=_quote(after),
+                                section=SectionName.EXPERIENCE, before=_quote(bullet),
+                                after=_rewritten(SectionName.EXPERIENCE, role, bullet),
                                 message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'."))
 
 
 def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Collector) -> None:
+    """A verb opening three or more bullets: list them and suggest same-meaning verbs.
+
+    The rewrite never swaps them itself: which bullet gets which verb is the person's call.
+    """
     verbs = [(opener_verb(text), section, text) for section, _role, text in statements]
     counts = Counter(v for v, _, _ in verbs if v)
     for verb, n in counts.most_common():
@@ -269,13 +287,11 @@ def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Colle
             break
         uses = [(section, text) for v, section, text in verbs if v == verb]
         section, text = uses[1]
+        starts = "; ".join("'" + " ".join(t.split()[:6]) + ("…'" if len(t.split()) > 6 else "'") for _, t in uses[:5])
         alternatives = SYNONYMS.get(verb)
-        after = None
-        if alternatives:
-            after = alternatives[0] + text[len(verb):]
         out.add(Finding(rule="style.repeated_verb", severity="low", category="clarity", section=section,
-                        before=_quote(text), after=after,
-                        message=f"'{verb.capitalize()}' opens {n} bullets. Vary the verbs"
+                        before=_quote(text), after=None,
+                        message=f"'{verb.capitalize()}' opens {n} bullets: {starts}. Vary the verbs where another is just as true"
                                 + (f" (e.g. {', '.join(alternatives)})." if alternatives else ".")))
 
 
@@ -418,7 +434,8 @@ def _target_role(resume: Resume, role: str, out: _Collector) -> None:
 
 def _summarise_overflow(out: _Collector) -> None:
     for rule, count in out.counts.items():
-        if count > MAX_PER_RULE:
+        shown = sum(1 for f in out.findings if f.rule == rule)
+        if count > shown:
             last = max(i for i, f in enumerate(out.findings) if f.rule == rule)
             f = out.findings[last]
-            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - MAX_PER_RULE} more like this.)"})
+            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - shown} more like this.)"})

@@ -93,29 +93,29 @@ BUZZWORDS = (
     "move the needle", "game changer", "game-changer",
 )
 
+# Verbs that say the same thing, offered when one opener repeats (never swapped in automatically).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "developed": ("Built", "Engineered", "Created"),
-    "managed": ("Led", "Directed", "Oversaw"),
-    "led": ("Directed", "Headed", "Guided"),
-    "created": ("Built", "Designed", "Produced"),
-    "built": ("Engineered", "Developed", "Assembled"),
-    "implemented": ("Delivered", "Rolled out", "Introduced"),
-    "worked": ("Collaborated", "Partnered", "Contributed"),
-    "designed": ("Planned", "Shaped", "Created"),
-    "improved": ("Strengthened", "Enhanced", "Upgraded"),
+    "developed": ("Built", "Created"),
+    "managed": ("Led", "Oversaw", "Directed"),
+    "led": ("Headed", "Directed"),
+    "created": ("Built", "Produced"),
+    "built": ("Developed", "Constructed"),
+    "implemented": ("Built", "Developed"),
+    "designed": ("Architected", "Devised"),
+    "improved": ("Enhanced", "Strengthened"),
     "analyzed": ("Assessed", "Evaluated", "Examined"),
-    "supported": ("Enabled", "Assisted", "Backed"),
-    "maintained": ("Sustained", "Kept up", "Upheld"),
-    "collaborated": ("Partnered", "Teamed up", "Worked jointly"),
-    "utilized": ("Used", "Applied", "Employed"),
-    "used": ("Applied", "Employed", "Drew on"),
-    "coordinated": ("Organized", "Ran", "Handled"),
-    "wrote": ("Authored", "Drafted", "Produced"),
-    "conducted": ("Ran", "Carried out", "Performed"),
-    "performed": ("Carried out", "Ran", "Completed"),
-    "established": ("Set up", "Introduced", "Put in place"),
-    "provisioned": ("Set up", "Configured", "Deployed"),
-    "introduced": ("Brought in", "Rolled out", "Adopted"),
+    "maintained": ("Kept up", "Upheld"),
+    "collaborated": ("Partnered", "Teamed up"),
+    "utilized": ("Used", "Applied"),
+    "used": ("Applied", "Employed"),
+    "coordinated": ("Organized", "Arranged"),
+    "wrote": ("Authored", "Drafted"),
+    "conducted": ("Ran", "Carried out"),
+    "performed": ("Carried out", "Completed"),
+    "established": ("Set up", "Put in place"),
+    "provisioned": ("Set up", "Configured"),
+    "introduced": ("Brought in", "Adopted"),
+    "optimized": ("Tuned", "Streamlined"),
 }
 
 
@@ -265,22 +265,3 @@ def drop_first_person(text: str) -> str | None:
             sentence = fixed[:1].upper() + fixed[1:]
         out.append(sentence)
     return " ".join(out) if changed else None
-
-
-def vary_repeated_openers(bullets: list[str], min_repeats: int = 3) -> list[str]:
-    """Swap the 2nd, 3rd… use of an opener verb used `min_repeats`+ times for a synonym."""
-    counts: dict[str, int] = {}
-    for bullet in bullets:
-        if verb := opener_verb(bullet):
-            counts[verb] = counts.get(verb, 0) + 1
-    seen: dict[str, int] = {}
-    out = []
-    for bullet in bullets:
-        verb = opener_verb(bullet)
-        if verb and counts[verb] >= min_repeats and verb in SYNONYMS:
-            nth = seen.get(verb, 0)
-            seen[verb] = nth + 1
-            if nth:
-                bullet = SYNONYMS[verb][(nth - 1) % len(SYNONYMS[verb])] + bullet[len(verb):]
-        out.append(bullet)
-    return out

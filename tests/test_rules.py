@@ -173,7 +173,8 @@ def test_passive_voice_by_me_is_made_active() -> None:
 
 def test_repeated_verb() -> None:
     f = finding(FLAWED, "style.repeated_verb", "Coordinated")
-    assert "3 bullets" in f.message or "opens" in f.message
+    assert "opens 3 bullets" in f.message and f.after is None  # listed, not swapped silently
+    assert "'Coordinated pallet loading" in f.message and "Organized" in f.message
     assert "style.repeated_verb" not in rules(GOOD)
 
 
