@@ -306,8 +306,16 @@ _DATE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Months written in full even where the others are abbreviated ('Mar. 2010' beside 'May 2018' is
+# one style: May has no abbreviation; AP style spells out March–July; French keeps mars, mai, juin, août).
+_UNABBREVIATED = frozenset(["march", "april", "may", "june", "july", "mars", "mai", "juin", "août", "aout", "mayo", "maio", "mei", "juni", "juli", "märz", "maj"])
+
+
 def _date_style(date: str) -> str | None:
     date = date.strip()
+    month = re.match(r"^([^\W\d_]+)\s+(?:19|20)\d{2}$", date)
+    if month and month.group(1).lower() in _UNABBREVIATED:
+        return None  # fits either month style
     for name, pattern in _DATE_STYLES:
         if pattern.match(date):
             return name
@@ -319,7 +327,7 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
     if extraction.pages > limits.TARGET_PAGES:
         out.add(Finding(rule="format.too_long", severity="medium", category="ats",
                         message=f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two pages (an academic CV is the exception)."))
-    styles: dict[str, str] = {}
+    styles: dict[str, str] = {}  # style → the first date written that way
     for section in resume.sections:
         for role in section.roles:
             if not role.dates:
@@ -329,11 +337,11 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
                 for part in (m["start"], m["end"]):
                     style = _date_style(part)
                     if style and style != "YYYY":
-                        styles.setdefault(style, role.dates)
+                        styles.setdefault(style, part.strip())
     if len(styles) > 1:
         examples = list(styles.values())[:2]
         out.add(Finding(rule="format.dates_inconsistent", severity="low", category="ats",
-                        section=SectionName.EXPERIENCE, before=" vs ".join(examples),
+                        section=SectionName.EXPERIENCE, before=" vs ".join(f"'{d}'" for d in examples),
                         message=f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, e.g. 'Jan 2020 – Mar 2022', everywhere."))
     if extraction.quality == "poor" or extraction.garbled_ratio > limits.GARBLED_FAIR_RATIO:
         out.add(Finding(rule="extraction.garbled", severity="high" if extraction.quality == "poor" else "medium",

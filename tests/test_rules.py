@@ -193,8 +193,20 @@ def test_format_too_long() -> None:
 
 def test_dates_inconsistent() -> None:
     f = finding(FLAWED, "format.dates_inconsistent")
-    assert "03/2019 - 05/2022" in (f.before or "")
+    first, second = (f.before or "").split(" vs ")
+    assert first != second and {first, second} <= {"'03/2019'", "'05/2022'", "'Jan 2017'", "'Feb 2019'"}
     assert "format.dates_inconsistent" not in rules(GOOD)
+
+
+@pytest.mark.parametrize(("start", "end"), [("Mar. 2010", "May 2018"), ("Sept. 2022", "Mars 2023"), ("Aug. 2019", "June 2020")])
+def test_a_month_with_no_abbreviation_is_not_a_second_date_style(start: str, end: str) -> None:
+    assert "format.dates_inconsistent" not in rules(run(with_bullet("Shipped 3 releases", f"{start} – {end}")
+                                                       .replace("Jan 2021 – Present", "Jan. 2021 – Present")))
+
+
+def test_one_range_in_two_styles_quotes_two_different_dates() -> None:
+    f = finding(run(with_bullet("Shipped 3 releases", "Jan 2019 – 03/2021")), "format.dates_inconsistent")
+    assert f.before == "'Jan 2021' vs '03/2021'"  # the current role's start comes first
 
 
 def test_extraction_rules() -> None:
