@@ -9,6 +9,7 @@ format.too_long  format.dates_inconsistent
 extraction.no_text_layer  extraction.garbled  extraction.multi_column
 privacy.sensitive_data  keywords.missing  security.prompt_injection  summary.target_role
 template.unfilled
+bullet.placeholder  bullet.number_without_unit
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from core.models import Document, Finding, KeywordMatch, Resume, Role, Section, 
 from core.structure import DATE_RANGE_RE
 from core.wording import (
     BUZZWORDS,
+    PLACEHOLDER_BULLETS,
     SYNONYMS,
     drop_first_person,
     opener_verb,
@@ -61,7 +63,7 @@ def _label_pattern(labels: list[str]) -> re.Pattern[str]:
     cjk = [re.escape(w) for w in labels if re.search(r"[\u3040-\u9fff]", w)]
     parts = []
     if latin:
-        parts.append(r"(?<![\w])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")\.?\s*[:：]?\s*(?=[\w(])")
+        parts.append(r"(?<![\w])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")(?!\w)\.?\s*[:：]?\s*(?=[\w(])")
     if cjk:
         parts.append("(?:" + "|".join(cjk) + ")")
     return re.compile("|".join(parts), re.I)
@@ -71,8 +73,16 @@ _SENSITIVE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (_label_pattern(words), label) for label, words in _load("personal.json").items() if not label.startswith("_")
 )
 _NEEDS_COLON = {"age", "gender", "national ID number", "religion"}  # short words: only as a label ('Age: 31')
-_AGE_PHRASE = re.compile(r"\b\d{2}\s*(?:years? old|jahre alt|ans|años|anos|anni|jaar)\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁", re.I)
+_AGE_PHRASE = re.compile(r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b(?!\s+(?:de\s+|d[’']|di\s+)?(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁", re.I)
 _PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
+
+
+# "by 30" with nothing after it: 30 what? (a year, "by 2021", is a deadline, not a figure)
+_BARE_NUMBER = re.compile(
+    r"\bby\s+(?:about\s+|over\s+|nearly\s+|almost\s+|~)?(?!(?:19|20)\d{2}\b)(\d+(?:[.,]\d+)?)(?![\d.,]*[\w%$€£])"
+    r"(?=\s*(?:[.;,)]|$)|\s+(?:and|while|through|with|via|in|for|across|over|using|after|within|by|from|on)\b)",
+    re.I,
+)
 
 
 def _statements(role: Role) -> list[str]:
@@ -132,6 +142,7 @@ def run_rules(
     if document.extraction.quality != "poor":  # unreadable text: don't claim what we couldn't read is missing
         _sections(resume, out)
     _bullets(resume, out)
+    _placeholder_bullets(resume, out)
     _style(resume, document.text, out)
     _format(resume, document, out)
     _privacy(resume, document.text, out)
@@ -199,6 +210,12 @@ def _bullets(resume: Resume, out: _Collector) -> None:
             out.add(Finding(rule="bullet.no_metric", severity="low", category="impact", section=section,
                             before=_quote(text),
                             message="No number here. If you have one, add it (how many, how much, how fast, how often); I won't invent one."))
+        bare = _BARE_NUMBER.search(text)
+        if bare:
+            n = bare.group(1)
+            out.add(Finding(rule="bullet.number_without_unit", severity="low", category="clarity", section=section,
+                            before=_quote(text),
+                            message=f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} points…) so the figure means something."))
         words = len(text.split())
         if words > limits.BULLET_MAX_WORDS:
             parts = [p.strip() for p in re.split(r";\s+|(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
@@ -206,6 +223,17 @@ def _bullets(resume: Resume, out: _Collector) -> None:
             out.add(Finding(rule="bullet.too_long", severity="low", category="clarity", section=section,
                             before=_quote(text), after=after,
                             message=f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. Split it or keep the result and cut the rest."))
+
+
+def _placeholder_bullets(resume: Resume, out: _Collector) -> None:
+    """Template filler left as a bullet: 'Accomplishment 2', 'Etc.'."""
+    for section in resume.sections:
+        items = [b for r in section.roles for b in r.bullets] + [ln[2:] for ln in section.lines if ln.startswith("• ")]
+        for item in dict.fromkeys(items):
+            if any(p.match(item.strip()) for p in PLACEHOLDER_BULLETS):
+                out.add(Finding(rule="bullet.placeholder", severity="medium", category="completeness",
+                                section=section.name, before=item.strip(),
+                                message="This bullet is template filler, not something you did. Replace it with a result of yours, or delete it."))
 
 
 # --- style ----------------------------------------------------------------------------
@@ -231,15 +259,19 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
             out.add(Finding(rule="style.first_person", severity="low", category="clarity", section=section,
                             before=_quote(line), after=after,
                             message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead."))
-    seen_buzz: set[str] = set()
-    for raw in text.split("\n"):
-        low = raw.lower()
-        for buzz in BUZZWORDS:
-            if buzz in low and buzz not in seen_buzz and re.search(rf"(?<!\w){re.escape(buzz)}(?!\w)", low):
-                seen_buzz.add(buzz)
-                out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
-                                section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
-                                message=f"'{buzz}' is a cliché recruiters skip. Show it with a concrete example instead."))
+    if resume.language == "en":  # the cliché list is English ('Synergy' may name a Portuguese project)
+        seen_buzz: set[str] = set()
+        for raw in text.split("\n"):
+            low = raw.lower()
+            hits = [b for b in BUZZWORDS if b in low and b not in seen_buzz and re.search(rf"(?<!\w){re.escape(b)}(?!\w)", low)]
+            hits = [b for b in hits if not any(b != other and b in other for other in hits)]  # the longest phrase only
+            if not hits:
+                continue
+            seen_buzz.update(hits)
+            named = " and ".join(f"'{b}'" for b in hits[:3])
+            out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
+                            section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
+                            message=f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters skip. Show it with a concrete example instead."))
     for section, role, line in statements:
         m = _PASSIVE_RE.search(line)
         by_me = _PASSIVE_BY_ME.match(line)

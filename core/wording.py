@@ -7,7 +7,9 @@ tense). None adds a number, a name or a claim.
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 
 # Resume action verbs (base form). Used to tell tense and to spot openers.
 ACTION_VERBS = frozenset(
@@ -83,15 +85,13 @@ def verb_choices(rest: str) -> list[str]:
     return out[:3]
 
 
-BUZZWORDS = (
-    "results-driven", "results driven", "results-oriented", "detail-oriented", "detail oriented",
-    "team player", "go-getter", "self-starter", "self starter", "hard-working", "hardworking",
-    "synergy", "synergies", "think outside the box", "thinking outside the box", "proven track record",
-    "best of breed", "best-of-breed", "thought leader", "rockstar", "rock star", "ninja", "guru",
-    "go-to person", "value add", "value-add", "highly motivated", "dynamic individual",
-    "excellent communication skills", "strategic thinker", "passionate about", "wear many hats",
-    "move the needle", "game changer", "game-changer",
-)
+def _advice_data() -> dict:
+    return json.loads(resources.files("core.data").joinpath("advice.json").read_text(encoding="utf-8"))
+
+
+_ADVICE = _advice_data()
+BUZZWORDS: tuple[str, ...] = tuple(_ADVICE["cliches"])  # clichés recruiters skip (core/data/advice.json)
+PLACEHOLDER_BULLETS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.I) for p in _ADVICE["placeholder_bullets"])
 
 # Verbs that say the same thing, offered when one opener repeats (never swapped in automatically).
 SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -294,3 +294,67 @@ def test_target_role_missing_from_the_top_is_flagged() -> None:
     # "Backend engineer" is in the summary already; seniority words don't count
     assert "summary.target_role" not in rules(review(document, "cv.txt", None, "Senior Backend Engineer", SETTINGS))
     assert "summary.target_role" not in rules(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("line", "cliche"),
+    [("Highly skilled engineer who ships payment APIs.", "highly skilled"),
+     ("Exceptional ability to work in a team and across time zones.", "exceptional ability to work in a team"),
+     ("Hard-working backend engineer.", "hard-working"),
+     ("Results-driven engineer with 8 years in payments.", "results-driven")],
+)
+def test_cliches_come_from_the_data_file_and_are_named_once(line: str, cliche: str) -> None:
+    from core.wording import BUZZWORDS
+
+    assert cliche in BUZZWORDS
+    result = run(GOOD_RESUME.replace("Summary\n", f"Summary\n{line}\n"))
+    found = [f for f in result.findings if f.rule == "style.buzzword"]
+    assert len(found) == 1 and f"'{cliche}'" in found[0].message
+    assert "'ability to work in a team'" not in found[0].message  # only the longest phrase
+
+
+def test_cliche_words_inside_plain_facts_are_not_cliches() -> None:
+    result = run(with_bullet("Skilled up 4 support agents on the new dynamic pricing team"))
+    assert "style.buzzword" not in rules(result)
+
+
+@pytest.mark.parametrize("bullet", ["Improved user experience by 30", "Cut page load time by 40 and shipped the redesign"])
+def test_a_number_without_its_unit_is_flagged(bullet: str) -> None:
+    f = finding(run(with_bullet(bullet)), "bullet.number_without_unit", bullet[:20])
+    assert "what?" in f.message and f.after is None
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    ["Improved user experience by 30%", "Cut page load time by 40 ms", "Cut memory use by 4.2x",
+     "Migrated billing by 2021 as planned", "Grew revenue by $40k", "Raised NPS by 12 points"],
+)
+def test_a_number_with_its_unit_is_not_flagged(bullet: str) -> None:
+    assert "bullet.number_without_unit" not in rules(run(with_bullet(bullet)))
+
+
+@pytest.mark.parametrize("bullet", ["Accomplishment 2", "Etc.", "Responsibility 1", "…"])
+def test_placeholder_bullets_are_flagged(bullet: str) -> None:
+    f = finding(run(with_bullet(bullet)), "bullet.placeholder", bullet)
+    assert f.before == bullet and "template filler" in f.message
+
+
+@pytest.mark.parametrize("bullet", ["Accomplished 2 migrations without downtime", "Etched 40 circuit boards a day", "Owned etc. configs for 3 teams"])
+def test_real_bullets_are_not_placeholders(bullet: str) -> None:
+    assert "bullet.placeholder" not in rules(run(with_bullet(bullet)))
+
+
+@pytest.mark.parametrize("line", ["jordan@example.com • XX years old", "Age: 34", "34 years old"])
+def test_an_age_line_is_flagged_filled_in_or_not(line: str) -> None:
+    result = run(GOOD_RESUME.replace("Summary\n", f"{line}\n\nSummary\n"))
+    assert any(f.rule == "privacy.sensitive_data" and "age" in f.message for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["10+ years of experience in payments", "Com mais de 17 anos de experiência contínua",
+     "Supervisé par Prof. Pascal Frossard et Dr Daniel Dobos.", "Maintained a 30-year-old COBOL system"],
+)
+def test_years_of_experience_and_names_are_not_personal_data(line: str) -> None:
+    result = run(GOOD_RESUME.replace("Summary\n", f"Summary\n{line}\n"))
+    assert "privacy.sensitive_data" not in rules(result)
