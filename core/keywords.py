@@ -28,7 +28,8 @@ Curated knowledge lives in core/data/keyword_relations.json: extra vocabulary, s
 implies ("Clean and combine … data" is data cleaning), related terms that meet a job's term
 (MySQL or PostgreSQL for SQL), and words that are a skill only when the job says so ("sales
 experience", not "weekly sales"). A term whose name sits inside another of the job's terms
-("BI" beside "Power BI") is not counted twice, and the resume's own employer and school names
+("BI" beside "Power BI") is not counted twice, a choice the job offers ("Tableau, Power BI or
+Looker", "Python or R") is met by any one of them, and the resume's own employer and school names
 (`exclude`) never match ("Harborlight Analytics" is not analytics).
 """
 
@@ -388,6 +389,7 @@ Google Workspace|G Suite
 _RELATIONS = json.loads(resources.files("core.data").joinpath("keyword_relations.json").read_text(encoding="utf-8"))
 _VOCAB += "\n".join(_RELATIONS["terms"]) + "\n"
 _IMPLIED = {term: tuple(re.compile(p, re.I) for p in patterns) for term, patterns in _RELATIONS["implied"].items()}
+_FALSE_FRIENDS = tuple(re.compile(p) for p in _RELATIONS.get("false_friends", ()))
 _ELLIPSIS = re.compile(r"\b([A-Za-z][\w-]+)\s+(and|or)\s+([A-Za-z][\w-]+)\s+(analys[ie]s|testing|tests|modell?ing)\b", re.I)
 
 # Words that are never a skill on their own: function words, resume/JD filler, job-ad boilerplate.
@@ -822,6 +824,28 @@ def _dedupe(labels: list[str]) -> set[str]:
     return {a for a in low for b in low if a != b and re.search(rf"(?<![\w/]){re.escape(a)}(?![\w/])", b)}
 
 
+_OR_SEP = re.compile(r"^\s*\)?\s*,?\s*or\s+$", re.I)
+_LIST_SEP = re.compile(r"^\s*,\s*$")
+_ONE_OF = re.compile(r"\b(?:at least one|one of|any of|such as|e\.g\.?|for example)\b[^.;]*$", re.I)
+
+
+def _alternatives(text: str, spans: list[tuple[int, int, int]]) -> list[set[int]]:
+    """Terms the job offers as a choice: 'Python … or R', 'at least one BI tool (Tableau, Power BI or Looker)'."""
+    groups: list[set[int]] = []
+    for i in range(len(spans) - 1):
+        gap = text[spans[i][2] : spans[i + 1][1]]
+        if not _OR_SEP.match(gap):
+            continue
+        group = {spans[i][0], spans[i + 1][0]}
+        j = i
+        while j > 0 and _LIST_SEP.match(text[spans[j - 1][2] : spans[j][1]]):
+            j -= 1
+        if j < i and _ONE_OF.search(text[: spans[j][1]]):  # the whole list is the choice
+            group |= {g for g, _, _ in spans[j : i + 1]}
+        groups.append(group)
+    return groups
+
+
 def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ()) -> KeywordMatch:
     """Score how many of the posting's keywords the resume contains (see the module docstring).
 
@@ -829,11 +853,14 @@ def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ())
     """
     job_text = _expand_ellipsis(job_text)
     resume_text = _expand_ellipsis(_without_names(resume_text, exclude))
+    for false_friend in _FALSE_FRIENDS:
+        resume_text = false_friend.sub(" \n ", resume_text)
     related, generic, implied = _relations()
     lex = _with_definitions(_lexicon(), (job_text, resume_text))
     defined = {long.lower(): f"{long} ({short})" for long, short in _inline_definitions(job_text)}
     segments, company_words = _job_segments(job_text)
     terms: dict[object, _Term] = {}
+    alternatives: dict[int, set[int]] = {}  # "Tableau, Power BI or Looker": any one of them will do
     offset = 0
 
     def note(key: object, display: str, weight: float, generic: bool) -> None:
@@ -852,13 +879,18 @@ def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ())
         toks = _tokenize(text)
         used: set[int] = set()
         seen_here: set[int] = set()
+        spans: list[tuple[int, int, int]] = []
         for gid, a, b in _find_terms(toks, lex):
             used.update(range(a, b))
             start, end = toks[a].start, toks[b - 1].end
             if gid in generic and not (_SKILL_AFTER.match(text[end:]) or _SKILL_BEFORE.search(text[:start])):
                 continue  # "weekly sales", "metrics, logs": the business, not a skill asked for
             seen_here.add(gid)
+            spans.append((gid, start, end))
             note(gid, _display(text[start:end], lex.displays[gid], toks[a]), weight, False)
+        for group in _alternatives(text, spans):
+            for gid in group:
+                alternatives.setdefault(gid, set()).update(group - {gid})
         for gid, patterns in implied.items():
             if gid not in seen_here and any(p.search(text) for p in patterns):
                 note(gid, lex.displays[gid], weight, False)
@@ -887,7 +919,8 @@ def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ())
 
     def present(term: _Term) -> bool:
         if isinstance(term.key, int):
-            return term.key in resume_groups or bool(related.get(term.key, frozenset()) & resume_groups)
+            return any(gid in resume_groups or related.get(gid, frozenset()) & resume_groups
+                       for gid in (term.key, *alternatives.get(term.key, ())))
         key = term.key
         assert isinstance(key, tuple)
         return key in resume_grams or (len(key) == 3 and key[1:] in resume_grams)

@@ -223,3 +223,35 @@ def test_multi_word_skills_of_the_corpus_jobs_are_extracted() -> None:
     assert {"a/b tests", "data cleaning", "cohort analysis", "funnel analysis"} <= analyst
     assert {"observability", "idempotent"} <= backend
     assert not (analyst | backend) & {"sales", "retail", "logs", "bi"}
+
+
+def test_corpus_match_percent_is_near_a_hand_made_estimate() -> None:
+    import json
+    from pathlib import Path
+
+    from core.config import Settings
+    from core.review import offline_pipeline
+
+    corpus = require_corpus()
+    estimates = json.loads((Path(__file__).parent / "keyword_estimates.json").read_text(encoding="utf-8"))["pairs"]
+    settings = Settings(_env_file=None)
+    off = []
+    for pair in estimates:
+        job = (corpus / "jobs" / pair["job"]).read_text(encoding="utf-8")
+        path = corpus / "resumes" / pair["resume"]
+        _, result = offline_pipeline(path.read_bytes(), path.name, job, None, settings, False)
+        assert result.keywords is not None
+        if abs(result.keywords.match_percent - pair["percent"]) > 5:
+            off.append((pair["resume"], pair["job"], result.keywords.match_percent, pair["percent"]))
+    assert len(off) <= len(estimates) // 10, off  # ≥ 90 % within 5 points
+
+
+def test_a_choice_the_job_offers_is_met_by_any_one() -> None:
+    job = "Requirements: experience with at least one BI tool (Tableau, Power BI or Looker); Python or R."
+    m = match_keywords(job, "Built Tableau dashboards; analyses in R")
+    assert {"tableau", "power bi", "looker", "python", "r"} <= lower(m.matched) and m.match_percent == 100
+    assert "power bi" in lower(match_keywords("Requirements: Tableau, Power BI.", "Tableau").missing)  # a list, no choice
+
+
+def test_a_snowflake_id_is_not_the_warehouse() -> None:
+    assert "snowflake" in lower(match_keywords("Requirements: Snowflake.", "Open-source tools for Snowflake ID generation").missing)
