@@ -56,13 +56,13 @@ WEAK_OPENER_WORDS = frozenset(
 # Concrete verbs to offer when a weak opener has no honest fix, by what the bullet is about.
 _VERB_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"migrat", ("Migrated", "Planned", "Tested")),
+    (r"life ?cycle|workflow", ("Led", "Ran", "Improved")),
     (r"debug|troubleshoot|bug|fix|incident|support", ("Diagnosed", "Fixed", "Resolved")),
     (r"analy|data|research|report|model", ("Analyzed", "Built", "Evaluated")),
     (r"test|qa\b|quality", ("Tested", "Automated", "Designed")),
     (r"develop|build|design|implement|system|app|api|code|software|feature|service", ("Built", "Designed", "Implemented")),
     (r"launch|rollout|roll-out|release|project|event|campaign", ("Led", "Planned", "Shipped")),
     (r"customer|client|complaint|request|order|account", ("Resolved", "Managed", "Processed")),
-    (r"life ?cycle|process|workflow", ("Led", "Ran", "Improved")),
 )
 _DEFAULT_CHOICES = ("Led", "Built", "Shipped")
 
