@@ -119,7 +119,12 @@ def _rewritten(section: SectionName | None, role: Role | None, text: str) -> str
     from core.rewrite import improve_statement
 
     better = improve_statement(text, _past_role(section, role))
-    return better if " ".join(better.split()) != " ".join(text.split()) else None
+
+    def same(a: str, b: str) -> bool:  # a capital letter or a double space is no fix worth a finding
+        a, b = " ".join(a.split()), " ".join(b.split())
+        return a[:1].upper() + a[1:] == b[:1].upper() + b[1:]
+
+    return None if same(better, text) else better
 
 
 class _Collector:

@@ -57,10 +57,11 @@ WEAK_OPENER_WORDS = frozenset(
 _VERB_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"migrat", ("Migrated", "Planned", "Tested")),
     (r"life ?cycle|workflow", ("Led", "Ran", "Improved")),
-    (r"debug|troubleshoot|bug|fix|incident|support", ("Diagnosed", "Fixed", "Resolved")),
-    (r"analy|data|research|report|model", ("Analyzed", "Built", "Evaluated")),
-    (r"test|qa\b|quality", ("Tested", "Automated", "Designed")),
-    (r"develop|build|design|implement|system|app|api|code|software|feature|service", ("Built", "Designed", "Implemented")),
+    (r"\bclean", ("Cleaned", "Prepared", "Analyzed")),
+    (r"debug|troubleshoot|\bbugs?\b|\bfix|incident|support", ("Diagnosed", "Fixed", "Resolved")),
+    (r"\btest|\bqa\b|quality", ("Tested", "Automated", "Designed")),
+    (r"develop|build|design|implement|system|\bapp|\bapi|code|software|feature|service|model", ("Built", "Designed", "Implemented")),
+    (r"analy|data|research|report", ("Analyzed", "Built", "Evaluated")),
     (r"launch|rollout|roll-out|release|project|event|campaign", ("Led", "Planned", "Shipped")),
     (r"customer|client|complaint|request|order|account", ("Resolved", "Managed", "Processed")),
 )
