@@ -131,11 +131,14 @@ class _Collector:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.counts: Counter[str] = Counter()
+        self.hidden: dict[str, list[Finding]] = {}  # over the display cap: named in the last shown one
 
     def add(self, finding: Finding) -> None:
         self.counts[finding.rule] += 1
         if self.counts[finding.rule] <= MAX_PER_RULE or (finding.after and finding.rule in REWRITE_RULES):
             self.findings.append(finding)
+        else:
+            self.hidden.setdefault(finding.rule, []).append(finding)
 
 
 def run_rules(
@@ -477,10 +480,21 @@ def _target_role(resume: Resume, role: str, out: _Collector) -> None:
                             "Recruiters search by title: name it at the top, if your experience supports it."))
 
 
+def _where(hidden: list[Finding]) -> str:
+    """Where the findings not shown are: the first words of each ('Created RESTful services…')."""
+    starts = [" ".join(f.before.split()[:4]) + "…" for f in hidden if f.before]
+    if not starts:
+        sections = sorted({f.section.value for f in hidden if f.section})
+        return f" in {', '.join(sections)}" if sections else ""
+    named = ", ".join(f"'{s}'" for s in starts[:3])
+    return f": {named}" + (f" and {len(starts) - 3} more" if len(starts) > 3 else "")
+
+
 def _summarise_overflow(out: _Collector) -> None:
     for rule, count in out.counts.items():
         shown = sum(1 for f in out.findings if f.rule == rule)
         if count > shown:
             last = max(i for i, f in enumerate(out.findings) if f.rule == rule)
             f = out.findings[last]
-            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - shown} more like this.)"})
+            where = _where(out.hidden.get(rule, []))
+            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - shown} more like this{where}.)"})

@@ -358,3 +358,10 @@ def test_an_age_line_is_flagged_filled_in_or_not(line: str) -> None:
 def test_years_of_experience_and_names_are_not_personal_data(line: str) -> None:
     result = run(GOOD_RESUME.replace("Summary\n", f"Summary\n{line}\n"))
     assert "privacy.sensitive_data" not in rules(result)
+
+
+def test_more_like_this_says_where_the_others_are() -> None:
+    bullets = "\n".join(f"• Ran the {word} depot rota for the regional team" for word in ("north", "south", "east", "west", "main", "spare"))
+    result = run(GOOD_RESUME.replace("• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets))
+    last = [f for f in result.findings if f.rule == "bullet.no_metric"][-1]
+    assert "more like this: 'Ran the " in last.message, last.message
