@@ -52,6 +52,8 @@ _PASSIVE_RE = re.compile(
 _PASSIVE_BY_ME = re.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
 )
+# "… when a button is pressed": a condition the product reacts to, not the person's work hidden
+_WHEN_CLAUSE = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\s+(?:\w+\s+){0,4}$", re.I)
 _NOT_PASSIVE = {"based", "located", "interested", "involved", "experienced", "skilled", "used", "known", "born", "given"}
 def _load(name: str) -> dict:
     return json.loads(resources.files("core.data").joinpath(name).read_text(encoding="utf-8"))
@@ -281,9 +283,10 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
                             section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
                             message=f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters skip. Show it with a concrete example instead."))
     for section, role, line in statements:
-        m = _PASSIVE_RE.search(line)
+        m = next((m for m in _PASSIVE_RE.finditer(line) if m.group(1).lower() not in _NOT_PASSIVE
+                  and not _WHEN_CLAUSE.search(line[: m.start()])), None)
         by_me = _PASSIVE_BY_ME.match(line)
-        if (m and m.group(1).lower() not in _NOT_PASSIVE) or by_me:
+        if m or by_me:
             after = _rewritten(section, role, line) if by_me else None
             out.add(Finding(rule="style.passive_voice", severity="low", category="clarity", section=section,
                             before=_quote(line), after=after,

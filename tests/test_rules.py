@@ -365,3 +365,9 @@ def test_more_like_this_says_where_the_others_are() -> None:
     result = run(GOOD_RESUME.replace("• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets))
     last = [f for f in result.findings if f.rule == "bullet.no_metric"][-1]
     assert "more like this: 'Ran the " in last.message, last.message
+
+
+def test_a_condition_in_passive_voice_is_not_hidden_work() -> None:
+    result = run(with_bullet("Built a kiosk app that shows 3 offers when a button is pressed"))
+    assert "style.passive_voice" not in rules(result)
+    assert "style.passive_voice" in rules(run(with_bullet("The 3 offers were chosen by the sales team")))
