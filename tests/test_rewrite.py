@@ -112,3 +112,14 @@ def test_edits_beyond_the_display_cap_are_still_listed() -> None:
     bullets = "\n".join(f"• Responsible for managing depot {n} rota" for n in "ABCDEFG")
     text = GOOD_RESUME.replace("• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets)
     assert _unlisted_edits(text.encode(), "cv.txt") == []
+
+
+@pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)
+def test_every_fix_a_finding_shows_is_in_the_rewrite(path: Path) -> None:
+    """The converse: an 'after' of a fix the rewrite applies is what the rewrite prints (bullets and prose alike)."""
+    from core.rules import REWRITE_RULES
+
+    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
+    flat = " ".join(result.rewritten.split())
+    shown = [f.after for f in result.findings if f.after and f.rule in REWRITE_RULES]
+    assert [a for a in shown if " ".join(a.split())[1:] not in flat] == []
