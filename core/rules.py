@@ -9,7 +9,7 @@ format.too_long  format.dates_inconsistent
 extraction.no_text_layer  extraction.garbled  extraction.multi_column
 privacy.sensitive_data  keywords.missing  security.prompt_injection  summary.target_role
 template.unfilled
-bullet.placeholder  bullet.number_without_unit
+bullet.placeholder  bullet.number_without_unit  style.misspelling
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib import resources
 
 from core import limits
@@ -26,6 +27,7 @@ from core.structure import DATE_RANGE_RE
 from core.wording import (
     BUZZWORDS,
     PLACEHOLDER_BULLETS,
+    SPELLING_OK,
     SYNONYMS,
     drop_first_person,
     opener_verb,
@@ -293,6 +295,44 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
                             message="Passive voice hides who did the work. Say what you did, with an active verb."))
     _tense(resume, out)
     _repeated_verbs(statements, out)
+    _misspellings(resume, statements + summary_lines, out)
+
+
+_LOWER_WORD = re.compile(r"(?<![\w.@/'’#+-])([a-z]{5,})(?![\w.@/'’#+-])")
+
+
+@lru_cache(maxsize=1)
+def _speller():  # spellchecker.SpellChecker, loaded once per process (about 0.2 s)
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def preload() -> None:
+    """Load what the rules load lazily, so forked review children inherit it instead of each loading it."""
+    _speller()
+
+
+def _misspellings(resume: Resume, statements: list[tuple[SectionName, Role | None, str]], out: _Collector) -> None:
+    """Common misspellings ('strategiy', 'managable') in English prose. Only lower-case words of five
+    letters or more are checked, so names, tools and acronyms are never flagged; nor is a word the
+    keyword vocabulary or core/data/advice.json's 'spelling_ok' knows, nor a plural the dictionary lacks."""
+    if resume.language != "en":
+        return
+    from core.keywords import is_known_skill
+
+    speller = _speller()
+    reported: set[str] = set()
+    for section, _role, text in statements:
+        words = [m.group(1) for m in _LOWER_WORD.finditer(text)]
+        for word in speller.unknown(w for w in words if w not in SPELLING_OK and w not in reported):
+            better = speller.correction(word)
+            if not better or better == word or (word in (better + "s", better + "es") and not better.endswith("s")) or is_known_skill(word):
+                continue
+            reported.add(word)
+            out.add(Finding(rule="style.misspelling", severity="low", category="clarity", section=section,
+                            before=_quote(text),
+                            message=f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are what a recruiter notices first."))
 
 
 def _section_of(resume: Resume, line: str) -> SectionName | None:

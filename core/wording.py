@@ -92,6 +92,7 @@ def _advice_data() -> dict:
 
 _ADVICE = _advice_data()
 BUZZWORDS: tuple[str, ...] = tuple(_ADVICE["cliches"])  # clichés recruiters skip (core/data/advice.json)
+SPELLING_OK: frozenset[str] = frozenset(_ADVICE["spelling_ok"])  # never flagged as misspelt
 PLACEHOLDER_BULLETS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.I) for p in _ADVICE["placeholder_bullets"])
 
 # Verbs that say the same thing, offered when one opener repeats (never swapped in automatically).

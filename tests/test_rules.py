@@ -371,3 +371,21 @@ def test_a_condition_in_passive_voice_is_not_hidden_work() -> None:
     result = run(with_bullet("Built a kiosk app that shows 3 offers when a button is pressed"))
     assert "style.passive_voice" not in rules(result)
     assert "style.passive_voice" in rules(run(with_bullet("The 3 offers were chosen by the sales team")))
+
+
+@pytest.mark.parametrize(("bullet", "word", "better"), [
+    ("Set a quarterly purchasing strategiy for 3 teams", "strategiy", "strategy"),
+    ("Kept 40 services managable with 2 engineers", "managable", "manageable"),
+])
+def test_a_common_misspelling_is_flagged(bullet: str, word: str, better: str) -> None:
+    f = finding(run(with_bullet(bullet)), "style.misspelling", bullet[:20])
+    assert f"'{word}'" in f.message and f"'{better}'" in f.message
+
+
+@pytest.mark.parametrize("bullet", [
+    "Cut uptime incidents by 40% with kubectl runbooks and Grafana dashboards",
+    "Built 12 executables for the Kubernetes operator in Golang",
+    "Shipped the Wrzesniewski ingestion service to 3 regions",  # a name: capitalised, never checked
+])
+def test_names_tools_and_tech_words_are_not_misspellings(bullet: str) -> None:
+    assert "style.misspelling" not in rules(run(with_bullet(bullet)))
