@@ -23,13 +23,24 @@ place it appears: required/qualifications 3, the job title and responsibilities
 further mention adds 0.5 (at most +1.5); generically extracted terms count 0.6x
 a vocabulary term. `match_percent` = matched weight / total weight, rounded.
 A posting with no recognisable terms gives 0 with empty lists.
+
+Curated knowledge lives in core/data/keyword_relations.json: extra vocabulary, skills a sentence
+implies ("Clean and combine … data" is data cleaning), related terms that meet a job's term
+(MySQL or PostgreSQL for SQL), and words that are a skill only when the job says so ("sales
+experience", not "weekly sales"). A term whose name sits inside another of the job's terms
+("BI" beside "Power BI") is not counted twice, a choice the job offers ("Tableau, Power BI or
+Looker", "Python or R") is met by any one of them, and the resume's own employer and school names
+(`exclude`) never match ("Harborlight Analytics" is not analytics).
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 
 from core import limits
 from core.models import KeywordMatch
@@ -375,6 +386,12 @@ PowerPoint
 Google Workspace|G Suite
 """
 
+_RELATIONS = json.loads(resources.files("core.data").joinpath("keyword_relations.json").read_text(encoding="utf-8"))
+_VOCAB += "\n".join(_RELATIONS["terms"]) + "\n"
+_IMPLIED = {term: tuple(re.compile(p, re.I) for p in patterns) for term, patterns in _RELATIONS["implied"].items()}
+_FALSE_FRIENDS = tuple(re.compile(p) for p in _RELATIONS.get("false_friends", ()))
+_ELLIPSIS = re.compile(r"\b([A-Za-z][\w-]+)\s+(and|or)\s+([A-Za-z][\w-]+)\s+(analys[ie]s|testing|tests|modell?ing)\b", re.I)
+
 # Words that are never a skill on their own: function words, resume/JD filler, job-ad boilerplate.
 _STOP = frozenset(
     ["a", "about", "above", "across", "after", "again", "against", "all", "also", "an", "and", "any", "are", "around", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "etc", "e.g", "i.e", "eg", "ie", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "how", "however", "if", "in", "into", "is", "it", "its", "itself", "just", "least", "less", "like", "may", "me", "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "plus", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "able", "ability", "abilities", "across", "additional", "advanced", "applicant", "applicants", "apply", "approach", "area", "areas", "based", "basic", "best", "better", "bonus", "candidate", "candidates", "career", "challenge", "challenges", "chance", "clear", "company", "competitive", "complex", "concept", "concepts", "culture", "daily", "day", "days", "deep", "degree", "demonstrated", "department", "desire", "desired", "detail", "details", "different", "do", "done", "drive", "driven", "eager", "effective", "effectively", "employee", "employees", "employer", "employment", "ensure", "environment", "equal", "equivalent", "essential", "etc", "every", "excellent", "excited", "existing", "expected", "experience", "experienced", "experiences", "expert", "expertise", "familiar", "familiarity", "fast", "field", "first", "focus", "following", "friendly", "full", "fulltime", "global", "good", "great", "grow", "growing", "growth", "help", "high", "highly", "hire", "hiring", "hour", "hours", "ideal", "ideally", "impact", "including", "independently", "interest", "interested", "job", "jobs", "join", "key", "knowledge", "large", "level", "levels", "life", "like", "looking", "lot", "lots", "make", "many", "mid", "minimum", "modern", "more", "multiple", "must", "need", "needed", "needs", "new", "nice", "number", "offer", "offering", "often", "ongoing", "open", "opportunity", "opportunities", "optional", "organization", "organisation", "other", "others", "own", "part", "passion", "passionate", "people", "per", "permanent", "plus", "position", "positions", "preferred", "prior", "professional", "proficiency", "proficient", "proven", "quality", "quickly", "range", "rate", "related", "relevant", "remote", "required", "requirement", "requirements", "responsibilities", "responsibility", "responsible", "results", "role", "roles", "run", "salary", "self", "senior", "similar", "simple", "skill", "skills", "small", "solid", "solution", "solutions", "someone", "something", "start", "strong", "success", "successful", "support", "talented", "task", "tasks", "team", "teams", "thing", "things", "time", "tools", "top", "understanding", "use", "used", "using", "variety", "various", "way", "ways", "well", "wide", "willing", "work", "working", "works", "world", "year", "years", "yearly", "junior", "lead", "principal", "staff", "intern", "real", "plain", "short", "slow", "live", "useful", "useful", "useful", "today", "old", "older", "young", "calm", "small", "big", "quick", "hybrid", "office", "onsite", "site", "week", "weekly", "month", "monthly", "annual", "annually", "new", "latest", "english"]
@@ -513,7 +530,11 @@ def _tokenize(text: str) -> list[_Tok]:
                 offset += len(piece) + 1
         else:
             pieces = [(word, start)]
-        for piece, begin in pieces:
+        for n, (piece, begin) in enumerate(pieces):
+            if n:  # "A/B": the pieces of one slashed word belong together
+                last = begin + len(piece)
+                append(make(norm(piece), piece, begin, last, True, False))
+                continue
             if begin - last == 1 and text[last] == " ":
                 joinable, sentence_start = True, not toks
             else:
@@ -759,12 +780,87 @@ def _display(span: str, canonical: str, first: _Tok) -> str:
     return span
 
 
-def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
-    """Score how many of the posting's keywords the resume contains (see the module docstring)."""
+def _expand_ellipsis(text: str) -> str:
+    """'cohort and funnel analysis' → 'cohort analysis and funnel analysis'."""
+    def repl(m: re.Match[str]) -> str:
+        if m[1].lower() in _STOP or m[1].lower() in _VERBS:
+            return m[0]
+        return f"{m[1]} {m[4]} {m[2]} {m[3]} {m[4]}"
+
+    return _ELLIPSIS.sub(repl, text)
+
+
+def _without_names(text: str, names: Iterable[str]) -> str:
+    """The resume without its employers' and schools' names, so 'Harborlight Analytics' isn't analytics."""
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)(?!\s+[A-Z])", " \n ", text)
+    return text
+
+
+def _gid(lex: _Lexicon, name: str) -> int | None:
+    return lex.phrases.get(tuple(t.norm for t in _tokenize(name)))
+
+
+@lru_cache(maxsize=1)
+def _relations() -> tuple[dict[int, frozenset[int]], frozenset[int], dict[int, tuple[re.Pattern[str], ...]]]:
+    lex = _lexicon()
+    related: dict[int, frozenset[int]] = {}
+    for term, others in _RELATIONS["related"].items():
+        gid = _gid(lex, term)
+        if gid is not None:
+            related[gid] = frozenset(g for o in others if (g := _gid(lex, o)) is not None and g != gid)
+    generic = frozenset(g for t in _RELATIONS["generic"] if (g := _gid(lex, t)) is not None)
+    implied = {g: pats for t, pats in _IMPLIED.items() if (g := _gid(lex, t)) is not None}
+    return related, generic, implied
+
+
+_SKILL_AFTER = re.compile(r"^\s*(?:experience|skills?|background|expertise)\b", re.I)
+_SKILL_BEFORE = re.compile(r"\b(?:experience|skills?|background|expertise|knowledge)\s+(?:in|with|of)\s+$", re.I)
+
+
+def _dedupe(labels: list[str]) -> set[str]:
+    """Labels that sit as whole words inside another label ('BI' in 'Power BI'): shown once, as the longer."""
+    low = [label.lower() for label in labels]
+    return {a for a in low for b in low if a != b and re.search(rf"(?<![\w/]){re.escape(a)}(?![\w/])", b)}
+
+
+_OR_SEP = re.compile(r"^\s*\)?\s*,?\s*or\s+$", re.I)
+_LIST_SEP = re.compile(r"^\s*,\s*$")
+_ONE_OF = re.compile(r"\b(?:at least one|one of|any of|such as|e\.g\.?|for example)\b[^.;]*$", re.I)
+
+
+def _alternatives(text: str, spans: list[tuple[int, int, int]]) -> list[set[int]]:
+    """Terms the job offers as a choice: 'Python … or R', 'at least one BI tool (Tableau, Power BI or Looker)'."""
+    groups: list[set[int]] = []
+    for i in range(len(spans) - 1):
+        gap = text[spans[i][2] : spans[i + 1][1]]
+        if not _OR_SEP.match(gap):
+            continue
+        group = {spans[i][0], spans[i + 1][0]}
+        j = i
+        while j > 0 and _LIST_SEP.match(text[spans[j - 1][2] : spans[j][1]]):
+            j -= 1
+        if j < i and _ONE_OF.search(text[: spans[j][1]]):  # the whole list is the choice
+            group |= {g for g, _, _ in spans[j : i + 1]}
+        groups.append(group)
+    return groups
+
+
+def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ()) -> KeywordMatch:
+    """Score how many of the posting's keywords the resume contains (see the module docstring).
+
+    `exclude`: the resume's employer and school names, whose words are never a skill.
+    """
+    job_text = _expand_ellipsis(job_text)
+    resume_text = _expand_ellipsis(_without_names(resume_text, exclude))
+    for false_friend in _FALSE_FRIENDS:
+        resume_text = false_friend.sub(" \n ", resume_text)
+    related, generic, implied = _relations()
     lex = _with_definitions(_lexicon(), (job_text, resume_text))
     defined = {long.lower(): f"{long} ({short})" for long, short in _inline_definitions(job_text)}
     segments, company_words = _job_segments(job_text)
     terms: dict[object, _Term] = {}
+    alternatives: dict[int, set[int]] = {}  # "Tableau, Power BI or Looker": any one of them will do
     offset = 0
 
     def note(key: object, display: str, weight: float, generic: bool) -> None:
@@ -782,9 +878,22 @@ def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
             continue
         toks = _tokenize(text)
         used: set[int] = set()
+        seen_here: set[int] = set()
+        spans: list[tuple[int, int, int]] = []
         for gid, a, b in _find_terms(toks, lex):
             used.update(range(a, b))
-            note(gid, _display(text[toks[a].start : toks[b - 1].end], lex.displays[gid], toks[a]), weight, False)
+            start, end = toks[a].start, toks[b - 1].end
+            if gid in generic and not (_SKILL_AFTER.match(text[end:]) or _SKILL_BEFORE.search(text[:start])):
+                continue  # "weekly sales", "metrics, logs": the business, not a skill asked for
+            seen_here.add(gid)
+            spans.append((gid, start, end))
+            note(gid, _display(text[start:end], lex.displays[gid], toks[a]), weight, False)
+        for group in _alternatives(text, spans):
+            for gid in group:
+                alternatives.setdefault(gid, set()).update(group - {gid})
+        for gid, patterns in implied.items():
+            if gid not in seen_here and any(p.search(text) for p in patterns):
+                note(gid, lex.displays[gid], weight, False)
         if kind in _GENERIC_SECTIONS:
             for key, a, b in _generic_terms(toks, used, company_words):
                 note(key, text[toks[a].start : toks[b - 1].end], weight, True)
@@ -794,6 +903,7 @@ def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
 
     resume_toks = _tokenize(resume_text)
     resume_groups = {gid for gid, _, _ in _find_terms(resume_toks, lex)}
+    resume_groups |= {gid for gid, patterns in implied.items() if any(p.search(resume_text) for p in patterns)}
     resume_grams: set[tuple[str, ...]] = set()
     for i in range(len(resume_toks)):
         key: tuple[str, ...] = ()
@@ -809,18 +919,20 @@ def match_keywords(job_text: str, resume_text: str) -> KeywordMatch:
 
     def present(term: _Term) -> bool:
         if isinstance(term.key, int):
-            return term.key in resume_groups
+            return any(gid in resume_groups or related.get(gid, frozenset()) & resume_groups
+                       for gid in (term.key, *alternatives.get(term.key, ())))
         key = term.key
         assert isinstance(key, tuple)
         return key in resume_grams or (len(key) == 3 and key[1:] in resume_grams)
 
     ranked = sorted(terms.values(), key=lambda t: (-final_weight(t), t.first))
     matched, missing, seen = [], [], set()
+    inside = _dedupe([defined.get(t.display.strip().lower(), t.display.strip()) for t in ranked])
     got = total = 0.0
     for term in ranked:
         label = term.display.strip()
         label = defined.get(label.lower(), label)
-        if label.lower() in seen:
+        if label.lower() in seen or label.lower() in inside:
             continue
         seen.add(label.lower())
         total += final_weight(term)

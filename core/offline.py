@@ -33,7 +33,8 @@ def review(
         job = job[: settings.max_job_chars]
     parsed = parse_document(document)
     resume = parsed.resume
-    keywords = match_keywords(job, document.text) if job else None
+    names = [r.organization for s in resume.sections for r in s.roles if r.organization]
+    keywords = match_keywords(job, document.text, names) if job else None
     findings, counts = run_rules(resume, document, keywords, role.strip() if role else None)
     score, breakdown = score_findings(findings, resume, keywords, counts)
     warnings += resume.doubts

@@ -21,6 +21,7 @@ from core.isolation import configure as configure_workers
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
 from core.reading import read_file
+from core.rules import preload as preload_rules
 
 if TYPE_CHECKING:
     import httpx  # the model engine imports it; the offline path never needs it
@@ -128,6 +129,7 @@ async def review_resume(
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
     prepare()  # once per process: every forked child inherits the export template and font look-up
+    preload_rules()  # likewise the spelling dictionary (about 0.2 s to load)
     configure_workers(settings.max_concurrent_reviews)  # one parse worker per review that may run at once
     document, result = await run_isolated(
         offline_pipeline, request.data, request.filename, request.job_description, request.role,

@@ -1,8 +1,8 @@
 """Where a resume is rewritten offline: the whole resume as clean Markdown.
 
-Headings are normalised, bullets get the same honest fixes the findings
-suggest (weak openers, first person, tense, "by me" passives, buzzwords) and
-dates one format. Nothing is added: no number, employer, title, date, degree
+Headings are normalised, bullets get the honest fixes the findings list with
+their before and after (weak openers, first person, tense, "by me" passives;
+nothing else, so no edit is silent) and dates one format. Nothing is added: no number, employer, title, date, degree
 or skill appears here that isn't in the original (tests check this on every
 corpus resume).
 """
@@ -17,7 +17,6 @@ from core.wording import (
     drop_first_person,
     fix_weak_opener,
     past_tense_sentence,
-    vary_repeated_openers,
 )
 
 CANONICAL_HEADINGS = {
@@ -107,18 +106,17 @@ def _role_lines(role: Role, bullets: list[str]) -> list[str]:
 
 
 def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
-    """Every role's bullets with the honest fixes, then repeated opener verbs varied within its section."""
-    improved: list[list[list[str]]] = []
-    for section in resume.sections:
-        per_role = [
-            [improve_statement(b, section.name is SectionName.EXPERIENCE and r.dates is not None and not r.current)
-             for b in r.bullets]
-            for r in section.roles
-        ]
-        flat = vary_repeated_openers([b for bullets in per_role for b in bullets])
-        it = iter(flat)
-        improved.append([[next(it) for _ in bullets] for bullets in per_role])
-    return improved
+    """Every role's bullets with the honest fixes, each of which a finding lists (core/rules.py).
+
+    Repeated opener verbs are not swapped here: the style.repeated_verb finding lists the
+    bullets and suggests verbs, and the person picks the one that is true.
+    """
+    return [
+        [[improve_statement(b, section.name is SectionName.EXPERIENCE and r.dates is not None and not r.current)
+          for b in r.bullets]
+         for r in section.roles]
+        for section in resume.sections
+    ]
 
 
 def rewrite_markdown(resume: Resume) -> str:

@@ -9,6 +9,7 @@ format.too_long  format.dates_inconsistent
 extraction.no_text_layer  extraction.garbled  extraction.multi_column
 privacy.sensitive_data  keywords.missing  security.prompt_injection  summary.target_role
 template.unfilled
+bullet.placeholder  bullet.number_without_unit  style.misspelling
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib import resources
 
 from core import limits
@@ -24,13 +26,14 @@ from core.models import Document, Finding, KeywordMatch, Resume, Role, Section, 
 from core.structure import DATE_RANGE_RE
 from core.wording import (
     BUZZWORDS,
+    PLACEHOLDER_BULLETS,
+    SPELLING_OK,
     SYNONYMS,
     drop_first_person,
-    fix_weak_opener,
     opener_verb,
     past_tense,
-    past_tense_sentence,
     present_tense_opener,
+    weak_opener,
 )
 
 MAX_PER_RULE = 4  # findings shown per rule; the score counts them all
@@ -51,6 +54,8 @@ _PASSIVE_RE = re.compile(
 _PASSIVE_BY_ME = re.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
 )
+# "… when a button is pressed": a condition the product reacts to, not the person's work hidden
+_WHEN_CLAUSE = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\s+(?:\w+\s+){0,4}$", re.I)
 _NOT_PASSIVE = {"based", "located", "interested", "involved", "experienced", "skilled", "used", "known", "born", "given"}
 def _load(name: str) -> dict:
     return json.loads(resources.files("core.data").joinpath(name).read_text(encoding="utf-8"))
@@ -62,7 +67,7 @@ def _label_pattern(labels: list[str]) -> re.Pattern[str]:
     cjk = [re.escape(w) for w in labels if re.search(r"[\u3040-\u9fff]", w)]
     parts = []
     if latin:
-        parts.append(r"(?<![\w])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")\.?\s*[:：]?\s*(?=[\w(])")
+        parts.append(r"(?<![\w])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")(?!\w)\.?\s*[:：]?\s*(?=[\w(])")
     if cjk:
         parts.append("(?:" + "|".join(cjk) + ")")
     return re.compile("|".join(parts), re.I)
@@ -72,8 +77,16 @@ _SENSITIVE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (_label_pattern(words), label) for label, words in _load("personal.json").items() if not label.startswith("_")
 )
 _NEEDS_COLON = {"age", "gender", "national ID number", "religion"}  # short words: only as a label ('Age: 31')
-_AGE_PHRASE = re.compile(r"\b\d{2}\s*(?:years? old|jahre alt|ans|años|anos|anni|jaar)\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁", re.I)
+_AGE_PHRASE = re.compile(r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b(?!\s+(?:de\s+|d[’']|di\s+)?(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁", re.I)
 _PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
+
+
+# "by 30" with nothing after it: 30 what? (a year, "by 2021", is a deadline, not a figure)
+_BARE_NUMBER = re.compile(
+    r"\bby\s+(?:about\s+|over\s+|nearly\s+|almost\s+|~)?(?!(?:19|20)\d{2}\b)(\d+(?:[.,]\d+)?)(?![\d.,]*[\w%$€£])"
+    r"(?=\s*(?:[.;,)]|$)|\s+(?:and|while|through|with|via|in|for|across|over|using|after|within|by|from|on)\b)",
+    re.I,
+)
 
 
 def _statements(role: Role) -> list[str]:
@@ -96,15 +109,40 @@ def _quote(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# Rules whose "after" the rewrite applies: each of their findings is shown, never capped,
+# so every edit in the rewrite is listed with its before and after.
+REWRITE_RULES = frozenset({"bullet.weak_opener", "style.first_person", "style.passive_voice", "style.tense_mismatch"})
+
+
+def _past_role(section: SectionName | None, role: Role | None) -> bool:
+    return section is SectionName.EXPERIENCE and role is not None and role.dates is not None and not role.current
+
+
+def _rewritten(section: SectionName | None, role: Role | None, text: str) -> str | None:
+    """The statement as the rewrite prints it (every honest fix at once), or None when it stays as is."""
+    from core.rewrite import improve_statement
+
+    better = improve_statement(text, _past_role(section, role))
+
+    def same(a: str, b: str) -> bool:  # a capital letter or a double space is no fix worth a finding
+        a, b = " ".join(a.split()), " ".join(b.split())
+        return a[:1].upper() + a[1:] == b[:1].upper() + b[1:]
+
+    return None if same(better, text) else better
+
+
 class _Collector:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.counts: Counter[str] = Counter()
+        self.hidden: dict[str, list[Finding]] = {}  # over the display cap: named in the last shown one
 
     def add(self, finding: Finding) -> None:
         self.counts[finding.rule] += 1
-        if self.counts[finding.rule] <= MAX_PER_RULE:
+        if self.counts[finding.rule] <= MAX_PER_RULE or (finding.after and finding.rule in REWRITE_RULES):
             self.findings.append(finding)
+        else:
+            self.hidden.setdefault(finding.rule, []).append(finding)
 
 
 def run_rules(
@@ -116,6 +154,7 @@ def run_rules(
     if document.extraction.quality != "poor":  # unreadable text: don't claim what we couldn't read is missing
         _sections(resume, out)
     _bullets(resume, out)
+    _placeholder_bullets(resume, out)
     _style(resume, document.text, out)
     _format(resume, document, out)
     _privacy(resume, document.text, out)
@@ -167,17 +206,28 @@ def _sections(resume: Resume, out: _Collector) -> None:
 
 
 def _bullets(resume: Resume, out: _Collector) -> None:
-    for section, _role, text in _work_statements(resume):
-        weak = fix_weak_opener(text)
+    for section, role, text in _work_statements(resume):
+        weak = weak_opener(text)
         if weak:
-            phrase, better = weak
+            phrase, better, choices = weak
+            if better:
+                message = f"'{phrase}' describes a duty, not a result. Start with a strong verb for what you did."
+            else:
+                message = (f"'{phrase}' hides what you did. Say it with a verb: {', '.join(choices)}… whichever is true"
+                           " (I can't tell which from the words).")
             out.add(Finding(rule="bullet.weak_opener", severity="medium", category="impact", section=section,
-                            before=_quote(text), after=_quote(better) if better != text else None,
-                            message=f"'{phrase}' describes a duty, not a result. Start with a strong verb for what you did."))
+                            before=_quote(text), after=_rewritten(section, role, text) if better else None,
+                            message=message))
         if section is SectionName.EXPERIENCE and not _METRIC_RE.search(text) and len(text.split()) >= 4:
             out.add(Finding(rule="bullet.no_metric", severity="low", category="impact", section=section,
                             before=_quote(text),
                             message="No number here. If you have one, add it (how many, how much, how fast, how often); I won't invent one."))
+        bare = _BARE_NUMBER.search(text)
+        if bare:
+            n = bare.group(1)
+            out.add(Finding(rule="bullet.number_without_unit", severity="low", category="clarity", section=section,
+                            before=_quote(text),
+                            message=f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} points…) so the figure means something."))
         words = len(text.split())
         if words > limits.BULLET_MAX_WORDS:
             parts = [p.strip() for p in re.split(r";\s+|(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
@@ -185,6 +235,17 @@ def _bullets(resume: Resume, out: _Collector) -> None:
             out.add(Finding(rule="bullet.too_long", severity="low", category="clarity", section=section,
                             before=_quote(text), after=after,
                             message=f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. Split it or keep the result and cut the rest."))
+
+
+def _placeholder_bullets(resume: Resume, out: _Collector) -> None:
+    """Template filler left as a bullet: 'Accomplishment 2', 'Etc.'."""
+    for section in resume.sections:
+        items = [b for r in section.roles for b in r.bullets] + [ln[2:] for ln in section.lines if ln.startswith("• ")]
+        for item in dict.fromkeys(items):
+            if any(p.match(item.strip()) for p in PLACEHOLDER_BULLETS):
+                out.add(Finding(rule="bullet.placeholder", severity="medium", category="completeness",
+                                section=section.name, before=item.strip(),
+                                message="This bullet is template filler, not something you did. Replace it with a result of yours, or delete it."))
 
 
 # --- style ----------------------------------------------------------------------------
@@ -209,34 +270,75 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
     statements = list(_work_statements(resume))
     summary = resume.section(SectionName.SUMMARY)
     summary_lines = [(SectionName.SUMMARY, None, line) for line in (summary.lines if summary else [])]
-    for section, _role, line in statements + summary_lines:
+    for section, role, line in statements + summary_lines:
         hits = _first_person_hits(line)
         if hits:
+            after = drop_first_person(line) if role is None else _rewritten(section, role, line)
             out.add(Finding(rule="style.first_person", severity="low", category="clarity", section=section,
-                            before=_quote(line), after=drop_first_person(line),
+                            before=_quote(line), after=after,
                             message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead."))
-    seen_buzz: set[str] = set()
-    for raw in text.split("\n"):
-        low = raw.lower()
-        for buzz in BUZZWORDS:
-            if buzz in low and buzz not in seen_buzz and re.search(rf"(?<!\w){re.escape(buzz)}(?!\w)", low):
-                seen_buzz.add(buzz)
-                out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
-                                section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
-                                message=f"'{buzz}' is a cliché recruiters skip. Show it with a concrete example instead."))
-    for section, _role, line in statements:
-        m = _PASSIVE_RE.search(line)
-        if m and m.group(1).lower() not in _NOT_PASSIVE:
-            by_me = _PASSIVE_BY_ME.match(line)
-            after = None
-            if by_me:
-                obj = by_me["obj"][0].lower() + by_me["obj"][1:]
-                after = f"{by_me['verb'].capitalize()} {obj}{by_me['rest']}"
+    if resume.language == "en":  # the cliché list is English ('Synergy' may name a Portuguese project)
+        seen_buzz: set[str] = set()
+        for raw in text.split("\n"):
+            low = raw.lower()
+            hits = [b for b in BUZZWORDS if b in low and b not in seen_buzz and re.search(rf"(?<!\w){re.escape(b)}(?!\w)", low)]
+            hits = [b for b in hits if not any(b != other and b in other for other in hits)]  # the longest phrase only
+            if not hits:
+                continue
+            seen_buzz.update(hits)
+            named = " and ".join(f"'{b}'" for b in hits[:3])
+            out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
+                            section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
+                            message=f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters skip. Show it with a concrete example instead."))
+    for section, role, line in statements:
+        m = next((m for m in _PASSIVE_RE.finditer(line) if m.group(1).lower() not in _NOT_PASSIVE
+                  and not _WHEN_CLAUSE.search(line[: m.start()])), None)
+        by_me = _PASSIVE_BY_ME.match(line)
+        if m or by_me:
+            after = _rewritten(section, role, line) if by_me else None
             out.add(Finding(rule="style.passive_voice", severity="low", category="clarity", section=section,
                             before=_quote(line), after=after,
                             message="Passive voice hides who did the work. Say what you did, with an active verb."))
     _tense(resume, out)
     _repeated_verbs(statements, out)
+    _misspellings(resume, statements + summary_lines, out)
+
+
+_LOWER_WORD = re.compile(r"(?<![\w.@/'’#+-])([a-z]{5,})(?![\w.@/'’#+-])")
+
+
+@lru_cache(maxsize=1)
+def _speller():  # spellchecker.SpellChecker, loaded once per process (about 0.2 s)
+    from spellchecker import SpellChecker
+
+    return SpellChecker(distance=1)
+
+
+def preload() -> None:
+    """Load what the rules load lazily, so forked review children inherit it instead of each loading it."""
+    _speller()
+
+
+def _misspellings(resume: Resume, statements: list[tuple[SectionName, Role | None, str]], out: _Collector) -> None:
+    """Common misspellings ('strategiy', 'managable') in English prose. Only lower-case words of five
+    letters or more are checked, so names, tools and acronyms are never flagged; nor is a word the
+    keyword vocabulary or core/data/advice.json's 'spelling_ok' knows, nor a plural the dictionary lacks."""
+    if resume.language != "en":
+        return
+    from core.keywords import is_known_skill
+
+    speller = _speller()
+    reported: set[str] = set()
+    for section, _role, text in statements:
+        words = [m.group(1) for m in _LOWER_WORD.finditer(text)]
+        for word in speller.unknown(w for w in words if w not in SPELLING_OK and w not in reported):
+            better = speller.correction(word)
+            if not better or better == word or (word in (better + "s", better + "es") and not better.endswith("s")) or is_known_skill(word):
+                continue
+            reported.add(word)
+            out.add(Finding(rule="style.misspelling", severity="low", category="clarity", section=section,
+                            before=_quote(text),
+                            message=f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are what a recruiter notices first."))
 
 
 def _section_of(resume: Resume, line: str) -> SectionName | None:
@@ -256,13 +358,17 @@ def _tense(resume: Resume, out: _Collector) -> None:
         for bullet in role.bullets:
             verb = present_tense_opener(bullet)
             if verb:
-                after = past_tense_sentence(bullet)
                 out.add(Finding(rule="style.tense_mismatch", severity="low", category="clarity",
-                                section=SectionName.EXPERIENCE, before=_quote(bullet), after=_quote(after),
+                                section=SectionName.EXPERIENCE, before=_quote(bullet),
+                                after=_rewritten(SectionName.EXPERIENCE, role, bullet),
                                 message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'."))
 
 
 def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Collector) -> None:
+    """A verb opening three or more bullets: list them and suggest same-meaning verbs.
+
+    The rewrite never swaps them itself: which bullet gets which verb is the person's call.
+    """
     verbs = [(opener_verb(text), section, text) for section, _role, text in statements]
     counts = Counter(v for v, _, _ in verbs if v)
     for verb, n in counts.most_common():
@@ -270,13 +376,11 @@ def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Colle
             break
         uses = [(section, text) for v, section, text in verbs if v == verb]
         section, text = uses[1]
+        starts = "; ".join("'" + " ".join(t.split()[:6]) + ("…'" if len(t.split()) > 6 else "'") for _, t in uses[:5])
         alternatives = SYNONYMS.get(verb)
-        after = None
-        if alternatives:
-            after = alternatives[0] + text[len(verb):]
         out.add(Finding(rule="style.repeated_verb", severity="low", category="clarity", section=section,
-                        before=_quote(text), after=after,
-                        message=f"'{verb.capitalize()}' opens {n} bullets. Vary the verbs"
+                        before=_quote(text), after=None,
+                        message=f"'{verb.capitalize()}' opens {n} bullets: {starts}. Vary the verbs where another is just as true"
                                 + (f" (e.g. {', '.join(alternatives)})." if alternatives else ".")))
 
 
@@ -291,8 +395,16 @@ _DATE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Months written in full even where the others are abbreviated ('Mar. 2010' beside 'May 2018' is
+# one style: May has no abbreviation; AP style spells out March–July; French keeps mars, mai, juin, août).
+_UNABBREVIATED = frozenset(["march", "april", "may", "june", "july", "mars", "mai", "juin", "août", "aout", "mayo", "maio", "mei", "juni", "juli", "märz", "maj"])
+
+
 def _date_style(date: str) -> str | None:
     date = date.strip()
+    month = re.match(r"^([^\W\d_]+)\s+(?:19|20)\d{2}$", date)
+    if month and month.group(1).lower() in _UNABBREVIATED:
+        return None  # fits either month style
     for name, pattern in _DATE_STYLES:
         if pattern.match(date):
             return name
@@ -304,7 +416,7 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
     if extraction.pages > limits.TARGET_PAGES:
         out.add(Finding(rule="format.too_long", severity="medium", category="ats",
                         message=f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two pages (an academic CV is the exception)."))
-    styles: dict[str, str] = {}
+    styles: dict[str, str] = {}  # style → the first date written that way
     for section in resume.sections:
         for role in section.roles:
             if not role.dates:
@@ -314,11 +426,11 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
                 for part in (m["start"], m["end"]):
                     style = _date_style(part)
                     if style and style != "YYYY":
-                        styles.setdefault(style, role.dates)
+                        styles.setdefault(style, part.strip())
     if len(styles) > 1:
         examples = list(styles.values())[:2]
         out.add(Finding(rule="format.dates_inconsistent", severity="low", category="ats",
-                        section=SectionName.EXPERIENCE, before=" vs ".join(examples),
+                        section=SectionName.EXPERIENCE, before=" vs ".join(f"'{d}'" for d in examples),
                         message=f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, e.g. 'Jan 2020 – Mar 2022', everywhere."))
     if extraction.quality == "poor" or extraction.garbled_ratio > limits.GARBLED_FAIR_RATIO:
         out.add(Finding(rule="extraction.garbled", severity="high" if extraction.quality == "poor" else "medium",
@@ -417,9 +529,21 @@ def _target_role(resume: Resume, role: str, out: _Collector) -> None:
                             "Recruiters search by title: name it at the top, if your experience supports it."))
 
 
+def _where(hidden: list[Finding]) -> str:
+    """Where the findings not shown are: the first words of each ('Created RESTful services…')."""
+    starts = [" ".join(f.before.split()[:4]) + "…" for f in hidden if f.before]
+    if not starts:
+        sections = sorted({f.section.value for f in hidden if f.section})
+        return f" in {', '.join(sections)}" if sections else ""
+    named = ", ".join(f"'{s}'" for s in starts[:3])
+    return f": {named}" + (f" and {len(starts) - 3} more" if len(starts) > 3 else "")
+
+
 def _summarise_overflow(out: _Collector) -> None:
     for rule, count in out.counts.items():
-        if count > MAX_PER_RULE:
+        shown = sum(1 for f in out.findings if f.rule == rule)
+        if count > shown:
             last = max(i for i, f in enumerate(out.findings) if f.rule == rule)
             f = out.findings[last]
-            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - MAX_PER_RULE} more like this.)"})
+            where = _where(out.hidden.get(rule, []))
+            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - shown} more like this{where}.)"})

@@ -7,7 +7,9 @@ tense). None adds a number, a name or a claim.
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 
 # Resume action verbs (base form). Used to tell tense and to spot openers.
 ACTION_VERBS = frozenset(
@@ -19,62 +21,103 @@ IRREGULAR_PAST = {
     "oversee": "oversaw", "teach": "taught", "sell": "sold", "drive": "drove", "grow": "grew",
     "cut": "cut", "set": "set", "take": "took", "give": "gave", "bring": "brought",
     "begin": "began", "win": "won", "speak": "spoke", "hold": "held", "find": "found",
-    "found": "founded", "spend": "spent", "keep": "kept", "think": "thought", "know": "knew",
+    "found": "founded", "troubleshoot": "troubleshot", "spend": "spent", "keep": "kept", "think": "thought", "know": "knew",
 }
 _PAST_FORMS = set(IRREGULAR_PAST.values())
 
-# Openers that describe duties instead of results; value: honest replacement (or None: drop it).
+# Openers that describe duties instead of results. Value: how to fix it honestly —
+# "gerund" ("Responsible for managing X" → "Managed X"), "drop" (the rest already says it),
+# or None: no stronger verb follows honestly from the words, so the finding asks the person
+# to choose one ("Helped with the rollout" may mean led it, built it or tested it).
 WEAK_OPENERS: tuple[tuple[str, str | None], ...] = (
     (r"responsible for ", "gerund"),
     (r"in charge of ", "gerund"),
-    (r"duties included ", None),
-    (r"duties include ", None),
+    (r"duties included ", "drop"),
+    (r"duties include ", "drop"),
     (r"tasked with ", "gerund"),
-    (r"helped (?:with|in) ", "Contributed to "),
-    (r"helped (?:to )?", "Contributed to "),
-    (r"assisted (?:with|in) (?=\w+ing\b)", "Contributed to "),
-    (r"assisted (?:with|in) ", "Supported "),
-    (r"assisted ", "Supported "),
-    (r"worked on ", "Contributed to "),
-    (r"participated in ", "Contributed to "),
-    (r"involved in ", "Contributed to "),
-    (r"was involved in ", "Contributed to "),
+    (r"helped (?:with|in|to) ", None),
+    (r"helped ", None),
+    (r"assisted (?:with|in) ", None),
+    (r"assisted ", None),
+    (r"worked on ", None),
+    (r"working on ", None),
+    (r"participated in ", None),
+    (r"was involved in ", None),
+    (r"involved in ", None),
     (r"handled ", None),
 )
 
-BUZZWORDS = (
-    "results-driven", "results driven", "results-oriented", "detail-oriented", "detail oriented",
-    "team player", "go-getter", "self-starter", "self starter", "hard-working", "hardworking",
-    "synergy", "synergies", "think outside the box", "thinking outside the box", "proven track record",
-    "best of breed", "best-of-breed", "thought leader", "rockstar", "rock star", "ninja", "guru",
-    "go-to person", "value add", "value-add", "highly motivated", "dynamic individual",
-    "excellent communication skills", "strategic thinker", "passionate about", "wear many hats",
-    "move the needle", "game changer", "game-changer",
+# First words that make an opener weak: no fix may start with one of these.
+WEAK_OPENER_WORDS = frozenset(
+    ["responsible", "in", "duties", "tasked", "helped", "assisted", "worked", "working", "participated",
+     "involved", "was", "handled", "contributed", "supported", "aided"]
 )
 
+# Concrete verbs to offer when a weak opener has no honest fix, by what the bullet is about.
+_VERB_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (r"migrat", ("Migrated", "Planned", "Tested")),
+    (r"life ?cycle|workflow", ("Led", "Ran", "Improved")),
+    (r"\bclean", ("Cleaned", "Prepared", "Analyzed")),
+    (r"debug|troubleshoot|\bbugs?\b|\bfix|incident|support", ("Diagnosed", "Fixed", "Resolved")),
+    (r"\btest|\bqa\b|quality", ("Tested", "Automated", "Designed")),
+    (r"develop|build|design|implement|system|\bapp|\bapi|code|software|feature|service|model", ("Built", "Designed", "Implemented")),
+    (r"analy|data|research|report", ("Analyzed", "Built", "Evaluated")),
+    (r"launch|rollout|roll-out|release|project|event|campaign", ("Led", "Planned", "Shipped")),
+    (r"customer|client|complaint|request|order|account", ("Resolved", "Managed", "Processed")),
+)
+_DEFAULT_CHOICES = ("Led", "Built", "Shipped")
+
+
+def verb_choices(rest: str) -> list[str]:
+    """Two or three concrete verbs the person could mean, the bullet's own verb first
+    ('… improving the flow' → Improved); the person picks the true one."""
+    first = re.match(r"([A-Za-z]+)", rest)
+    own: list[str] = []
+    if first:
+        word = first.group(1).lower()
+        past = gerund_to_past(word) or (past_tense(word).capitalize() if word in ACTION_VERBS else None)
+        if past and past.lower() not in WEAK_OPENER_WORDS:
+            own.append(past)
+    generic = next((verbs for pattern, verbs in _VERB_CHOICES if re.search(pattern, rest, re.I)), _DEFAULT_CHOICES)
+    out: list[str] = []
+    for verb in [*own, *generic]:
+        if verb not in out:
+            out.append(verb)
+    return out[:3]
+
+
+def _advice_data() -> dict:
+    return json.loads(resources.files("core.data").joinpath("advice.json").read_text(encoding="utf-8"))
+
+
+_ADVICE = _advice_data()
+BUZZWORDS: tuple[str, ...] = tuple(_ADVICE["cliches"])  # clichés recruiters skip (core/data/advice.json)
+SPELLING_OK: frozenset[str] = frozenset(_ADVICE["spelling_ok"])  # never flagged as misspelt
+PLACEHOLDER_BULLETS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.I) for p in _ADVICE["placeholder_bullets"])
+
+# Verbs that say the same thing, offered when one opener repeats (never swapped in automatically).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "developed": ("Built", "Engineered", "Created"),
-    "managed": ("Led", "Directed", "Oversaw"),
-    "led": ("Directed", "Headed", "Guided"),
-    "created": ("Built", "Designed", "Produced"),
-    "built": ("Engineered", "Developed", "Assembled"),
-    "implemented": ("Delivered", "Rolled out", "Introduced"),
-    "worked": ("Collaborated", "Partnered", "Contributed"),
-    "designed": ("Planned", "Shaped", "Created"),
-    "improved": ("Strengthened", "Enhanced", "Upgraded"),
+    "developed": ("Built", "Created"),
+    "managed": ("Led", "Oversaw", "Directed"),
+    "led": ("Headed", "Directed"),
+    "created": ("Built", "Produced"),
+    "built": ("Developed", "Constructed"),
+    "implemented": ("Built", "Developed"),
+    "designed": ("Architected", "Devised"),
+    "improved": ("Enhanced", "Strengthened"),
     "analyzed": ("Assessed", "Evaluated", "Examined"),
-    "supported": ("Enabled", "Assisted", "Backed"),
-    "maintained": ("Sustained", "Kept up", "Upheld"),
-    "collaborated": ("Partnered", "Teamed up", "Worked jointly"),
-    "utilized": ("Used", "Applied", "Employed"),
-    "used": ("Applied", "Employed", "Drew on"),
-    "coordinated": ("Organized", "Ran", "Handled"),
-    "wrote": ("Authored", "Drafted", "Produced"),
-    "conducted": ("Ran", "Carried out", "Performed"),
-    "performed": ("Carried out", "Ran", "Completed"),
-    "established": ("Set up", "Introduced", "Put in place"),
-    "provisioned": ("Set up", "Configured", "Deployed"),
-    "introduced": ("Brought in", "Rolled out", "Adopted"),
+    "maintained": ("Kept up", "Upheld"),
+    "collaborated": ("Partnered", "Teamed up"),
+    "utilized": ("Used", "Applied"),
+    "used": ("Applied", "Employed"),
+    "coordinated": ("Organized", "Arranged"),
+    "wrote": ("Authored", "Drafted"),
+    "conducted": ("Ran", "Carried out"),
+    "performed": ("Carried out", "Completed"),
+    "established": ("Set up", "Put in place"),
+    "provisioned": ("Set up", "Configured"),
+    "introduced": ("Brought in", "Adopted"),
+    "optimized": ("Tuned", "Streamlined"),
 }
 
 
@@ -155,34 +198,41 @@ def opener_verb(bullet: str) -> str | None:
     return None
 
 
-def fix_weak_opener(bullet: str) -> tuple[str, str] | None:
-    """Return (the weak phrase as written, the rewritten bullet), or None."""
-    for pattern, replacement in WEAK_OPENERS:
+def weak_opener(bullet: str) -> tuple[str, str | None, list[str]] | None:
+    """(the weak phrase as written, the honest rewrite or None, verbs to choose from), or None.
+
+    The rewrite is None when no stronger verb follows from the words themselves:
+    then the person is offered concrete verbs to choose from, and the bullet is left alone.
+    """
+    for pattern, how in WEAK_OPENERS:
         m = re.match(rf"^\s*{pattern}", bullet, re.I)
         if not m:
             continue
         phrase = bullet[: m.end()].strip()
         rest = bullet[m.end() :].strip()
+        choices = verb_choices(rest)
         if not rest:
-            return phrase, bullet
-        if replacement == "gerund":
+            return phrase, None, choices
+        if how == "gerund":
             first, _, tail = rest.partition(" ")
             past = gerund_to_past(first)
             if past:
-                return phrase, f"{past} {tail}".strip()
-            return phrase, f"Owned {rest}"
-        if replacement is None:
-            return phrase, rest[0].upper() + rest[1:]
-        if replacement == "Contributed to ":
+                return phrase, f"{past} {tail}".strip(), []
+            return phrase, f"Owned {rest}", []
+        if how == "drop":
             first, _, tail = rest.partition(" ")
-            if first.lower().endswith("ing"):
-                return phrase, f"Contributed to {rest}"
-            if first.lower() in ACTION_VERBS:  # "helped build X" → "Contributed to building X"
-                gerund = first.lower()
-                gerund = gerund[:-1] + "ing" if gerund.endswith("e") and not gerund.endswith("ee") else gerund + "ing"
-                return phrase, f"Contributed to {gerund} {tail}".strip()
-        return phrase, replacement + rest
+            past = gerund_to_past(first)
+            return phrase, (f"{past} {tail}".strip() if past else None), choices
+        return phrase, None, choices
     return None
+
+
+def fix_weak_opener(bullet: str) -> tuple[str, str] | None:
+    """(the weak phrase, the rewritten bullet) when an honest fix exists, else None."""
+    weak = weak_opener(bullet)
+    if weak is None or weak[1] is None:
+        return None
+    return weak[0], weak[1]
 
 
 def drop_leading_first_person(bullet: str) -> str | None:
@@ -217,22 +267,3 @@ def drop_first_person(text: str) -> str | None:
             sentence = fixed[:1].upper() + fixed[1:]
         out.append(sentence)
     return " ".join(out) if changed else None
-
-
-def vary_repeated_openers(bullets: list[str], min_repeats: int = 3) -> list[str]:
-    """Swap the 2nd, 3rd… use of an opener verb used `min_repeats`+ times for a synonym."""
-    counts: dict[str, int] = {}
-    for bullet in bullets:
-        if verb := opener_verb(bullet):
-            counts[verb] = counts.get(verb, 0) + 1
-    seen: dict[str, int] = {}
-    out = []
-    for bullet in bullets:
-        verb = opener_verb(bullet)
-        if verb and counts[verb] >= min_repeats and verb in SYNONYMS:
-            nth = seen.get(verb, 0)
-            seen[verb] = nth + 1
-            if nth:
-                bullet = SYNONYMS[verb][(nth - 1) % len(SYNONYMS[verb])] + bullet[len(verb):]
-        out.append(bullet)
-    return out

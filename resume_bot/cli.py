@@ -86,18 +86,23 @@ def format_report(result: ReviewResult, width: int = 88) -> str:
             lines.append(_wrap("matched: " + ", ".join(kw.matched), width, "  "))
         if kw.missing:
             lines.append(_wrap("missing: " + ", ".join(kw.missing), width, "  "))
+    from core.report import group_findings, shorten
+
     by_section: dict[str, list] = {}
-    for finding in result.findings:
-        key = finding.section.value if finding.section else "general"
-        by_section.setdefault(key, []).append(finding)
-    for section, findings in by_section.items():
+    for entry in group_findings(result.findings):
+        key = entry.section.value if entry.section else "general"
+        by_section.setdefault(key, []).append(entry)
+    for section, entries in by_section.items():
         lines += ["", section.upper()]
-        for f in findings:
-            lines.append(_wrap(f"[{f.severity}] {f.rule}: {f.message}", width, "  "))
-            if f.before:
-                lines.append(_wrap(f"before: {f.before}", width, "    "))
-            if f.after:
-                lines.append(_wrap(f"after:  {f.after}", width, "    "))
+        for entry in entries:
+            if entry.before and entry.findings[0].rule == "keywords.missing":
+                lines.append(_wrap(f"missing: {entry.before}", width, "  "))
+            elif entry.before:
+                lines.append(_wrap(f"before: {shorten(entry.before)}", width, "  "))
+            for f in entry.findings:
+                lines.append(_wrap(f"[{f.severity}] {f.rule}: {f.message}", width, "    "))
+            for after in entry.afters:  # whole: it's the text to paste back
+                lines.append(_wrap(f"after:  {after}", width, "  "))
     return "\n".join(lines)
 
 

@@ -98,7 +98,7 @@ def test_variants_synonyms_and_acronyms_match(job: str, resume: str) -> None:
         ("Requirements: REST APIs", "the rest of the backlog"),
         ("Requirements: R", "R&D budget"),
         ("Requirements: Go", "Go-to-market plan"),
-        ("Requirements: SQL", "PostgreSQL"),  # ATS match literally: say SQL too
+        ("Requirements: PostgreSQL", "SQL"),  # related terms count one way only: SQL is not PostgreSQL
     ],
 )
 def test_word_boundaries_do_not_overmatch(job: str, resume: str) -> None:
@@ -158,3 +158,83 @@ def test_corpus_jobs_read_like_a_recruiter_would() -> None:
     m = match_keywords(job, resume)
     assert {"sql", "tableau", "python", "pandas"} <= lower(m.matched)
     assert 20 <= m.match_percent <= 80
+
+
+@pytest.mark.parametrize(
+    ("job", "resume", "term"),
+    [
+        ("Requirements: strong SQL.", "Tuned MySQL queries", "SQL"),
+        ("Requirements: strong SQL.", "Ran PostgreSQL in production", "SQL"),
+        ("Run A/B tests and explain the results.", "Designed A/B testing for the checkout", "A/B tests"),
+        ("Take part in code review.", "Led code reviews for 6 engineers", "code review"),
+        ("Requirements: cohort and funnel analysis.", "Built a cohort analysis of repeat buyers", "cohort analysis"),
+        ("Clean and combine web shop and email data.", "Data cleaning in pandas", "data cleaning"),
+        ("Make the jobs idempotent and observable.", "Made payment retries idempotent", "idempotent"),
+    ],
+)
+def test_related_and_implied_terms_count(job: str, resume: str, term: str) -> None:
+    m = match_keywords(job, resume)
+    assert term.lower() in lower(m.matched), (m.matched, m.missing)
+
+
+def test_a_company_or_school_name_is_not_a_skill() -> None:
+    job = "Requirements: analytics and Python."
+    resume = "Data Analyst, Harborlight Analytics, 2019 – 2022\n- Built Python reports"
+    assert "analytics" in lower(match_keywords(job, resume).matched)  # without the names, it looks matched
+    m = match_keywords(job, resume, exclude=["Harborlight Analytics"])
+    assert "analytics" in lower(m.missing) and "python" in lower(m.matched)
+
+
+def test_generic_business_words_are_keywords_only_when_asked_for_as_skills() -> None:
+    m = match_keywords("Build dashboards for weekly sales and retail stores; ship metrics, logs and tracing.", "")
+    shown = lower(m.matched + m.missing)
+    assert not shown & {"sales", "retail", "logs", "reporting"}, shown
+    assert "sales" in lower(match_keywords("Requirements: 3 years of sales experience.", "").missing)
+
+
+def test_a_term_inside_another_is_not_listed_twice() -> None:
+    m = match_keywords("Requirements: experience with a BI tool (Tableau, Power BI or Looker).", "")
+    assert "power bi" in lower(m.missing) and "bi" not in lower(m.missing)
+
+
+def test_multi_word_skills_of_the_corpus_jobs_are_extracted() -> None:
+    jobs = {p.name: p.read_text(encoding="utf-8") for p in corpus_files("jobs", "*.txt")}
+    if not jobs:
+        pytest.skip("../shared/corpus is not present")
+    analyst = lower(match_keywords(jobs["data_analyst.txt"], "").missing)
+    backend = lower(match_keywords(jobs["backend_python_engineer.txt"], "").missing)
+    assert {"a/b tests", "data cleaning", "cohort analysis", "funnel analysis"} <= analyst
+    assert {"observability", "idempotent"} <= backend
+    assert not (analyst | backend) & {"sales", "retail", "logs", "bi"}
+
+
+def test_corpus_match_percent_is_near_a_hand_made_estimate() -> None:
+    import json
+    from pathlib import Path
+
+    from core.config import Settings
+    from core.review import offline_pipeline
+
+    corpus = require_corpus()
+    estimates = json.loads((Path(__file__).parent / "keyword_estimates.json").read_text(encoding="utf-8"))["pairs"]
+    settings = Settings(_env_file=None)
+    off = []
+    for pair in estimates:
+        job = (corpus / "jobs" / pair["job"]).read_text(encoding="utf-8")
+        path = corpus / "resumes" / pair["resume"]
+        _, result = offline_pipeline(path.read_bytes(), path.name, job, None, settings, False)
+        assert result.keywords is not None
+        if abs(result.keywords.match_percent - pair["percent"]) > 5:
+            off.append((pair["resume"], pair["job"], result.keywords.match_percent, pair["percent"]))
+    assert len(off) <= len(estimates) // 10, off  # ≥ 90 % within 5 points
+
+
+def test_a_choice_the_job_offers_is_met_by_any_one() -> None:
+    job = "Requirements: experience with at least one BI tool (Tableau, Power BI or Looker); Python or R."
+    m = match_keywords(job, "Built Tableau dashboards; analyses in R")
+    assert {"tableau", "power bi", "looker", "python", "r"} <= lower(m.matched) and m.match_percent == 100
+    assert "power bi" in lower(match_keywords("Requirements: Tableau, Power BI.", "Tableau").missing)  # a list, no choice
+
+
+def test_a_snowflake_id_is_not_the_warehouse() -> None:
+    assert "snowflake" in lower(match_keywords("Requirements: Snowflake.", "Open-source tools for Snowflake ID generation").missing)

@@ -75,15 +75,53 @@ def test_section_missing_names_the_section() -> None:
     ("bullet", "after"),
     [
         ("Responsible for managing the weekly release train", "Managed the weekly release train"),
-        ("Helped build the onboarding checklist", "Contributed to building the onboarding checklist"),
-        ("Worked on the data warehouse migration", "Contributed to the data warehouse migration"),
-        ("Duties included reviewing vendor invoices", "Reviewing vendor invoices"),
-        ("Assisted with the quarterly audit", "Supported the quarterly audit"),
+        ("Duties included reviewing vendor invoices", "Reviewed vendor invoices"),
+        ("In charge of the vendor budget", "Owned the vendor budget"),
     ],
 )
 def test_weak_opener_is_rewritten_without_claiming_more(bullet: str, after: str) -> None:
     f = finding(run(with_bullet(bullet)), "bullet.weak_opener", bullet[:20])
     assert f.before == bullet and f.after == after
+
+
+@pytest.mark.parametrize(
+    ("bullet", "verbs"),
+    [
+        ("Helped build the onboarding checklist", ["Built"]),
+        ("Helped with the rollout of the new depot scanners", ["Led", "Shipped"]),
+        ("Worked on improving the onboarding flow", ["Improved"]),
+        ("Working on the data warehouse migration", ["Migrated"]),
+        ("Participated in the quarterly planning process", ["Led"]),
+        ("Assisted in troubleshooting the scanners", ["Troubleshot"]),
+        ("Assisted with the quarterly audit", []),
+    ],
+)
+def test_weak_opener_without_an_honest_verb_offers_choices_and_is_left_alone(bullet: str, verbs: list[str]) -> None:
+    result = run(with_bullet(bullet))
+    f = finding(result, "bullet.weak_opener", bullet[:20])
+    assert f.after is None
+    assert "whichever is true" in f.message
+    offered = f.message.split(": ", 1)[1].split("…")[0].split(", ")
+    assert 2 <= len(offered) <= 3 and set(verbs) <= set(offered)
+    assert f"- {bullet}" in result.rewritten  # the verb is the person's to choose
+
+
+def test_no_weak_opener_fix_or_choice_is_itself_weak() -> None:
+    from core.wording import WEAK_OPENER_WORDS, WEAK_OPENERS, verb_choices, weak_opener
+
+    samples = ["the rollout", "build the checklist", "improving the flow", "troubleshooting the app", "with data cleaning",
+               "managing the release train", "the budget", "reviewing invoices", "customer complaints", ""]
+    for pattern, _ in WEAK_OPENERS:
+        phrase = pattern.replace("(?:with|in|to) ", "with ").replace("(?:with|in) ", "in ").replace("\\", "")
+        for rest in samples:
+            weak = weak_opener((phrase + rest).capitalize())
+            assert weak is not None, phrase + rest
+            _, better, choices = weak
+            if better:
+                assert better.split()[0].lower() not in WEAK_OPENER_WORDS, better
+                assert weak_opener(better) is None, better
+            for verb in choices + verb_choices(rest):
+                assert verb.lower() not in WEAK_OPENER_WORDS, verb
 
 
 def test_strong_opener_is_not_weak() -> None:
@@ -135,7 +173,8 @@ def test_passive_voice_by_me_is_made_active() -> None:
 
 def test_repeated_verb() -> None:
     f = finding(FLAWED, "style.repeated_verb", "Coordinated")
-    assert "3 bullets" in f.message or "opens" in f.message
+    assert "opens 3 bullets" in f.message and f.after is None  # listed, not swapped silently
+    assert "'Coordinated pallet loading" in f.message and "Organized" in f.message
     assert "style.repeated_verb" not in rules(GOOD)
 
 
@@ -154,8 +193,20 @@ def test_format_too_long() -> None:
 
 def test_dates_inconsistent() -> None:
     f = finding(FLAWED, "format.dates_inconsistent")
-    assert "03/2019 - 05/2022" in (f.before or "")
+    first, second = (f.before or "").split(" vs ")
+    assert first != second and {first, second} <= {"'03/2019'", "'05/2022'", "'Jan 2017'", "'Feb 2019'"}
     assert "format.dates_inconsistent" not in rules(GOOD)
+
+
+@pytest.mark.parametrize(("start", "end"), [("Mar. 2010", "May 2018"), ("Sept. 2022", "Mars 2023"), ("Aug. 2019", "June 2020")])
+def test_a_month_with_no_abbreviation_is_not_a_second_date_style(start: str, end: str) -> None:
+    assert "format.dates_inconsistent" not in rules(run(with_bullet("Shipped 3 releases", f"{start} – {end}")
+                                                       .replace("Jan 2021 – Present", "Jan. 2021 – Present")))
+
+
+def test_one_range_in_two_styles_quotes_two_different_dates() -> None:
+    f = finding(run(with_bullet("Shipped 3 releases", "Jan 2019 – 03/2021")), "format.dates_inconsistent")
+    assert f.before == "'Jan 2021' vs '03/2021'"  # the current role's start comes first
 
 
 def test_extraction_rules() -> None:
@@ -243,3 +294,98 @@ def test_target_role_missing_from_the_top_is_flagged() -> None:
     # "Backend engineer" is in the summary already; seniority words don't count
     assert "summary.target_role" not in rules(review(document, "cv.txt", None, "Senior Backend Engineer", SETTINGS))
     assert "summary.target_role" not in rules(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("line", "cliche"),
+    [("Highly skilled engineer who ships payment APIs.", "highly skilled"),
+     ("Exceptional ability to work in a team and across time zones.", "exceptional ability to work in a team"),
+     ("Hard-working backend engineer.", "hard-working"),
+     ("Results-driven engineer with 8 years in payments.", "results-driven")],
+)
+def test_cliches_come_from_the_data_file_and_are_named_once(line: str, cliche: str) -> None:
+    from core.wording import BUZZWORDS
+
+    assert cliche in BUZZWORDS
+    result = run(GOOD_RESUME.replace("Summary\n", f"Summary\n{line}\n"))
+    found = [f for f in result.findings if f.rule == "style.buzzword"]
+    assert len(found) == 1 and f"'{cliche}'" in found[0].message
+    assert "'ability to work in a team'" not in found[0].message  # only the longest phrase
+
+
+def test_cliche_words_inside_plain_facts_are_not_cliches() -> None:
+    result = run(with_bullet("Skilled up 4 support agents on the new dynamic pricing team"))
+    assert "style.buzzword" not in rules(result)
+
+
+@pytest.mark.parametrize("bullet", ["Improved user experience by 30", "Cut page load time by 40 and shipped the redesign"])
+def test_a_number_without_its_unit_is_flagged(bullet: str) -> None:
+    f = finding(run(with_bullet(bullet)), "bullet.number_without_unit", bullet[:20])
+    assert "what?" in f.message and f.after is None
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    ["Improved user experience by 30%", "Cut page load time by 40 ms", "Cut memory use by 4.2x",
+     "Migrated billing by 2021 as planned", "Grew revenue by $40k", "Raised NPS by 12 points"],
+)
+def test_a_number_with_its_unit_is_not_flagged(bullet: str) -> None:
+    assert "bullet.number_without_unit" not in rules(run(with_bullet(bullet)))
+
+
+@pytest.mark.parametrize("bullet", ["Accomplishment 2", "Etc.", "Responsibility 1", "…"])
+def test_placeholder_bullets_are_flagged(bullet: str) -> None:
+    f = finding(run(with_bullet(bullet)), "bullet.placeholder", bullet)
+    assert f.before == bullet and "template filler" in f.message
+
+
+@pytest.mark.parametrize("bullet", ["Accomplished 2 migrations without downtime", "Etched 40 circuit boards a day", "Owned etc. configs for 3 teams"])
+def test_real_bullets_are_not_placeholders(bullet: str) -> None:
+    assert "bullet.placeholder" not in rules(run(with_bullet(bullet)))
+
+
+@pytest.mark.parametrize("line", ["jordan@example.com • XX years old", "Age: 34", "34 years old"])
+def test_an_age_line_is_flagged_filled_in_or_not(line: str) -> None:
+    result = run(GOOD_RESUME.replace("Summary\n", f"{line}\n\nSummary\n"))
+    assert any(f.rule == "privacy.sensitive_data" and "age" in f.message for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["10+ years of experience in payments", "Com mais de 17 anos de experiência contínua",
+     "Supervisé par Prof. Pascal Frossard et Dr Daniel Dobos.", "Maintained a 30-year-old COBOL system"],
+)
+def test_years_of_experience_and_names_are_not_personal_data(line: str) -> None:
+    result = run(GOOD_RESUME.replace("Summary\n", f"Summary\n{line}\n"))
+    assert "privacy.sensitive_data" not in rules(result)
+
+
+def test_more_like_this_says_where_the_others_are() -> None:
+    bullets = "\n".join(f"• Ran the {word} depot rota for the regional team" for word in ("north", "south", "east", "west", "main", "spare"))
+    result = run(GOOD_RESUME.replace("• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets))
+    last = [f for f in result.findings if f.rule == "bullet.no_metric"][-1]
+    assert "more like this: 'Ran the " in last.message, last.message
+
+
+def test_a_condition_in_passive_voice_is_not_hidden_work() -> None:
+    result = run(with_bullet("Built a kiosk app that shows 3 offers when a button is pressed"))
+    assert "style.passive_voice" not in rules(result)
+    assert "style.passive_voice" in rules(run(with_bullet("The 3 offers were chosen by the sales team")))
+
+
+@pytest.mark.parametrize(("bullet", "word", "better"), [
+    ("Set a quarterly purchasing strategiy for 3 teams", "strategiy", "strategy"),
+    ("Kept 40 services managable with 2 engineers", "managable", "manageable"),
+])
+def test_a_common_misspelling_is_flagged(bullet: str, word: str, better: str) -> None:
+    f = finding(run(with_bullet(bullet)), "style.misspelling", bullet[:20])
+    assert f"'{word}'" in f.message and f"'{better}'" in f.message
+
+
+@pytest.mark.parametrize("bullet", [
+    "Cut uptime incidents by 40% with kubectl runbooks and Grafana dashboards",
+    "Built 12 executables for the Kubernetes operator in Golang",
+    "Shipped the Wrzesniewski ingestion service to 3 regions",  # a name: capitalised, never checked
+])
+def test_names_tools_and_tech_words_are_not_misspellings(bullet: str) -> None:
+    assert "style.misspelling" not in rules(run(with_bullet(bullet)))

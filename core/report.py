@@ -1,0 +1,62 @@
+"""The review's findings in the form a person reads them: one entry per quoted text.
+
+A 48-word bullet with a weak opener, no number and too many words used to be quoted three
+times; here it is quoted once, with its problems listed under it. The "before" may be
+shortened (it is on the person's own resume already); the "after" is always shown whole, since
+it is the text they would paste back. Adapters render `group_findings()` however they like.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.models import Finding, SectionName
+
+BEFORE_LIMIT = 220
+# Rules whose finding quotes something other than the resume's own words.
+NOT_A_QUOTE = frozenset({"keywords.missing", "format.dates_inconsistent", "template.unfilled"})
+
+
+@dataclass(slots=True)
+class ReportEntry:
+    """One quoted text (or one finding that quotes nothing) and everything said about it."""
+
+    section: SectionName | None
+    before: str | None
+    findings: list[Finding] = field(default_factory=list)
+    afters: list[str] = field(default_factory=list)  # whole, never cut; usually one
+
+    @property
+    def severity(self) -> str:
+        order = {"high": 0, "medium": 1, "low": 2}
+        return min((f.severity for f in self.findings), key=order.__getitem__)
+
+
+def shorten(text: str, limit: int = BEFORE_LIMIT) -> str:
+    """Cut a quote at a word boundary with '…' (only ever used for a 'before')."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def group_findings(findings: list[Finding]) -> list[ReportEntry]:
+    """Findings grouped per quoted text, in the order each text first appears."""
+    entries: list[ReportEntry] = []
+    by_quote: dict[tuple[SectionName | None, str], ReportEntry] = {}
+    for finding in findings:
+        quote = finding.before if finding.rule not in NOT_A_QUOTE else None
+        key = (finding.section, " ".join(quote.rstrip("…").split())) if quote else None
+        entry = by_quote.get(key) if key else None
+        if entry is None:
+            entry = ReportEntry(section=finding.section, before=finding.before)
+            entries.append(entry)
+            if key:
+                by_quote[key] = entry
+        entry.findings.append(finding)
+        if finding.after and finding.after not in entry.afters:
+            entry.afters.append(finding.after)
+    return entries
