@@ -32,6 +32,7 @@ from core.errors import FileTooLargeError, ResumeBotError, ShuttingDownError
 from core.export import safe_stem
 from core.models import Finding, ReviewResult, SectionName
 from core.queue import ReviewQueue
+from core.report import ReportEntry, group_findings, quote_label
 from core.review import ReviewRequest, check_upload_size, review_resume
 from core.scoring import CATEGORY_LABELS
 
@@ -103,6 +104,12 @@ def by_severity(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)))
 
 
+def grouped(findings: Iterable[Finding]) -> list[ReportEntry]:
+    """One entry per quoted text, the most severe first: what every renderer lists."""
+    entries = group_findings(by_severity(findings))
+    return sorted(entries, key=lambda e: SEVERITY_ORDER.get(e.severity, len(SEVERITY_ORDER)))
+
+
 def review_file_name(source_name: str) -> str:
     """`My CV (final).pdf` → `My_CV_final-review.md`, next to `…-rewritten.docx`."""
     return f"{safe_stem(source_name)}{REVIEW_FILE_SUFFIX}"
@@ -125,13 +132,16 @@ def review_markdown(result: ReviewResult) -> str:
         out += [f"- {CATEGORY_LABELS.get(k, k)}: {v}/100" for k, v in result.breakdown.items()]
         out.append("")
     out += ["## Findings", ""]
-    for n, f in enumerate(by_severity(result.findings), 1):
-        where = f", {f.section}" if f.section else ""
-        out += [f"### {n}. [{f.severity}] {f.category}{where} ({f.rule})", "", f.message, ""]
-        if f.before:
-            out += ["Before:", "", *[f"> {line}" for line in f.before.splitlines()], ""]
-        if f.after:
-            out += ["After:", "", *[f"> {line}" for line in f.after.splitlines()], ""]
+    for n, entry in enumerate(grouped(result.findings), 1):
+        rules = ", ".join(dict.fromkeys(f.rule for f in entry.findings))
+        categories = ", ".join(dict.fromkeys(f.category for f in entry.findings))
+        where = f", {entry.section}" if entry.section else ""
+        out += [f"### {n}. [{entry.severity}] {categories}{where} ({rules})", ""]
+        if entry.before:
+            out += [f"{quote_label(entry)}:", "", *[f"> {line}" for line in entry.before.splitlines()], ""]
+        out += [f"- {f.message}" for f in entry.findings] + [""]
+        for after in entry.afters:
+            out += ["After:", "", *[f"> {line}" for line in after.splitlines()], ""]
     if not result.findings:
         out += ["No problems found.", ""]
     if result.keywords is not None:

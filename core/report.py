@@ -43,6 +43,14 @@ def shorten(text: str, limit: int = BEFORE_LIMIT) -> str:
     return cut.rstrip(" ,;:") + "…"
 
 
+def quote_label(entry: ReportEntry) -> str:
+    """What the quote is: the resume's words ('Before'), or the job's terms the resume lacks."""
+    rules = {f.rule for f in entry.findings}
+    if rules == {"keywords.missing"}:
+        return "Missing"
+    return "Found" if rules & NOT_A_QUOTE else "Before"
+
+
 def group_findings(findings: list[Finding]) -> list[ReportEntry]:
     """Findings grouped per quoted text, in the order each text first appears."""
     entries: list[ReportEntry] = []

@@ -26,10 +26,11 @@ from bots.discord.limits import (
     DISCORD_EMBEDS_PER_MESSAGE,
     DISCORD_FILES_PER_MESSAGE,
 )
-from core.conversation import by_severity, review_file_name, review_markdown
+from core.conversation import grouped, review_file_name, review_markdown
 from core.export import describe_attachments
 from core.limits import TOP_FINDINGS_SHOWN
-from core.models import Finding, ReviewResult
+from core.models import ReviewResult
+from core.report import ReportEntry, quote_label, shorten
 from core.scoring import CATEGORY_LABELS
 
 SCORE_COLOURS = ((80, discord.Colour.green()), (60, discord.Colour.gold()), (0, discord.Colour.red()))
@@ -87,20 +88,23 @@ def _quote(text: str) -> str:
     return "\n".join(f"> {line}" for line in _escape(text).splitlines() or [""])
 
 
-def _finding_field(finding: Finding) -> tuple[str, str]:
-    """A finding as (name, value): message, then before → after, or a pointer when that doesn't fit."""
-    icon = SEVERITY_ICONS.get(finding.severity, "•")
-    where = f" · {finding.section}" if finding.section else ""
-    name = f"{icon} {finding.category}{where}"
-    message = _escape(finding.message)
+def _entry_field(entry: ReportEntry) -> tuple[str, str]:
+    """One quoted text as (name, value): its problems, then before → after, or a pointer when that doesn't fit."""
+    icon = SEVERITY_ICONS.get(entry.severity, "•")
+    categories = ", ".join(dict.fromkeys(f.category for f in entry.findings))
+    where = f" · {entry.section}" if entry.section else ""
+    name = f"{icon} {categories}{where}"
+    messages = "\n".join(
+        _escape(f.message) if len(entry.findings) == 1 else f"• {_escape(f.message)}" for f in entry.findings
+    )
     detail = ""
-    if finding.before:
-        detail += f"\n**Before**\n{_quote(finding.before)}"
-    if finding.after:
-        detail += f"\n**After**\n{_quote(finding.after)}"
-    value = message + detail
+    if entry.before:
+        detail += f"\n**{quote_label(entry)}**\n{_quote(shorten(entry.before))}"
+    for after in entry.afters:
+        detail += f"\n**After**\n{_quote(after)}"
+    value = messages + detail
     if len(value) > DISCORD_EMBED_FIELD_VALUE_MAX:
-        value = f"{message}\n*Before → after is in the attached review file.*"
+        value = f"{messages}\n*Before → after is in the attached review file.*"
     if len(value) > DISCORD_EMBED_FIELD_VALUE_MAX:
         value = "*This finding is long: see the attached review file.*"
     return name[:DISCORD_EMBED_FIELD_NAME_MAX], value
@@ -195,14 +199,15 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
     if budget.add_embed(findings):
         note_room = len("Not shown") + len("*99 more findings are in the attached review file.*")
         shown = 0
-        for finding in by_severity(result.findings)[:TOP_FINDINGS_SHOWN]:
-            field_name, field_value = _finding_field(finding)
+        entries = grouped(result.findings)
+        for entry in entries[:TOP_FINDINGS_SHOWN]:
+            field_name, field_value = _entry_field(entry)
             if not budget.add_field(findings, field_name, field_value, reserve=note_room):
                 break
             shown += 1
         if not result.findings:
             findings.description = "No problems found. Nice work."
-        hidden = len(result.findings) - shown
+        hidden = len(entries) - shown
         if hidden:
             budget.add_field(findings, "Not shown", f"*{hidden} more findings are in the attached review file.*")
 

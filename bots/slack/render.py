@@ -20,10 +20,11 @@ from bots.slack.limits import (
     SLACK_PLAIN_TEXT_INPUT_MAX,
     SLACK_SECTION_TEXT_MAX,
 )
-from core.conversation import by_severity, review_file_name
+from core.conversation import grouped, review_file_name
 from core.export import describe_attachments
 from core.limits import TOP_FINDINGS_SHOWN
-from core.models import Finding, ReviewResult
+from core.models import ReviewResult
+from core.report import ReportEntry, quote_label, shorten
 from core.scoring import CATEGORY_LABELS
 
 Block = dict[str, Any]
@@ -86,15 +87,16 @@ def render_error(user_text: str) -> Rendered:
     return Rendered(blocks=[_section(text[:SLACK_SECTION_TEXT_MAX])], text=text)
 
 
-def _finding_text(finding: Finding, *, quotes: bool) -> str:
-    icon = _SEVERITY_ICON.get(finding.severity, "")
-    lines = [
-        f"{icon} *{finding.severity.capitalize()} · {finding.category}*: {escape(finding.message)}"
-    ]
-    if quotes and finding.before:
-        lines.append(f"*Before:* {escape(finding.before)}")
-    if quotes and finding.after:
-        lines.append(f"*After:* {escape(finding.after)}")
+def _entry_text(entry: ReportEntry, *, quotes: bool) -> str:
+    """One quoted text, every problem found in it, and the fix whole."""
+    lines = []
+    if quotes and entry.before:
+        lines.append(f"*{quote_label(entry)}:* {escape(shorten(entry.before))}")
+    for finding in entry.findings:
+        icon = _SEVERITY_ICON.get(finding.severity, "")
+        lines.append(f"{icon} *{finding.severity.capitalize()} · {finding.category}*: {escape(finding.message)}")
+    if quotes:
+        lines += [f"*After:* {escape(after)}" for after in entry.afters]
     return "\n".join(lines)
 
 
@@ -140,26 +142,24 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
     for start in range(0, len(fields), SLACK_MAX_FIELDS):
         blocks.append({"type": "section", "fields": fields[start : start + SLACK_MAX_FIELDS]})
 
-    findings = by_severity(result.findings)
-    if findings:
+    entries = grouped(result.findings)
+    if entries:
         blocks.append({"type": "divider"})
         blocks.append(_section("*Top fixes*"))
-        for finding in findings[:TOP_FINDINGS_SHOWN]:
-            text = _finding_text(finding, quotes=True)
+        for entry in entries[:TOP_FINDINGS_SHOWN]:
+            text = _entry_text(entry, quotes=True)
             if len(text) > SLACK_SECTION_TEXT_MAX:
                 out.overflow = True
-                text = (
-                    _finding_text(finding, quotes=False) + "\n_(before → after in the review file)_"
-                )
+                text = _entry_text(entry, quotes=False) + "\n_(before → after in the review file)_"
             if len(text) <= SLACK_SECTION_TEXT_MAX:
                 blocks.append(_section(text))
             else:
                 out.overflow = True
-        if len(findings) > TOP_FINDINGS_SHOWN:
+        if len(entries) > TOP_FINDINGS_SHOWN:
             out.overflow = True
             blocks.append(
                 _context(
-                    f"…and {len(findings) - TOP_FINDINGS_SHOWN} more in {escape(review_file_name(result.source_name))}"
+                    f"…and {len(entries) - TOP_FINDINGS_SHOWN} more in {escape(review_file_name(result.source_name))}"
                 )
             )
     else:

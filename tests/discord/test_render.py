@@ -77,13 +77,37 @@ def test_any_result_fits_discord_limits(found: list[Finding], kw: KeywordMatch |
 
 def test_long_findings_are_left_whole_or_pointed_to_never_cut() -> None:
     long_before = "Responsible for " + "the payments platform and " * 60
-    found = [Finding(rule="bullet.weak_opener", severity="high", category="impact", before=long_before,
-                     after="Owned the payments platform", message="Start with a strong verb.")] * 12
+    long_after = "Owned " + "the payments platform and " * 60
+    found = [Finding(rule="bullet.weak_opener", severity="high", category="impact", before=f"{long_before}{i}",
+                     after=f"{long_after}{i}", message="Start with a strong verb.") for i in range(12)]
     reply = render_result(make_result(found))
     values = [f.value for e in reply.embeds for f in e.fields]
-    assert any("Before → after is in the attached review file" in v for v in values)
-    assert not any(long_before[:200] in v for v in values)
+    assert any("Before → after is in the attached review file" in v for v in values)  # an after is never cut
+    assert not any(long_after[:200] in v for v in values)
     assert any("more findings are in the attached review file" in v for v in values)
+
+
+def test_a_long_before_is_shortened_at_a_word_and_the_after_shown_whole() -> None:
+    long_before = "Responsible for " + "the payments platform and " * 60
+    found = [Finding(rule="bullet.weak_opener", severity="high", category="impact", before=long_before,
+                     after="Owned the payments platform", message="Start with a strong verb.")]
+    values = [f.value for e in render_result(make_result(found)).embeds for f in e.fields]
+    [value] = [v for v in values if "strong verb" in v]
+    assert "payments…\n" in value and long_before not in value
+    assert value.endswith("> Owned the payments platform")
+
+
+def test_a_bullet_with_several_problems_is_one_field() -> None:
+    bullet = "Responsible for the payments API used by 2 million customers"
+    found = [
+        Finding(rule="bullet.weak_opener", severity="high", category="impact", before=bullet,
+                after="Owned the payments API used by 2 million customers", message="Lead with a verb."),
+        Finding(rule="bullet.no_metric", severity="medium", category="impact", before=bullet,
+                message="Say what changed, with a number."),
+    ]
+    values = [f.value for e in render_result(make_result(found)).embeds for f in e.fields]
+    [value] = [v for v in values if bullet in v]
+    assert "• Lead with a verb." in value and "• Say what changed, with a number." in value
 
 
 def test_a_clean_result_says_so() -> None:

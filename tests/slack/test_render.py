@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,8 @@ def test_huge_review_stays_within_limits_and_overflows_to_file() -> None:
             rule=f"r{i}",
             severity="high",
             category="clarity",
-            before=long_quote,
-            after=long_quote,
+            before=f"{long_quote}{i}",
+            after=f"{long_quote}{i}",
             message="Shorten.",
         )
         for i in range(40)
@@ -162,3 +163,17 @@ def test_manifest_matches_the_app() -> None:
         "im:history",
         "im:write",
     } <= scopes
+
+
+def test_a_bullet_with_several_problems_is_quoted_once_with_each_problem_under_it() -> None:
+    bullet = "Responsible for the payments API used by 2 million customers"
+    findings = [
+        Finding(rule="bullet.weak_opener", severity="high", category="impact", section="experience",
+                before=bullet, after="Owned the payments API used by 2 million customers", message="Lead with a verb."),
+        Finding(rule="bullet.no_metric", severity="medium", category="impact", section="experience",
+                before=bullet, message="Say what changed, with a number."),
+    ]
+    rendered = render_review(_result(findings=findings))
+    text = json.dumps(rendered.blocks, ensure_ascii=False)
+    assert text.count(bullet) == 1 and "Lead with a verb." in text and "Say what changed" in text
+    assert "*After:* Owned the payments API used by 2 million customers" in text
