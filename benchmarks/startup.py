@@ -79,13 +79,13 @@ def imports(file: Path) -> dict[str, float]:
 
 
 def byte_compile() -> str:
-    """Compile core/ and bots/ to bytecode, as `pip install .` does for an installed copy.
+    """Compile core/, bots/ and resume_bot/ to bytecode, as `pip install .` does for an installed copy.
 
     An editable install under PYTHONDONTWRITEBYTECODE=1 (this sandbox sets it)
     never writes .pyc files, so every run would compile ~5,000 lines of source
     first (60-130 ms) -- a cost no installed user pays.
     """
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "core", "bots"], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "core", "bots", "resume_bot"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     return "bytecode compiled first (as pip install leaves it)"
 
