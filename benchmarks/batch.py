@@ -33,7 +33,11 @@ from startup import byte_compile  # noqa: E402  one definition: both time the in
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "resumes"
 GOAL = 3.0
-ENV = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))}
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))
+}
 
 FLOOR = """
 import sys
@@ -65,18 +69,26 @@ def resume_bot() -> list[str]:
 
 def wall(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, int]:
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     elapsed = time.perf_counter() - started
     if done.returncode not in ok_codes:
-        raise SystemExit(f"{' '.join(argv[:3])}… failed ({done.returncode}): {done.stderr.decode(errors='replace')[-800:]}")
+        raise SystemExit(
+            f"{' '.join(argv[:3])}… failed ({done.returncode}): {done.stderr.decode(errors='replace')[-800:]}"
+        )
     return elapsed, done.returncode
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-compile", action="store_true", help="don't byte-compile core/ and bots/ first")
+    parser.add_argument(
+        "--no-compile", action="store_true", help="don't byte-compile core/ and bots/ first"
+    )
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-per-file", action="store_true", help="skip the one-process-per-file run")
+    parser.add_argument(
+        "--no-per-file", action="store_true", help="skip the one-process-per-file run"
+    )
     args = parser.parse_args()
     files = sorted(p for p in CORPUS.glob("*/*") if p.is_file()) if CORPUS.is_dir() else []
     if not files:
@@ -86,7 +98,16 @@ def main() -> int:
     compiled = "source compiled every run (--no-compile)" if args.no_compile else byte_compile()
     floor_argv = [sys.executable, "-c", FLOOR, *names]
     with tempfile.TemporaryDirectory() as tmp:
-        batch_argv = [*resume_bot(), "optimize", *names, "--out", tmp, "--json", "--engine", "offline"]
+        batch_argv = [
+            *resume_bot(),
+            "optimize",
+            *names,
+            "--out",
+            tmp,
+            "--json",
+            "--engine",
+            "offline",
+        ]
         wall(floor_argv), wall(batch_argv, (0, 1))  # warm the page cache
         no_out_argv = [a for a in batch_argv if a not in ("--out", tmp)]
         batch, floor, no_out = [], [], []
@@ -103,19 +124,35 @@ def main() -> int:
             for name in names:
                 wall([*resume_bot(), "optimize", name, "--out", tmp, "--engine", "offline"], (0, 1))
             per_file = time.perf_counter() - started
-    mine, base, review_only = statistics.median(batch), statistics.median(floor), statistics.median(no_out)
+    mine, base, review_only = (
+        statistics.median(batch),
+        statistics.median(floor),
+        statistics.median(no_out),
+    )
     n = len(files)
-    print(f"{n} corpus resumes ({', '.join(sorted({p.parent.name for p in files}))}), median of {len(batch)} runs; "
-          f"{compiled}")
-    print(f"batch     resume-bot optimize FILE... --out DIR --json: {mine:6.2f} s  ({mine / n * 1000:5.0f} ms/file; "
-          f"{written} files written; exit {code})")
-    print(f"  no --out the same without writing the rewrites:     {review_only:6.2f} s  "
-          f"({review_only / n * 1000:5.0f} ms/file; the DOCX export is the difference)")
-    print(f"floor     one process extracting the text:            {base:6.2f} s  ({base / n * 1000:5.0f} ms/file)")
+    print(
+        f"{n} corpus resumes ({', '.join(sorted({p.parent.name for p in files}))}), median of {len(batch)} runs; "
+        f"{compiled}"
+    )
+    print(
+        f"batch     resume-bot optimize FILE... --out DIR --json: {mine:6.2f} s  ({mine / n * 1000:5.0f} ms/file; "
+        f"{written} files written; exit {code})"
+    )
+    print(
+        f"  no --out the same without writing the rewrites:     {review_only:6.2f} s  "
+        f"({review_only / n * 1000:5.0f} ms/file; the DOCX export is the difference)"
+    )
+    print(
+        f"floor     one process extracting the text:            {base:6.2f} s  ({base / n * 1000:5.0f} ms/file)"
+    )
     if per_file is not None:
-        print(f"per-file  one resume-bot process per file:             {per_file:6.2f} s  ({per_file / n * 1000:5.0f} ms/file)")
-    print(f"batch/floor = {mine / base:.2f}x (goal <= {GOAL:g}x)  {'ok' if mine / base <= GOAL else 'OVER GOAL'}; "
-          f"without --out {review_only / base:.2f}x")
+        print(
+            f"per-file  one resume-bot process per file:             {per_file:6.2f} s  ({per_file / n * 1000:5.0f} ms/file)"
+        )
+    print(
+        f"batch/floor = {mine / base:.2f}x (goal <= {GOAL:g}x)  {'ok' if mine / base <= GOAL else 'OVER GOAL'}; "
+        f"without --out {review_only / base:.2f}x"
+    )
     return 0
 
 

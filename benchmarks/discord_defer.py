@@ -63,7 +63,9 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def callback_for(interaction_id: str) -> Callable[[Call], bool]:
-    return lambda c: c.method == "POST" and c.path.startswith(f"/api/v10/interactions/{interaction_id}/")
+    return lambda c: (
+        c.method == "POST" and c.path.startswith(f"/api/v10/interactions/{interaction_id}/")
+    )
 
 
 async def burst(fake: FakeDiscord, payloads: list[dict[str, object]]) -> list[float]:
@@ -77,8 +79,10 @@ async def burst(fake: FakeDiscord, payloads: list[dict[str, object]]) -> list[fl
 
 
 def line(label: str, ms: list[float]) -> str:
-    return (f"{label:<34} n={len(ms):<3} median={statistics.median(ms):7.1f} ms  "
-            f"p99={percentile(ms, 99):7.1f} ms  max={max(ms):7.1f} ms")
+    return (
+        f"{label:<34} n={len(ms):<3} median={statistics.median(ms):7.1f} ms  "
+        f"p99={percentile(ms, 99):7.1f} ms  max={max(ms):7.1f} ms"
+    )
 
 
 async def main(count: int) -> None:
@@ -100,13 +104,18 @@ async def main(count: int) -> None:
         before = len([c for c in fake.calls if is_followup(c)])
         started = time.monotonic()
         # one user each: one person's files queue behind each other and have an hourly quota
-        payloads = [fake.optimize(fake.attachment(f"cv{i}.txt", RESUME), user_id=fake.new_id()) for i in range(count)]
+        payloads = [
+            fake.optimize(fake.attachment(f"cv{i}.txt", RESUME), user_id=fake.new_id())
+            for i in range(count)
+        ]
         defers = await burst(fake, payloads)
         await fake.wait_for(is_followup, count=before + count, within_s=WAIT_S)
         all_done = time.monotonic() - started
 
-        print(f"{count} concurrent interactions, fake Discord on 127.0.0.1, discord.py client, "
-              f"max_concurrent_reviews={settings.max_concurrent_reviews}")
+        print(
+            f"{count} concurrent interactions, fake Discord on 127.0.0.1, discord.py client, "
+            f"max_concurrent_reviews={settings.max_concurrent_reviews}"
+        )
         print(line("baseline: menu → immediate reply", baseline))
         print(line("/optimize → defer (type 5)", defers))
         print(f"{'all follow-ups (reviews) done in':<34} {all_done:.2f} s")

@@ -68,17 +68,25 @@ async def amedian_ms(fn: Callable[[], Awaitable[object]], repeat: int) -> float:
     return statistics.median(times) * 1000
 
 
-async def isolated(results: list[ReviewResult], settings: Settings, repeat: int) -> list[list[float]]:
+async def isolated(
+    results: list[ReviewResult], settings: Settings, repeat: int
+) -> list[list[float]]:
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
     prepare()
     rows = []
     for r in results:
         md = r.rewritten
-        rows.append([
-            await amedian_ms(lambda md=md: run_isolated(reference_docx, md, **limits), repeat),
-            await amedian_ms(lambda md=md: run_isolated(markdown_to_docx, md, **limits), repeat),
-            await amedian_ms(lambda r=r: run_isolated(export_rewrite, r, ("pdf",), **limits), repeat),
-        ])
+        rows.append(
+            [
+                await amedian_ms(lambda md=md: run_isolated(reference_docx, md, **limits), repeat),
+                await amedian_ms(
+                    lambda md=md: run_isolated(markdown_to_docx, md, **limits), repeat
+                ),
+                await amedian_ms(
+                    lambda r=r: run_isolated(export_rewrite, r, ("pdf",), **limits), repeat
+                ),
+            ]
+        )
     return rows
 
 
@@ -93,7 +101,9 @@ def main() -> int:
     results: list[ReviewResult] = []
     for path in sorted(p for p in CORPUS.glob("*/*") if p.is_file()):
         try:
-            results.append(offline_pipeline(path.read_bytes(), path.name, None, None, settings, False)[1])
+            results.append(
+                offline_pipeline(path.read_bytes(), path.name, None, None, settings, False)[1]
+            )
         except ResumeBotError as exc:
             print(f"{path.name:<48} skipped ({type(exc).__name__})")
     if not results:
@@ -105,7 +115,9 @@ def main() -> int:
         row += [
             median_ms(lambda md=md: reference_docx(md), args.repeat),
             median_ms(lambda md=md: markdown_to_docx(md), args.repeat),
-            median_ms(lambda md=md, p=pages: blocks_to_pdf(parse_rewrite(md), source_pages=p), args.repeat),
+            median_ms(
+                lambda md=md, p=pages: blocks_to_pdf(parse_rewrite(md), source_pages=p), args.repeat
+            ),
             median_ms(lambda md=md: parse_rewrite(md), args.repeat),
         ]
         made = blocks_to_pdf(parse_rewrite(md), source_pages=pages)
@@ -114,9 +126,13 @@ def main() -> int:
     med = [statistics.median(row[i] for row in rows) for i in range(len(COLUMNS))]
     print(f"\nmedians over {len(rows)} rewrites, {args.repeat} runs each:")
     print("  " + ", ".join(f"{c} {m:.1f} ms" for c, m in zip(COLUMNS, med, strict=True)))
-    print(f"  DOCX in a review child: {med[0]:.1f} ms -> {med[1]:.1f} ms ({med[0] / med[1]:.1f}x); "
-          f"builder alone: {med[3]:.1f} ms -> {med[4]:.1f} ms ({med[3] / med[4]:.1f}x)")
-    print(f"  PDF added to a review (cold child): {med[2]:.1f} ms median, {max(r[2] for r in rows):.1f} ms worst")
+    print(
+        f"  DOCX in a review child: {med[0]:.1f} ms -> {med[1]:.1f} ms ({med[0] / med[1]:.1f}x); "
+        f"builder alone: {med[3]:.1f} ms -> {med[4]:.1f} ms ({med[3] / med[4]:.1f}x)"
+    )
+    print(
+        f"  PDF added to a review (cold child): {med[2]:.1f} ms median, {max(r[2] for r in rows):.1f} ms worst"
+    )
     return 0
 
 

@@ -30,7 +30,9 @@ from core.review import ReviewRequest, review_resume  # noqa: E402
 from tests.abuse.nasties import NASTIES, Nasty, corpus_nasties  # noqa: E402
 
 TICK_S = 0.005
-LOOP_LAG_GOAL_S = 0.1  # issue 7: the event loop never stalls longer than this (was an assert in tests)
+LOOP_LAG_GOAL_S = (
+    0.1  # issue 7: the event loop never stalls longer than this (was an assert in tests)
+)
 MESSAGE_WIDTH = 150
 
 
@@ -51,9 +53,12 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
-async def _one(nasty: Nasty, data: bytes, settings: Settings, engine: str, gate: asyncio.Semaphore) -> Row:
-    request = ReviewRequest(data=data, filename=nasty.filename, job_description=nasty.job_description,
-                            engine=engine)  # type: ignore[arg-type]
+async def _one(
+    nasty: Nasty, data: bytes, settings: Settings, engine: str, gate: asyncio.Semaphore
+) -> Row:
+    request = ReviewRequest(
+        data=data, filename=nasty.filename, job_description=nasty.job_description, engine=engine
+    )  # type: ignore[arg-type]
     async with gate:
         started = time.perf_counter()
         try:
@@ -63,8 +68,12 @@ async def _one(nasty: Nasty, data: bytes, settings: Settings, engine: str, gate:
             ok = nasty.expect is not None and isinstance(exc, nasty.expect)
             return Row(nasty.name, len(data), type(exc).__name__, exc.for_user(), elapsed, ok)
         elapsed = (time.perf_counter() - started) * 1000
-    shown = f"review: {len(result.findings)} findings" + (f"; {result.warnings[0]}" if result.warnings else "")
-    return Row(nasty.name, len(data), f"score {result.score}/100", shown, elapsed, nasty.expect is None)
+    shown = f"review: {len(result.findings)} findings" + (
+        f"; {result.warnings[0]}" if result.warnings else ""
+    )
+    return Row(
+        nasty.name, len(data), f"score {result.score}/100", shown, elapsed, nasty.expect is None
+    )
 
 
 async def main(concurrency: int, engine: str) -> int:
@@ -91,19 +100,29 @@ async def main(concurrency: int, engine: str) -> int:
     print("| input | size | outcome | what the user sees | ms |")
     print("|---|---:|---|---|---:|")
     for r in rows:
-        message = r.message if len(r.message) <= MESSAGE_WIDTH else r.message[: MESSAGE_WIDTH - 1] + "…"
+        message = (
+            r.message if len(r.message) <= MESSAGE_WIDTH else r.message[: MESSAGE_WIDTH - 1] + "…"
+        )
         flag = "" if r.expected else " (unexpected)"
-        print(f"| {r.name} | {_size(r.size)} | {r.outcome}{flag} | {message} | {r.elapsed_ms:.0f} |")
+        print(
+            f"| {r.name} | {_size(r.size)} | {r.outcome}{flag} | {message} | {r.elapsed_ms:.0f} |"
+        )
     self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print()
-    print(f"{len(rows)} inputs, {concurrency} at a time, engine={engine}: wall {wall:.1f} s, "
-          f"slowest {max(r.elapsed_ms for r in rows):.0f} ms (parse limit {settings.parse_timeout_s:g} s)")
+    print(
+        f"{len(rows)} inputs, {concurrency} at a time, engine={engine}: wall {wall:.1f} s, "
+        f"slowest {max(r.elapsed_ms for r in rows):.0f} ms (parse limit {settings.parse_timeout_s:g} s)"
+    )
     verdict = "met" if worst_lag < LOOP_LAG_GOAL_S else "MISSED"
-    print(f"worst event-loop lag: {worst_lag * 1000:.1f} ms (ticks every {TICK_S * 1000:g} ms; "
-          f"goal < {LOOP_LAG_GOAL_S * 1000:.0f} ms: {verdict})")
-    print(f"peak RSS: bot process {self_mb:.0f} MB (includes building the bombs), "
-          f"largest parse child {child_mb:.0f} MB (limit {settings.parse_memory_mb} MB address space)")
+    print(
+        f"worst event-loop lag: {worst_lag * 1000:.1f} ms (ticks every {TICK_S * 1000:g} ms; "
+        f"goal < {LOOP_LAG_GOAL_S * 1000:.0f} ms: {verdict})"
+    )
+    print(
+        f"peak RSS: bot process {self_mb:.0f} MB (includes building the bombs), "
+        f"largest parse child {child_mb:.0f} MB (limit {settings.parse_memory_mb} MB address space)"
+    )
     unexpected = [r.name for r in rows if not r.expected]
     if unexpected:
         print("unexpected outcomes: " + ", ".join(unexpected))

@@ -57,7 +57,9 @@ def raw_pdfium(data: bytes) -> str:
 def ours(data: bytes, name: str) -> object:
     try:
         return extract(data, name, max_pages=MAX_PAGES)
-    except ResumeBotError as exc:  # e.g. a 5-page CV is fine, a 117-page one is refused: time it anyway
+    except (
+        ResumeBotError
+    ) as exc:  # e.g. a 5-page CV is fine, a 117-page one is refused: time it anyway
         return exc
 
 
@@ -79,7 +81,9 @@ def main() -> int:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     raw_pdfium(files[0].read_bytes())  # warm imports so the first row isn't an outlier
     ours(files[0].read_bytes(), files[0].name)
-    print(f"{'file':<46} {'KB':>6} {'pages':>5} {'raw ms':>8} {'extract ms':>10} {'x raw':>6} {'isolated ms':>11}")
+    print(
+        f"{'file':<46} {'KB':>6} {'pages':>5} {'raw ms':>8} {'extract ms':>10} {'x raw':>6} {'isolated ms':>11}"
+    )
     totals = [0.0, 0.0, 0.0]
     for path in files:
         data = path.read_bytes()
@@ -96,10 +100,14 @@ def main() -> int:
         )
     raw, mine, iso = totals
     print("-" * 98)
-    print(f"{'total (' + str(len(files)) + ' PDFs, best of ' + str(REPEATS) + ')':<46} {'':>6} {'':>5} "
-          f"{raw * 1000:>8.1f} {mine * 1000:>10.1f} {mine / raw:>6.2f} {iso * 1000:>11.1f}")
-    print(f"ours/raw = {mine / raw:.2f}x; isolation overhead = {(iso - mine) * 1000 / len(files):.1f} ms per file "
-          f"(isolated/extract = {iso / mine:.2f}x)")
+    print(
+        f"{'total (' + str(len(files)) + ' PDFs, best of ' + str(REPEATS) + ')':<46} {'':>6} {'':>5} "
+        f"{raw * 1000:>8.1f} {mine * 1000:>10.1f} {mine / raw:>6.2f} {iso * 1000:>11.1f}"
+    )
+    print(
+        f"ours/raw = {mine / raw:.2f}x; isolation overhead = {(iso - mine) * 1000 / len(files):.1f} ms per file "
+        f"(isolated/extract = {iso / mine:.2f}x)"
+    )
     return 0
 
 

@@ -65,7 +65,11 @@ def time_cli(command: list[str], path: Path, workdir: str) -> tuple[float, str]:
     start = time.perf_counter()
     proc = subprocess.run(
         [*command, "optimize", str(path), "--json", "--engine", "offline"],
-        capture_output=True, cwd=workdir, env=env, timeout=CLI_TIMEOUT_S, check=False,
+        capture_output=True,
+        cwd=workdir,
+        env=env,
+        timeout=CLI_TIMEOUT_S,
+        check=False,
     )
     return time.perf_counter() - start, f"exit {proc.returncode}"
 
@@ -95,13 +99,18 @@ async def main() -> int:
             if command:
                 t_cli, cli_outcome = await asyncio.to_thread(time_cli, command, path, workdir)
                 cli_times.append(t_cli)
-                cli_cell = f"{t_cli * 1000:.0f}" + ("" if cli_outcome == "exit 0" else f" ({cli_outcome})")
+                cli_cell = f"{t_cli * 1000:.0f}" + (
+                    "" if cli_outcome == "exit 0" else f" ({cli_outcome})"
+                )
             name = f"{path.parent.name}/{path.name}"
             print(f"{name[:48]:<48} {t_review * 1000:>9.0f} {outcome:<22} {cli_cell:>8}")
     print("-" * 92)
     print(summary("review_resume (offline, in-process)", review_times))
-    print(summary("resume-bot optimize --json (subprocess)", cli_times) if command
-          else "resume-bot CLI: not installed (pip install -e .), skipped")
+    print(
+        summary("resume-bot optimize --json (subprocess)", cli_times)
+        if command
+        else "resume-bot CLI: not installed (pip install -e .), skipped"
+    )
     return 0
 
 

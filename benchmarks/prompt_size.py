@@ -49,7 +49,9 @@ async def main(corpus: Path) -> int:
         return 1
     fake = _fake_server_module().FakeOpenAI()
     await fake.start()
-    settings = Settings(_env_file=None, huggingface_api_key="hf_bench", huggingface_base_url=fake.base_url)
+    settings = Settings(
+        _env_file=None, huggingface_api_key="hf_bench", huggingface_base_url=fake.base_url
+    )
     rows: list[tuple[str, int, int, int, bool, int, float]] = []
     try:
         async with httpx.AsyncClient() as http:
@@ -70,13 +72,27 @@ async def main(corpus: Path) -> int:
                 elapsed = time.perf_counter() - started
                 calls = len(fake.requests) - before
                 assert result.engine.startswith("huggingface:"), result.warnings
-                rows.append((path.name, len(text), estimate_tokens(text), prompt.tokens, bool(prompt.notes), calls, elapsed))
+                rows.append(
+                    (
+                        path.name,
+                        len(text),
+                        estimate_tokens(text),
+                        prompt.tokens,
+                        bool(prompt.notes),
+                        calls,
+                        elapsed,
+                    )
+                )
     finally:
         await fake.close()
 
-    print(f"{'resume':52} {'chars':>6} {'resume tok':>10} {'prompt tok':>10} {'trimmed':>7} {'calls':>5} {'s':>5}")
+    print(
+        f"{'resume':52} {'chars':>6} {'resume tok':>10} {'prompt tok':>10} {'trimmed':>7} {'calls':>5} {'s':>5}"
+    )
     for name, chars, rtok, ptok, trimmed, calls, secs in rows:
-        print(f"{name[:52]:52} {chars:6d} {rtok:10d} {ptok:10d} {'yes' if trimmed else 'no':>7} {calls:5d} {secs:5.2f}")
+        print(
+            f"{name[:52]:52} {chars:6d} {rtok:10d} {ptok:10d} {'yes' if trimmed else 'no':>7} {calls:5d} {secs:5.2f}"
+        )
     prompts = [r[3] for r in rows]
     print(
         f"\n{len(rows)} resumes: prompt tokens (estimated) median {statistics.median(prompts):.0f}, "
@@ -87,7 +103,9 @@ async def main(corpus: Path) -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     args = parser.parse_args()
     raise SystemExit(asyncio.run(main(args.corpus)))

@@ -29,7 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 3.0
 BOT_LIBRARIES = ("slack_bolt", "slack_sdk", "discord", "aiohttp")
-ENV = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))}
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))
+}
 
 FLOOR = """
 import sys
@@ -56,19 +60,30 @@ def wall(argv: list[str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds: user + system of the process and every child it reaped)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    done = subprocess.run(
+        argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise SystemExit(f"{argv[0]} failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}")
+        raise SystemExit(
+            f"{argv[0]} failed ({done.returncode}): {done.stderr.decode(errors='replace')[-500:]}"
+        )
     return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def imports(file: Path) -> dict[str, float]:
     """Cumulative import ms per top-level package, from one `-X importtime` run of the command."""
     argv = [sys.executable, "-X", "importtime", "-m", "resume_bot.cli", *command(file)[-5:]]
-    done = subprocess.run(argv, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          check=False)
+    done = subprocess.run(
+        argv,
+        cwd=ROOT,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     totals: dict[str, float] = {}
     for line in done.stderr.splitlines():
         m = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
@@ -85,14 +100,20 @@ def byte_compile() -> str:
     never writes .pyc files, so every run would compile ~5,000 lines of source
     first (60-130 ms) -- a cost no installed user pays.
     """
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "core", "bots", "resume_bot"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "core", "bots", "resume_bot"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return "bytecode compiled first (as pip install leaves it)"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--no-compile", action="store_true", help="don't byte-compile core/ and bots/ first")
+    parser.add_argument(
+        "--no-compile", action="store_true", help="don't byte-compile core/ and bots/ first"
+    )
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--file", type=Path, default=ROOT / "examples" / "resume.pdf")
     args = parser.parse_args()
@@ -106,17 +127,30 @@ def main() -> int:
         ours.append(wall(ours_argv))
         floor.append(wall(floor_argv))
     mine, base = statistics.median(t for t, _ in ours), statistics.median(t for t, _ in floor)
-    mine_cpu, base_cpu = statistics.median(c for _, c in ours), statistics.median(c for _, c in floor)
-    print(f"file: {args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file}, "
-          f"median of {runs} fresh processes; {compiled}")
-    print(f"ours   resume-bot optimize FILE --json:              {mine * 1000:7.0f} ms wall {mine_cpu * 1000:5.0f} ms CPU")
-    print(f"floor  python, import pypdfium2, extract the text: {base * 1000:7.0f} ms wall {base_cpu * 1000:5.0f} ms CPU")
-    print(f"ours/floor = {mine / base:.2f}x wall (goal <= {GOAL:g}x)  {'ok' if mine / base <= GOAL else 'OVER GOAL'}; "
-          f"{mine_cpu / base_cpu:.2f}x CPU (less sensitive to a busy machine)")
+    mine_cpu, base_cpu = (
+        statistics.median(c for _, c in ours),
+        statistics.median(c for _, c in floor),
+    )
+    print(
+        f"file: {args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file}, "
+        f"median of {runs} fresh processes; {compiled}"
+    )
+    print(
+        f"ours   resume-bot optimize FILE --json:              {mine * 1000:7.0f} ms wall {mine_cpu * 1000:5.0f} ms CPU"
+    )
+    print(
+        f"floor  python, import pypdfium2, extract the text: {base * 1000:7.0f} ms wall {base_cpu * 1000:5.0f} ms CPU"
+    )
+    print(
+        f"ours/floor = {mine / base:.2f}x wall (goal <= {GOAL:g}x)  {'ok' if mine / base <= GOAL else 'OVER GOAL'}; "
+        f"{mine_cpu / base_cpu:.2f}x CPU (less sensitive to a busy machine)"
+    )
     totals = imports(args.file)
     heavy = sorted(((ms, name) for name, ms in totals.items() if ms >= 5), reverse=True)
-    print("imports (cumulative ms, top-level packages >= 5 ms): "
-          + ", ".join(f"{name} {ms:.0f}" for ms, name in heavy))
+    print(
+        "imports (cumulative ms, top-level packages >= 5 ms): "
+        + ", ".join(f"{name} {ms:.0f}" for ms, name in heavy)
+    )
     loaded = [name for name in BOT_LIBRARIES if name in totals]
     print(f"bot libraries loaded by optimize: {', '.join(loaded) if loaded else 'none'}")
     return 0

@@ -35,7 +35,12 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 
 _MONTHS = {
     # English, German, French, Spanish, Portuguese, Italian, Dutch month names → number
-    **{m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)},
+    **{
+        m: i
+        for i, m in enumerate(
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+        )
+    },
 }
 
 
@@ -80,9 +85,14 @@ def date_key(text: str | None) -> tuple[str, ...]:
 
 
 LINK_KINDS = (
-    ("linkedin", r"linkedin"), ("github", r"github(?!\.io)"), ("twitter", r"twitter|(?<![\w.])x\.com"),
-    ("orcid", r"orcid"), ("researchgate", r"researchgate"), ("mastodon", r"mastodon|fosstodon|mstdn"),
-    ("facebook", r"facebook|fb\.com"), ("instagram", r"instagram"),
+    ("linkedin", r"linkedin"),
+    ("github", r"github(?!\.io)"),
+    ("twitter", r"twitter|(?<![\w.])x\.com"),
+    ("orcid", r"orcid"),
+    ("researchgate", r"researchgate"),
+    ("mastodon", r"mastodon|fosstodon|mstdn"),
+    ("facebook", r"facebook|fb\.com"),
+    ("instagram", r"instagram"),
 )
 
 
@@ -132,14 +142,21 @@ def score_file(label: dict[str, Any], got: dict[str, Any]) -> FileScore:
     for i, want in enumerate(label["sections"]):
         key = heading_key(want["heading"])
         for j, have in enumerate(found_sections):
-            if j not in used and heading_key(have.get("heading")) == key and have.get("kind") == want["kind"]:
+            if (
+                j not in used
+                and heading_key(have.get("heading")) == key
+                and have.get("kind") == want["kind"]
+            ):
                 used.add(j)
                 section_of[i] = have
                 hits += 1
                 break
         else:
             kinds = [s.get("kind") for s in found_sections if heading_key(s.get("heading")) == key]
-            score.problems.append(f"section {want['heading']!r} ({want['kind']}) " + (f"read as {kinds}" if kinds else "missing"))
+            score.problems.append(
+                f"section {want['heading']!r} ({want['kind']}) "
+                + (f"read as {kinds}" if kinds else "missing")
+            )
     score.sections = (hits, len(label["sections"]))
     by_heading = {heading_key(s["heading"]): i for i, s in enumerate(label["sections"])}
     entries = dates = bullets = 0
@@ -158,7 +175,9 @@ def score_file(label: dict[str, Any], got: dict[str, Any]) -> FileScore:
         if date_key(match.get("dates")) == date_key(want.get("dates")):
             dates += 1
         else:
-            score.problems.append(f"dates of {want['title']!r}: {match.get('dates')!r} ≠ {want.get('dates')!r}")
+            score.problems.append(
+                f"dates of {want['title']!r}: {match.get('dates')!r} ≠ {want.get('dates')!r}"
+            )
         n, expected = len(match.get("bullets") or []), want.get("bullets") or 0
         if abs(n - expected) <= 0.1 * expected:
             bullets += 1
@@ -175,7 +194,9 @@ def score_file(label: dict[str, Any], got: dict[str, Any]) -> FileScore:
         if bool(contact.get(key)) == bool(want_contact.get(key)):
             ok += 1
         else:
-            score.problems.append(f"contact {key}: {contact.get(key)!r}, label {want_contact.get(key)}")
+            score.problems.append(
+                f"contact {key}: {contact.get(key)!r}, label {want_contact.get(key)}"
+            )
     got_links = {link_kind(link) for link in contact.get("links") or []}
     want_links = {"twitter" if k == "x" else k for k in want_contact.get("links") or []}
     if "other" in want_links:
@@ -232,8 +253,10 @@ def main() -> int:
         s = score_file(label, got)
         scores.append(s)
         fmt = lambda p: f"{p[0]}/{p[1]}"  # noqa: E731
-        print(f"{s.name[:58]:58} {fmt(s.sections):>7} {fmt(s.entries):>7} {fmt(s.dates):>7} "
-              f"{fmt(s.bullets):>7} {'ok' if s.name_ok else '--':>4} {fmt(s.contact):>5}")
+        print(
+            f"{s.name[:58]:58} {fmt(s.sections):>7} {fmt(s.entries):>7} {fmt(s.dates):>7} "
+            f"{fmt(s.bullets):>7} {'ok' if s.name_ok else '--':>4} {fmt(s.contact):>5}"
+        )
         if show:
             for problem in s.problems:
                 print("      ", problem)
@@ -243,8 +266,12 @@ def main() -> int:
     print(f"entry recall       {percent([s.entries for s in scores]):5.1f} %   (goal ≥ 90)")
     entries_found = [(s.dates[0], s.entries[1]) for s in scores]
     print(f"right dates        {percent(entries_found):5.1f} %   of labelled entries (goal ≥ 90)")
-    print(f"bullets ±10 %      {percent([(s.bullets[0], s.entries[1]) for s in scores]):5.1f} %   of labelled entries (goal ≥ 90)")
-    print(f"name exact         {percent([(int(s.name_ok), 1) for s in scores]):5.1f} %   (goal ≥ 95)")
+    print(
+        f"bullets ±10 %      {percent([(s.bullets[0], s.entries[1]) for s in scores]):5.1f} %   of labelled entries (goal ≥ 90)"
+    )
+    print(
+        f"name exact         {percent([(int(s.name_ok), 1) for s in scores]):5.1f} %   (goal ≥ 95)"
+    )
     print(f"contact fields     {percent([s.contact for s in scores]):5.1f} %   (goal ≥ 98)")
     print(f"{len(scores)} files in {elapsed:.2f} s")
     return 0

@@ -251,7 +251,9 @@ def build_prompt(
     redactor = Redactor()
     notes: list[str] = []
     budget = settings.huggingface_max_prompt_tokens - estimate_tokens(SYSTEM_PROMPT)
-    budget -= estimate_tokens(json.dumps(ANSWER_SCHEMA))  # room for the schema when it goes in the prompt
+    budget -= estimate_tokens(
+        json.dumps(ANSWER_SCHEMA)
+    )  # room for the schema when it goes in the prompt
 
     problems = []
     for f in result.findings[:MAX_FINDINGS_SENT]:
@@ -267,7 +269,9 @@ def build_prompt(
     job_block = ""
     if job_description and job_description.strip():
         job = redactor.redact(neutralise_injections(job_description.strip()))
-        job, cut = _trim_to_tokens(job, int(settings.huggingface_max_prompt_tokens * JOB_SHARE_OF_BUDGET))
+        job, cut = _trim_to_tokens(
+            job, int(settings.huggingface_max_prompt_tokens * JOB_SHARE_OF_BUDGET)
+        )
         if cut:
             notes.append("The job description was long; the AI saw its first part only.")
         job_block = f"<job>\n{_fence(job, 'job')}\n</job>\n\n"
@@ -395,20 +399,30 @@ class ChatClient:
             log.warning("model answer unusable (%s); asking once for a repair", exc)
             repair = [
                 *messages,
-                {"role": "assistant", "content": content[: MAX_COMPLETION_TOKENS * CHARS_PER_TOKEN]},
+                {
+                    "role": "assistant",
+                    "content": content[: MAX_COMPLETION_TOKENS * CHARS_PER_TOKEN],
+                },
                 {"role": "user", "content": REPAIR_PROMPT.format(problem=exc)},
             ]
         content = await self._chat(repair, mode, max_tokens, deadline)
         try:
             return parse_answer(content)
         except InvalidAnswer as exc:
-            log.error("model answer still unusable after a repair (%s); returning the offline review", exc)
+            log.error(
+                "model answer still unusable after a repair (%s); returning the offline review", exc
+            )
             raise ModelOutputError() from None
 
-    def _body(self, messages: list[dict[str, str]], mode: FormatMode, max_tokens: int) -> dict[str, Any]:
+    def _body(
+        self, messages: list[dict[str, str]], mode: FormatMode, max_tokens: int
+    ) -> dict[str, Any]:
         if mode != "json_schema":  # the schema goes in the prompt when the server can't enforce it
             schema_note = "\n\nThe JSON must match this JSON Schema:\n" + json.dumps(ANSWER_SCHEMA)
-            messages = [{**messages[0], "content": messages[0]["content"] + schema_note}, *messages[1:]]
+            messages = [
+                {**messages[0], "content": messages[0]["content"] + schema_note},
+                *messages[1:],
+            ]
         body: dict[str, Any] = {
             "model": self.settings.huggingface_model,
             "messages": messages,
@@ -446,8 +460,13 @@ class ChatClient:
         def before_sleep(state: RetryCallState) -> None:
             failure = state.outcome.exception() if state.outcome else None
             reason = failure.reason if isinstance(failure, _Retryable) else "?"
-            log.info("model server %s: %s; retry %d in %.1fs",
-                     self.host, reason, state.attempt_number, state.upcoming_sleep)
+            log.info(
+                "model server %s: %s; retry %d in %.1fs",
+                self.host,
+                reason,
+                state.attempt_number,
+                state.upcoming_sleep,
+            )
 
         async def attempt() -> str:
             nonlocal connect_failures
@@ -455,12 +474,16 @@ class ChatClient:
             if remaining <= 0:
                 raise self._unavailable("deadline passed")
             timeout = httpx.Timeout(
-                connect=min(CONNECT_TIMEOUT_S, remaining), read=min(READ_TIMEOUT_S, remaining),
-                write=min(WRITE_TIMEOUT_S, remaining), pool=min(POOL_TIMEOUT_S, remaining),
+                connect=min(CONNECT_TIMEOUT_S, remaining),
+                read=min(READ_TIMEOUT_S, remaining),
+                write=min(WRITE_TIMEOUT_S, remaining),
+                pool=min(POOL_TIMEOUT_S, remaining),
             )
             try:
                 self.calls += 1
-                response = await self.http.post(self.url, json=body, headers=self._headers(), timeout=timeout)
+                response = await self.http.post(
+                    self.url, json=body, headers=self._headers(), timeout=timeout
+                )
             except httpx.ConnectError:
                 connect_failures += 1
                 if connect_failures >= policy.connect_attempts:
@@ -492,7 +515,9 @@ class ChatClient:
     def _unavailable(self, why: str) -> ModelUnavailableError:
         log.error(
             "model server %s gave no answer within %.0fs (%s); returning the offline review",
-            self.host, self.settings.huggingface_deadline_s, why,
+            self.host,
+            self.settings.huggingface_deadline_s,
+            why,
         )
         return ModelUnavailableError()
 
@@ -504,10 +529,14 @@ class ChatClient:
         if status in RETRYABLE_STATUS:
             return
         if status in (401, 403):
-            log.error("%s rejected the token (HTTP %d): check HUGGINGFACE_API_KEY", self.host, status)
+            log.error(
+                "%s rejected the token (HTTP %d): check HUGGINGFACE_API_KEY", self.host, status
+            )
             raise ModelAuthError()
         if status == 402:
-            log.error("%s: monthly credits used up (HTTP 402); the offline review is used", self.host)
+            log.error(
+                "%s: monthly credits used up (HTTP 402); the offline review is used", self.host
+            )
             raise ModelQuotaError()
         not_served = code in ("model_not_supported", "model_not_found") or re.search(
             r"model.{0,40}(not (supported|found|served|available)|does not exist)", message, re.I
@@ -516,14 +545,16 @@ class ChatClient:
             replacement = LEGACY_MODELS.get(model, "openai/gpt-oss-20b")
             log.error(
                 "%s does not serve model %r (HTTP %d %s); set HUGGINGFACE_MODEL, e.g. %s",
-                self.host, model, status, code or "", replacement,
+                self.host,
+                model,
+                status,
+                code or "",
+                replacement,
             )
             raise ModelNotServedError()
         if status in (400, 415, 422) and mode != "none":
             raise _FormatRejected()
-        log.error(
-            "%s answered HTTP %d %s: %s", self.host, status, code, _safe_log_message(message)
-        )
+        log.error("%s answered HTTP %d %s: %s", self.host, status, code, _safe_log_message(message))
         raise ModelError()
 
 
@@ -594,7 +625,10 @@ async def improve(
         log.warning("AI rewrite skipped (%s); the offline review is returned", type(exc).__name__)
         return result.model_copy(update={"warnings": [*result.warnings, exc.user_message]})
     except Exception as exc:  # never let a model-side bug cost the user their review
-        log.error("AI rewrite failed unexpectedly (%s); the offline review is returned", type(exc).__name__)
+        log.error(
+            "AI rewrite failed unexpectedly (%s); the offline review is returned",
+            type(exc).__name__,
+        )
         return result.model_copy(update={"warnings": [*result.warnings, ModelError().user_message]})
     finally:
         if owns_client:
@@ -602,8 +636,12 @@ async def improve(
 
 
 async def _improve(
-    result: ReviewResult, document: Document, request: ReviewRequest, settings: Settings,
-    http: httpx.AsyncClient, retry: RetryPolicy,
+    result: ReviewResult,
+    document: Document,
+    request: ReviewRequest,
+    settings: Settings,
+    http: httpx.AsyncClient,
+    retry: RetryPolicy,
 ) -> ReviewResult:
     job, role = request.job_description, request.role
     # redaction, trimming and the guard are pure CPU work: keep them off the event loop
@@ -613,13 +651,21 @@ async def _improve(
     answer = await client.complete_json(prompt.messages, prompt.max_tokens)
     log.info(
         "AI rewrite from %s in %.1fs: %d HTTP call(s), ~%d prompt tokens, %d placeholders",
-        client.host, time.monotonic() - started, client.calls, prompt.tokens, prompt.redactor.count,
+        client.host,
+        time.monotonic() - started,
+        client.calls,
+        prompt.tokens,
+        prompt.redactor.count,
     )
     return await asyncio.to_thread(_merge, result, document, answer, prompt, settings)
 
 
 def _merge(
-    result: ReviewResult, document: Document, answer: ModelAnswer, prompt: Prompt, settings: Settings
+    result: ReviewResult,
+    document: Document,
+    answer: ModelAnswer,
+    prompt: Prompt,
+    settings: Settings,
 ) -> ReviewResult:
     """The offline result with the model's guarded rewrite and findings; the score stays ours."""
     original = document.text
@@ -671,7 +717,11 @@ def _model_findings(
             continue  # a "quote" that isn't in the resume
         if before and _norm(before) in seen:
             continue
-        after, _ = guard_rewrite(original, redactor.restore(item.after).strip()) if item.after else ("", [])
+        after, _ = (
+            guard_rewrite(original, redactor.restore(item.after).strip())
+            if item.after
+            else ("", [])
+        )
         message, _ = guard_rewrite(original, redactor.restore(item.message).strip())
         if not message:
             continue

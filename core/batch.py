@@ -48,7 +48,9 @@ class BatchOutcome:
         return min(self.result.findings, key=lambda f: SEVERITY_RANK.get(f.severity, 3))
 
 
-def write_attachments(attachments: Sequence[Attachment], out_dir: Path, taken: set[str]) -> list[Path]:
+def write_attachments(
+    attachments: Sequence[Attachment], out_dir: Path, taken: set[str]
+) -> list[Path]:
     """Write each file into `out_dir`; a name already written in this batch gets '-2', '-3'..."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -71,7 +73,9 @@ def _write(outcome: BatchOutcome, out_dir: Path, taken: set[str]) -> None:
     try:
         outcome.written = write_attachments(outcome.result.attachments, out_dir, taken)
     except OSError as exc:
-        outcome.error = f"can't write the rewrite to {out_dir}: {exc.strerror or type(exc).__name__}."
+        outcome.error = (
+            f"can't write the rewrite to {out_dir}: {exc.strerror or type(exc).__name__}."
+        )
         outcome.result = None
     else:
         outcome.result.attachments = []  # written: don't keep a cohort's DOCX bytes in memory
@@ -115,11 +119,18 @@ async def review_batch(
             except OSError as exc:
                 outcome.error = f"can't read it: {exc.strerror or type(exc).__name__}."
             else:
-                request = ReviewRequest(data=data, filename=path.name, job_description=job_description, role=role,
-                                        engine=engine)
+                request = ReviewRequest(
+                    data=data,
+                    filename=path.name,
+                    job_description=job_description,
+                    role=role,
+                    engine=engine,
+                )
                 del data
                 try:
-                    outcome.result = await review_resume(request, settings, http, with_files=out_dir is not None)
+                    outcome.result = await review_resume(
+                        request, settings, http, with_files=out_dir is not None
+                    )
                 except ResumeBotError as exc:
                     outcome.error = exc.for_user()
                 except Exception as exc:  # a bug on one file: name its type only, and keep going
@@ -130,7 +141,9 @@ async def review_batch(
             on_progress(done, len(paths))
         while next_to_report < len(paths) and (ready := outcomes[next_to_report]) is not None:
             if ready.result is not None and out_dir is not None:
-                _write(ready, out_dir, taken)  # in input order, so a repeated name's '-2' is predictable
+                _write(
+                    ready, out_dir, taken
+                )  # in input order, so a repeated name's '-2' is predictable
             if on_outcome:
                 on_outcome(next_to_report, ready)
             next_to_report += 1

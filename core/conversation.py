@@ -117,14 +117,24 @@ def review_file_name(source_name: str) -> str:
 
 def review_markdown(result: ReviewResult) -> str:
     """The whole review as Markdown: every finding with its full quotes, keywords and warnings."""
-    out = [f"# Resume review: {result.source_name}", "",
-           f"**Score: {result.score}/100** (engine: {result.engine})", ""]
-    if result.structure is not None:  # what was read, so a misread layout is visible before the advice
+    out = [
+        f"# Resume review: {result.source_name}",
+        "",
+        f"**Score: {result.score}/100** (engine: {result.engine})",
+        "",
+    ]
+    if (
+        result.structure is not None
+    ):  # what was read, so a misread layout is visible before the advice
         out += ["## What I read", "", result.structure.summary_line() + ".", ""]
         for sec in result.structure.sections:
             if sec.kind is SectionName.CONTACT:
                 continue
-            entries = f" ({len(sec.entries)} entr{'y' if len(sec.entries) == 1 else 'ies'})" if sec.entries else ""
+            entries = (
+                f" ({len(sec.entries)} entr{'y' if len(sec.entries) == 1 else 'ies'})"
+                if sec.entries
+                else ""
+            )
             out.append(f"- {sec.heading or sec.kind.value}{entries}")
         out.append("")
     if result.breakdown:
@@ -138,7 +148,12 @@ def review_markdown(result: ReviewResult) -> str:
         where = f", {entry.section}" if entry.section else ""
         out += [f"### {n}. [{entry.severity}] {categories}{where} ({rules})", ""]
         if entry.before:
-            out += [f"{quote_label(entry)}:", "", *[f"> {line}" for line in entry.before.splitlines()], ""]
+            out += [
+                f"{quote_label(entry)}:",
+                "",
+                *[f"> {line}" for line in entry.before.splitlines()],
+                "",
+            ]
         out += [f"- {f.message}" for f in entry.findings] + [""]
         for after in entry.afters:
             out += ["After:", "", *[f"> {line}" for line in after.splitlines()], ""]
@@ -146,9 +161,16 @@ def review_markdown(result: ReviewResult) -> str:
         out += ["No problems found.", ""]
     if result.keywords is not None:
         kw = result.keywords
-        out += ["## Keywords", "", f"Match: {kw.match_percent}% (aim for {kw.target_percent}%+)", "",
-                f"Missing: {', '.join(kw.missing) or 'none'}", "",
-                f"Matched: {', '.join(kw.matched) or 'none'}", ""]
+        out += [
+            "## Keywords",
+            "",
+            f"Match: {kw.match_percent}% (aim for {kw.target_percent}%+)",
+            "",
+            f"Missing: {', '.join(kw.missing) or 'none'}",
+            "",
+            f"Matched: {', '.join(kw.matched) or 'none'}",
+            "",
+        ]
     if result.warnings:
         out += ["## Warnings", "", *[f"- {w}" for w in result.warnings], ""]
     return "\n".join(out)
@@ -257,7 +279,9 @@ class TaskTracker:
                 return False
         return True
 
-    async def shutdown(self, queue: ReviewQueue, deadline_s: float, *, grace_s: float = 2.0) -> bool:
+    async def shutdown(
+        self, queue: ReviewQueue, deadline_s: float, *, grace_s: float = 2.0
+    ) -> bool:
         """Stop admitting, tell those in line, give those in flight `deadline_s`, then stop them.
 
         True when every conversation finished; otherwise the rest were cancelled
@@ -293,16 +317,23 @@ class Conversations:
         """See `TaskTracker.shutdown`."""
         return await self.tasks.shutdown(self.queue, deadline_s, grace_s=grace_s)
 
-    async def shut_down(self, *, drain_s: float, exit_s: float, close_margin_s: float = 2.0) -> bool:
+    async def shut_down(
+        self, *, drain_s: float, exit_s: float, close_margin_s: float = 2.0
+    ) -> bool:
         """SIGTERM for any bot: stop admitting, tell those in line, let reviews finish within `drain_s`.
 
         What is left of `exit_s` after `drain_s` and `close_margin_s` (closing the
         platform connection) is the grace for telling people their review was stopped.
         """
         queue = self.queue
-        log.info("shutting down: %d review(s) in flight, %d waiting", queue.in_flight, queue.waiting)
+        log.info(
+            "shutting down: %d review(s) in flight, %d waiting", queue.in_flight, queue.waiting
+        )
         finished = await self.shutdown(drain_s, grace_s=max(0.0, exit_s - drain_s - close_margin_s))
-        log.info("shutdown: %s", "every review finished" if finished else "unfinished reviews were stopped")
+        log.info(
+            "shutdown: %s",
+            "every review finished" if finished else "unfinished reviews were stopped",
+        )
         return finished
 
     def check_size(self, upload: Upload) -> None:
@@ -336,14 +367,21 @@ class Conversations:
             return
         try:
             await transport.deliver(result, notes)
-            log.info("review for %s delivered: score %d, rules %s", user, result.score,
-                     sorted({f.rule for f in result.findings}))
+            log.info(
+                "review for %s delivered: score %d, rules %s",
+                user,
+                result.score,
+                sorted({f.rule for f in result.findings}),
+            )
         except asyncio.CancelledError:
             await self._tell(transport, STOPPED.for_user())
             raise
         except Exception as exc:  # rendering or sending failed: the person still hears from us
-            log.error("delivering a review failed: %s\n%s", type(exc).__name__,
-                      "".join(traceback.format_tb(exc.__traceback__)))
+            log.error(
+                "delivering a review failed: %s\n%s",
+                type(exc).__name__,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
             await self._tell(transport, DELIVERY_APOLOGY)
 
     async def _review(

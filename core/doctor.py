@@ -48,7 +48,9 @@ def secret_value(value: SecretStr | None) -> str:
 async def run_doctor(
     settings: Settings,
     http: httpx.AsyncClient,
-    platform_checks: Sequence[Callable[[Settings, httpx.AsyncClient], Awaitable[list[DoctorCheck]]]] = (),
+    platform_checks: Sequence[
+        Callable[[Settings, httpx.AsyncClient], Awaitable[list[DoctorCheck]]]
+    ] = (),
 ) -> list[DoctorCheck]:
     """Run the model's checks and each registered platform's, side by side, in a stable order.
 
@@ -74,24 +76,44 @@ async def _model_checks(settings: Settings, http: httpx.AsyncClient) -> list[Doc
     if key:
         checks.append(DoctorCheck(True, "model key", f"HUGGINGFACE_API_KEY is set ({mask(key)})"))
     elif host == HF_ROUTER_HOST:
-        checks.append(DoctorCheck(None, "model key", (
-            "HUGGINGFACE_API_KEY is not set: reviews run offline only. For AI rewrites, create a token with "
-            "the 'Make calls to Inference Providers' permission at https://huggingface.co/settings/tokens"
-        )))
+        checks.append(
+            DoctorCheck(
+                None,
+                "model key",
+                (
+                    "HUGGINGFACE_API_KEY is not set: reviews run offline only. For AI rewrites, create a token with "
+                    "the 'Make calls to Inference Providers' permission at https://huggingface.co/settings/tokens"
+                ),
+            )
+        )
     else:
-        checks.append(DoctorCheck(None, "model key", f"not set (optional for a self-hosted server at {host})"))
+        checks.append(
+            DoctorCheck(None, "model key", f"not set (optional for a self-hosted server at {host})")
+        )
 
     if host in LEGACY_HOSTS:
-        checks.append(DoctorCheck(False, "base URL", (
-            f"{host} is the retired Inference API (it answers 410 Gone); set "
-            "HUGGINGFACE_BASE_URL=https://router.huggingface.co/v1 or remove it"
-        )))
+        checks.append(
+            DoctorCheck(
+                False,
+                "base URL",
+                (
+                    f"{host} is the retired Inference API (it answers 410 Gone); set "
+                    "HUGGINGFACE_BASE_URL=https://router.huggingface.co/v1 or remove it"
+                ),
+            )
+        )
         return checks
     if model in LEGACY_MODELS:
-        checks.append(DoctorCheck(False, "model name", (
-            f"{model} (from an old .env) is no longer served by Hugging Face; "
-            f"set HUGGINGFACE_MODEL={LEGACY_MODELS[model]}"
-        )))
+        checks.append(
+            DoctorCheck(
+                False,
+                "model name",
+                (
+                    f"{model} (from an old .env) is no longer served by Hugging Face; "
+                    f"set HUGGINGFACE_MODEL={LEGACY_MODELS[model]}"
+                ),
+            )
+        )
     if not key and host == HF_ROUTER_HOST:
         checks.append(DoctorCheck(None, "model served", "skipped: no key"))
         return checks
@@ -103,22 +125,34 @@ async def _model_checks(settings: Settings, http: httpx.AsyncClient) -> list[Doc
         checks.append(DoctorCheck(False, "base URL reachable", f"{base}: {network_problem(exc)}"))
         checks.append(DoctorCheck(None, "model served", "skipped: server not reachable"))
         return checks
-    checks.append(DoctorCheck(True, "base URL reachable", f"{base} answered HTTP {response.status_code}"))
+    checks.append(
+        DoctorCheck(True, "base URL reachable", f"{base} answered HTTP {response.status_code}")
+    )
     checks.append(await _model_served(http, base, model, headers))
     return checks
 
 
-async def _model_served(http: httpx.AsyncClient, base: str, model: str, headers: dict[str, str]) -> DoctorCheck:
+async def _model_served(
+    http: httpx.AsyncClient, base: str, model: str, headers: dict[str, str]
+) -> DoctorCheck:
     """`GET {base}/models/{model}`; when the server has no such route, a one-token chat request."""
     name = "model served"
     try:
-        response = await http.get(f"{base}/models/{quote(model, safe='/:')}", headers=headers, timeout=CHECK_TIMEOUT)
+        response = await http.get(
+            f"{base}/models/{quote(model, safe='/:')}", headers=headers, timeout=CHECK_TIMEOUT
+        )
         if response.status_code == httpx.codes.OK:
             return DoctorCheck(True, name, f"{model} is listed by the server")
         if response.status_code in (401, 403):
-            return DoctorCheck(False, name, f"the server rejected the key (HTTP {response.status_code}): check HUGGINGFACE_API_KEY")
+            return DoctorCheck(
+                False,
+                name,
+                f"the server rejected the key (HTTP {response.status_code}): check HUGGINGFACE_API_KEY",
+            )
         body = {"model": model, "messages": [{"role": "user", "content": "ping"}], "max_tokens": 1}
-        response = await http.post(f"{base}/chat/completions", json=body, headers=headers, timeout=CHECK_TIMEOUT)
+        response = await http.post(
+            f"{base}/chat/completions", json=body, headers=headers, timeout=CHECK_TIMEOUT
+        )
     except httpx.HTTPError as exc:
         return DoctorCheck(False, name, network_problem(exc))
     status = response.status_code
@@ -126,13 +160,23 @@ async def _model_served(http: httpx.AsyncClient, base: str, model: str, headers:
     if status == httpx.codes.OK:
         return DoctorCheck(True, name, f"{model} answered a one-token request")
     if status in (401, 403):
-        return DoctorCheck(False, name, f"the server rejected the key (HTTP {status}): check HUGGINGFACE_API_KEY")
+        return DoctorCheck(
+            False, name, f"the server rejected the key (HTTP {status}): check HUGGINGFACE_API_KEY"
+        )
     if status == 402:
-        return DoctorCheck(False, name, "this month's Inference Providers credits are used up (HTTP 402)")
+        return DoctorCheck(
+            False, name, "this month's Inference Providers credits are used up (HTTP 402)"
+        )
     if status in (400, 404, 422):
-        return DoctorCheck(False, name, f"{model} is not served here (HTTP {status}); try HUGGINGFACE_MODEL={replacement}")
+        return DoctorCheck(
+            False,
+            name,
+            f"{model} is not served here (HTTP {status}); try HUGGINGFACE_MODEL={replacement}",
+        )
     if status == 429 or status >= 500:
-        return DoctorCheck(None, name, f"could not tell: the server is busy (HTTP {status}); try again in a minute")
+        return DoctorCheck(
+            None, name, f"could not tell: the server is busy (HTTP {status}); try again in a minute"
+        )
     return DoctorCheck(False, name, f"unexpected HTTP {status} for {model}")
 
 

@@ -43,10 +43,28 @@ _MONTH_BEFORE_RE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I
 )
 _WORD_NUMBERS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fifteen": "15",
-    "twenty": "20", "thirty": "30", "fifty": "50", "hundred": "100", "dozen": "12",
-    "single": "1", "double": "2", "twice": "2", "half": "50",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "fifteen": "15",
+    "twenty": "20",
+    "thirty": "30",
+    "fifty": "50",
+    "hundred": "100",
+    "dozen": "12",
+    "single": "1",
+    "double": "2",
+    "twice": "2",
+    "half": "50",
 }
 _SMALL_ORDINALS = {"1", "2"}  # "one of two", "first" style counts are not claims worth flagging
 
@@ -96,8 +114,34 @@ _SCHOOL_RE = re.compile(
 )
 _AT_EMPLOYER_RE = re.compile(rf"(?<=\s)(?:at|@|for|joined)[ \t]+(?P<name>{_NAME})")
 _DEGREES: dict[str, tuple[str, ...]] = {
-    "bachelor": ("bachelor", "b.s.", "bs", "bsc", "b.sc", "b.a.", "ba", "b.eng", "beng", "b.tech", "btech", "undergraduate"),
-    "master": ("master", "m.s.", "ms", "msc", "m.sc", "m.a.", "ma", "m.eng", "meng", "m.tech", "mtech", "graduate degree"),
+    "bachelor": (
+        "bachelor",
+        "b.s.",
+        "bs",
+        "bsc",
+        "b.sc",
+        "b.a.",
+        "ba",
+        "b.eng",
+        "beng",
+        "b.tech",
+        "btech",
+        "undergraduate",
+    ),
+    "master": (
+        "master",
+        "m.s.",
+        "ms",
+        "msc",
+        "m.sc",
+        "m.a.",
+        "ma",
+        "m.eng",
+        "meng",
+        "m.tech",
+        "mtech",
+        "graduate degree",
+    ),
     "mba": ("mba", "m.b.a", "business administration"),
     "doctorate": ("phd", "ph.d", "doctorate", "doctor of", "dphil", "doctoral"),
     "associate": ("associate degree", "associate's", "associate of"),
@@ -107,8 +151,27 @@ _DEGREE_RE = re.compile(
     r"B\.A\.|M\.A\.|B\.?Eng\.?|M\.?Eng\.?|B\.?Tech|M\.?Tech|Associate(?:'s)? (?:Degree|of \w+))(?![\w])"
 )
 _GENERIC_NAMES = {
-    "the", "a", "an", "our", "my", "their", "this", "that", "scale", "speed", "least", "most",
-    "present", "work", "home", "team", "teams", "company", "university", "school", "college",
+    "the",
+    "a",
+    "an",
+    "our",
+    "my",
+    "their",
+    "this",
+    "that",
+    "scale",
+    "speed",
+    "least",
+    "most",
+    "present",
+    "work",
+    "home",
+    "team",
+    "teams",
+    "company",
+    "university",
+    "school",
+    "college",
 }
 
 
@@ -130,7 +193,9 @@ def _levels_in(text: str) -> set[str]:
     for level, names in _DEGREES.items():
         for n in names:
             # 'B.S' and 'B.S.' are one degree: the final dot is optional on both sides of the comparison
-            pattern = rf"(?<![\w.]){re.escape(n.rstrip('.'))}\.?(?![\w])" if len(n) <= 5 else re.escape(n)
+            pattern = (
+                rf"(?<![\w.]){re.escape(n.rstrip('.'))}\.?(?![\w])" if len(n) <= 5 else re.escape(n)
+            )
             if re.search(pattern, low):
                 levels.add(level)
                 break
@@ -142,9 +207,11 @@ def _name_present(name: str, original_norm: str, original_words: set[str]) -> bo
     if _norm(name) in original_norm:
         return True
     words = [w for w in re.findall(r"[\w&'-]+", name.lower()) if len(w) > 2]
-    suffixes = {s.lower().rstrip(".") for s in _ORG_SUFFIX.split("|")} | {
-        s.lower() for s in _SCHOOL_WORD.split("|")
-    } | {"of", "and", "for", "the"}
+    suffixes = (
+        {s.lower().rstrip(".") for s in _ORG_SUFFIX.split("|")}
+        | {s.lower() for s in _SCHOOL_WORD.split("|")}
+        | {"of", "and", "for", "the"}
+    )
     distinctive = [w for w in words if w not in suffixes]
     return bool(distinctive) and all(w in original_words for w in distinctive)
 
@@ -174,7 +241,11 @@ def _fabrication_spans(original: str, rewritten: str) -> list[_Span]:
             continue
         if m.group("num") and value in _SMALL_ORDINALS and not m.group(0).endswith("+"):
             continue
-        if m.group("num") and _LIST_MARKER_RE.match(rewritten, m.start()) and _at_line_start(rewritten, m.start()):
+        if (
+            m.group("num")
+            and _LIST_MARKER_RE.match(rewritten, m.start())
+            and _at_line_start(rewritten, m.start())
+        ):
             continue  # "3. Built…": Markdown list numbering, not a claim
         kind: FabricationKind = "date" if _YEAR_RE.match(value) and m.group("num") else "figure"
         start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))

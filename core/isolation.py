@@ -80,7 +80,9 @@ def _no_crash_traces() -> None:
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # Linux: no core, no ptrace
+        ctypes.CDLL(None, use_errno=True).prctl(
+            _PR_SET_DUMPABLE, 0, 0, 0, 0
+        )  # Linux: no core, no ptrace
 
 
 def _set_memory_limit(memory_mb: int | None) -> None:
@@ -107,7 +109,9 @@ def _outcome(fn: Callable[..., Any], args: tuple[Any, ...]) -> tuple[str, Any]:
 # --- one-off child: when every worker is busy, or the job can't be pickled ------------
 
 
-def _child_main(write_fd: int, memory_mb: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child_main(
+    write_fd: int, memory_mb: int, fn: Callable[..., Any], args: tuple[Any, ...]
+) -> None:
     """Runs in the forked child; always ends in os._exit, never returns to the caller's stack."""
     code = 0
     try:
@@ -131,7 +135,9 @@ def _child_main(write_fd: int, memory_mb: int, fn: Callable[..., Any], args: tup
         os._exit(code)
 
 
-async def _run_forked(fn: Callable[..., T], args: tuple[Any, ...], timeout_s: float, memory_mb: int) -> T:
+async def _run_forked(
+    fn: Callable[..., T], args: tuple[Any, ...], timeout_s: float, memory_mb: int
+) -> T:
     loop = asyncio.get_running_loop()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
@@ -197,7 +203,9 @@ def _worker_main(sock: socket.socket) -> None:
             signal.set_wakeup_fd(-1)  # the bot's event loop's, not ours
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             with contextlib.suppress(ValueError, OSError):
-                signal.signal(sig, signal.SIG_IGN)  # a Ctrl-C or SIGTERM to the group: the bot ends us
+                signal.signal(
+                    sig, signal.SIG_IGN
+                )  # a Ctrl-C or SIGTERM to the group: the bot ends us
         _close_pool_sockets(keep=sock.fileno())
         with contextlib.suppress(OSError):
             os.nice(CHILD_NICENESS)
@@ -222,13 +230,19 @@ def _worker_main(sock: socket.socket) -> None:
                 del fn, args
                 jobs += 1
                 vm, rss = _memory_mb()
-                recycle = (status == "memory" or jobs >= WORKER_MAX_JOBS
-                           or rss - start_rss > WORKER_RECYCLE_RSS_GROWTH_MB or vm - start_vm > memory_mb / 4)
+                recycle = (
+                    status == "memory"
+                    or jobs >= WORKER_MAX_JOBS
+                    or rss - start_rss > WORKER_RECYCLE_RSS_GROWTH_MB
+                    or vm - start_vm > memory_mb / 4
+                )
                 reply = ("error" if status == "memory" else status, value, recycle)
             try:
                 payload = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException:  # a result that can't travel: say so without its text
-                payload = pickle.dumps(("error", ProcessingError(), True), protocol=pickle.HIGHEST_PROTOCOL)
+                payload = pickle.dumps(
+                    ("error", ProcessingError(), True), protocol=pickle.HIGHEST_PROTOCOL
+                )
             sock.sendall(_HEADER.pack(len(payload)) + payload)
             del reply, payload
     except BaseException:

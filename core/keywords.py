@@ -51,14 +51,24 @@ def _data_text(name: str) -> str:
 
 
 # Display | alias | alias ...   ("=" before an alias: match only with this exact case, one token)
-_VOCAB = "".join(line + "\n" for line in _data_text("skills.txt").splitlines() if line and not line.startswith("# "))
+_VOCAB = "".join(
+    line + "\n"
+    for line in _data_text("skills.txt").splitlines()
+    if line and not line.startswith("# ")
+)
 
 _RELATIONS = json.loads(_data_text("keyword_relations.json"))
 _WORDS = json.loads(_data_text("keywords.json"))
 _VOCAB += "\n".join(_RELATIONS["terms"]) + "\n"
-_IMPLIED = {term: tuple(re.compile(p, re.I) for p in patterns) for term, patterns in _RELATIONS["implied"].items()}
+_IMPLIED = {
+    term: tuple(re.compile(p, re.I) for p in patterns)
+    for term, patterns in _RELATIONS["implied"].items()
+}
 _FALSE_FRIENDS = tuple(re.compile(p) for p in _RELATIONS.get("false_friends", ()))
-_ELLIPSIS = re.compile(r"\b([A-Za-z][\w-]+)\s+(and|or)\s+([A-Za-z][\w-]+)\s+(analys[ie]s|testing|tests|modell?ing)\b", re.I)
+_ELLIPSIS = re.compile(
+    r"\b([A-Za-z][\w-]+)\s+(and|or)\s+([A-Za-z][\w-]+)\s+(analys[ie]s|testing|tests|modell?ing)\b",
+    re.I,
+)
 
 # Words that are never a skill on their own: function words, resume/JD filler, job-ad boilerplate.
 _STOP = frozenset(_WORDS["stop"])
@@ -84,10 +94,34 @@ _COMPANY_KEYS = {"company", "employer"}
 
 _SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("about", re.compile(r"^about|overview|who we are|^the team|^our team|mission", re.I)),
-    ("nice", re.compile(r"nice[ -]to[ -]have|bonus|preferred|desirable|good to have|pluses|\ba plus\b|extra credit", re.I)),
-    ("ignore", re.compile(r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|\beeo\b|diversity|why join|why work|our values|about us|about the company|interview process|location", re.I)),
-    ("required", re.compile(r"require|qualification|looking for|must[ -]have|you have|you bring|you need|who you are|about you|skills|minimum|essential|what we expect|your profile|your background|experience", re.I)),
-    ("responsibilities", re.compile(r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|your impact|in this role|what you.?ll work on|the job", re.I)),
+    (
+        "nice",
+        re.compile(
+            r"nice[ -]to[ -]have|bonus|preferred|desirable|good to have|pluses|\ba plus\b|extra credit",
+            re.I,
+        ),
+    ),
+    (
+        "ignore",
+        re.compile(
+            r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|\beeo\b|diversity|why join|why work|our values|about us|about the company|interview process|location",
+            re.I,
+        ),
+    ),
+    (
+        "required",
+        re.compile(
+            r"require|qualification|looking for|must[ -]have|you have|you bring|you need|who you are|about you|skills|minimum|essential|what we expect|your profile|your background|experience",
+            re.I,
+        ),
+    ),
+    (
+        "responsibilities",
+        re.compile(
+            r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|your impact|in this role|what you.?ll work on|the job",
+            re.I,
+        ),
+    ),
 )
 _WEIGHTS = {
     "required": 3.0,
@@ -103,7 +137,10 @@ _REPEAT_BONUS = 0.5
 _REPEAT_BONUS_MAX = 1.5
 _MAX_SHOWN = 30
 _GENERIC_SECTIONS = frozenset({"required", "responsibilities", "nice", "general"})
-_NICE_CLAUSE = re.compile(r"\b(?:nice[ -]to[ -]have|a (?:strong |big |huge )?plus|bonus|preferred|ideally|desirable)\b", re.I)
+_NICE_CLAUSE = re.compile(
+    r"\b(?:nice[ -]to[ -]have|a (?:strong |big |huge )?plus|bonus|preferred|ideally|desirable)\b",
+    re.I,
+)
 _BULLET = re.compile(r"^\s*(?:[-*•▪◦●–—+]|\d{1,2}[.)])\s+")
 
 # A token keeps "C++", "C#", ".NET", "Node.js", "CI/CD", "R&D", "Bachelor's" whole; "-" separates.
@@ -116,8 +153,14 @@ _DEF_LOOKBACK = 80
 _DEF_MAX_WORDS = 7
 _DEF_SKIP = frozenset({"of", "and", "for", "&", "the", "to", "in", "on", "as", "a"})
 _SPELLING = {
-    "modelling": "modeling", "modelled": "modeled", "labelling": "labeling", "analyses": "analysis",
-    "analyse": "analyze", "analysing": "analyzing", "catalogue": "catalog", "behaviour": "behavior",
+    "modelling": "modeling",
+    "modelled": "modeled",
+    "labelling": "labeling",
+    "analyses": "analysis",
+    "analyse": "analyze",
+    "analysing": "analyzing",
+    "catalogue": "catalog",
+    "behaviour": "behavior",
 }
 
 
@@ -340,8 +383,10 @@ def _classify_heading(text: str) -> str | None:
 
 def _looks_like_heading(line: str) -> bool:
     words = line.rstrip(":").split()
-    return 0 < len(words) <= 7 and not line.endswith((".", ",", ";")) and (
-        line.endswith(":") or line[:1].isupper()
+    return (
+        0 < len(words) <= 7
+        and not line.endswith((".", ",", ";"))
+        and (line.endswith(":") or line[:1].isupper())
     )
 
 
@@ -394,7 +439,9 @@ def _is_content(tok: _Tok) -> bool:
     )
 
 
-def _generic_terms(toks: list[_Tok], used: set[int], banned: set[str]) -> list[tuple[tuple[str, ...], int, int]]:
+def _generic_terms(
+    toks: list[_Tok], used: set[int], banned: set[str]
+) -> list[tuple[tuple[str, ...], int, int]]:
     """Tool-like names and skill noun phrases among the tokens no vocabulary term took."""
     out: list[tuple[tuple[str, ...], int, int]] = []
     run: list[int] = []
@@ -403,7 +450,11 @@ def _generic_terms(toks: list[_Tok], used: set[int], banned: set[str]) -> list[t
         # the last 2-3 words of a run of content words, when it ends in a skill noun
         if len(run) >= 2 and toks[run[-1]].norm in _HEAD_NOUNS:
             words = run[-3:]
-            while len(words) > 2 and toks[words[0]].orig[:1].isupper() and toks[words[0]].sentence_start:
+            while (
+                len(words) > 2
+                and toks[words[0]].orig[:1].isupper()
+                and toks[words[0]].sentence_start
+            ):
                 words = words[1:]
             out.append((tuple(toks[j].norm for j in words), words[0], words[-1] + 1))
         run.clear()
@@ -442,6 +493,7 @@ def _display(span: str, canonical: str, first: _Tok) -> str:
 
 def _expand_ellipsis(text: str) -> str:
     """'cohort and funnel analysis' → 'cohort analysis and funnel analysis'."""
+
     def repl(m: re.Match[str]) -> str:
         if m[1].lower() in _STOP or m[1].lower() in _VERBS:
             return m[0]
@@ -452,7 +504,9 @@ def _expand_ellipsis(text: str) -> str:
 
 def _without_names(text: str, names: Iterable[str]) -> str:
     """The resume without its employers' and schools' names, so 'Harborlight Analytics' isn't analytics."""
-    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 3}, key=len, reverse=True):
+    for name in sorted(
+        {n.strip() for n in names if n and len(n.strip()) >= 3}, key=len, reverse=True
+    ):
         text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)(?!\s+[A-Z])", " \n ", text)
     return text
 
@@ -462,26 +516,37 @@ def _gid(lex: _Lexicon, name: str) -> int | None:
 
 
 @lru_cache(maxsize=1)
-def _relations() -> tuple[dict[int, frozenset[int]], frozenset[int], dict[int, tuple[re.Pattern[str], ...]]]:
+def _relations() -> tuple[
+    dict[int, frozenset[int]], frozenset[int], dict[int, tuple[re.Pattern[str], ...]]
+]:
     lex = _lexicon()
     related: dict[int, frozenset[int]] = {}
     for term, others in _RELATIONS["related"].items():
         gid = _gid(lex, term)
         if gid is not None:
-            related[gid] = frozenset(g for o in others if (g := _gid(lex, o)) is not None and g != gid)
+            related[gid] = frozenset(
+                g for o in others if (g := _gid(lex, o)) is not None and g != gid
+            )
     generic = frozenset(g for t in _RELATIONS["generic"] if (g := _gid(lex, t)) is not None)
     implied = {g: pats for t, pats in _IMPLIED.items() if (g := _gid(lex, t)) is not None}
     return related, generic, implied
 
 
 _SKILL_AFTER = re.compile(r"^\s*(?:experience|skills?|background|expertise)\b", re.I)
-_SKILL_BEFORE = re.compile(r"\b(?:experience|skills?|background|expertise|knowledge)\s+(?:in|with|of)\s+$", re.I)
+_SKILL_BEFORE = re.compile(
+    r"\b(?:experience|skills?|background|expertise|knowledge)\s+(?:in|with|of)\s+$", re.I
+)
 
 
 def _dedupe(labels: list[str]) -> set[str]:
     """Labels that sit as whole words inside another label ('BI' in 'Power BI'): shown once, as the longer."""
     low = [label.lower() for label in labels]
-    return {a for a in low for b in low if a != b and re.search(rf"(?<![\w/]){re.escape(a)}(?![\w/])", b)}
+    return {
+        a
+        for a in low
+        for b in low
+        if a != b and re.search(rf"(?<![\w/]){re.escape(a)}(?![\w/])", b)
+    }
 
 
 _OR_SEP = re.compile(r"^\s*\)?\s*,?\s*or\s+$", re.I)
@@ -543,7 +608,9 @@ def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ())
         for gid, a, b in _find_terms(toks, lex):
             used.update(range(a, b))
             start, end = toks[a].start, toks[b - 1].end
-            if gid in generic and not (_SKILL_AFTER.match(text[end:]) or _SKILL_BEFORE.search(text[:start])):
+            if gid in generic and not (
+                _SKILL_AFTER.match(text[end:]) or _SKILL_BEFORE.search(text[:start])
+            ):
                 continue  # "weekly sales", "metrics, logs": the business, not a skill asked for
             seen_here.add(gid)
             spans.append((gid, start, end))
@@ -563,7 +630,9 @@ def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ())
 
     resume_toks = _tokenize(resume_text)
     resume_groups = {gid for gid, _, _ in _find_terms(resume_toks, lex)}
-    resume_groups |= {gid for gid, patterns in implied.items() if any(p.search(resume_text) for p in patterns)}
+    resume_groups |= {
+        gid for gid, patterns in implied.items() if any(p.search(resume_text) for p in patterns)
+    }
     resume_grams: set[tuple[str, ...]] = set()
     for i in range(len(resume_toks)):
         key: tuple[str, ...] = ()
@@ -579,8 +648,10 @@ def match_keywords(job_text: str, resume_text: str, exclude: Iterable[str] = ())
 
     def present(term: _Term) -> bool:
         if isinstance(term.key, int):
-            return any(gid in resume_groups or related.get(gid, frozenset()) & resume_groups
-                       for gid in (term.key, *alternatives.get(term.key, ())))
+            return any(
+                gid in resume_groups or related.get(gid, frozenset()) & resume_groups
+                for gid in (term.key, *alternatives.get(term.key, ()))
+            )
         key = term.key
         assert isinstance(key, tuple)
         return key in resume_grams or (len(key) == 3 and key[1:] in resume_grams)

@@ -27,9 +27,14 @@ class Extraction(BaseModel):
     pages: int = Field(ge=0, description="pages in the file (1 for text formats)")
     chars: int = Field(ge=0, description="characters of text extracted")
     text_layer: bool = True
-    empty_pages: int = Field(default=0, ge=0, description="pages with no text at all (scans, images)")
+    empty_pages: int = Field(
+        default=0, ge=0, description="pages with no text at all (scans, images)"
+    )
     garbled_ratio: float = Field(
-        default=0.0, ge=0, le=1, description="share of unreadable glyphs: (cid:N), U+FFFD, private-use"
+        default=0.0,
+        ge=0,
+        le=1,
+        description="share of unreadable glyphs: (cid:N), U+FFFD, private-use",
     )
     multi_column: bool = False
     quality: Literal["good", "fair", "poor"] = "good"
@@ -47,9 +52,15 @@ class Document(BaseModel):
 
     text: str
     extraction: Extraction
-    lines: list[Any] = Field(default_factory=list, description="core.reading.lines.Line, in reading order")
-    links: list[str] = Field(default_factory=list, description="link targets carried apart from the text")
-    header_links: list[str] = Field(default_factory=list, description="those of them placed in the page-one header")
+    lines: list[Any] = Field(
+        default_factory=list, description="core.reading.lines.Line, in reading order"
+    )
+    links: list[str] = Field(
+        default_factory=list, description="link targets carried apart from the text"
+    )
+    header_links: list[str] = Field(
+        default_factory=list, description="those of them placed in the page-one header"
+    )
     photo: bool = False
 
 
@@ -109,8 +120,13 @@ class Resume(BaseModel):
     location: str | None = None
     language: str = "en"
     photo: bool = False
-    form: bool = Field(default=False, description="a Japanese rirekisho/shokumu form, whose layout requires personal data")
-    doubts: list[str] = Field(default_factory=list, description="what the parser is unsure of, in one line each")
+    form: bool = Field(
+        default=False,
+        description="a Japanese rirekisho/shokumu form, whose layout requires personal data",
+    )
+    doubts: list[str] = Field(
+        default_factory=list, description="what the parser is unsure of, in one line each"
+    )
     sections: list[Section] = Field(default_factory=list)
 
     def section(self, name: SectionName) -> Section | None:
@@ -155,7 +171,11 @@ class Structure(BaseModel):
     def summary_line(self) -> str:
         """'Read: 5 sections, 3 roles, 14 bullets' — one line to spot a misread."""
         sections = [s for s in self.sections if s.kind is not SectionName.CONTACT]
-        roles = sum(len(s.entries) for s in sections if s.kind in (SectionName.EXPERIENCE, SectionName.VOLUNTEERING))
+        roles = sum(
+            len(s.entries)
+            for s in sections
+            if s.kind in (SectionName.EXPERIENCE, SectionName.VOLUNTEERING)
+        )
         bullets = sum(len(e.bullets) for s in sections for e in s.entries)
         plural = lambda n, w: f"{n} {w}{'' if n == 1 else 's'}"  # noqa: E731
         return f"Read: {plural(len(sections), 'section')}, {plural(roles, 'role')}, {plural(bullets, 'bullet')}"
@@ -196,7 +216,9 @@ class Attachment(BaseModel):
 class ReviewResult(BaseModel):
     """What both engines return and every adapter renders."""
 
-    source_name: str = Field(description="the uploaded file's name, for titles and attachment names")
+    source_name: str = Field(
+        description="the uploaded file's name, for titles and attachment names"
+    )
     score: int = Field(ge=0, le=100)
     breakdown: dict[str, int] = Field(description="category → 0..100")
     findings: list[Finding] = Field(default_factory=list)
@@ -205,5 +227,7 @@ class ReviewResult(BaseModel):
     engine: str = Field(description="'offline' or 'huggingface:<model>'")
     warnings: list[str] = Field(default_factory=list)
     extraction: Extraction
-    structure: Structure | None = Field(default=None, description="what was read: sections, entries, contact")
+    structure: Structure | None = Field(
+        default=None, description="what was read: sections, entries, contact"
+    )
     attachments: list[Attachment] = Field(default_factory=list, exclude=True)

@@ -39,7 +39,9 @@ def review(
     score, breakdown = score_findings(findings, resume, keywords, counts)
     warnings += resume.doubts
     if document.extraction.quality == "poor":
-        warnings.append("Much of the text in this file could not be read cleanly; the review may miss things.")
+        warnings.append(
+            "Much of the text in this file could not be read cleanly; the review may miss things."
+        )
     return ReviewResult(
         source_name=source_name,
         score=score,

@@ -16,7 +16,9 @@ if TYPE_CHECKING:  # imported by the CLI for every command: httpx and the doctor
     from core.config import Settings
     from core.doctor import DoctorCheck
 
-PlatformCheck = Callable[["Settings", "httpx.AsyncClient"], Coroutine[Any, Any, "list[DoctorCheck]"]]
+PlatformCheck = Callable[
+    ["Settings", "httpx.AsyncClient"], Coroutine[Any, Any, "list[DoctorCheck]"]
+]
 
 
 @dataclass(frozen=True, slots=True)

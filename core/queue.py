@@ -22,7 +22,9 @@ HOUR_S = 3600.0
 @dataclass(eq=False)
 class _Waiter:
     user: str
-    future: asyncio.Future[None] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    future: asyncio.Future[None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class ReviewQueue:
@@ -83,13 +85,19 @@ class ReviewQueue:
         self._admit()
         if not waiter.future.done():
             try:
-                if on_wait is not None:  # inside the try: a failing or cancelled callback must not strand the waiter
+                if (
+                    on_wait is not None
+                ):  # inside the try: a failing or cancelled callback must not strand the waiter
                     await on_wait(self.position(waiter))
                 await waiter.future
             except BaseException:
                 if waiter in self._waiting:
                     self._waiting.remove(waiter)
-                elif waiter.future.done() and not waiter.future.cancelled() and waiter.future.exception() is None:
+                elif (
+                    waiter.future.done()
+                    and not waiter.future.cancelled()
+                    and waiter.future.exception() is None
+                ):
                     self._finish(user)  # admitted just as we were cancelled: give the slot back
                 raise
         try:

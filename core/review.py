@@ -89,7 +89,12 @@ def resolve_engine(choice: EngineChoice, settings: Settings) -> Literal["offline
 
 
 def offline_pipeline(
-    data: bytes, filename: str, job: str | None, role: str | None, settings: Settings, with_files: bool
+    data: bytes,
+    filename: str,
+    job: str | None,
+    role: str | None,
+    settings: Settings,
+    with_files: bool,
 ) -> tuple[Document, ReviewResult]:
     """Read, review and (optionally) export: all the CPU-bound work of a review, in one call.
 
@@ -130,10 +135,18 @@ async def review_resume(
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
     prepare()  # once per process: every forked child inherits the export template and font look-up
     preload_rules()  # likewise the spelling dictionary (about 0.2 s to load)
-    configure_workers(settings.max_concurrent_reviews)  # one parse worker per review that may run at once
+    configure_workers(
+        settings.max_concurrent_reviews
+    )  # one parse worker per review that may run at once
     document, result = await run_isolated(
-        offline_pipeline, request.data, request.filename, request.job_description, request.role,
-        settings, with_files and not use_model, **limits,
+        offline_pipeline,
+        request.data,
+        request.filename,
+        request.job_description,
+        request.role,
+        settings,
+        with_files and not use_model,
+        **limits,
     )
     if use_model:
         from core import ai_engine  # imported lazily: the offline path needs no model code

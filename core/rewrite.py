@@ -28,8 +28,18 @@ CANONICAL_HEADINGS = {
     SectionName.CERTIFICATIONS: "Certifications",
 }
 _MONTHS = {
-    "jan": "Jan", "feb": "Feb", "mar": "Mar", "apr": "Apr", "may": "May", "jun": "Jun",
-    "jul": "Jul", "aug": "Aug", "sep": "Sep", "oct": "Oct", "nov": "Nov", "dec": "Dec",
+    "jan": "Jan",
+    "feb": "Feb",
+    "mar": "Mar",
+    "apr": "Apr",
+    "may": "May",
+    "jun": "Jun",
+    "jul": "Jul",
+    "aug": "Aug",
+    "sep": "Sep",
+    "oct": "Oct",
+    "nov": "Nov",
+    "dec": "Dec",
 }
 _MONTH_NUM = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _PASSIVE_BY_ME = re.compile(
@@ -53,6 +63,7 @@ def normalise_date(part: str) -> str:
 
 def normalise_range(text: str) -> str:
     """Rewrite every date range in `text` as 'Start – End'."""
+
     def repl(m: re.Match[str]) -> str:
         return f"{normalise_date(m['start'])} – {normalise_date(m['end'])}"
 
@@ -112,9 +123,18 @@ def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
     bullets and suggests verbs, and the person picks the one that is true.
     """
     return [
-        [[improve_statement(b, section.name is SectionName.EXPERIENCE and r.dates is not None and not r.current)
-          for b in r.bullets]
-         for r in section.roles]
+        [
+            [
+                improve_statement(
+                    b,
+                    section.name is SectionName.EXPERIENCE
+                    and r.dates is not None
+                    and not r.current,
+                )
+                for b in r.bullets
+            ]
+            for r in section.roles
+        ]
         for section in resume.sections
     ]
 
@@ -128,11 +148,13 @@ def rewrite_markdown(resume: Resume) -> str:
         if line.strip() == resume.name or re.match(r"^(last updated|updated)\b", line, re.I):
             continue
         if resume.name and line.startswith(resume.name):
-            line = line[len(resume.name):].strip(" |·•—–-")
+            line = line[len(resume.name) :].strip(" |·•—–-")
             if not line:
                 continue
         if EMAIL_RE.search(line) or PHONE_RE.search(line) or LINK_RE.search(line):
-            details.append(" | ".join(p.strip() for p in re.split(r"\s*[|·•—]\s*", line) if p.strip()))
+            details.append(
+                " | ".join(p.strip() for p in re.split(r"\s*[|·•—]\s*", line) if p.strip())
+            )
         else:
             details.append(line)
     if details:
@@ -143,7 +165,9 @@ def rewrite_markdown(resume: Resume) -> str:
             continue
         out += ["", f"## {_heading(section, resume.language)}", ""]
         if section.roles:
-            leading = [ln for ln in section.lines if ln.startswith(("(", "（"))][:1]  # a heading's note
+            leading = [ln for ln in section.lines if ln.startswith(("(", "（"))][
+                :1
+            ]  # a heading's note
             out += leading
             for role, bullets in zip(section.roles, improved[index], strict=True):
                 out += [*_role_lines(role, bullets), ""]

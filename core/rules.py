@@ -47,7 +47,9 @@ _METRIC_RE = re.compile(
 _FIRST_PERSON_RE = re.compile(
     r"(?<![\w/])I(?![\w/'’.-])(?!\s*/)|\b(?:me|my|mine|myself|we|our|ours|us)\b"
 )
-_ROMAN_CONTEXT = re.compile(r"(?:phase|level|tier|part|type|grade|class|war|stage|series|gen)\s+$", re.I)
+_ROMAN_CONTEXT = re.compile(
+    r"(?:phase|level|tier|part|type|grade|class|war|stage|series|gen)\s+$", re.I
+)
 _PASSIVE_RE = re.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(\w+(?:ed|en|wn|lt|ght))\b(?:\s+by\b)?", re.I
 )
@@ -55,8 +57,23 @@ _PASSIVE_BY_ME = re.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
 )
 # "… when a button is pressed": a condition the product reacts to, not the person's work hidden
-_WHEN_CLAUSE = re.compile(r"\b(?:when|whenever|if|once|until|unless|as soon as)\s+(?:\w+\s+){0,4}$", re.I)
-_NOT_PASSIVE = {"based", "located", "interested", "involved", "experienced", "skilled", "used", "known", "born", "given"}
+_WHEN_CLAUSE = re.compile(
+    r"\b(?:when|whenever|if|once|until|unless|as soon as)\s+(?:\w+\s+){0,4}$", re.I
+)
+_NOT_PASSIVE = {
+    "based",
+    "located",
+    "interested",
+    "involved",
+    "experienced",
+    "skilled",
+    "used",
+    "known",
+    "born",
+    "given",
+}
+
+
 def _load(name: str) -> dict:
     return json.loads(resources.files("core.data").joinpath(name).read_text(encoding="utf-8"))
 
@@ -67,17 +84,31 @@ def _label_pattern(labels: list[str]) -> re.Pattern[str]:
     cjk = [re.escape(w) for w in labels if re.search(r"[\u3040-\u9fff]", w)]
     parts = []
     if latin:
-        parts.append(r"(?<![\w])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")(?!\w)\.?\s*[:：]?\s*(?=[\w(])")
+        parts.append(
+            r"(?<![\w])(?:"
+            + "|".join(sorted(latin, key=len, reverse=True))
+            + r")(?!\w)\.?\s*[:：]?\s*(?=[\w(])"
+        )
     if cjk:
         parts.append("(?:" + "|".join(cjk) + ")")
     return re.compile("|".join(parts), re.I)
 
 
 _SENSITIVE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (_label_pattern(words), label) for label, words in _load("personal.json").items() if not label.startswith("_")
+    (_label_pattern(words), label)
+    for label, words in _load("personal.json").items()
+    if not label.startswith("_")
 )
-_NEEDS_COLON = {"age", "gender", "national ID number", "religion"}  # short words: only as a label ('Age: 31')
-_AGE_PHRASE = re.compile(r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b(?!\s+(?:de\s+|d[’']|di\s+)?(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁", re.I)
+_NEEDS_COLON = {
+    "age",
+    "gender",
+    "national ID number",
+    "religion",
+}  # short words: only as a label ('Age: 31')
+_AGE_PHRASE = re.compile(
+    r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b(?!\s+(?:de\s+|d[’']|di\s+)?(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁",
+    re.I,
+)
 _PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
 
 
@@ -93,7 +124,9 @@ def _statements(role: Role) -> list[str]:
     """Bullets, or for paragraph-style entries the sentences of their description."""
     if role.bullets:
         return role.bullets
-    prose = " ".join(line for line in role.description if len(line.split()) >= 6 or line.endswith("."))
+    prose = " ".join(
+        line for line in role.description if len(line.split()) >= 6 or line.endswith(".")
+    )
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
 
 
@@ -111,11 +144,18 @@ def _quote(text: str, limit: int = 220) -> str:
 
 # Rules whose "after" the rewrite applies: each of their findings is shown, never capped,
 # so every edit in the rewrite is listed with its before and after.
-REWRITE_RULES = frozenset({"bullet.weak_opener", "style.first_person", "style.passive_voice", "style.tense_mismatch"})
+REWRITE_RULES = frozenset(
+    {"bullet.weak_opener", "style.first_person", "style.passive_voice", "style.tense_mismatch"}
+)
 
 
 def _past_role(section: SectionName | None, role: Role | None) -> bool:
-    return section is SectionName.EXPERIENCE and role is not None and role.dates is not None and not role.current
+    return (
+        section is SectionName.EXPERIENCE
+        and role is not None
+        and role.dates is not None
+        and not role.current
+    )
 
 
 def _rewritten(section: SectionName | None, role: Role | None, text: str) -> str | None:
@@ -124,7 +164,9 @@ def _rewritten(section: SectionName | None, role: Role | None, text: str) -> str
 
     better = improve_statement(text, _past_role(section, role))
 
-    def same(a: str, b: str) -> bool:  # a capital letter or a double space is no fix worth a finding
+    def same(
+        a: str, b: str
+    ) -> bool:  # a capital letter or a double space is no fix worth a finding
         a, b = " ".join(a.split()), " ".join(b.split())
         return a[:1].upper() + a[1:] == b[:1].upper() + b[1:]
 
@@ -135,23 +177,32 @@ class _Collector:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.counts: Counter[str] = Counter()
-        self.hidden: dict[str, list[Finding]] = {}  # over the display cap: named in the last shown one
+        self.hidden: dict[
+            str, list[Finding]
+        ] = {}  # over the display cap: named in the last shown one
 
     def add(self, finding: Finding) -> None:
         self.counts[finding.rule] += 1
-        if self.counts[finding.rule] <= MAX_PER_RULE or (finding.after and finding.rule in REWRITE_RULES):
+        if self.counts[finding.rule] <= MAX_PER_RULE or (
+            finding.after and finding.rule in REWRITE_RULES
+        ):
             self.findings.append(finding)
         else:
             self.hidden.setdefault(finding.rule, []).append(finding)
 
 
 def run_rules(
-    resume: Resume, document: Document, keywords: KeywordMatch | None, target_role: str | None = None
+    resume: Resume,
+    document: Document,
+    keywords: KeywordMatch | None,
+    target_role: str | None = None,
 ) -> tuple[list[Finding], Counter[str]]:
     """The findings to show (at most MAX_PER_RULE per rule, most important first) and every rule's full count."""
     out = _Collector()
     _contact(resume, out)
-    if document.extraction.quality != "poor":  # unreadable text: don't claim what we couldn't read is missing
+    if (
+        document.extraction.quality != "poor"
+    ):  # unreadable text: don't claim what we couldn't read is missing
         _sections(resume, out)
     _bullets(resume, out)
     _placeholder_bullets(resume, out)
@@ -174,17 +225,38 @@ def run_rules(
 
 def _contact(resume: Resume, out: _Collector) -> None:
     if not resume.email:
-        out.add(Finding(rule="contact.email_missing", severity="high", category="completeness",
-                        section=SectionName.CONTACT,
-                        message="No email address found: recruiters need one to reply. Add it to the top line."))
+        out.add(
+            Finding(
+                rule="contact.email_missing",
+                severity="high",
+                category="completeness",
+                section=SectionName.CONTACT,
+                message="No email address found: recruiters need one to reply. Add it to the top line.",
+            )
+        )
     if not resume.phone:
-        out.add(Finding(rule="contact.phone_missing", severity="medium", category="completeness",
-                        section=SectionName.CONTACT,
-                        message="No phone number found. Most recruiters call before they email; add one at the top."))
-    if not any(re.search(r"linkedin|github|gitlab|behance|dribbble|portfolio|http|www\.", link, re.I) for link in resume.links):
-        out.add(Finding(rule="contact.link_missing", severity="low", category="completeness",
-                        section=SectionName.CONTACT,
-                        message="No LinkedIn, GitHub or portfolio link. A link lets a reviewer check your work in one click."))
+        out.add(
+            Finding(
+                rule="contact.phone_missing",
+                severity="medium",
+                category="completeness",
+                section=SectionName.CONTACT,
+                message="No phone number found. Most recruiters call before they email; add one at the top.",
+            )
+        )
+    if not any(
+        re.search(r"linkedin|github|gitlab|behance|dribbble|portfolio|http|www\.", link, re.I)
+        for link in resume.links
+    ):
+        out.add(
+            Finding(
+                rule="contact.link_missing",
+                severity="low",
+                category="completeness",
+                section=SectionName.CONTACT,
+                message="No LinkedIn, GitHub or portfolio link. A link lets a reviewer check your work in one click.",
+            )
+        )
 
 
 def _sections(resume: Resume, out: _Collector) -> None:
@@ -198,8 +270,15 @@ def _sections(resume: Resume, out: _Collector) -> None:
     }
     for name, message in advice.items():
         if name not in present:
-            out.add(Finding(rule="section.missing", severity="high" if name is SectionName.EXPERIENCE else "medium",
-                            category="completeness", section=name, message=message))
+            out.add(
+                Finding(
+                    rule="section.missing",
+                    severity="high" if name is SectionName.EXPERIENCE else "medium",
+                    category="completeness",
+                    section=name,
+                    message=message,
+                )
+            )
 
 
 # --- bullets --------------------------------------------------------------------------
@@ -213,39 +292,84 @@ def _bullets(resume: Resume, out: _Collector) -> None:
             if better:
                 message = f"'{phrase}' describes a duty, not a result. Start with a strong verb for what you did."
             else:
-                message = (f"'{phrase}' hides what you did. Say it with a verb: {', '.join(choices)}… whichever is true"
-                           " (I can't tell which from the words).")
-            out.add(Finding(rule="bullet.weak_opener", severity="medium", category="impact", section=section,
-                            before=_quote(text), after=_rewritten(section, role, text) if better else None,
-                            message=message))
-        if section is SectionName.EXPERIENCE and not _METRIC_RE.search(text) and len(text.split()) >= 4:
-            out.add(Finding(rule="bullet.no_metric", severity="low", category="impact", section=section,
-                            before=_quote(text),
-                            message="No number here. If you have one, add it (how many, how much, how fast, how often); I won't invent one."))
+                message = (
+                    f"'{phrase}' hides what you did. Say it with a verb: {', '.join(choices)}… whichever is true"
+                    " (I can't tell which from the words)."
+                )
+            out.add(
+                Finding(
+                    rule="bullet.weak_opener",
+                    severity="medium",
+                    category="impact",
+                    section=section,
+                    before=_quote(text),
+                    after=_rewritten(section, role, text) if better else None,
+                    message=message,
+                )
+            )
+        if (
+            section is SectionName.EXPERIENCE
+            and not _METRIC_RE.search(text)
+            and len(text.split()) >= 4
+        ):
+            out.add(
+                Finding(
+                    rule="bullet.no_metric",
+                    severity="low",
+                    category="impact",
+                    section=section,
+                    before=_quote(text),
+                    message="No number here. If you have one, add it (how many, how much, how fast, how often); I won't invent one.",
+                )
+            )
         bare = _BARE_NUMBER.search(text)
         if bare:
             n = bare.group(1)
-            out.add(Finding(rule="bullet.number_without_unit", severity="low", category="clarity", section=section,
-                            before=_quote(text),
-                            message=f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} points…) so the figure means something."))
+            out.add(
+                Finding(
+                    rule="bullet.number_without_unit",
+                    severity="low",
+                    category="clarity",
+                    section=section,
+                    before=_quote(text),
+                    message=f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} points…) so the figure means something.",
+                )
+            )
         words = len(text.split())
         if words > limits.BULLET_MAX_WORDS:
             parts = [p.strip() for p in re.split(r";\s+|(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
             after = " / ".join(p.rstrip(".;") for p in parts) if len(parts) > 1 else None
-            out.add(Finding(rule="bullet.too_long", severity="low", category="clarity", section=section,
-                            before=_quote(text), after=after,
-                            message=f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. Split it or keep the result and cut the rest."))
+            out.add(
+                Finding(
+                    rule="bullet.too_long",
+                    severity="low",
+                    category="clarity",
+                    section=section,
+                    before=_quote(text),
+                    after=after,
+                    message=f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. Split it or keep the result and cut the rest.",
+                )
+            )
 
 
 def _placeholder_bullets(resume: Resume, out: _Collector) -> None:
     """Template filler left as a bullet: 'Accomplishment 2', 'Etc.'."""
     for section in resume.sections:
-        items = [b for r in section.roles for b in r.bullets] + [ln[2:] for ln in section.lines if ln.startswith("• ")]
+        items = [b for r in section.roles for b in r.bullets] + [
+            ln[2:] for ln in section.lines if ln.startswith("• ")
+        ]
         for item in dict.fromkeys(items):
             if any(p.match(item.strip()) for p in PLACEHOLDER_BULLETS):
-                out.add(Finding(rule="bullet.placeholder", severity="medium", category="completeness",
-                                section=section.name, before=item.strip(),
-                                message="This bullet is template filler, not something you did. Replace it with a result of yours, or delete it."))
+                out.add(
+                    Finding(
+                        rule="bullet.placeholder",
+                        severity="medium",
+                        category="completeness",
+                        section=section.name,
+                        before=item.strip(),
+                        message="This bullet is template filler, not something you did. Replace it with a result of yours, or delete it.",
+                    )
+                )
 
 
 # --- style ----------------------------------------------------------------------------
@@ -269,36 +393,78 @@ def _first_person_hits(text: str) -> list[str]:
 def _style(resume: Resume, text: str, out: _Collector) -> None:
     statements = list(_work_statements(resume))
     summary = resume.section(SectionName.SUMMARY)
-    summary_lines = [(SectionName.SUMMARY, None, line) for line in (summary.lines if summary else [])]
+    summary_lines = [
+        (SectionName.SUMMARY, None, line) for line in (summary.lines if summary else [])
+    ]
     for section, role, line in statements + summary_lines:
         hits = _first_person_hits(line)
         if hits:
             after = drop_first_person(line) if role is None else _rewritten(section, role, line)
-            out.add(Finding(rule="style.first_person", severity="low", category="clarity", section=section,
-                            before=_quote(line), after=after,
-                            message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead."))
-    if resume.language == "en":  # the cliché list is English ('Synergy' may name a Portuguese project)
+            out.add(
+                Finding(
+                    rule="style.first_person",
+                    severity="low",
+                    category="clarity",
+                    section=section,
+                    before=_quote(line),
+                    after=after,
+                    message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead.",
+                )
+            )
+    if (
+        resume.language == "en"
+    ):  # the cliché list is English ('Synergy' may name a Portuguese project)
         seen_buzz: set[str] = set()
         for raw in text.split("\n"):
             low = raw.lower()
-            hits = [b for b in BUZZWORDS if b in low and b not in seen_buzz and re.search(rf"(?<!\w){re.escape(b)}(?!\w)", low)]
-            hits = [b for b in hits if not any(b != other and b in other for other in hits)]  # the longest phrase only
+            hits = [
+                b
+                for b in BUZZWORDS
+                if b in low
+                and b not in seen_buzz
+                and re.search(rf"(?<!\w){re.escape(b)}(?!\w)", low)
+            ]
+            hits = [
+                b for b in hits if not any(b != other and b in other for other in hits)
+            ]  # the longest phrase only
             if not hits:
                 continue
             seen_buzz.update(hits)
             named = " and ".join(f"'{b}'" for b in hits[:3])
-            out.add(Finding(rule="style.buzzword", severity="low", category="clarity",
-                            section=_section_of(resume, raw.strip()), before=_quote(raw.strip().lstrip("• ")),
-                            message=f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters skip. Show it with a concrete example instead."))
+            out.add(
+                Finding(
+                    rule="style.buzzword",
+                    severity="low",
+                    category="clarity",
+                    section=_section_of(resume, raw.strip()),
+                    before=_quote(raw.strip().lstrip("• ")),
+                    message=f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters skip. Show it with a concrete example instead.",
+                )
+            )
     for section, role, line in statements:
-        m = next((m for m in _PASSIVE_RE.finditer(line) if m.group(1).lower() not in _NOT_PASSIVE
-                  and not _WHEN_CLAUSE.search(line[: m.start()])), None)
+        m = next(
+            (
+                m
+                for m in _PASSIVE_RE.finditer(line)
+                if m.group(1).lower() not in _NOT_PASSIVE
+                and not _WHEN_CLAUSE.search(line[: m.start()])
+            ),
+            None,
+        )
         by_me = _PASSIVE_BY_ME.match(line)
         if m or by_me:
             after = _rewritten(section, role, line) if by_me else None
-            out.add(Finding(rule="style.passive_voice", severity="low", category="clarity", section=section,
-                            before=_quote(line), after=after,
-                            message="Passive voice hides who did the work. Say what you did, with an active verb."))
+            out.add(
+                Finding(
+                    rule="style.passive_voice",
+                    severity="low",
+                    category="clarity",
+                    section=section,
+                    before=_quote(line),
+                    after=after,
+                    message="Passive voice hides who did the work. Say what you did, with an active verb.",
+                )
+            )
     _tense(resume, out)
     _repeated_verbs(statements, out)
     _misspellings(resume, statements + summary_lines, out)
@@ -319,7 +485,9 @@ def preload() -> None:
     _speller()
 
 
-def _misspellings(resume: Resume, statements: list[tuple[SectionName, Role | None, str]], out: _Collector) -> None:
+def _misspellings(
+    resume: Resume, statements: list[tuple[SectionName, Role | None, str]], out: _Collector
+) -> None:
     """Common misspellings ('strategiy', 'managable') in English prose. Only lower-case words of five
     letters or more are checked, so names, tools and acronyms are never flagged; nor is a word the
     keyword vocabulary or core/data/advice.json's 'spelling_ok' knows, nor a plural the dictionary lacks."""
@@ -333,12 +501,24 @@ def _misspellings(resume: Resume, statements: list[tuple[SectionName, Role | Non
         words = [m.group(1) for m in _LOWER_WORD.finditer(text)]
         for word in speller.unknown(w for w in words if w not in SPELLING_OK and w not in reported):
             better = speller.correction(word)
-            if not better or better == word or (word in (better + "s", better + "es") and not better.endswith("s")) or is_known_skill(word):
+            if (
+                not better
+                or better == word
+                or (word in (better + "s", better + "es") and not better.endswith("s"))
+                or is_known_skill(word)
+            ):
                 continue
             reported.add(word)
-            out.add(Finding(rule="style.misspelling", severity="low", category="clarity", section=section,
-                            before=_quote(text),
-                            message=f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are what a recruiter notices first."))
+            out.add(
+                Finding(
+                    rule="style.misspelling",
+                    severity="low",
+                    category="clarity",
+                    section=section,
+                    before=_quote(text),
+                    message=f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are what a recruiter notices first.",
+                )
+            )
 
 
 def _section_of(resume: Resume, line: str) -> SectionName | None:
@@ -358,10 +538,17 @@ def _tense(resume: Resume, out: _Collector) -> None:
         for bullet in role.bullets:
             verb = present_tense_opener(bullet)
             if verb:
-                out.add(Finding(rule="style.tense_mismatch", severity="low", category="clarity",
-                                section=SectionName.EXPERIENCE, before=_quote(bullet),
-                                after=_rewritten(SectionName.EXPERIENCE, role, bullet),
-                                message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'."))
+                out.add(
+                    Finding(
+                        rule="style.tense_mismatch",
+                        severity="low",
+                        category="clarity",
+                        section=SectionName.EXPERIENCE,
+                        before=_quote(bullet),
+                        after=_rewritten(SectionName.EXPERIENCE, role, bullet),
+                        message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'.",
+                    )
+                )
 
 
 def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Collector) -> None:
@@ -376,12 +563,23 @@ def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Colle
             break
         uses = [(section, text) for v, section, text in verbs if v == verb]
         section, text = uses[1]
-        starts = "; ".join("'" + " ".join(t.split()[:6]) + ("…'" if len(t.split()) > 6 else "'") for _, t in uses[:5])
+        starts = "; ".join(
+            "'" + " ".join(t.split()[:6]) + ("…'" if len(t.split()) > 6 else "'")
+            for _, t in uses[:5]
+        )
         alternatives = SYNONYMS.get(verb)
-        out.add(Finding(rule="style.repeated_verb", severity="low", category="clarity", section=section,
-                        before=_quote(text), after=None,
-                        message=f"'{verb.capitalize()}' opens {n} bullets: {starts}. Vary the verbs where another is just as true"
-                                + (f" (e.g. {', '.join(alternatives)})." if alternatives else ".")))
+        out.add(
+            Finding(
+                rule="style.repeated_verb",
+                severity="low",
+                category="clarity",
+                section=section,
+                before=_quote(text),
+                after=None,
+                message=f"'{verb.capitalize()}' opens {n} bullets: {starts}. Vary the verbs where another is just as true"
+                + (f" (e.g. {', '.join(alternatives)})." if alternatives else "."),
+            )
+        )
 
 
 # --- format & extraction ---------------------------------------------------------------
@@ -397,7 +595,27 @@ _DATE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 # Months written in full even where the others are abbreviated ('Mar. 2010' beside 'May 2018' is
 # one style: May has no abbreviation; AP style spells out March–July; French keeps mars, mai, juin, août).
-_UNABBREVIATED = frozenset(["march", "april", "may", "june", "july", "mars", "mai", "juin", "août", "aout", "mayo", "maio", "mei", "juni", "juli", "märz", "maj"])
+_UNABBREVIATED = frozenset(
+    [
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "mars",
+        "mai",
+        "juin",
+        "août",
+        "aout",
+        "mayo",
+        "maio",
+        "mei",
+        "juni",
+        "juli",
+        "märz",
+        "maj",
+    ]
+)
 
 
 def _date_style(date: str) -> str | None:
@@ -414,8 +632,14 @@ def _date_style(date: str) -> str | None:
 def _format(resume: Resume, document: Document, out: _Collector) -> None:
     extraction = document.extraction
     if extraction.pages > limits.TARGET_PAGES:
-        out.add(Finding(rule="format.too_long", severity="medium", category="ats",
-                        message=f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two pages (an academic CV is the exception)."))
+        out.add(
+            Finding(
+                rule="format.too_long",
+                severity="medium",
+                category="ats",
+                message=f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two pages (an academic CV is the exception).",
+            )
+        )
     styles: dict[str, str] = {}  # style → the first date written that way
     for section in resume.sections:
         for role in section.roles:
@@ -429,19 +653,43 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
                         styles.setdefault(style, part.strip())
     if len(styles) > 1:
         examples = list(styles.values())[:2]
-        out.add(Finding(rule="format.dates_inconsistent", severity="low", category="ats",
-                        section=SectionName.EXPERIENCE, before=" vs ".join(f"'{d}'" for d in examples),
-                        message=f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, e.g. 'Jan 2020 – Mar 2022', everywhere."))
+        out.add(
+            Finding(
+                rule="format.dates_inconsistent",
+                severity="low",
+                category="ats",
+                section=SectionName.EXPERIENCE,
+                before=" vs ".join(f"'{d}'" for d in examples),
+                message=f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, e.g. 'Jan 2020 – Mar 2022', everywhere.",
+            )
+        )
     if extraction.quality == "poor" or extraction.garbled_ratio > limits.GARBLED_FAIR_RATIO:
-        out.add(Finding(rule="extraction.garbled", severity="high" if extraction.quality == "poor" else "medium",
-                        category="ats",
-                        message=f"About {extraction.garbled_ratio:.0%} of the characters in this file can't be read back as text. ATS software will see the same gaps: export again with standard fonts."))
+        out.add(
+            Finding(
+                rule="extraction.garbled",
+                severity="high" if extraction.quality == "poor" else "medium",
+                category="ats",
+                message=f"About {extraction.garbled_ratio:.0%} of the characters in this file can't be read back as text. ATS software will see the same gaps: export again with standard fonts.",
+            )
+        )
     if extraction.multi_column:
-        out.add(Finding(rule="extraction.multi_column", severity="low", category="ats",
-                        message="This looks like a multi-column layout. Many ATS parsers read columns in the wrong order; a single column is safest."))
+        out.add(
+            Finding(
+                rule="extraction.multi_column",
+                severity="low",
+                category="ats",
+                message="This looks like a multi-column layout. Many ATS parsers read columns in the wrong order; a single column is safest.",
+            )
+        )
     if extraction.empty_pages:
-        out.add(Finding(rule="extraction.no_text_layer", severity="high", category="ats",
-                        message=f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). ATS software can't read them: export the PDF from your editor."))
+        out.add(
+            Finding(
+                rule="extraction.no_text_layer",
+                severity="high",
+                category="ats",
+                message=f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). ATS software can't read them: export the PDF from your editor.",
+            )
+        )
 
 
 def _privacy(resume: Resume, text: str, out: _Collector) -> None:
@@ -457,21 +705,45 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
             m = pattern.search(line)
             if not m:
                 continue
-            if label in _NEEDS_COLON and not re.search(r"[:：]", line[m.start() : m.end() + 2]) and not re.search(r"[\u3040-\u9fff]", m.group(0)):
+            if (
+                label in _NEEDS_COLON
+                and not re.search(r"[:：]", line[m.start() : m.end() + 2])
+                and not re.search(r"[\u3040-\u9fff]", m.group(0))
+            ):
                 continue
-            out.add(Finding(rule="privacy.sensitive_data", severity="medium", category="completeness",
-                            section=SectionName.CONTACT, before=_quote(line.strip(), 120),
-                            message=f"Your {label} is on the resume. In the US, UK and Canada leave it off (it invites bias); it's only expected in some countries (e.g. a Japanese rirekisho)."))
+            out.add(
+                Finding(
+                    rule="privacy.sensitive_data",
+                    severity="medium",
+                    category="completeness",
+                    section=SectionName.CONTACT,
+                    before=_quote(line.strip(), 120),
+                    message=f"Your {label} is on the resume. In the US, UK and Canada leave it off (it invites bias); it's only expected in some countries (e.g. a Japanese rirekisho).",
+                )
+            )
             break
     age = next((ln for ln in lines if _AGE_PHRASE.search(ln)), None)
     if age:
-        out.add(Finding(rule="privacy.sensitive_data", severity="medium", category="completeness",
-                        section=SectionName.CONTACT, before=_quote(age.strip(), 120),
-                        message="Your age is on the resume. Many countries advise leaving it off: it invites bias and says nothing about your work."))
+        out.add(
+            Finding(
+                rule="privacy.sensitive_data",
+                severity="medium",
+                category="completeness",
+                section=SectionName.CONTACT,
+                before=_quote(age.strip(), 120),
+                message="Your age is on the resume. Many countries advise leaving it off: it invites bias and says nothing about your work.",
+            )
+        )
     if resume.photo:
-        out.add(Finding(rule="privacy.sensitive_data", severity="low", category="completeness",
-                        section=SectionName.CONTACT,
-                        message="There's a photo on the resume. In the US, UK and Canada leave it off (recruiters often must discard resumes with photos); keep it only where it's expected."))
+        out.add(
+            Finding(
+                rule="privacy.sensitive_data",
+                severity="low",
+                category="completeness",
+                section=SectionName.CONTACT,
+                message="There's a photo on the resume. In the US, UK and Canada leave it off (recruiters often must discard resumes with photos); keep it only where it's expected.",
+            )
+        )
 
 
 def _template(text: str, out: _Collector) -> None:
@@ -486,9 +758,15 @@ def _template(text: str, out: _Collector) -> None:
                 break
     strong = any(re.search(r"\byour\b|lorem|\{\{", f, re.I) for f in found)
     if len(found) >= 2 or strong:
-        out.add(Finding(rule="template.unfilled", severity="high", category="completeness",
-                        before=", ".join(f"'{f}'" for f in found[:6]),
-                        message="This still holds template text nobody filled in. Replace every placeholder with your own details before you send it."))
+        out.add(
+            Finding(
+                rule="template.unfilled",
+                severity="high",
+                category="completeness",
+                before=", ".join(f"'{f}'" for f in found[:6]),
+                message="This still holds template text nobody filled in. Replace every placeholder with your own details before you send it.",
+            )
+        )
 
 
 def _injection(text: str, out: _Collector) -> None:
@@ -497,21 +775,50 @@ def _injection(text: str, out: _Collector) -> None:
     except ImportError:  # pragma: no cover - the model engine's module ships with core
         return
     for span in prompt_injection_spans(text)[:2]:
-        out.add(Finding(rule="security.prompt_injection", severity="high", category="security",
-                        before=_quote(span),
-                        message="This text tries to instruct an AI screener. Recruiters and ATS vendors treat that as a red flag: remove it."))
+        out.add(
+            Finding(
+                rule="security.prompt_injection",
+                severity="high",
+                category="security",
+                before=_quote(span),
+                message="This text tries to instruct an AI screener. Recruiters and ATS vendors treat that as a red flag: remove it.",
+            )
+        )
 
 
 def _keywords(keywords: KeywordMatch, out: _Collector) -> None:
     missing = keywords.missing[:12]
     gap = "below" if keywords.match_percent < keywords.target_percent else "at or above"
-    out.add(Finding(rule="keywords.missing", severity="high" if keywords.match_percent < 50 else "medium",
-                    category="keywords", section=SectionName.SKILLS,
-                    before=", ".join(missing),
-                    message=f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the {keywords.target_percent}% to aim for). Add the ones you genuinely have, in your own words."))
+    out.add(
+        Finding(
+            rule="keywords.missing",
+            severity="high" if keywords.match_percent < 50 else "medium",
+            category="keywords",
+            section=SectionName.SKILLS,
+            before=", ".join(missing),
+            message=f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the {keywords.target_percent}% to aim for). Add the ones you genuinely have, in your own words.",
+        )
+    )
 
 
-_ROLE_STOP = {"senior", "junior", "lead", "principal", "staff", "the", "a", "an", "of", "and", "for", "in", "ii", "iii", "sr", "jr"}
+_ROLE_STOP = {
+    "senior",
+    "junior",
+    "lead",
+    "principal",
+    "staff",
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "for",
+    "in",
+    "ii",
+    "iii",
+    "sr",
+    "jr",
+}
 
 
 def _target_role(resume: Resume, role: str, out: _Collector) -> None:
@@ -519,14 +826,31 @@ def _target_role(resume: Resume, role: str, out: _Collector) -> None:
     words = [w for w in re.findall(r"[\w+#.]+", role.lower()) if w not in _ROLE_STOP]
     if not words:
         return
-    top = [*((resume.section(SectionName.CONTACT) or Section(name=SectionName.CONTACT, heading="")).lines),
-           *((resume.section(SectionName.SUMMARY) or Section(name=SectionName.SUMMARY, heading="")).lines)]
+    top = [
+        *(
+            (
+                resume.section(SectionName.CONTACT) or Section(name=SectionName.CONTACT, heading="")
+            ).lines
+        ),
+        *(
+            (
+                resume.section(SectionName.SUMMARY) or Section(name=SectionName.SUMMARY, heading="")
+            ).lines
+        ),
+    ]
     head = " ".join(top).lower()
     if all(re.search(rf"(?<!\w){re.escape(w)}", head) for w in words):
         return
-    out.add(Finding(rule="summary.target_role", severity="medium", category="keywords", section=SectionName.SUMMARY,
-                    message=f"Your headline and summary never name the role you're aiming for ('{role.strip()}'). "
-                            "Recruiters search by title: name it at the top, if your experience supports it."))
+    out.add(
+        Finding(
+            rule="summary.target_role",
+            severity="medium",
+            category="keywords",
+            section=SectionName.SUMMARY,
+            message=f"Your headline and summary never name the role you're aiming for ('{role.strip()}'). "
+            "Recruiters search by title: name it at the top, if your experience supports it.",
+        )
+    )
 
 
 def _where(hidden: list[Finding]) -> str:
@@ -546,4 +870,6 @@ def _summarise_overflow(out: _Collector) -> None:
             last = max(i for i, f in enumerate(out.findings) if f.rule == rule)
             f = out.findings[last]
             where = _where(out.hidden.get(rule, []))
-            out.findings[last] = f.model_copy(update={"message": f"{f.message} ({count - shown} more like this{where}.)"})
+            out.findings[last] = f.model_copy(
+                update={"message": f"{f.message} ({count - shown} more like this{where}.)"}
+            )

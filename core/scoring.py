@@ -44,7 +44,10 @@ def _statement_count(resume: Resume) -> int:
 
 
 def score_findings(
-    findings: list[Finding], resume: Resume, keywords: KeywordMatch | None, counts: Counter[str] | None = None
+    findings: list[Finding],
+    resume: Resume,
+    keywords: KeywordMatch | None,
+    counts: Counter[str] | None = None,
 ) -> tuple[int, dict[str, int]]:
     """Return (overall 0..100, {category: 0..100}). `counts` are per-rule totals before display caps."""
     counts = counts or Counter(f.rule for f in findings)
@@ -60,7 +63,10 @@ def score_findings(
             lost[cat] += SHARE_RULES[rule] * min(1.0, n / statements)
         else:
             lost[cat] += min(RULE_CAP, PENALTY[severity[rule]] * n)
-    if resume.section(SectionName.EXPERIENCE) is None and resume.section(SectionName.PROJECTS) is None:
+    if (
+        resume.section(SectionName.EXPERIENCE) is None
+        and resume.section(SectionName.PROJECTS) is None
+    ):
         lost["impact"] += 40  # nothing to show impact with
     breakdown = {cat: max(0, min(100, round(100 - loss))) for cat, loss in lost.items()}
     if keywords is None:
@@ -68,9 +74,14 @@ def score_findings(
     else:
         breakdown["keywords"] = keywords.match_percent
         scale = 1 - KEYWORD_WEIGHT
-        overall = sum(breakdown[c] * w * scale for c, w in WEIGHTS.items()) + keywords.match_percent * KEYWORD_WEIGHT
+        overall = (
+            sum(breakdown[c] * w * scale for c, w in WEIGHTS.items())
+            + keywords.match_percent * KEYWORD_WEIGHT
+        )
     if counts.get("security.prompt_injection"):
         overall = min(overall, 40)  # hidden instructions to AI screeners are a red flag
     if counts.get("template.unfilled"):
-        overall = min(overall, 40)  # placeholders left in: not ready to send, whatever else is right
+        overall = min(
+            overall, 40
+        )  # placeholders left in: not ready to send, whatever else is right
     return max(0, min(100, round(overall))), breakdown

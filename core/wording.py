@@ -13,15 +13,38 @@ from importlib import resources
 
 # Resume action verbs (base form). Used to tell tense and to spot openers.
 ACTION_VERBS = frozenset(
-    json.loads(resources.files("core.data").joinpath("wording.json").read_text(encoding="utf-8"))["action_verbs"]
+    json.loads(resources.files("core.data").joinpath("wording.json").read_text(encoding="utf-8"))[
+        "action_verbs"
+    ]
 )
 
 IRREGULAR_PAST = {
-    "build": "built", "lead": "led", "run": "ran", "write": "wrote", "make": "made",
-    "oversee": "oversaw", "teach": "taught", "sell": "sold", "drive": "drove", "grow": "grew",
-    "cut": "cut", "set": "set", "take": "took", "give": "gave", "bring": "brought",
-    "begin": "began", "win": "won", "speak": "spoke", "hold": "held", "find": "found",
-    "found": "founded", "troubleshoot": "troubleshot", "spend": "spent", "keep": "kept", "think": "thought", "know": "knew",
+    "build": "built",
+    "lead": "led",
+    "run": "ran",
+    "write": "wrote",
+    "make": "made",
+    "oversee": "oversaw",
+    "teach": "taught",
+    "sell": "sold",
+    "drive": "drove",
+    "grow": "grew",
+    "cut": "cut",
+    "set": "set",
+    "take": "took",
+    "give": "gave",
+    "bring": "brought",
+    "begin": "began",
+    "win": "won",
+    "speak": "spoke",
+    "hold": "held",
+    "find": "found",
+    "found": "founded",
+    "troubleshoot": "troubleshot",
+    "spend": "spent",
+    "keep": "kept",
+    "think": "thought",
+    "know": "knew",
 }
 _PAST_FORMS = set(IRREGULAR_PAST.values())
 
@@ -49,8 +72,23 @@ WEAK_OPENERS: tuple[tuple[str, str | None], ...] = (
 
 # First words that make an opener weak: no fix may start with one of these.
 WEAK_OPENER_WORDS = frozenset(
-    ["responsible", "in", "duties", "tasked", "helped", "assisted", "worked", "working", "participated",
-     "involved", "was", "handled", "contributed", "supported", "aided"]
+    [
+        "responsible",
+        "in",
+        "duties",
+        "tasked",
+        "helped",
+        "assisted",
+        "worked",
+        "working",
+        "participated",
+        "involved",
+        "was",
+        "handled",
+        "contributed",
+        "supported",
+        "aided",
+    ]
 )
 
 # Concrete verbs to offer when a weak opener has no honest fix, by what the bullet is about.
@@ -60,7 +98,10 @@ _VERB_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"\bclean", ("Cleaned", "Prepared", "Analyzed")),
     (r"debug|troubleshoot|\bbugs?\b|\bfix|incident|support", ("Diagnosed", "Fixed", "Resolved")),
     (r"\btest|\bqa\b|quality", ("Tested", "Automated", "Designed")),
-    (r"develop|build|design|implement|system|\bapp|\bapi|code|software|feature|service|model", ("Built", "Designed", "Implemented")),
+    (
+        r"develop|build|design|implement|system|\bapp|\bapi|code|software|feature|service|model",
+        ("Built", "Designed", "Implemented"),
+    ),
     (r"analy|data|research|report", ("Analyzed", "Built", "Evaluated")),
     (r"launch|rollout|roll-out|release|project|event|campaign", ("Led", "Planned", "Shipped")),
     (r"customer|client|complaint|request|order|account", ("Resolved", "Managed", "Processed")),
@@ -75,10 +116,15 @@ def verb_choices(rest: str) -> list[str]:
     own: list[str] = []
     if first:
         word = first.group(1).lower()
-        past = gerund_to_past(word) or (past_tense(word).capitalize() if word in ACTION_VERBS else None)
+        past = gerund_to_past(word) or (
+            past_tense(word).capitalize() if word in ACTION_VERBS else None
+        )
         if past and past.lower() not in WEAK_OPENER_WORDS:
             own.append(past)
-    generic = next((verbs for pattern, verbs in _VERB_CHOICES if re.search(pattern, rest, re.I)), _DEFAULT_CHOICES)
+    generic = next(
+        (verbs for pattern, verbs in _VERB_CHOICES if re.search(pattern, rest, re.I)),
+        _DEFAULT_CHOICES,
+    )
     out: list[str] = []
     for verb in [*own, *generic]:
         if verb not in out:
@@ -87,13 +133,19 @@ def verb_choices(rest: str) -> list[str]:
 
 
 def _advice_data() -> dict:
-    return json.loads(resources.files("core.data").joinpath("advice.json").read_text(encoding="utf-8"))
+    return json.loads(
+        resources.files("core.data").joinpath("advice.json").read_text(encoding="utf-8")
+    )
 
 
 _ADVICE = _advice_data()
-BUZZWORDS: tuple[str, ...] = tuple(_ADVICE["cliches"])  # clichés recruiters skip (core/data/advice.json)
+BUZZWORDS: tuple[str, ...] = tuple(
+    _ADVICE["cliches"]
+)  # clichés recruiters skip (core/data/advice.json)
 SPELLING_OK: frozenset[str] = frozenset(_ADVICE["spelling_ok"])  # never flagged as misspelt
-PLACEHOLDER_BULLETS: tuple[re.Pattern[str], ...] = tuple(re.compile(p, re.I) for p in _ADVICE["placeholder_bullets"])
+PLACEHOLDER_BULLETS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p, re.I) for p in _ADVICE["placeholder_bullets"]
+)
 
 # Verbs that say the same thing, offered when one opener repeats (never swapped in automatically).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -165,11 +217,15 @@ def present_tense_opener(bullet: str) -> str | None:
     low = word.lower()
     if low in _PAST_FORMS or low.endswith("ed"):
         return None
-    if low == "lead" and re.match(r"^lead\s+(?:engineer|developer|designer|analyst|of|role|author)", bullet, re.I):
+    if low == "lead" and re.match(
+        r"^lead\s+(?:engineer|developer|designer|analyst|of|role|author)", bullet, re.I
+    ):
         return None  # "Lead engineer on …" is a title, not a verb
     if re.match(r"^[A-Za-z]+\s+[a-z]+ed\b", bullet):
         return None  # "Research integrated into …": the first word is a noun subject
-    if low in ACTION_VERBS or (low.endswith("s") and (low[:-1] in ACTION_VERBS or low[:-2] in ACTION_VERBS)):
+    if low in ACTION_VERBS or (
+        low.endswith("s") and (low[:-1] in ACTION_VERBS or low[:-2] in ACTION_VERBS)
+    ):
         return word
     return None
 
@@ -179,12 +235,16 @@ def past_tense_sentence(bullet: str) -> str:
     verb = present_tense_opener(bullet)
     if not verb:
         return bullet
-    text = past_tense(verb) + bullet[len(verb):]
+    text = past_tense(verb) + bullet[len(verb) :]
 
     def repl(m: re.Match[str]) -> str:
         return m.group(1) + past_tense(m.group(2))
 
-    return re.sub(r"(,\s+(?:and\s+)?|\band\s+)([a-z]+)\b(?=\s)", lambda m: repl(m) if m.group(2) in ACTION_VERBS else m.group(0), text)
+    return re.sub(
+        r"(,\s+(?:and\s+)?|\band\s+)([a-z]+)\b(?=\s)",
+        lambda m: repl(m) if m.group(2) in ACTION_VERBS else m.group(0),
+        text,
+    )
 
 
 def opener_verb(bullet: str) -> str | None:
@@ -259,7 +319,7 @@ def drop_first_person(text: str) -> str | None:
     for sentence in sentences:
         fixed = None
         if (m := _SELF_INTRO.match(sentence)) or (m := _I_HAVE.match(sentence)):
-            fixed = sentence[m.end():]
+            fixed = sentence[m.end() :]
         else:
             fixed = drop_leading_first_person(sentence)
         if fixed:

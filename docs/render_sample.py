@@ -23,10 +23,17 @@ def png_bytes(width: int, height: int, rgb: bytes) -> bytes:
     raw = b"".join(b"\x00" + rgb[y * stride : (y + 1) * stride] for y in range(height))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def render_first_page(pdf: bytes, scale: float = 1.25) -> bytes:
@@ -40,7 +47,9 @@ def render_first_page(pdf: bytes, scale: float = 1.25) -> bytes:
     rows = []
     for y in range(height):
         row = buffer[y * stride : y * stride + width * channels]
-        rows.append(row if channels == 3 else b"".join(row[x : x + 3] for x in range(0, len(row), channels)))
+        rows.append(
+            row if channels == 3 else b"".join(row[x : x + 3] for x in range(0, len(row), channels))
+        )
     return png_bytes(width, height, b"".join(rows))
 
 
@@ -51,7 +60,9 @@ def main() -> None:
 
     source = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "examples" / "resume.pdf"
     out = Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "docs" / "sample-rewrite.png"
-    _, result = offline_pipeline(source.read_bytes(), source.name, None, None, Settings(_env_file=None), False)
+    _, result = offline_pipeline(
+        source.read_bytes(), source.name, None, None, Settings(_env_file=None), False
+    )
     pdf = next(a.content for a in export_rewrite(result, ("pdf",)).attachments)
     out.write_bytes(render_first_page(pdf))
     print(f"wrote {out}")

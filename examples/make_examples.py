@@ -24,7 +24,9 @@ HERE = Path(__file__).resolve().parent
 
 NAME = "Alex Rivera"
 HEADLINE = "Backend & Data Engineer"
-CONTACT = "alex.rivera@example.com | +1 555 0142 | linkedin.com/in/alex-rivera-example | Portland, OR"
+CONTACT = (
+    "alex.rivera@example.com | +1 555 0142 | linkedin.com/in/alex-rivera-example | Portland, OR"
+)
 SUMMARY = (
     "Results-driven engineer with a passion for creating synergy between data and product teams. "
     "I have 6 years of experience building backend services and data pipelines in Python."

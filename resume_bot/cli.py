@@ -39,15 +39,31 @@ log = logging.getLogger("resume_bot")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="resume-bot", description="Review and rewrite resumes.")
     sub = parser.add_subparsers(dest="command", required=True)
-    opt = sub.add_parser("optimize", help="review resume files (PDF, DOCX, TXT, Markdown, JSON Resume)")
-    opt.add_argument("file", type=Path, nargs="+", help="one file, or many for a batch with a summary table")
+    opt = sub.add_parser(
+        "optimize", help="review resume files (PDF, DOCX, TXT, Markdown, JSON Resume)"
+    )
+    opt.add_argument(
+        "file", type=Path, nargs="+", help="one file, or many for a batch with a summary table"
+    )
     opt.add_argument("--job", type=Path, help="a job description file to match keywords against")
     opt.add_argument("--role", help="the role you are targeting, e.g. 'Data Analyst'")
     opt.add_argument("--engine", choices=["auto", "offline", "huggingface"], default="auto")
-    opt.add_argument("--json", action="store_true", help="print the result as JSON (one object per line for many files)")
-    opt.add_argument("--out", type=Path, help="write the rewrite (.docx, .pdf, .md) into this folder")
-    opt.add_argument("--format", dest="formats", type=_formats, default=None, metavar="docx,pdf,md",
-                     help="which files --out writes (default: all three)")
+    opt.add_argument(
+        "--json",
+        action="store_true",
+        help="print the result as JSON (one object per line for many files)",
+    )
+    opt.add_argument(
+        "--out", type=Path, help="write the rewrite (.docx, .pdf, .md) into this folder"
+    )
+    opt.add_argument(
+        "--format",
+        dest="formats",
+        type=_formats,
+        default=None,
+        metavar="docx,pdf,md",
+        help="which files --out writes (default: all three)",
+    )
     for platform in PLATFORMS:
         sub.add_parser(platform.name, help=platform.help)
     sub.add_parser("doctor", help="check the configuration and the services it points at")
@@ -73,14 +89,24 @@ def format_report(result: ReviewResult, width: int = 88) -> str:
 
     width = max(50, min(width, 100))
     lines = [f"{result.source_name}: {result.score}/100  (engine: {result.engine})", ""]
-    lines.append("  ".join(f"{CATEGORY_LABELS.get(name, name)} {value}" for name, value in result.breakdown.items()))
+    lines.append(
+        "  ".join(
+            f"{CATEGORY_LABELS.get(name, name)} {value}" for name, value in result.breakdown.items()
+        )
+    )
     if result.structure is not None:
-        lines.append(result.structure.summary_line())  # what was read, so a misread shows at a glance
+        lines.append(
+            result.structure.summary_line()
+        )  # what was read, so a misread shows at a glance
     for warning in result.warnings:
         lines.append(_wrap(f"! {warning}", width))
     if result.keywords is not None:
         kw = result.keywords
-        verdict = "on target" if kw.match_percent >= kw.target_percent else f"aim for {kw.target_percent}%"
+        verdict = (
+            "on target"
+            if kw.match_percent >= kw.target_percent
+            else f"aim for {kw.target_percent}%"
+        )
         lines += ["", f"Keyword match: {kw.match_percent}% ({verdict})"]
         if kw.matched:
             lines.append(_wrap("matched: " + ", ".join(kw.matched), width, "  "))
@@ -131,7 +157,9 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as exc:
         print(f"resume-bot: can't read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
-    request = ReviewRequest(data=data, filename=path.name, job_description=job, role=args.role, engine=args.engine)
+    request = ReviewRequest(
+        data=data, filename=path.name, job_description=job, role=args.role, engine=args.engine
+    )
     async with _model_client(args.engine, settings) as http:
         result = await review_resume(request, settings, http, with_files=args.out is not None)
     if args.json:
@@ -141,7 +169,9 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
     if args.out:
         from core.export import FORMAT_KEYS, rewrite_filename
 
-        wanted = {rewrite_filename(result.source_name, key) for key in (args.formats or FORMAT_KEYS)}
+        wanted = {
+            rewrite_filename(result.source_name, key) for key in (args.formats or FORMAT_KEYS)
+        }
         written = [a for a in result.attachments if a.filename in wanted]
         args.out.mkdir(parents=True, exist_ok=True)
         for attachment in written:
@@ -175,7 +205,9 @@ def format_summary(outcomes: list[BatchOutcome], width: int = 100) -> str:
             top = o.top_finding()
             score = str(o.result.score)
             problem = f"[{top.severity}] {top.rule}: {top.message}" if top else "no problems found"
-        lines.append(f"{cut(name, name_w, keep_end=True):<{name_w}}  {score:>5}  {cut(problem, rest)}")
+        lines.append(
+            f"{cut(name, name_w, keep_end=True):<{name_w}}  {score:>5}  {cut(problem, rest)}"
+        )
     failed = sum(not o.ok for o in outcomes)
     lines.append(f"\n{len(outcomes) - failed} reviewed, {failed} failed")
     return "\n".join(lines)
@@ -189,7 +221,9 @@ def _outcome_json(outcome: BatchOutcome) -> str:
     if outcome.written:
         head["written"] = [str(p) for p in outcome.written]  # type: ignore[assignment]
     if outcome.result is None:
-        return json.dumps({**head, "source_name": outcome.path.name, "error": outcome.error}, ensure_ascii=False)
+        return json.dumps(
+            {**head, "source_name": outcome.path.name, "error": outcome.error}, ensure_ascii=False
+        )
     return json.dumps(head, ensure_ascii=False)[:-1] + ", " + outcome.result.model_dump_json()[1:]
 
 
@@ -229,13 +263,24 @@ async def _optimize_many(args: argparse.Namespace, settings: Settings) -> int:
             print(_outcome_json(outcome), flush=True)
 
     async with _model_client(args.engine, settings) as http:
-        outcomes = await review_batch(args.file, settings, job_description=job, role=args.role, engine=args.engine,
-                                      out_dir=args.out, http=http, on_outcome=emit, on_progress=progress)
+        outcomes = await review_batch(
+            args.file,
+            settings,
+            job_description=job,
+            role=args.role,
+            engine=args.engine,
+            out_dir=args.out,
+            http=http,
+            on_outcome=emit,
+            on_progress=progress,
+        )
     progress.clear()
     summary = format_summary(outcomes, shutil.get_terminal_size((100, 24)).columns)
     if args.out and any(o.written for o in outcomes):
         summary += f"\nRewrites written to {args.out}/"
-    print(summary, file=sys.stderr if args.json else sys.stdout)  # with --json, stdout is JSON lines only
+    print(
+        summary, file=sys.stderr if args.json else sys.stdout
+    )  # with --json, stdout is JSON lines only
     return 0 if all(o.ok for o in outcomes) else 1
 
 
@@ -264,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         from core.config import load_settings
 
         settings = load_settings()
-        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
         if args.command == "optimize":
             return asyncio.run(_optimize(args, settings))
         if args.command == "doctor":
@@ -283,8 +330,13 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # one line, never a traceback that could quote the resume
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {frame.filename}:{frame.lineno}" if frame else ""
-        log.error("unexpected %s%s", type(exc).__name__, where)  # type and place only: no message text
-        print(f"resume-bot: unexpected error ({type(exc).__name__}); please report it.", file=sys.stderr)
+        log.error(
+            "unexpected %s%s", type(exc).__name__, where
+        )  # type and place only: no message text
+        print(
+            f"resume-bot: unexpected error ({type(exc).__name__}); please report it.",
+            file=sys.stderr,
+        )
         return 1
 
 

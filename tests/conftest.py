@@ -23,7 +23,17 @@ EXAMPLES = ROOT / "examples"
 hypothesis_settings.register_profile("derandomized", derandomize=True, database=None)
 hypothesis_settings.load_profile("derandomized")
 
-_PREFIXES = ("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_", "MAX_", "PARSE_", "LOG_LEVEL", "PORT", "USER_REVIEWS")
+_PREFIXES = (
+    "HUGGINGFACE_",
+    "HF_",
+    "SLACK_",
+    "DISCORD_",
+    "MAX_",
+    "PARSE_",
+    "LOG_LEVEL",
+    "PORT",
+    "USER_REVIEWS",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -160,7 +160,10 @@ def markdown_to_docx(markdown: str) -> bytes:
     _setup_styles(document)
     # python-docx resolves a style *name* by scanning every style on each call (≈7 ms each);
     # resolve the ids once and set them on the paragraph XML directly.
-    style_ids = {name: document.styles[name].style_id for name in ("Title", "Heading 1", "Heading 2", "List Bullet")}
+    style_ids = {
+        name: document.styles[name].style_id
+        for name in ("Title", "Heading 1", "Heading 2", "List Bullet")
+    }
 
     def add_paragraph(style: str | None = None) -> object:
         paragraph = document.add_paragraph()

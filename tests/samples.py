@@ -49,7 +49,9 @@ Warehouse Associate, Northwind Freight — Jan 2017 – Feb 2019
 """
 
 
-def make_docx(paragraphs: list[tuple[str, str | None]], table: list[list[str]] | None = None) -> bytes:
+def make_docx(
+    paragraphs: list[tuple[str, str | None]], table: list[list[str]] | None = None
+) -> bytes:
     """A DOCX with the given (text, style) paragraphs and an optional table, made with python-docx."""
     import docx
 

@@ -29,15 +29,23 @@ def test_no_false_missing_claim(label_path: Path) -> None:
     label, result = _label_and_result(label_path)
     contact = label.get("contact", {})
     kinds = {s["kind"] for s in label.get("sections", [])}
-    present = {"contact.email_missing": bool(contact.get("email")), "contact.phone_missing": bool(contact.get("phone")),
-               "contact.link_missing": bool(contact.get("links"))}
+    present = {
+        "contact.email_missing": bool(contact.get("email")),
+        "contact.phone_missing": bool(contact.get("phone")),
+        "contact.link_missing": bool(contact.get("links")),
+    }
     wrong = [f.rule for f in result.findings if present.get(f.rule)]
-    wrong += [f"{f.rule}:{f.section.value}" for f in result.findings
-              if f.rule == "section.missing" and f.section is not None and f.section.value in kinds]
+    wrong += [
+        f"{f.rule}:{f.section.value}"
+        for f in result.findings
+        if f.rule == "section.missing" and f.section is not None and f.section.value in kinds
+    ]
     assert wrong == [], wrong
 
 
-EXPECTATIONS = json.loads((Path(__file__).parent / "advice_expectations.json").read_text(encoding="utf-8"))["resumes"]
+EXPECTATIONS = json.loads(
+    (Path(__file__).parent / "advice_expectations.json").read_text(encoding="utf-8")
+)["resumes"]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTATIONS), ids=lambda n: n.rsplit("/", 1)[-1])

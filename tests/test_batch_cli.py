@@ -19,13 +19,24 @@ from core.models import ReviewResult
 from tests.conftest import ROOT
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))}
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))
+}
 ENV["PYTHONPATH"] = str(ROOT)
 
 
 def cli(*args: str, cwd: Path, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "resume_bot.cli", *args], cwd=cwd, env=ENV, capture_output=True,
-                          text=True, timeout=180, **kwargs)  # type: ignore[call-overload]
+    return subprocess.run(
+        [sys.executable, "-m", "resume_bot.cli", *args],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        **kwargs,
+    )  # type: ignore[call-overload]
 
 
 @pytest.fixture
@@ -36,10 +47,16 @@ def cohort(tmp_path: Path) -> list[Path]:
     (folder / "sam.txt").write_text(FLAWED_RESUME)
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "jordan.md").write_text(GOOD_RESUME)
-    return [Path("cohort/sam.txt"), Path("cohort/empty.pdf"), Path("cohort/jordan.md")]  # relative to tmp_path
+    return [
+        Path("cohort/sam.txt"),
+        Path("cohort/empty.pdf"),
+        Path("cohort/jordan.md"),
+    ]  # relative to tmp_path
 
 
-def test_a_bad_file_is_reported_on_its_line_and_the_rest_are_reviewed(cohort: list[Path], tmp_path: Path) -> None:
+def test_a_bad_file_is_reported_on_its_line_and_the_rest_are_reviewed(
+    cohort: list[Path], tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     done = cli("optimize", *map(str, cohort), "--out", str(out), cwd=tmp_path)
     assert done.returncode == 1, done.stderr  # one failed
@@ -48,13 +65,20 @@ def test_a_bad_file_is_reported_on_its_line_and_the_rest_are_reviewed(cohort: li
     assert lines[0].split() == ["file", "score", "top", "problem"]
     rows = lines[1:4]
     assert [r.split()[0] for r in rows] == [str(p) for p in cohort]  # the order given
-    assert rows[0].split()[1].isdigit() and "[medium] contact.phone_missing" in rows[0]  # the first most severe
+    assert (
+        rows[0].split()[1].isdigit() and "[medium] contact.phone_missing" in rows[0]
+    )  # the first most severe
     assert rows[1].split()[1] == "error" and "empty" in rows[1]
     assert rows[2].split()[1].isdigit()
     assert "2 reviewed, 1 failed" in done.stdout and f"Rewrites written to {out}/" in done.stdout
     assert sorted(p.name for p in out.iterdir()) == [
-        "jordan-rewritten.docx", "jordan-rewritten.md", "jordan-rewritten.pdf",
-        "sam-rewritten.docx", "sam-rewritten.md", "sam-rewritten.pdf"]
+        "jordan-rewritten.docx",
+        "jordan-rewritten.md",
+        "jordan-rewritten.pdf",
+        "sam-rewritten.docx",
+        "sam-rewritten.md",
+        "sam-rewritten.pdf",
+    ]
     text = "\n".join(p.text for p in docx.Document(str(out / "sam-rewritten.docx")).paragraphs)
     assert "Managed the weekly shipping schedule" in text
     assert "Traceback" not in done.stdout + done.stderr
@@ -62,9 +86,19 @@ def test_a_bad_file_is_reported_on_its_line_and_the_rest_are_reviewed(cohort: li
 
 def test_json_is_one_object_per_line_in_the_order_given(cohort: list[Path], tmp_path: Path) -> None:
     job = tmp_path / "job.txt"
-    job.write_text("Operations Coordinator. Requirements: logistics, vendor management, SAP, Excel, forecasting.")
-    done = cli("optimize", *map(str, cohort), "--json", "--job", str(job), "--role", "Logistics Manager",
-               cwd=tmp_path)
+    job.write_text(
+        "Operations Coordinator. Requirements: logistics, vendor management, SAP, Excel, forecasting."
+    )
+    done = cli(
+        "optimize",
+        *map(str, cohort),
+        "--json",
+        "--job",
+        str(job),
+        "--role",
+        "Logistics Manager",
+        cwd=tmp_path,
+    )
     assert done.returncode == 1
     objects = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["file"] for o in objects] == [str(p) for p in cohort]
@@ -74,7 +108,9 @@ def test_json_is_one_object_per_line_in_the_order_given(cohort: list[Path], tmp_
         result = ReviewResult.model_validate(good)  # the single-file --json model, plus "file"
         assert result.keywords is not None and result.engine == "offline"
     assert ReviewResult.model_validate(sam).source_name == "sam.txt"
-    assert "2 reviewed, 1 failed" in done.stderr  # the table goes to stderr: stdout stays JSON lines
+    assert (
+        "2 reviewed, 1 failed" in done.stderr
+    )  # the table goes to stderr: stdout stays JSON lines
 
 
 def test_all_good_exits_zero_and_repeated_names_are_numbered_in_input_order(tmp_path: Path) -> None:
@@ -97,8 +133,15 @@ def test_progress_shows_on_a_terminal_for_more_than_a_few_files(tmp_path: Path) 
         files.append(str(path))
     leader, follower = pty.openpty()
     try:
-        done = subprocess.run([sys.executable, "-m", "resume_bot.cli", "optimize", *files], cwd=tmp_path, env=ENV,
-                              stdout=subprocess.PIPE, stderr=follower, text=True, timeout=180)
+        done = subprocess.run(
+            [sys.executable, "-m", "resume_bot.cli", "optimize", *files],
+            cwd=tmp_path,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            timeout=180,
+        )
         os.close(follower)
         follower = -1
         shown = b""
@@ -124,7 +167,9 @@ def test_one_file_prints_exactly_the_single_review(tmp_path: Path) -> None:
     path.write_text(FLAWED_RESUME)
     done = cli("optimize", str(path), "--json", cwd=tmp_path)
     assert done.returncode == 0
-    assert done.stdout.startswith("{\n  ") and "file" not in json.loads(done.stdout)  # indented, no batch fields
+    assert done.stdout.startswith("{\n  ") and "file" not in json.loads(
+        done.stdout
+    )  # indented, no batch fields
     report = cli("optimize", str(path), cwd=tmp_path).stdout
     assert report.startswith("sam.txt: ") and "top problem" not in report
 
@@ -141,6 +186,12 @@ def test_optimize_loads_only_platform_registrations_no_bot_library_no_httpx(tmp_
         "adapters = {m for m in sys.modules if m.startswith('bots.') and m.count('.') > 1}\n"
         "print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy | adapters))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=ENV, capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.stdout.strip() == "0 []", done.stdout + done.stderr

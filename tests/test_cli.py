@@ -15,12 +15,21 @@ from core.models import ReviewResult
 from tests.conftest import EXAMPLES
 from tests.samples import FLAWED_RESUME
 
-ENV = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))}
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("HUGGINGFACE_", "HF_", "SLACK_", "DISCORD_"))
+}
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "resume_bot.cli", *args], cwd=cwd, env=ENV, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "resume_bot.cli", *args],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -41,7 +50,9 @@ def test_json_output_validates_against_the_result_model(resume_file: Path, tmp_p
 
 def test_report_is_readable_and_fits_a_terminal(resume_file: Path, tmp_path: Path) -> None:
     job = tmp_path / "job.txt"
-    job.write_text("Operations Coordinator. Requirements: logistics, vendor management, SAP, Excel, forecasting.")
+    job.write_text(
+        "Operations Coordinator. Requirements: logistics, vendor management, SAP, Excel, forecasting."
+    )
     done = cli("optimize", str(resume_file), "--job", str(job), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     out = done.stdout
@@ -63,11 +74,17 @@ def test_out_writes_markdown_and_a_real_docx(resume_file: Path, tmp_path: Path) 
     assert "Sam Parker" in text and "Managed the weekly shipping schedule" in text
 
 
-def test_out_writes_the_pdf_too_and_format_chooses_the_files(resume_file: Path, tmp_path: Path) -> None:
+def test_out_writes_the_pdf_too_and_format_chooses_the_files(
+    resume_file: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     done = cli("optimize", str(resume_file), "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["sam-rewritten.docx", "sam-rewritten.md", "sam-rewritten.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "sam-rewritten.docx",
+        "sam-rewritten.md",
+        "sam-rewritten.pdf",
+    ]
     assert (out / "sam-rewritten.pdf").read_bytes().startswith(b"%PDF-")
 
     only = tmp_path / "only"
@@ -85,7 +102,9 @@ def test_out_writes_the_pdf_too_and_format_chooses_the_files(resume_file: Path, 
     [(b"", "empty"), (b"MZ\x90\x00" + bytes(300), "Windows program")],
     ids=["empty", "exe-renamed-pdf"],
 )
-def test_errors_are_one_line_on_stderr_with_nonzero_exit(content: bytes, message: str, tmp_path: Path) -> None:
+def test_errors_are_one_line_on_stderr_with_nonzero_exit(
+    content: bytes, message: str, tmp_path: Path
+) -> None:
     path = tmp_path / "resume.pdf"
     path.write_bytes(content)
     done = cli("optimize", str(path), cwd=tmp_path)
@@ -100,10 +119,18 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode == 2 and "can't read" in done.stderr and "Traceback" not in done.stderr
 
 
-def test_invalid_setting_fails_with_one_line_naming_the_variable(resume_file: Path, tmp_path: Path) -> None:
+def test_invalid_setting_fails_with_one_line_naming_the_variable(
+    resume_file: Path, tmp_path: Path
+) -> None:
     env = {**ENV, "MAX_FILE_MB": "-3"}
-    done = subprocess.run([sys.executable, "-m", "resume_bot.cli", "optimize", str(resume_file)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "resume_bot.cli", "optimize", str(resume_file)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "MAX_FILE_MB" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 

@@ -34,9 +34,16 @@ def test_env_file_is_read(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("MAX_FILE_MB", "0"), ("MAX_PAGES", "ten"), ("HUGGINGFACE_BASE_URL", "router.huggingface.co"), ("LOG_LEVEL", "LOUD")],
+    [
+        ("MAX_FILE_MB", "0"),
+        ("MAX_PAGES", "ten"),
+        ("HUGGINGFACE_BASE_URL", "router.huggingface.co"),
+        ("LOG_LEVEL", "LOUD"),
+    ],
 )
-def test_invalid_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+def test_invalid_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as info:
         load_settings(env_file=None)

@@ -91,14 +91,17 @@ async def test_too_large_is_refused_before_a_place_in_line_or_a_download() -> No
 
     seen, conversations = Recorder(), flow()
     await conversations.handle(Upload("cv.txt", 5_000_000, fetch), seen, user="test:1")
-    assert seen.failures == [FileTooLargeError(
-        "That file is 4.8 MB; the limit is 1 MB.").for_user()]
+    assert seen.failures == [
+        FileTooLargeError("That file is 4.8 MB; the limit is 1 MB.").for_user()
+    ]
     assert not fetched and conversations.queue.in_flight == 0 and not seen.shown
 
 
 async def test_the_platforms_own_cap_is_named() -> None:
     seen = Recorder()
-    await flow().handle(upload(size=600_000, platform="Discord", platform_limit=500_000), seen, user="u")
+    await flow().handle(
+        upload(size=600_000, platform="Discord", platform_limit=500_000), seen, user="u"
+    )
     assert "Discord allows 0.5 MB here" in seen.failures[0]
 
 
@@ -117,14 +120,17 @@ async def test_the_second_person_is_told_their_place_then_their_turn() -> None:
         await gate.wait()
         return RESUME_TXT.encode(), "cv.txt"
 
-    one = asyncio.create_task(conversations.handle(
-        Upload("a.txt", 10, slow_fetch), first, user="test:1"))
+    one = asyncio.create_task(
+        conversations.handle(Upload("a.txt", 10, slow_fetch), first, user="test:1")
+    )
     two = asyncio.create_task(conversations.handle(upload(), second, user="test:2"))
     await second.queued.wait()
     gate.set()
     await asyncio.gather(one, two)
-    assert second.shown == ["⏳ You're #1 in line for cv.txt. I'll update this message when your review starts.",
-                            "🔎 Your turn. Reviewing cv.txt now…"]
+    assert second.shown == [
+        "⏳ You're #1 in line for cv.txt. I'll update this message when your review starts.",
+        "🔎 Your turn. Reviewing cv.txt now…",
+    ]
     assert first.results and second.results
 
 
@@ -137,7 +143,9 @@ async def test_shutdown_stops_what_runs_and_says_so() -> None:
         await never.wait()
         raise AssertionError("unreachable")
 
-    conversations.tasks.spawn(conversations.handle(Upload("cv.txt", 10, stuck_fetch), seen, user="u"))
+    conversations.tasks.spawn(
+        conversations.handle(Upload("cv.txt", 10, stuck_fetch), seen, user="u")
+    )
     await fetching.wait()
     assert not await conversations.tasks.shutdown(conversations.queue, 0.05, grace_s=5)
     assert seen.failures == [STOPPED.for_user()] and not conversations.tasks
@@ -165,20 +173,34 @@ def test_findings_are_ordered_by_severity_once_for_every_renderer() -> None:
 
     found = [f("low", "a"), f("high", "b"), f("medium", "c"), f("high", "d")]
     assert [x.rule for x in by_severity(found)] == ["b", "d", "c", "a"]
-    result = ReviewResult.model_construct(source_name="cv.pdf", score=50, breakdown={}, findings=found,
-                                          keywords=None, warnings=[], engine="offline")
+    result = ReviewResult.model_construct(
+        source_name="cv.pdf",
+        score=50,
+        breakdown={},
+        findings=found,
+        keywords=None,
+        warnings=[],
+        engine="offline",
+    )
     markdown = review_markdown(result)
-    assert markdown.index("(b)") < markdown.index("(d)") < markdown.index("(c)") < markdown.index("(a)")
+    assert (
+        markdown.index("(b)")
+        < markdown.index("(d)")
+        < markdown.index("(c)")
+        < markdown.index("(a)")
+    )
 
 
 def test_review_file_says_what_was_read_with_the_resumes_own_headings() -> None:
     from core.config import Settings
     from core.review import offline_pipeline
 
-    text = ("Ana Ruiz\nana@example.com\n\nBerufserfahrung\nEntwicklerin, Firma GmbH, 2019 – 2023\n"
-            "- Baute eine API\n- Betreute 3 Kunden\n\nAusbildung\nB.Sc. Informatik, TU Berlin, 2019\n")
+    text = (
+        "Ana Ruiz\nana@example.com\n\nBerufserfahrung\nEntwicklerin, Firma GmbH, 2019 – 2023\n"
+        "- Baute eine API\n- Betreute 3 Kunden\n\nAusbildung\nB.Sc. Informatik, TU Berlin, 2019\n"
+    )
     _, result = offline_pipeline(text.encode(), "cv.txt", None, None, Settings(), False)
     markdown = review_markdown(result)
-    read = markdown[markdown.index("## What I read"):]
+    read = markdown[markdown.index("## What I read") :]
     assert "Read: 2 sections, 1 role, 2 bullets." in read
     assert "- Berufserfahrung (1 entry)" in read and "- Ausbildung" in read

@@ -36,9 +36,14 @@ def test_no_word_list_in_a_data_file_repeats_an_entry() -> None:
 
 
 def test_every_skill_is_listed_once_with_distinct_aliases() -> None:
-    lines = [line for line in DATA.joinpath("skills.txt").read_text(encoding="utf-8").splitlines()
-             if line and not line.startswith("# ")]
-    relations = json.loads(DATA.joinpath("keyword_relations.json").read_text(encoding="utf-8"))["terms"]
+    lines = [
+        line
+        for line in DATA.joinpath("skills.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("# ")
+    ]
+    relations = json.loads(DATA.joinpath("keyword_relations.json").read_text(encoding="utf-8"))[
+        "terms"
+    ]
     displays = Counter(line.split("|")[0].lower() for line in lines + relations)
     assert not [name for name, n in displays.items() if n > 1]
     for line in lines:

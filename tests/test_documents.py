@@ -27,7 +27,9 @@ HOSTILE_EXPECTED = {
 
 
 @pytest.mark.parametrize("path", corpus_files("hostile", "*.pdf"), ids=lambda p: p.name)
-async def test_every_hostile_pdf_ends_in_a_result_or_a_clear_error(path: Path, settings: Settings) -> None:
+async def test_every_hostile_pdf_ends_in_a_result_or_a_clear_error(
+    path: Path, settings: Settings
+) -> None:
     try:
         document = await read_document(path.read_bytes(), path.name, settings)
     except errors.InputError as exc:
@@ -61,14 +63,19 @@ def test_page_limit_names_the_count() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", corpus_files("resumes/pdf", "*.pdf") + corpus_files("resumes/docx", "*.docx") + corpus_files("resumes/text", "*"),
+    "path",
+    corpus_files("resumes/pdf", "*.pdf")
+    + corpus_files("resumes/docx", "*.docx")
+    + corpus_files("resumes/text", "*"),
     ids=lambda p: p.name,
 )
 def test_every_corpus_resume_reads_as_clean_text(path: Path) -> None:
     text, extraction = extract(path.read_bytes(), path.name, 10)
     assert extraction.chars == len(text) > 150
     assert "\ufffd" not in text and "(cid:" not in text
-    if "no_tounicode" in path.name:  # its CJK font has no character map: the words can't be read, and we say so
+    if (
+        "no_tounicode" in path.name
+    ):  # its CJK font has no character map: the words can't be read, and we say so
         assert extraction.quality == "poor" and extraction.garbled_ratio > 0.15
         return
     assert extraction.quality in ("good", "fair")
@@ -95,9 +102,13 @@ def test_cjk_and_latin_pdfs_read_correctly(name: str, expected: list[str]) -> No
 
 @pytest.mark.parametrize(
     ("name", "columns"),
-    [("altacv_sample_two_column.pdf", True), ("resumematcher_modern_two_column_john_doe.pdf", True),
-     ("rendercv_engineeringresumes_john_doe.pdf", False), ("awesomecv_resume.pdf", False),
-     ("rendercv_classic_john_doe.pdf", False)],
+    [
+        ("altacv_sample_two_column.pdf", True),
+        ("resumematcher_modern_two_column_john_doe.pdf", True),
+        ("rendercv_engineeringresumes_john_doe.pdf", False),
+        ("awesomecv_resume.pdf", False),
+        ("rendercv_classic_john_doe.pdf", False),
+    ],
 )
 def test_multi_column_layouts_are_detected(name: str, columns: bool) -> None:
     path = CORPUS / "resumes" / "pdf" / name
@@ -115,14 +126,30 @@ def test_multi_column_layouts_are_detected(name: str, columns: bool) -> None:
         (b"MZ\x90\x00\x03" + bytes(200), "resume.pdf", errors.UnsupportedFileError),
         (b"\x7fELF\x02\x01" + bytes(100), "resume.docx", errors.UnsupportedFileError),
         (b"\x89PNG\r\n\x1a\n" + bytes(100), "resume.pdf", errors.UnsupportedFileError),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "resume.doc", errors.UnsupportedFileError),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+            "resume.doc",
+            errors.UnsupportedFileError,
+        ),
         (bytes(range(256)) * 20, "resume.txt", errors.UnsupportedFileError),
         (b"%PDF-1.7\n" + bytes(50), "cv.pdf", errors.DamagedFileError),
         (b"Jane\nSkills: Python", "cv.txt", errors.NotAResumeError),
     ],
-    ids=["empty", "blank", "exe-as-pdf", "elf-as-docx", "png-as-pdf", "old-doc", "random-bytes", "broken-pdf", "too-short"],
+    ids=[
+        "empty",
+        "blank",
+        "exe-as-pdf",
+        "elf-as-docx",
+        "png-as-pdf",
+        "old-doc",
+        "random-bytes",
+        "broken-pdf",
+        "too-short",
+    ],
 )
-def test_bad_uploads_get_typed_errors(data: bytes, name: str, error: type[errors.InputError]) -> None:
+def test_bad_uploads_get_typed_errors(
+    data: bytes, name: str, error: type[errors.InputError]
+) -> None:
     with pytest.raises(error) as info:
         extract(data, name, 10)
     assert info.value.for_user()
@@ -189,7 +216,10 @@ def test_wrapped_pdf_bullets_are_joined_and_glyphs_normalised() -> None:
         "1/2\n"
     )
     cleaned = plain_text(raw)
-    assert "• Designed and shipped the billing pipeline that processes invoices for every customer in the EU region each night" in cleaned
+    assert (
+        "• Designed and shipped the billing pipeline that processes invoices for every customer in the EU region each night"
+        in cleaned
+    )
     assert "• Cut costs by 20%" in cleaned
     assert "1/2" not in cleaned
     assert "\nEducation" in cleaned
@@ -228,5 +258,11 @@ def test_json_resume_files_read_as_the_resume_they_describe(path: Path) -> None:
 
 
 def test_json_that_is_not_a_resume_stays_text() -> None:
-    text, _ = extract(b'{"name": "build config", "steps": ["lint", "test", "deploy"], "notes": "' + b"x " * 100 + b'"}', "ci.json", 10)
+    text, _ = extract(
+        b'{"name": "build config", "steps": ["lint", "test", "deploy"], "notes": "'
+        + b"x " * 100
+        + b'"}',
+        "ci.json",
+        10,
+    )
     assert text.startswith("{")

@@ -67,10 +67,16 @@ def test_job_description_is_a_partial_match() -> None:
 async def test_example_reviews_end_to_end(settings) -> None:  # type: ignore[no-untyped-def]
     job = (EXAMPLES / "job_description.txt").read_text(encoding="utf-8")
     request = ReviewRequest(
-        data=(EXAMPLES / "resume.pdf").read_bytes(), filename="resume.pdf", job_description=job,
+        data=(EXAMPLES / "resume.pdf").read_bytes(),
+        filename="resume.pdf",
+        job_description=job,
         engine="offline",
     )
     result = await review_resume(request, settings)
     assert 0 <= result.score <= 100
     assert result.keywords is not None and result.keywords.matched
-    assert {a.filename for a in result.attachments} == {"resume-rewritten.docx", "resume-rewritten.pdf", "resume-rewritten.md"}
+    assert {a.filename for a in result.attachments} == {
+        "resume-rewritten.docx",
+        "resume-rewritten.pdf",
+        "resume-rewritten.md",
+    }

@@ -167,15 +167,27 @@ async def test_review_resume_returns_all_three_attachments(settings) -> None:  #
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is not installed (.ci/run installs it)"
+)
 def test_libreoffice_opens_and_converts_it(tmp_path: Path) -> None:
     source = tmp_path / "resume.docx"
     source.write_bytes(markdown_to_docx(REWRITE))
     profile = tmp_path / "lo-profile"
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(source)],
-        check=True, capture_output=True, timeout=120,
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     pdf = tmp_path / "resume.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF-")

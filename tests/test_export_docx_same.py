@@ -41,7 +41,9 @@ def assert_same_document(markdown: str) -> None:
 
 @cache
 def corpus_rewrite(path: Path) -> str:
-    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, Settings(_env_file=None), False)
+    _, result = offline_pipeline(
+        path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
+    )
     return result.rewritten
 
 
@@ -76,7 +78,9 @@ def test_edge_cases_are_the_same_document(markdown: str) -> None:
 
 _LINES = st.lists(
     st.one_of(
-        st.sampled_from(["# ", "## ", "### ", "- ", "* ", "1. ", "", "*", "**", "_", "---", "  ", "\t"]),
+        st.sampled_from(
+            ["# ", "## ", "### ", "- ", "* ", "1. ", "", "*", "**", "_", "---", "  ", "\t"]
+        ),
         st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30),
     ),
     max_size=8,

@@ -65,7 +65,9 @@ def fonts_of_chars(pdf: bytes) -> dict[str, set[str]]:
                 size = pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, None, 0, None)
                 buffer = ctypes.create_string_buffer(max(size, 1))
                 pdfium_c.FPDFText_GetFontInfo(textpage.raw, i, buffer, size, None)
-                out.setdefault(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)), set()).add(buffer.value.decode())
+                out.setdefault(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)), set()).add(
+                    buffer.value.decode()
+                )
     finally:
         document.close()
     return out
@@ -80,13 +82,21 @@ def in_order_share(expected: list[str], got: list[str]) -> float:
 
 
 def result_for(rewrite: str, name: str = "cv.pdf", pages: int = 1) -> ReviewResult:
-    return ReviewResult(source_name=name, score=50, breakdown={}, rewritten=rewrite, engine="offline",
-                        extraction=Extraction(kind=FileKind.TEXT, pages=pages, chars=len(rewrite)))
+    return ReviewResult(
+        source_name=name,
+        score=50,
+        breakdown={},
+        rewritten=rewrite,
+        engine="offline",
+        extraction=Extraction(kind=FileKind.TEXT, pages=pages, chars=len(rewrite)),
+    )
 
 
 @cache
 def corpus_rewrite(path: Path) -> ReviewResult:
-    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, Settings(_env_file=None), False)
+    _, result = offline_pipeline(
+        path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
+    )
     return result
 
 
@@ -116,7 +126,9 @@ def test_corpus_rewrite_pdf_reads_back_in_order(path: Path) -> None:
     assert share >= 0.98, f"only {share:.1%} of the rewrite's words come back in order"
     if result.extraction.pages <= 2:
         assert pages <= 2
-    if has_cjk:  # every CJK character is drawn from a CJK font (a box would come from the Latin one)
+    if (
+        has_cjk
+    ):  # every CJK character is drawn from a CJK font (a box would come from the Latin one)
         regional = "jp" if re.search("[\u3040-\u30ff]", result.rewritten) else ""
         for ch, names in fonts_of_chars(pdf.content).items():
             if _CJK_CHAR.match(ch):
@@ -132,8 +144,17 @@ def test_pdf_layout_text_order_and_metadata() -> None:
     assert pdf.filename == "cv-rewritten.pdf" and pdf.mime == "application/pdf"
     text, pages = pdf_text(pdf.content)
     assert pages == 1
-    order = ["Jane Doe", "jane@example.com", "Experience", "Engineer, Acme", "Jan 2020 – Present",
-             "Cut p95 latency by 40%", "Led 4 engineers", "Skills", "Python, SQL"]
+    order = [
+        "Jane Doe",
+        "jane@example.com",
+        "Experience",
+        "Engineer, Acme",
+        "Jan 2020 – Present",
+        "Cut p95 latency by 40%",
+        "Led 4 engineers",
+        "Skills",
+        "Python, SQL",
+    ]
     positions = [text.find(piece) for piece in order]
     assert -1 not in positions and positions == sorted(positions), text
     assert "•" in text  # bullets are list items
@@ -151,7 +172,7 @@ HOSTILE = [
     "] [ } { ) ( \" ' // not a comment /* nor this */",
     "= not a heading",
     "+ not an item",
-    "#panic(\"boom\")",
+    '#panic("boom")',
     "~ ^ & % ` 100% C# F# #1",
 ]
 
@@ -208,7 +229,10 @@ def test_embedded_font_table_matches_the_installed_typst() -> None:
 def test_long_resume_of_two_pages_is_tightened_to_two() -> None:
     roles = "".join(
         f"### Engineer {i}, Company {i}\n*Jan 20{10 + i} – Dec 20{11 + i}*\n"
-        + "".join(f"- Delivered project {i}.{j} that cut costs by {j}0% across three teams\n" for j in range(5))
+        + "".join(
+            f"- Delivered project {i}.{j} that cut costs by {j}0% across three teams\n"
+            for j in range(5)
+        )
         for i in range(9)
     )
     rewrite = "# Jane Doe\njane@example.com\n\n## Experience\n" + roles
@@ -218,9 +242,15 @@ def test_long_resume_of_two_pages_is_tightened_to_two() -> None:
 
 async def test_pdf_is_made_inside_the_isolated_child_within_the_default_memory_limit() -> None:
     settings = Settings(_env_file=None)
-    rewrite = "# 田中 花子\ntanaka@example.jp\n\n## 職務経歴\n- 売上を 20% 伸ばした\n- Led a team of 4\n"
-    files = await run_isolated(export_rewrite, result_for(rewrite), timeout_s=settings.parse_timeout_s,
-                               memory_mb=settings.parse_memory_mb)
+    rewrite = (
+        "# 田中 花子\ntanaka@example.jp\n\n## 職務経歴\n- 売上を 20% 伸ばした\n- Led a team of 4\n"
+    )
+    files = await run_isolated(
+        export_rewrite,
+        result_for(rewrite),
+        timeout_s=settings.parse_timeout_s,
+        memory_mb=settings.parse_memory_mb,
+    )
     names = [a.filename for a in files.attachments]
     if export_fonts.find_cjk_font() is None:
         assert names == ["cv-rewritten.docx", "cv-rewritten.md"] and files.warnings
@@ -229,7 +259,9 @@ async def test_pdf_is_made_inside_the_isolated_child_within_the_default_memory_l
 
 
 @pytest.mark.skipif(export_fonts.find_cjk_font() is None, reason="no Noto CJK font installed")
-def test_cli_typesets_a_japanese_pdf_in_its_review_child_under_the_default_limits(tmp_path: Path) -> None:
+def test_cli_typesets_a_japanese_pdf_in_its_review_child_under_the_default_limits(
+    tmp_path: Path,
+) -> None:
     # A fresh process: Typst runs for the first time inside the forked, memory-limited child.
     resume = tmp_path / "tanaka.md"
     resume.write_text(
@@ -238,10 +270,29 @@ def test_cli_typesets_a_japanese_pdf_in_its_review_child_under_the_default_limit
         "## 学歴\n東京大学 工学部, 2019\n\n## スキル\nPython, SQL, AWS\n",
         encoding="utf-8",
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "PARSE_"))}
-    done = subprocess.run([sys.executable, "-m", "resume_bot.cli", "optimize", str(resume), "--out", str(tmp_path),
-                           "--format", "pdf", "--engine", "offline"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("HUGGINGFACE_", "HF_", "PARSE_"))
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "resume_bot.cli",
+            "optimize",
+            str(resume),
+            "--out",
+            str(tmp_path),
+            "--format",
+            "pdf",
+            "--engine",
+            "offline",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     text, pages = pdf_text((tmp_path / "tanaka-rewritten.pdf").read_bytes())
     assert pages == 1 and "田中" in text and "決済" in text and "\ufffd" not in text
@@ -257,7 +308,11 @@ async def test_typst_never_runs_in_a_process_that_forks_later() -> None:
     files = await asyncio.wait_for(
         run_isolated(export_rewrite, result_for("# Jane\n- two"), timeout_s=30, memory_mb=1024), 20
     )
-    assert [a.filename for a in files.attachments] == ["cv-rewritten.docx", "cv-rewritten.pdf", "cv-rewritten.md"]
+    assert [a.filename for a in files.attachments] == [
+        "cv-rewritten.docx",
+        "cv-rewritten.pdf",
+        "cv-rewritten.md",
+    ]
 
 
 def test_describe_attachments_names_what_is_attached() -> None:
@@ -265,7 +320,10 @@ def test_describe_attachments_names_what_is_attached() -> None:
         return [Attachment(filename=n, content=b"", mime="x") for n in names]
 
     assert describe_attachments() == "Word, PDF and Markdown"
-    assert describe_attachments(files("a-rewritten.docx", "a-rewritten.pdf", "a-rewritten.md")) == "Word, PDF and Markdown"
+    assert (
+        describe_attachments(files("a-rewritten.docx", "a-rewritten.pdf", "a-rewritten.md"))
+        == "Word, PDF and Markdown"
+    )
     assert describe_attachments(files("a-rewritten.md", "a-rewritten.docx")) == "Word and Markdown"
     assert describe_attachments(files("a-rewritten.pdf")) == "PDF"
 

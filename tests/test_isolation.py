@@ -88,7 +88,8 @@ async def test_event_loop_keeps_running_while_children_parse() -> None:
 
     other = asyncio.create_task(other_user())
     results = await asyncio.gather(
-        *(run_isolated(_sleep_forever, timeout_s=0.6, memory_mb=256) for _ in range(4)), return_exceptions=True
+        *(run_isolated(_sleep_forever, timeout_s=0.6, memory_mb=256) for _ in range(4)),
+        return_exceptions=True,
     )
     parsing = False
     other.cancel()
@@ -143,7 +144,12 @@ async def test_a_worker_takes_one_job_after_another() -> None:
 
 @pytest.mark.parametrize(
     ("fn", "timeout_s", "memory_mb"),
-    [(_sleep_forever, 0.5, 512), (_eat_memory, 20, 256), (_die_hard, 10, 512), (_keep_300_mb, 10, 1024)],
+    [
+        (_sleep_forever, 0.5, 512),
+        (_eat_memory, 20, 256),
+        (_die_hard, 10, 512),
+        (_keep_300_mb, 10, 1024),
+    ],
     ids=["timed-out", "memory-limit", "crashed", "grew-past-the-rss-threshold"],
 )
 async def test_a_worker_that_failed_or_grew_is_killed_reaped_and_replaced(
@@ -177,7 +183,9 @@ async def test_unpicklable_jobs_and_a_full_pool_fall_back_to_one_off_children() 
     assert await run_isolated(lambda: 41 + 1, timeout_s=10, memory_mb=512) == 42
     isolation.configure(2)
     try:
-        pids = await asyncio.gather(*(run_isolated(_slow_whoami, timeout_s=10, memory_mb=512) for _ in range(5)))
+        pids = await asyncio.gather(
+            *(run_isolated(_slow_whoami, timeout_s=10, memory_mb=512) for _ in range(5))
+        )
         assert len(set(pids)) == 5  # two workers and three one-off children, at the same time
         assert len(isolation._POOL.idle) <= 2 and not isolation._POOL.busy
     finally:
@@ -203,7 +211,9 @@ def test_a_program_that_never_calls_shutdown_leaves_no_worker_behind(tmp_path: P
         "from core.isolation import run_isolated\n"
         "print(asyncio.run(run_isolated(os.getpid, timeout_s=10, memory_mb=512)), flush=True)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0 and done.stderr == "", done.stderr
     worker = int(done.stdout)
     deadline = time.monotonic() + 5
@@ -218,10 +228,15 @@ async def test_a_worker_killed_while_idle_is_forgotten_not_handed_a_job() -> Non
         idle = await run_isolated(_whoami, timeout_s=10, memory_mb=512)
         os.kill(idle, signal.SIGKILL)  # the OOM killer, say
         deadline = time.monotonic() + 5
-        while Path(f"/proc/{idle}/stat").exists() and "Z" not in Path(f"/proc/{idle}/stat").read_text().split()[2]:
+        while (
+            Path(f"/proc/{idle}/stat").exists()
+            and "Z" not in Path(f"/proc/{idle}/stat").read_text().split()[2]
+        ):
             assert time.monotonic() < deadline
             await asyncio.sleep(0.01)
-        fresh = await run_isolated(_whoami, timeout_s=10, memory_mb=512)  # an ordinary file: no error
+        fresh = await run_isolated(
+            _whoami, timeout_s=10, memory_mb=512
+        )  # an ordinary file: no error
         assert fresh != idle and _gone(idle)
     finally:
         isolation.configure(4)
@@ -243,7 +258,9 @@ def _write_marker_to_fd2() -> None:
     os.write(2, b"worker-marker-5521\n")
 
 
-async def test_a_worker_writes_to_the_fd_2_it_was_forked_with(capfd: pytest.CaptureFixture[str]) -> None:
+async def test_a_worker_writes_to_the_fd_2_it_was_forked_with(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
     """Why the privacy tests fork fresh workers: the capture only sees workers forked under it."""
     isolation.shutdown()
     await run_isolated(_write_marker_to_fd2, timeout_s=10, memory_mb=512)

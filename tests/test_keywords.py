@@ -39,8 +39,22 @@ def lower(items: list[str]) -> set[str]:
 def test_metadata_and_filler_are_not_skills() -> None:
     m = match_keywords(BACKEND_JOB, "")
     shown = lower(m.matched + m.missing)
-    for word in ("company", "job title", "location", "salary", "experience", "years", "strong",
-                 "team", "quillmark", "berlin", "germany", "eur", "lisbon", "leave"):
+    for word in (
+        "company",
+        "job title",
+        "location",
+        "salary",
+        "experience",
+        "years",
+        "strong",
+        "team",
+        "quillmark",
+        "berlin",
+        "germany",
+        "eur",
+        "lisbon",
+        "leave",
+    ):
         assert word not in shown, word
     assert {"python", "postgresql", "sql", "rest apis", "ci/cd", "kubernetes", "aws"} <= shown
 
@@ -53,7 +67,9 @@ def test_required_terms_rank_before_nice_to_have() -> None:
 
 
 def test_required_match_weighs_more_than_nice_to_have() -> None:
-    required_only = match_keywords(BACKEND_JOB, "Backend: Python PostgreSQL SQL REST APIs CI/CD Kubernetes AWS")
+    required_only = match_keywords(
+        BACKEND_JOB, "Backend: Python PostgreSQL SQL REST APIs CI/CD Kubernetes AWS"
+    )
     nice_only = match_keywords(BACKEND_JOB, "Terraform and Kafka")
     assert required_only.match_percent > 70
     assert nice_only.match_percent < 30
@@ -98,7 +114,10 @@ def test_variants_synonyms_and_acronyms_match(job: str, resume: str) -> None:
         ("Requirements: REST APIs", "the rest of the backlog"),
         ("Requirements: R", "R&D budget"),
         ("Requirements: Go", "Go-to-market plan"),
-        ("Requirements: PostgreSQL", "SQL"),  # related terms count one way only: SQL is not PostgreSQL
+        (
+            "Requirements: PostgreSQL",
+            "SQL",
+        ),  # related terms count one way only: SQL is not PostgreSQL
     ],
 )
 def test_word_boundaries_do_not_overmatch(job: str, resume: str) -> None:
@@ -112,13 +131,55 @@ def test_inline_definition_is_shown_with_its_acronym() -> None:
 
 
 def test_lists_are_deduplicated_and_bounded() -> None:
-    job = "Requirements:\n" + "\n".join(f"- Python, python, PYTHON, Docker, docker and {t}" for t in
-                                       ["SQL", "Kafka", "Redis", "Jira"] * 20)
+    job = "Requirements:\n" + "\n".join(
+        f"- Python, python, PYTHON, Docker, docker and {t}"
+        for t in ["SQL", "Kafka", "Redis", "Jira"] * 20
+    )
     m = match_keywords(job, "python")
     assert lower(m.matched) == {"python"}
     assert len(m.missing) == len(lower(m.missing))
-    big = "Requirements:\n" + "\n".join(f"- {w}" for w in
-                                        ["Python", "Java", "Go", "Rust", "Ruby", "PHP", "Kotlin", "Swift", "Scala", "Perl", "Bash", "SQL", "GraphQL", "HTML", "CSS", "React", "Angular", "Django", "Flask", "FastAPI", "Spring", "Celery", "pandas", "NumPy", "SciPy", "PyTorch", "Keras", "Redis", "MongoDB", "Cassandra", "Snowflake", "BigQuery", "Redshift", "Kafka", "Airflow", "Tableau", "Looker"])
+    big = "Requirements:\n" + "\n".join(
+        f"- {w}"
+        for w in [
+            "Python",
+            "Java",
+            "Go",
+            "Rust",
+            "Ruby",
+            "PHP",
+            "Kotlin",
+            "Swift",
+            "Scala",
+            "Perl",
+            "Bash",
+            "SQL",
+            "GraphQL",
+            "HTML",
+            "CSS",
+            "React",
+            "Angular",
+            "Django",
+            "Flask",
+            "FastAPI",
+            "Spring",
+            "Celery",
+            "pandas",
+            "NumPy",
+            "SciPy",
+            "PyTorch",
+            "Keras",
+            "Redis",
+            "MongoDB",
+            "Cassandra",
+            "Snowflake",
+            "BigQuery",
+            "Redshift",
+            "Kafka",
+            "Airflow",
+            "Tableau",
+            "Looker",
+        ]
+    )
     assert len(match_keywords(big, "").missing) <= 30
 
 
@@ -149,12 +210,21 @@ def test_corpus_jobs_read_like_a_recruiter_would() -> None:
     assert {"backend_python_engineer", "data_analyst"} <= jobs.keys(), sorted(jobs)
     terms = lower(match_keywords(jobs["backend_python_engineer"], "").missing)
     assert {"python", "postgresql", "fastapi", "kubernetes", "aws", "sql", "pytest"} <= terms
-    assert not terms & {"lindenfield", "logistics (fictional)", "rotterdam", "salary", "eur", "company"}
+    assert not terms & {
+        "lindenfield",
+        "logistics (fictional)",
+        "rotterdam",
+        "salary",
+        "eur",
+        "company",
+    }
     job = jobs["data_analyst"]
     terms = lower(match_keywords(job, "").missing)
     assert {"sql", "tableau", "python", "snowflake", "looker", "power bi", "dbt"} <= terms
     assert not terms & {"brightmoor", "chicago", "midwest", "usd", "401(k)", "insurance"}
-    resume = "Analyst. SQL (window functions, CTEs), Tableau dashboards, Python with pandas, A/B tests."
+    resume = (
+        "Analyst. SQL (window functions, CTEs), Tableau dashboards, Python with pandas, A/B tests."
+    )
     m = match_keywords(job, resume)
     assert {"sql", "tableau", "python", "pandas"} <= lower(m.matched)
     assert 20 <= m.match_percent <= 80
@@ -165,11 +235,23 @@ def test_corpus_jobs_read_like_a_recruiter_would() -> None:
     [
         ("Requirements: strong SQL.", "Tuned MySQL queries", "SQL"),
         ("Requirements: strong SQL.", "Ran PostgreSQL in production", "SQL"),
-        ("Run A/B tests and explain the results.", "Designed A/B testing for the checkout", "A/B tests"),
+        (
+            "Run A/B tests and explain the results.",
+            "Designed A/B testing for the checkout",
+            "A/B tests",
+        ),
         ("Take part in code review.", "Led code reviews for 6 engineers", "code review"),
-        ("Requirements: cohort and funnel analysis.", "Built a cohort analysis of repeat buyers", "cohort analysis"),
+        (
+            "Requirements: cohort and funnel analysis.",
+            "Built a cohort analysis of repeat buyers",
+            "cohort analysis",
+        ),
         ("Clean and combine web shop and email data.", "Data cleaning in pandas", "data cleaning"),
-        ("Make the jobs idempotent and observable.", "Made payment retries idempotent", "idempotent"),
+        (
+            "Make the jobs idempotent and observable.",
+            "Made payment retries idempotent",
+            "idempotent",
+        ),
     ],
 )
 def test_related_and_implied_terms_count(job: str, resume: str, term: str) -> None:
@@ -180,16 +262,22 @@ def test_related_and_implied_terms_count(job: str, resume: str, term: str) -> No
 def test_a_company_or_school_name_is_not_a_skill() -> None:
     job = "Requirements: analytics and Python."
     resume = "Data Analyst, Harborlight Analytics, 2019 – 2022\n- Built Python reports"
-    assert "analytics" in lower(match_keywords(job, resume).matched)  # without the names, it looks matched
+    assert "analytics" in lower(
+        match_keywords(job, resume).matched
+    )  # without the names, it looks matched
     m = match_keywords(job, resume, exclude=["Harborlight Analytics"])
     assert "analytics" in lower(m.missing) and "python" in lower(m.matched)
 
 
 def test_generic_business_words_are_keywords_only_when_asked_for_as_skills() -> None:
-    m = match_keywords("Build dashboards for weekly sales and retail stores; ship metrics, logs and tracing.", "")
+    m = match_keywords(
+        "Build dashboards for weekly sales and retail stores; ship metrics, logs and tracing.", ""
+    )
     shown = lower(m.matched + m.missing)
     assert not shown & {"sales", "retail", "logs", "reporting"}, shown
-    assert "sales" in lower(match_keywords("Requirements: 3 years of sales experience.", "").missing)
+    assert "sales" in lower(
+        match_keywords("Requirements: 3 years of sales experience.", "").missing
+    )
 
 
 def test_a_term_inside_another_is_not_listed_twice() -> None:
@@ -216,7 +304,9 @@ def test_corpus_match_percent_is_near_a_hand_made_estimate() -> None:
     from core.review import offline_pipeline
 
     corpus = require_corpus()
-    estimates = json.loads((Path(__file__).parent / "keyword_estimates.json").read_text(encoding="utf-8"))["pairs"]
+    estimates = json.loads(
+        (Path(__file__).parent / "keyword_estimates.json").read_text(encoding="utf-8")
+    )["pairs"]
     settings = Settings(_env_file=None)
     off = []
     for pair in estimates:
@@ -225,16 +315,26 @@ def test_corpus_match_percent_is_near_a_hand_made_estimate() -> None:
         _, result = offline_pipeline(path.read_bytes(), path.name, job, None, settings, False)
         assert result.keywords is not None
         if abs(result.keywords.match_percent - pair["percent"]) > 5:
-            off.append((pair["resume"], pair["job"], result.keywords.match_percent, pair["percent"]))
+            off.append(
+                (pair["resume"], pair["job"], result.keywords.match_percent, pair["percent"])
+            )
     assert len(off) <= len(estimates) // 10, off  # ≥ 90 % within 5 points
 
 
 def test_a_choice_the_job_offers_is_met_by_any_one() -> None:
     job = "Requirements: experience with at least one BI tool (Tableau, Power BI or Looker); Python or R."
     m = match_keywords(job, "Built Tableau dashboards; analyses in R")
-    assert {"tableau", "power bi", "looker", "python", "r"} <= lower(m.matched) and m.match_percent == 100
-    assert "power bi" in lower(match_keywords("Requirements: Tableau, Power BI.", "Tableau").missing)  # a list, no choice
+    assert {"tableau", "power bi", "looker", "python", "r"} <= lower(
+        m.matched
+    ) and m.match_percent == 100
+    assert "power bi" in lower(
+        match_keywords("Requirements: Tableau, Power BI.", "Tableau").missing
+    )  # a list, no choice
 
 
 def test_a_snowflake_id_is_not_the_warehouse() -> None:
-    assert "snowflake" in lower(match_keywords("Requirements: Snowflake.", "Open-source tools for Snowflake ID generation").missing)
+    assert "snowflake" in lower(
+        match_keywords(
+            "Requirements: Snowflake.", "Open-source tools for Snowflake ID generation"
+        ).missing
+    )

@@ -74,8 +74,11 @@ async def test_one_review_at_a_time_per_user_lets_others_pass() -> None:
             settled.poke()
             await gate.wait()
 
-    tasks = [asyncio.create_task(review("alice", "a1")), asyncio.create_task(review("alice", "a2")),
-             asyncio.create_task(review("bob", "b1"))]
+    tasks = [
+        asyncio.create_task(review("alice", "a1")),
+        asyncio.create_task(review("alice", "a2")),
+        asyncio.create_task(review("bob", "b1")),
+    ]
     await settled.wait()
     assert started == ["a1", "b1"]  # alice's second file waits; bob isn't stuck behind it
     gate.set()
@@ -172,11 +175,19 @@ async def test_close_refuses_new_work_cancels_waiters_and_waits_for_running() ->
         ("please review my resume", (None, None)),
         ("Can you check this?", (None, None)),
         ("hi!", (None, None)),
-        ("We are hiring a backend engineer\nRequirements: Python, SQL", ("We are hiring a backend engineer\nRequirements: Python, SQL", None)),
-        ("one two three four five six seven eight nine ten", ("one two three four five six seven eight nine ten", None)),
+        (
+            "We are hiring a backend engineer\nRequirements: Python, SQL",
+            ("We are hiring a backend engineer\nRequirements: Python, SQL", None),
+        ),
+        (
+            "one two three four five six seven eight nine ten",
+            ("one two three four five six seven eight nine ten", None),
+        ),
     ],
 )
-def test_text_sent_with_a_file_is_a_role_or_a_job_description(text: str | None, expected: tuple[str | None, str | None]) -> None:
+def test_text_sent_with_a_file_is_a_role_or_a_job_description(
+    text: str | None, expected: tuple[str | None, str | None]
+) -> None:
     from core.review import split_job_and_role
 
     assert split_job_and_role(text) == expected

@@ -10,25 +10,44 @@ from core.report import group_findings, shorten
 from resume_bot.cli import format_report
 from tests.samples import GOOD_RESUME
 
-LONG = ("Worked on a project to reorganise the warehouse layout and improve the picking routes for all of the staff "
-        "that work in the building every day of the week including weekends and public holidays during the busy "
-        "season and beyond, which was a lot of work for everyone involved in it at the time")
+LONG = (
+    "Worked on a project to reorganise the warehouse layout and improve the picking routes for all of the staff "
+    "that work in the building every day of the week including weekends and public holidays during the busy "
+    "season and beyond, which was a lot of work for everyone involved in it at the time"
+)
 
 
 def test_a_bullet_with_three_problems_is_quoted_once() -> None:
-    text = GOOD_RESUME.replace("• Migrated 30 services from a monolith to Kubernetes with zero downtime", f"• {LONG}")
-    result = review(read_file(text.encode(), "cv.txt", 10), "cv.txt", None, None, Settings(_env_file=None))
-    entries = [e for e in group_findings(result.findings) if e.before and e.before.startswith("Worked on a project")]
+    text = GOOD_RESUME.replace(
+        "• Migrated 30 services from a monolith to Kubernetes with zero downtime", f"• {LONG}"
+    )
+    result = review(
+        read_file(text.encode(), "cv.txt", 10), "cv.txt", None, None, Settings(_env_file=None)
+    )
+    entries = [
+        e
+        for e in group_findings(result.findings)
+        if e.before and e.before.startswith("Worked on a project")
+    ]
     assert len(entries) == 1
-    assert {"bullet.weak_opener", "bullet.no_metric", "bullet.too_long"} <= {f.rule for f in entries[0].findings}
+    assert {"bullet.weak_opener", "bullet.no_metric", "bullet.too_long"} <= {
+        f.rule for f in entries[0].findings
+    }
     report = format_report(result, 100)
     assert report.count("before: Worked on a project") == 1
 
 
 def test_the_after_is_whole_and_the_before_is_cut_at_a_word() -> None:
-    after = "Managed " + LONG[len("Worked on "):]
-    finding = Finding(rule="bullet.weak_opener", severity="medium", category="impact",
-                      section=SectionName.EXPERIENCE, before=LONG, after=after, message="m")
+    after = "Managed " + LONG[len("Worked on ") :]
+    finding = Finding(
+        rule="bullet.weak_opener",
+        severity="medium",
+        category="impact",
+        section=SectionName.EXPERIENCE,
+        before=LONG,
+        after=after,
+        message="m",
+    )
     entry = group_findings([finding])[0]
     assert entry.afters == [after]
     report_lines = format_report_for([finding])
@@ -38,8 +57,14 @@ def test_the_after_is_whole_and_the_before_is_cut_at_a_word() -> None:
 
 
 def test_missing_keywords_are_not_labelled_before() -> None:
-    f = Finding(rule="keywords.missing", severity="high", category="keywords", section=SectionName.SKILLS,
-                before="Terraform, Kafka", message="40% of the job's keywords…")
+    f = Finding(
+        rule="keywords.missing",
+        severity="high",
+        category="keywords",
+        section=SectionName.SKILLS,
+        before="Terraform, Kafka",
+        message="40% of the job's keywords…",
+    )
     out = format_report_for([f])
     assert "missing: Terraform, Kafka" in out and "before:" not in out
 
@@ -47,6 +72,13 @@ def test_missing_keywords_are_not_labelled_before() -> None:
 def format_report_for(findings: list[Finding]) -> str:
     from core.models import Extraction, FileKind, ReviewResult
 
-    result = ReviewResult(source_name="cv.txt", score=50, breakdown={}, findings=findings, rewritten="",
-                          engine="offline", extraction=Extraction(kind=FileKind.TEXT, pages=1, chars=1))
+    result = ReviewResult(
+        source_name="cv.txt",
+        score=50,
+        breakdown={},
+        findings=findings,
+        rewritten="",
+        engine="offline",
+        extraction=Extraction(kind=FileKind.TEXT, pages=1, chars=1),
+    )
     return format_report(result, 100)

@@ -17,8 +17,10 @@ from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
 SETTINGS = Settings(_env_file=None)
 RESUMES = (
-    corpus_files("resumes/pdf", "*.pdf") + corpus_files("resumes/docx", "*.docx")
-    + corpus_files("resumes/text", "*") + corpus_files("resumes/json", "*.json")
+    corpus_files("resumes/pdf", "*.pdf")
+    + corpus_files("resumes/docx", "*.docx")
+    + corpus_files("resumes/text", "*")
+    + corpus_files("resumes/json", "*.json")
 )
 
 
@@ -46,13 +48,19 @@ def test_rewrite_fixes_the_flaws_it_can_fix_honestly() -> None:
     assert md.startswith("# Sam Parker\n")
     assert "## Experience" in md and "### Operations Coordinator, Northwind Freight" in md
     assert "- Managed the weekly shipping schedule for the regional depots" in md
-    assert "- Helped build the onboarding checklist" in md  # no honest verb follows: the finding asks
+    assert (
+        "- Helped build the onboarding checklist" in md
+    )  # no honest verb follows: the finding asks
     assert "Contributed to" not in md
     assert "- Managed vendor relationships and negotiated contracts" in md  # past role → past tense
     assert "- Coordinated deliveries with the dispatch team" in md  # "I" dropped
-    assert "- Migrated the inventory database to a new cloud system" in md  # passive "by me" made active
+    assert (
+        "- Migrated the inventory database to a new cloud system" in md
+    )  # passive "by me" made active
     assert "*Mar 2019 – May 2022*" in md and "*Jan 2017 – Feb 2019*" in md  # one date format
-    assert "proven track record" in md  # prose isn't cut up mechanically; the finding explains instead
+    assert (
+        "proven track record" in md
+    )  # prose isn't cut up mechanically; the finding explains instead
     assert "Responsible for" not in md and "\n- I " not in md
 
 
@@ -64,19 +72,30 @@ def test_current_role_keeps_present_tense() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "normal"),
-    [("Sept. 2019", "Sep 2019"), ("03/2021", "Mar 2021"), ("present", "Present"), ("2019", "2019"), ("June 2020", "Jun 2020")],
+    [
+        ("Sept. 2019", "Sep 2019"),
+        ("03/2021", "Mar 2021"),
+        ("present", "Present"),
+        ("2019", "2019"),
+        ("June 2020", "Jun 2020"),
+    ],
 )
 def test_date_normalisation_never_adds_a_month(raw: str, normal: str) -> None:
     assert normalise_date(raw) == normal
 
 
 def test_range_normalisation() -> None:
-    assert normalise_range("Analyst, Acme — 03/2019 - 05/2022") == "Analyst, Acme — Mar 2019 – May 2022"
+    assert (
+        normalise_range("Analyst, Acme — 03/2019 - 05/2022")
+        == "Analyst, Acme — Mar 2019 – May 2022"
+    )
 
 
 def test_summary_first_person_is_dropped_and_repeated_openers_are_left_to_the_person() -> None:
     _, md = _rewrite(FLAWED_RESUME.encode(), "cv.txt")
-    assert "Results-driven team player with a proven track record in operations." in md  # "I am a" dropped
+    assert (
+        "Results-driven team player with a proven track record in operations." in md
+    )  # "I am a" dropped
     # "Coordinated" opens four bullets (one after dropping "I"): the finding lists them; no silent swap
     assert md.count("- Coordinated ") == 4
     assert "Organized" not in md and "- Ran " not in md
@@ -92,7 +111,9 @@ def _unlisted_edits(data: bytes, name: str) -> list[str]:
     _, result = offline_pipeline(data, name, None, None, SETTINGS, False)
     assert result.structure is not None
     originals = {_norm(b) for s in result.structure.sections for e in s.entries for b in e.bullets}
-    originals |= {_norm(line.removeprefix("• ")) for s in result.structure.sections for line in s.lines}
+    originals |= {
+        _norm(line.removeprefix("• ")) for s in result.structure.sections for line in s.lines
+    }
     listed = {_norm(f.after) for f in result.findings if f.after}
     rewritten = [line[2:] for line in result.rewritten.splitlines() if line.startswith("- ")]
     return [b for b in rewritten if _norm(b) not in originals | listed]
@@ -110,7 +131,9 @@ def test_every_edit_in_a_sample_rewrite_is_a_listed_finding(sample: str) -> None
 
 def test_edits_beyond_the_display_cap_are_still_listed() -> None:
     bullets = "\n".join(f"• Responsible for managing depot {n} rota" for n in "ABCDEFG")
-    text = GOOD_RESUME.replace("• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets)
+    text = GOOD_RESUME.replace(
+        "• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets
+    )
     assert _unlisted_edits(text.encode(), "cv.txt") == []
 
 

@@ -19,7 +19,9 @@ SETTINGS = Settings(_env_file=None)
 def run(text: str, job: str | None = None, **extraction: object) -> ReviewResult:
     document = read_file(text.encode(), "cv.txt", 10)
     if extraction:
-        document = document.model_copy(update={"extraction": document.extraction.model_copy(update=extraction)})
+        document = document.model_copy(
+            update={"extraction": document.extraction.model_copy(update=extraction)}
+        )
     return review(document, "cv.txt", job, None, SETTINGS)
 
 
@@ -45,27 +47,55 @@ FLAWED = run(FLAWED_RESUME)
 
 def test_good_resume_is_clean_and_scores_high() -> None:
     assert GOOD.score >= 85, GOOD.breakdown
-    assert not rules(GOOD) & {"bullet.weak_opener", "style.first_person", "style.buzzword",
-                              "style.tense_mismatch", "contact.email_missing", "section.missing"}
+    assert not rules(GOOD) & {
+        "bullet.weak_opener",
+        "style.first_person",
+        "style.buzzword",
+        "style.tense_mismatch",
+        "contact.email_missing",
+        "section.missing",
+    }
 
 
 def test_flawed_resume_scores_lower_with_every_flaw_found() -> None:
     assert FLAWED.score < GOOD.score - 15
-    assert {"bullet.weak_opener", "bullet.no_metric", "bullet.too_long", "style.first_person",
-            "style.buzzword", "style.passive_voice", "style.repeated_verb", "style.tense_mismatch",
-            "contact.phone_missing", "contact.link_missing", "section.missing",
-            "format.dates_inconsistent"} <= rules(FLAWED)
+    assert {
+        "bullet.weak_opener",
+        "bullet.no_metric",
+        "bullet.too_long",
+        "style.first_person",
+        "style.buzzword",
+        "style.passive_voice",
+        "style.repeated_verb",
+        "style.tense_mismatch",
+        "contact.phone_missing",
+        "contact.link_missing",
+        "section.missing",
+        "format.dates_inconsistent",
+    } <= rules(FLAWED)
 
 
 def test_contact_rules() -> None:
-    assert "contact.email_missing" in rules(run(GOOD_RESUME.replace("jordan.lee@example.com | ", "")))
+    assert "contact.email_missing" in rules(
+        run(GOOD_RESUME.replace("jordan.lee@example.com | ", ""))
+    )
     assert "contact.phone_missing" in rules(run(GOOD_RESUME.replace("+1 415 555 0199 | ", "")))
-    assert "contact.link_missing" in rules(run(GOOD_RESUME.replace(" | linkedin.com/in/jordanlee-example", "")))
-    assert not rules(GOOD) & {"contact.email_missing", "contact.phone_missing", "contact.link_missing"}
+    assert "contact.link_missing" in rules(
+        run(GOOD_RESUME.replace(" | linkedin.com/in/jordanlee-example", ""))
+    )
+    assert not rules(GOOD) & {
+        "contact.email_missing",
+        "contact.phone_missing",
+        "contact.link_missing",
+    }
 
 
 def test_section_missing_names_the_section() -> None:
-    result = run(GOOD_RESUME.replace("Skills\nPython, PostgreSQL", "Tools\nPython, PostgreSQL").replace("Tools", "Interests"))
+    result = run(
+        GOOD_RESUME.replace("Skills\nPython, PostgreSQL", "Tools\nPython, PostgreSQL").replace(
+            "Tools", "Interests"
+        )
+    )
     missing = [f for f in result.findings if f.rule == "section.missing"]
     assert [f.section.value for f in missing] == ["skills"]
     assert "Skills" in missing[0].message
@@ -96,7 +126,9 @@ def test_weak_opener_is_rewritten_without_claiming_more(bullet: str, after: str)
         ("Assisted with the quarterly audit", []),
     ],
 )
-def test_weak_opener_without_an_honest_verb_offers_choices_and_is_left_alone(bullet: str, verbs: list[str]) -> None:
+def test_weak_opener_without_an_honest_verb_offers_choices_and_is_left_alone(
+    bullet: str, verbs: list[str]
+) -> None:
     result = run(with_bullet(bullet))
     f = finding(result, "bullet.weak_opener", bullet[:20])
     assert f.after is None
@@ -109,10 +141,24 @@ def test_weak_opener_without_an_honest_verb_offers_choices_and_is_left_alone(bul
 def test_no_weak_opener_fix_or_choice_is_itself_weak() -> None:
     from core.wording import WEAK_OPENER_WORDS, WEAK_OPENERS, verb_choices, weak_opener
 
-    samples = ["the rollout", "build the checklist", "improving the flow", "troubleshooting the app", "with data cleaning",
-               "managing the release train", "the budget", "reviewing invoices", "customer complaints", ""]
+    samples = [
+        "the rollout",
+        "build the checklist",
+        "improving the flow",
+        "troubleshooting the app",
+        "with data cleaning",
+        "managing the release train",
+        "the budget",
+        "reviewing invoices",
+        "customer complaints",
+        "",
+    ]
     for pattern, _ in WEAK_OPENERS:
-        phrase = pattern.replace("(?:with|in|to) ", "with ").replace("(?:with|in) ", "in ").replace("\\", "")
+        phrase = (
+            pattern.replace("(?:with|in|to) ", "with ")
+            .replace("(?:with|in) ", "in ")
+            .replace("\\", "")
+        )
         for rest in samples:
             weak = weak_opener((phrase + rest).capitalize())
             assert weak is not None, phrase + rest
@@ -125,35 +171,59 @@ def test_no_weak_opener_fix_or_choice_is_itself_weak() -> None:
 
 
 def test_strong_opener_is_not_weak() -> None:
-    assert "bullet.weak_opener" not in rules(run(with_bullet("Shipped the onboarding checklist to 12 depots")))
+    assert "bullet.weak_opener" not in rules(
+        run(with_bullet("Shipped the onboarding checklist to 12 depots"))
+    )
 
 
-@pytest.mark.parametrize("bullet", ["Raised conversion by 12%", "Saved $40k a year in licences", "Grew the team from three to nine", "Handled 2.5M requests per day"])
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Raised conversion by 12%",
+        "Saved $40k a year in licences",
+        "Grew the team from three to nine",
+        "Handled 2.5M requests per day",
+    ],
+)
 def test_numbers_percentages_and_money_are_metrics(bullet: str) -> None:
     result = run(with_bullet(bullet))
     assert not [f for f in result.findings if f.rule == "bullet.no_metric" and f.before == bullet]
 
 
 def test_bullet_without_number_asks_for_one_and_invents_none() -> None:
-    f = finding(run(with_bullet("Improved the deployment process for the platform team")), "bullet.no_metric", "Improved the deployment")
+    f = finding(
+        run(with_bullet("Improved the deployment process for the platform team")),
+        "bullet.no_metric",
+        "Improved the deployment",
+    )
     assert f.after is None and "won't invent" in f.message
 
 
 def test_too_long_bullet() -> None:
-    long = "Designed the new ingestion service; " + " ".join(["it handled many sources of partner data"] * 5)
+    long = "Designed the new ingestion service; " + " ".join(
+        ["it handled many sources of partner data"] * 5
+    )
     f = finding(run(with_bullet(long)), "bullet.too_long", "Designed the new ingestion")
     assert "words" in f.message
     assert "bullet.too_long" not in rules(GOOD)
 
 
 def test_first_person_is_dropped() -> None:
-    f = finding(run(with_bullet("I rebuilt the billing cron jobs in 2 weeks")), "style.first_person", "I rebuilt")
+    f = finding(
+        run(with_bullet("I rebuilt the billing cron jobs in 2 weeks")),
+        "style.first_person",
+        "I rebuilt",
+    )
     assert f.after == "Rebuilt the billing cron jobs in 2 weeks"
 
 
 @pytest.mark.parametrize(
     "bullet",
-    ["Expanded sales into the US and UK markets by 20%", "Led Phase I of the 3-year ERP rollout", "Tuned I/O throughput by 30%"],
+    [
+        "Expanded sales into the US and UK markets by 20%",
+        "Led Phase I of the 3-year ERP rollout",
+        "Tuned I/O throughput by 30%",
+    ],
 )
 def test_us_the_country_roman_numerals_and_io_are_not_first_person(bullet: str) -> None:
     assert "style.first_person" not in rules(run(with_bullet(bullet)))
@@ -161,14 +231,18 @@ def test_us_the_country_roman_numerals_and_io_are_not_first_person(bullet: str) 
 
 def test_buzzword() -> None:
     f = finding(FLAWED, "style.buzzword")
-    assert (f.before and "results-driven" in f.before.lower()) or "team player" in (f.before or "").lower()
+    assert (f.before and "results-driven" in f.before.lower()) or "team player" in (
+        f.before or ""
+    ).lower()
     assert "style.buzzword" not in rules(GOOD)
 
 
 def test_passive_voice_by_me_is_made_active() -> None:
     f = finding(FLAWED, "style.passive_voice", "was migrated by me")
     assert f.after == "Migrated the inventory database to a new cloud system over the summer"
-    assert "style.passive_voice" not in rules(run(with_bullet("Migrated the inventory database in 3 weeks")))
+    assert "style.passive_voice" not in rules(
+        run(with_bullet("Migrated the inventory database in 3 weeks"))
+    )
 
 
 def test_repeated_verb() -> None:
@@ -194,18 +268,33 @@ def test_format_too_long() -> None:
 def test_dates_inconsistent() -> None:
     f = finding(FLAWED, "format.dates_inconsistent")
     first, second = (f.before or "").split(" vs ")
-    assert first != second and {first, second} <= {"'03/2019'", "'05/2022'", "'Jan 2017'", "'Feb 2019'"}
+    assert first != second and {first, second} <= {
+        "'03/2019'",
+        "'05/2022'",
+        "'Jan 2017'",
+        "'Feb 2019'",
+    }
     assert "format.dates_inconsistent" not in rules(GOOD)
 
 
-@pytest.mark.parametrize(("start", "end"), [("Mar. 2010", "May 2018"), ("Sept. 2022", "Mars 2023"), ("Aug. 2019", "June 2020")])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("Mar. 2010", "May 2018"), ("Sept. 2022", "Mars 2023"), ("Aug. 2019", "June 2020")],
+)
 def test_a_month_with_no_abbreviation_is_not_a_second_date_style(start: str, end: str) -> None:
-    assert "format.dates_inconsistent" not in rules(run(with_bullet("Shipped 3 releases", f"{start} – {end}")
-                                                       .replace("Jan 2021 – Present", "Jan. 2021 – Present")))
+    assert "format.dates_inconsistent" not in rules(
+        run(
+            with_bullet("Shipped 3 releases", f"{start} – {end}").replace(
+                "Jan 2021 – Present", "Jan. 2021 – Present"
+            )
+        )
+    )
 
 
 def test_one_range_in_two_styles_quotes_two_different_dates() -> None:
-    f = finding(run(with_bullet("Shipped 3 releases", "Jan 2019 – 03/2021")), "format.dates_inconsistent")
+    f = finding(
+        run(with_bullet("Shipped 3 releases", "Jan 2019 – 03/2021")), "format.dates_inconsistent"
+    )
     assert f.before == "'Jan 2021' vs '03/2021'"  # the current role's start comes first
 
 
@@ -213,16 +302,28 @@ def test_extraction_rules() -> None:
     assert "extraction.garbled" in rules(run(GOOD_RESUME, garbled_ratio=0.2, quality="poor"))
     assert "extraction.multi_column" in rules(run(GOOD_RESUME, multi_column=True))
     assert "extraction.no_text_layer" in rules(run(GOOD_RESUME, empty_pages=1, pages=2))
-    assert not rules(GOOD) & {"extraction.garbled", "extraction.multi_column", "extraction.no_text_layer"}
+    assert not rules(GOOD) & {
+        "extraction.garbled",
+        "extraction.multi_column",
+        "extraction.no_text_layer",
+    }
 
 
 @pytest.mark.parametrize(
     ("line", "label"),
-    [("Date of Birth: 14 March 1990", "date of birth"), ("Marital status: married", "marital status"),
-     ("SSN: 123-45-6789", "national ID"), ("Gender: female", "gender")],
+    [
+        ("Date of Birth: 14 March 1990", "date of birth"),
+        ("Marital status: married", "marital status"),
+        ("SSN: 123-45-6789", "national ID"),
+        ("Gender: female", "gender"),
+    ],
 )
 def test_sensitive_personal_data(line: str, label: str) -> None:
-    f = finding(run(GOOD_RESUME.replace("Summary\n", f"{line}\n\nSummary\n")), "privacy.sensitive_data", line.split(":")[0])
+    f = finding(
+        run(GOOD_RESUME.replace("Summary\n", f"{line}\n\nSummary\n")),
+        "privacy.sensitive_data",
+        line.split(":")[0],
+    )
     assert label in f.message
     assert "privacy.sensitive_data" not in rules(GOOD)
 
@@ -237,7 +338,9 @@ def test_keywords_missing_with_job_description() -> None:
 
 
 def test_acronym_in_job_matches_spelled_out_form_in_resume() -> None:
-    result = run(GOOD_RESUME, job="Requirements: 3+ years of Python and ML (you will train models).")
+    result = run(
+        GOOD_RESUME, job="Requirements: 3+ years of Python and ML (you will train models)."
+    )
     assert result.keywords is not None
     assert any(term.lower() in ("ml", "machine learning") for term in result.keywords.matched)
 
@@ -267,7 +370,11 @@ def test_tiny_extraction_model_roundtrip() -> None:
     assert Extraction.model_validate_json(facts.model_dump_json()) == facts
 
 
-CORPUS_RESUMES = corpus_files("resumes/pdf", "*.pdf") + corpus_files("resumes/docx", "*.docx") + corpus_files("resumes/text", "*")
+CORPUS_RESUMES = (
+    corpus_files("resumes/pdf", "*.pdf")
+    + corpus_files("resumes/docx", "*.docx")
+    + corpus_files("resumes/text", "*")
+)
 
 
 @pytest.mark.parametrize("path", CORPUS_RESUMES, ids=lambda p: p.name)
@@ -292,16 +399,23 @@ def test_target_role_missing_from_the_top_is_flagged() -> None:
     f = finding(aiming, "summary.target_role")
     assert "Data Analyst" in f.message and f.after is None
     # "Backend engineer" is in the summary already; seniority words don't count
-    assert "summary.target_role" not in rules(review(document, "cv.txt", None, "Senior Backend Engineer", SETTINGS))
+    assert "summary.target_role" not in rules(
+        review(document, "cv.txt", None, "Senior Backend Engineer", SETTINGS)
+    )
     assert "summary.target_role" not in rules(GOOD)
 
 
 @pytest.mark.parametrize(
     ("line", "cliche"),
-    [("Highly skilled engineer who ships payment APIs.", "highly skilled"),
-     ("Exceptional ability to work in a team and across time zones.", "exceptional ability to work in a team"),
-     ("Hard-working backend engineer.", "hard-working"),
-     ("Results-driven engineer with 8 years in payments.", "results-driven")],
+    [
+        ("Highly skilled engineer who ships payment APIs.", "highly skilled"),
+        (
+            "Exceptional ability to work in a team and across time zones.",
+            "exceptional ability to work in a team",
+        ),
+        ("Hard-working backend engineer.", "hard-working"),
+        ("Results-driven engineer with 8 years in payments.", "results-driven"),
+    ],
 )
 def test_cliches_come_from_the_data_file_and_are_named_once(line: str, cliche: str) -> None:
     from core.wording import BUZZWORDS
@@ -318,7 +432,10 @@ def test_cliche_words_inside_plain_facts_are_not_cliches() -> None:
     assert "style.buzzword" not in rules(result)
 
 
-@pytest.mark.parametrize("bullet", ["Improved user experience by 30", "Cut page load time by 40 and shipped the redesign"])
+@pytest.mark.parametrize(
+    "bullet",
+    ["Improved user experience by 30", "Cut page load time by 40 and shipped the redesign"],
+)
 def test_a_number_without_its_unit_is_flagged(bullet: str) -> None:
     f = finding(run(with_bullet(bullet)), "bullet.number_without_unit", bullet[:20])
     assert "what?" in f.message and f.after is None
@@ -326,8 +443,14 @@ def test_a_number_without_its_unit_is_flagged(bullet: str) -> None:
 
 @pytest.mark.parametrize(
     "bullet",
-    ["Improved user experience by 30%", "Cut page load time by 40 ms", "Cut memory use by 4.2x",
-     "Migrated billing by 2021 as planned", "Grew revenue by $40k", "Raised NPS by 12 points"],
+    [
+        "Improved user experience by 30%",
+        "Cut page load time by 40 ms",
+        "Cut memory use by 4.2x",
+        "Migrated billing by 2021 as planned",
+        "Grew revenue by $40k",
+        "Raised NPS by 12 points",
+    ],
 )
 def test_a_number_with_its_unit_is_not_flagged(bullet: str) -> None:
     assert "bullet.number_without_unit" not in rules(run(with_bullet(bullet)))
@@ -339,7 +462,14 @@ def test_placeholder_bullets_are_flagged(bullet: str) -> None:
     assert f.before == bullet and "template filler" in f.message
 
 
-@pytest.mark.parametrize("bullet", ["Accomplished 2 migrations without downtime", "Etched 40 circuit boards a day", "Owned etc. configs for 3 teams"])
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Accomplished 2 migrations without downtime",
+        "Etched 40 circuit boards a day",
+        "Owned etc. configs for 3 teams",
+    ],
+)
 def test_real_bullets_are_not_placeholders(bullet: str) -> None:
     assert "bullet.placeholder" not in rules(run(with_bullet(bullet)))
 
@@ -352,8 +482,12 @@ def test_an_age_line_is_flagged_filled_in_or_not(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["10+ years of experience in payments", "Com mais de 17 anos de experiência contínua",
-     "Supervisé par Prof. Pascal Frossard et Dr Daniel Dobos.", "Maintained a 30-year-old COBOL system"],
+    [
+        "10+ years of experience in payments",
+        "Com mais de 17 anos de experiência contínua",
+        "Supervisé par Prof. Pascal Frossard et Dr Daniel Dobos.",
+        "Maintained a 30-year-old COBOL system",
+    ],
 )
 def test_years_of_experience_and_names_are_not_personal_data(line: str) -> None:
     result = run(GOOD_RESUME.replace("Summary\n", f"Summary\n{line}\n"))
@@ -361,8 +495,15 @@ def test_years_of_experience_and_names_are_not_personal_data(line: str) -> None:
 
 
 def test_more_like_this_says_where_the_others_are() -> None:
-    bullets = "\n".join(f"• Ran the {word} depot rota for the regional team" for word in ("north", "south", "east", "west", "main", "spare"))
-    result = run(GOOD_RESUME.replace("• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets))
+    bullets = "\n".join(
+        f"• Ran the {word} depot rota for the regional team"
+        for word in ("north", "south", "east", "west", "main", "spare")
+    )
+    result = run(
+        GOOD_RESUME.replace(
+            "• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets
+        )
+    )
     last = [f for f in result.findings if f.rule == "bullet.no_metric"][-1]
     assert "more like this: 'Ran the " in last.message, last.message
 
@@ -370,22 +511,30 @@ def test_more_like_this_says_where_the_others_are() -> None:
 def test_a_condition_in_passive_voice_is_not_hidden_work() -> None:
     result = run(with_bullet("Built a kiosk app that shows 3 offers when a button is pressed"))
     assert "style.passive_voice" not in rules(result)
-    assert "style.passive_voice" in rules(run(with_bullet("The 3 offers were chosen by the sales team")))
+    assert "style.passive_voice" in rules(
+        run(with_bullet("The 3 offers were chosen by the sales team"))
+    )
 
 
-@pytest.mark.parametrize(("bullet", "word", "better"), [
-    ("Set a quarterly purchasing strategiy for 3 teams", "strategiy", "strategy"),
-    ("Kept 40 services managable with 2 engineers", "managable", "manageable"),
-])
+@pytest.mark.parametrize(
+    ("bullet", "word", "better"),
+    [
+        ("Set a quarterly purchasing strategiy for 3 teams", "strategiy", "strategy"),
+        ("Kept 40 services managable with 2 engineers", "managable", "manageable"),
+    ],
+)
 def test_a_common_misspelling_is_flagged(bullet: str, word: str, better: str) -> None:
     f = finding(run(with_bullet(bullet)), "style.misspelling", bullet[:20])
     assert f"'{word}'" in f.message and f"'{better}'" in f.message
 
 
-@pytest.mark.parametrize("bullet", [
-    "Cut uptime incidents by 40% with kubectl runbooks and Grafana dashboards",
-    "Built 12 executables for the Kubernetes operator in Golang",
-    "Shipped the Wrzesniewski ingestion service to 3 regions",  # a name: capitalised, never checked
-])
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Cut uptime incidents by 40% with kubectl runbooks and Grafana dashboards",
+        "Built 12 executables for the Kubernetes operator in Golang",
+        "Shipped the Wrzesniewski ingestion service to 3 regions",  # a name: capitalised, never checked
+    ],
+)
 def test_names_tools_and_tech_words_are_not_misspellings(bullet: str) -> None:
     assert "style.misspelling" not in rules(run(with_bullet(bullet)))

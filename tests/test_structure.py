@@ -24,10 +24,18 @@ def test_sample_resume_structure_and_contact() -> None:
 
 @pytest.mark.parametrize(
     ("line", "name"),
-    [("EXPERIENCE", S.EXPERIENCE), ("Work History:", S.EXPERIENCE), ("## Skills", S.SKILLS),
-     ("Professional Summary", S.SUMMARY), ("教育背景", S.EDUCATION), ("Berufserfahrung", S.EXPERIENCE),
-     ("——— 工作经历 ———", S.EXPERIENCE), ("Licenses & Certifications", S.CERTIFICATIONS),
-     ("Experience building payment systems at scale", None), ("• Skills", None)],
+    [
+        ("EXPERIENCE", S.EXPERIENCE),
+        ("Work History:", S.EXPERIENCE),
+        ("## Skills", S.SKILLS),
+        ("Professional Summary", S.SUMMARY),
+        ("教育背景", S.EDUCATION),
+        ("Berufserfahrung", S.EXPERIENCE),
+        ("——— 工作经历 ———", S.EXPERIENCE),
+        ("Licenses & Certifications", S.CERTIFICATIONS),
+        ("Experience building payment systems at scale", None),
+        ("• Skills", None),
+    ],
 )
 def test_heading_synonyms(line: str, name: S | None) -> None:
     assert heading_section(line) == name
@@ -35,8 +43,12 @@ def test_heading_synonyms(line: str, name: S | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "start", "end", "current"),
-    [("Jan 2020 – Present", 2020, None, True), ("03/2019 - 05/2022", 2019, 2022, False),
-     ("2015 年 3 月 – 至今", 2015, None, True), ("Sept 2018 to May 2023", 2018, 2023, False)],
+    [
+        ("Jan 2020 – Present", 2020, None, True),
+        ("03/2019 - 05/2022", 2019, 2022, False),
+        ("2015 年 3 月 – 至今", 2015, None, True),
+        ("Sept 2018 to May 2023", 2018, 2023, False),
+    ],
 )
 def test_date_ranges(text: str, start: int, end: int | None, current: bool) -> None:
     parsed = parse_date_range(text)

@@ -32,7 +32,14 @@ pytestmark = pytest.mark.skipif(not LABELLED, reason="corpus absent")
 SETTINGS = Settings(_env_file=None)
 
 # Floors: what the reader achieves today on the labelled corpus, a point or two below.
-FLOORS = {"sections": 94.0, "entries": 89.5, "dates": 88.5, "bullets": 89.5, "name": 90.0, "contact": 98.0}
+FLOORS = {
+    "sections": 94.0,
+    "entries": 89.5,
+    "dates": 88.5,
+    "bullets": 89.5,
+    "name": 90.0,
+    "contact": 98.0,
+}
 
 
 @cache
@@ -60,8 +67,12 @@ def test_structure_floors_on_the_labelled_corpus() -> None:
     assert not low, f"below the floor: {low} (all: {got})"
 
 
-@pytest.mark.parametrize(("path", "label"), LABELLED, ids=lambda v: v.name if isinstance(v, Path) else "")
-def test_no_finding_says_a_section_or_contact_detail_is_missing_when_the_page_has_it(path: Path, label: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("path", "label"), LABELLED, ids=lambda v: v.name if isinstance(v, Path) else ""
+)
+def test_no_finding_says_a_section_or_contact_detail_is_missing_when_the_page_has_it(
+    path: Path, label: dict[str, Any]
+) -> None:
     result = review_of(path)
     kinds = {s["kind"] for s in label["sections"]}
     for finding in result.findings:
@@ -75,8 +86,12 @@ def test_no_finding_says_a_section_or_contact_detail_is_missing_when_the_page_ha
             assert not label["contact"]["links"]
 
 
-@pytest.mark.parametrize(("path", "label"), LABELLED, ids=lambda v: v.name if isinstance(v, Path) else "")
-def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(path: Path, label: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("path", "label"), LABELLED, ids=lambda v: v.name if isinstance(v, Path) else ""
+)
+def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(
+    path: Path, label: dict[str, Any]
+) -> None:
     result = review_of(path)
     assert result.structure is not None
     rewrite = result.rewritten
@@ -86,15 +101,27 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(path: 
             if not entry.dates or not (entry.title or entry.organization):
                 continue
             # the entry's title, organization and dates (years; months may be re-spelled) sit in one block
-            wanted = tokens(f"{entry.title or ''} {entry.organization or ''}") | set(re.findall(r"(?:19|20)\d\d", entry.dates))
+            wanted = tokens(f"{entry.title or ''} {entry.organization or ''}") | set(
+                re.findall(r"(?:19|20)\d\d", entry.dates)
+            )
 
             def held(block: str) -> set[str]:
                 return tokens(block) | set(re.findall(r"(?:19|20)\d\d", block))
 
-            assert any(len(wanted & held(block)) >= 0.8 * len(wanted) for block in blocks), (entry.title, entry.dates)
+            assert any(len(wanted & held(block)) >= 0.8 * len(wanted) for block in blocks), (
+                entry.title,
+                entry.dates,
+            )
     text = " ".join(line for s in result.structure.sections for line in s.lines)
-    dated = {t for e in (e for s in result.structure.sections for e in s.entries) if e.dates for t in tokens(e.dates)}
-    original = tokens(text) - (dated - set(re.findall(r"(?:19|20)\d\d", text)))  # '09/2020' may become 'Sep 2020'
+    dated = {
+        t
+        for e in (e for s in result.structure.sections for e in s.entries)
+        if e.dates
+        for t in tokens(e.dates)
+    }
+    original = tokens(text) - (
+        dated - set(re.findall(r"(?:19|20)\d\d", text))
+    )  # '09/2020' may become 'Sep 2020'
     kept = tokens(rewrite)
     numbers = {t for t in original if any(ch.isdigit() for ch in t)}
     assert len(original & kept) >= 0.98 * len(original), sorted(original - kept)[:20]
@@ -102,7 +129,11 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(path: 
 
 
 def test_unfilled_templates_are_flagged_and_not_scored_as_ready() -> None:
-    templates = [(p, lab) for p, lab in LABELLED if re.search(r"unfilled|placeholder", lab["notes"], re.I) and not lab["roles"]]
+    templates = [
+        (p, lab)
+        for p, lab in LABELLED
+        if re.search(r"unfilled|placeholder", lab["notes"], re.I) and not lab["roles"]
+    ]
     assert templates
     for path, _label in templates:
         result = review_of(path)

@@ -71,8 +71,13 @@ def discord_upload(attachment: discord.Attachment, *, size_limit: int | None = N
             log.warning("attachment %s: download failed (HTTP %s)", attachment.id, exc.status)
             raise DiscordFileError() from None
 
-    return Upload(name=attachment.filename, size=attachment.size, fetch=fetch,
-                  platform="Discord", platform_limit=size_limit)
+    return Upload(
+        name=attachment.filename,
+        size=attachment.size,
+        fetch=fetch,
+        platform="Discord",
+        platform_limit=size_limit,
+    )
 
 
 class DiscordTransport:
@@ -134,9 +139,17 @@ class DiscordBot:
     tree: app_commands.CommandTree[discord.Client]
     conversations: Conversations
 
-    async def converse(self, attachment: discord.Attachment, send: Send, *, user: str,
-                       interaction: discord.Interaction | None = None, size_limit: int | None = None,
-                       job: str | None = None, role: str | None = None) -> None:
+    async def converse(
+        self,
+        attachment: discord.Attachment,
+        send: Send,
+        *,
+        user: str,
+        interaction: discord.Interaction | None = None,
+        size_limit: int | None = None,
+        job: str | None = None,
+        role: str | None = None,
+    ) -> None:
         """Core's conversation in the caller's place, tracked so a shutdown can wait for it.
 
         discord.py already runs each handler as its own task, so that task is tracked
@@ -145,32 +158,60 @@ class DiscordBot:
         async with self.conversations.tasks.track():
             await self.conversations.handle(
                 discord_upload(attachment, size_limit=size_limit),
-                DiscordTransport(send, interaction), user=user, job=job, role=role,
+                DiscordTransport(send, interaction),
+                user=user,
+                job=job,
+                role=role,
             )
 
     # --- interactions ---------------------------------------------------------------
-    async def optimize(self, interaction: discord.Interaction, resume: discord.Attachment,
-                       job_description: str | None, role: str | None, private: bool) -> None:
+    async def optimize(
+        self,
+        interaction: discord.Interaction,
+        resume: discord.Attachment,
+        job_description: str | None,
+        role: str | None,
+        private: bool,
+    ) -> None:
         await interaction.response.defer(ephemeral=private, thinking=True)
-        log.info("interaction %s: /optimize, attachment %s (%d bytes)", interaction.id, resume.id, resume.size)
+        log.info(
+            "interaction %s: /optimize, attachment %s (%d bytes)",
+            interaction.id,
+            resume.id,
+            resume.size,
+        )
         await self.converse(
-            resume, _followup(interaction, ephemeral=private), size_limit=interaction.filesize_limit,
-            job=job_description, role=role, user=discord_user(interaction.user), interaction=interaction,
+            resume,
+            _followup(interaction, ephemeral=private),
+            size_limit=interaction.filesize_limit,
+            job=job_description,
+            role=role,
+            user=discord_user(interaction.user),
+            interaction=interaction,
         )
 
-    async def review_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+    async def review_message(
+        self, interaction: discord.Interaction, message: discord.Message
+    ) -> None:
         if not message.attachments:
             await interaction.response.send_message(NO_ATTACHMENT, ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("interaction %s: Review resume on message %s", interaction.id, message.id)
         job, role = job_and_role(message.content)
-        await self.converse(message.attachments[0], _followup(interaction, ephemeral=True),
-                            size_limit=interaction.filesize_limit, job=job, role=role,
-                            user=discord_user(interaction.user), interaction=interaction)
+        await self.converse(
+            message.attachments[0],
+            _followup(interaction, ephemeral=True),
+            size_limit=interaction.filesize_limit,
+            job=job,
+            role=role,
+            user=discord_user(interaction.user),
+            interaction=interaction,
+        )
 
-    async def on_app_command_error(self, interaction: discord.Interaction,
-                                   error: app_commands.AppCommandError) -> None:
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
         """Last resort for a command that failed before it could answer: never leave the user waiting."""
         text = user_text(getattr(error, "original", error))
         reply = render_error(text)
@@ -180,7 +221,9 @@ class DiscordBot:
             else:
                 await interaction.response.send_message(reply.content, ephemeral=True)
         except discord.HTTPException as exc:
-            log.warning("interaction %s: could not send the error: HTTP %s", interaction.id, exc.status)
+            log.warning(
+                "interaction %s: could not send the error: HTTP %s", interaction.id, exc.status
+            )
 
     # --- messages ----------------------------------------------------------------------
     async def on_message(self, message: discord.Message) -> None:
@@ -203,8 +246,9 @@ class DiscordBot:
         log.info("DM message %s: attachment %s", message.id, message.attachments[0].id)
         job, role = job_and_role(message.content)
         async with message.channel.typing():
-            await self.converse(message.attachments[0], reply, job=job, role=role,
-                                user=discord_user(message.author))
+            await self.converse(
+                message.attachments[0], reply, job=job, role=role, user=discord_user(message.author)
+            )
 
     async def _answer_mention(self, message: discord.Message) -> None:
         async def reply_here(r: Reply) -> object:
@@ -220,8 +264,14 @@ class DiscordBot:
         if isinstance(message.channel, discord.TextChannel):
             try:
                 thread = await message.create_thread(name=thread_name(attachment.filename))
-            except discord.HTTPException as exc:  # no permission, or a message type threads can't start from
-                log.warning("message %s: thread not created (HTTP %s); replying in place", message.id, exc.status)
+            except (
+                discord.HTTPException
+            ) as exc:  # no permission, or a message type threads can't start from
+                log.warning(
+                    "message %s: thread not created (HTTP %s); replying in place",
+                    message.id,
+                    exc.status,
+                )
             else:
                 target = thread
 
@@ -231,7 +281,9 @@ class DiscordBot:
                 send = send_to_thread
         job, role = job_and_role(message.content)
         async with target.typing():
-            await self.converse(attachment, send, job=job, role=role, user=discord_user(message.author))
+            await self.converse(
+                attachment, send, job=job, role=role, user=discord_user(message.author)
+            )
 
     # --- start-up ----------------------------------------------------------------------
     async def setup_hook(self) -> None:
@@ -252,20 +304,31 @@ class DiscordBot:
             else:
                 synced = await self.tree.sync()
         except discord.HTTPException as exc:
-            log.error("command sync failed: HTTP %s (code %s); DMs and mentions still work", exc.status, exc.code)
+            log.error(
+                "command sync failed: HTTP %s (code %s); DMs and mentions still work",
+                exc.status,
+                exc.code,
+            )
         else:
-            log.info("synced %d commands %s", len(synced), f"to guild {guild_id}" if guild_id else "globally")
+            log.info(
+                "synced %d commands %s",
+                len(synced),
+                f"to guild {guild_id}" if guild_id else "globally",
+            )
 
 
 def _followup(interaction: discord.Interaction, *, ephemeral: bool) -> Send:
     async def send(reply: Reply) -> object:
-        return await interaction.followup.send(**reply.send_kwargs(), ephemeral=ephemeral, wait=True)
+        return await interaction.followup.send(
+            **reply.send_kwargs(), ephemeral=ephemeral, wait=True
+        )
 
     return send
 
 
-def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
-              queue: ReviewQueue | None = None) -> DiscordBot:
+def build_bot(
+    settings: Settings, *, http: httpx.AsyncClient | None = None, queue: ReviewQueue | None = None
+) -> DiscordBot:
     """The handlers and the `discord.Client` they are wired to (`run` needs both, for shutdown).
 
     Plain composition: the handlers live on `DiscordBot`, the client and its command
@@ -297,7 +360,9 @@ def build_bot(settings: Settings, *, http: httpx.AsyncClient | None = None,
         await bot.optimize(interaction, resume, job_description, role, private)
 
     @tree.context_menu(name="Review resume")
-    async def review_resume_menu(interaction: discord.Interaction, message: discord.Message) -> None:
+    async def review_resume_menu(
+        interaction: discord.Interaction, message: discord.Message
+    ) -> None:
         await bot.review_message(interaction, message)
 
     tree.error(bot.on_app_command_error)

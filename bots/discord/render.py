@@ -33,7 +33,11 @@ from core.models import ReviewResult
 from core.report import ReportEntry, quote_label, shorten
 from core.scoring import CATEGORY_LABELS
 
-SCORE_COLOURS = ((80, discord.Colour.green()), (60, discord.Colour.gold()), (0, discord.Colour.red()))
+SCORE_COLOURS = (
+    (80, discord.Colour.green()),
+    (60, discord.Colour.gold()),
+    (0, discord.Colour.red()),
+)
 SEVERITY_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
 ERROR_COLOUR = discord.Colour.red()
 
@@ -95,7 +99,8 @@ def _entry_field(entry: ReportEntry) -> tuple[str, str]:
     where = f" · {entry.section}" if entry.section else ""
     name = f"{icon} {categories}{where}"
     messages = "\n".join(
-        _escape(f.message) if len(entry.findings) == 1 else f"• {_escape(f.message)}" for f in entry.findings
+        _escape(f.message) if len(entry.findings) == 1 else f"• {_escape(f.message)}"
+        for f in entry.findings
     )
     detail = ""
     if entry.before:
@@ -110,7 +115,9 @@ def _entry_field(entry: ReportEntry) -> tuple[str, str]:
     return name[:DISCORD_EMBED_FIELD_NAME_MAX], value
 
 
-def _joined_within(items: Iterable[str], room: int, sep: str = ", ", *, escape: bool = True) -> tuple[str, int]:
+def _joined_within(
+    items: Iterable[str], room: int, sep: str = ", ", *, escape: bool = True
+) -> tuple[str, int]:
     """Join whole items while they fit in `room`; return the text and how many were left out."""
     items = [_escape(i) if escape else i for i in items]
     shown: list[str] = []
@@ -126,7 +133,9 @@ def _keywords_value(result: ReviewResult) -> str | None:
     if kw is None:
         return None
     head = f"**{kw.match_percent}%** of the job's keywords (aim for {kw.target_percent}%+)"
-    room = (DISCORD_EMBED_FIELD_VALUE_MAX - len(head)) // 2 - len("\nMissing: ") - len(" (+999 more)")
+    room = (
+        (DISCORD_EMBED_FIELD_VALUE_MAX - len(head)) // 2 - len("\nMissing: ") - len(" (+999 more)")
+    )
     lines = [head]
     for label, words in (("Missing", kw.missing), ("Matched", kw.matched)):
         text, left = _joined_within(words, room)
@@ -153,13 +162,17 @@ class _EmbedBudget:
         return sum(len(e) for e in self.embeds)
 
     def add_embed(self, embed: discord.Embed) -> bool:
-        if len(self.embeds) >= DISCORD_EMBEDS_PER_MESSAGE or self.total() + len(embed) > DISCORD_EMBED_TOTAL_MAX:
+        if (
+            len(self.embeds) >= DISCORD_EMBEDS_PER_MESSAGE
+            or self.total() + len(embed) > DISCORD_EMBED_TOTAL_MAX
+        ):
             return False
         self.embeds.append(embed)
         return True
 
-    def add_field(self, embed: discord.Embed, name: str, value: str, *, inline: bool = False,
-                  reserve: int = 0) -> bool:
+    def add_field(
+        self, embed: discord.Embed, name: str, value: str, *, inline: bool = False, reserve: int = 0
+    ) -> bool:
         """Add a field if it fits, keeping `reserve` characters free for a closing note."""
         if len(embed.fields) >= DISCORD_EMBED_FIELDS_MAX - (1 if reserve else 0):
             return False
@@ -181,8 +194,11 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
         + (f"{result.structure.summary_line()}.\n" if result.structure is not None else "")
         + f"The full review and the rewritten resume ({describe_attachments(result.attachments)}) are attached."
     )
-    summary = discord.Embed(title=f"Resume review: {name}", description=description[:DISCORD_EMBED_DESCRIPTION_MAX],
-                            colour=_colour(result.score))
+    summary = discord.Embed(
+        title=f"Resume review: {name}",
+        description=description[:DISCORD_EMBED_DESCRIPTION_MAX],
+        colour=_colour(result.score),
+    )
     summary.set_footer(text=f"Engine: {result.engine}")
     budget.add_embed(summary)
     if value := _breakdown_value(result):
@@ -190,10 +206,15 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
     if value := _keywords_value(result):
         budget.add_field(summary, "Keyword match", value)
     if result.warnings:
-        text, left = _joined_within(result.warnings, DISCORD_EMBED_FIELD_VALUE_MAX - len("\n(+999 more in the file)"),
-                                    sep="\n")
+        text, left = _joined_within(
+            result.warnings,
+            DISCORD_EMBED_FIELD_VALUE_MAX - len("\n(+999 more in the file)"),
+            sep="\n",
+        )
         if text:
-            budget.add_field(summary, "Warnings", text + (f"\n(+{left} more in the file)" if left else ""))
+            budget.add_field(
+                summary, "Warnings", text + (f"\n(+{left} more in the file)" if left else "")
+            )
 
     findings = discord.Embed(title="Top findings", colour=_colour(result.score))
     if budget.add_embed(findings):
@@ -209,27 +230,40 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
             findings.description = "No problems found. Nice work."
         hidden = len(entries) - shown
         if hidden:
-            budget.add_field(findings, "Not shown", f"*{hidden} more findings are in the attached review file.*")
+            budget.add_field(
+                findings, "Not shown", f"*{hidden} more findings are in the attached review file.*"
+            )
 
     files = [FileSpec(a.filename, a.content) for a in result.attachments]
     files.append(FileSpec(review_file_name(result.source_name), review_markdown(result).encode()))
-    content = "\n".join([f"Here's the review of **{name}**: score **{result.score}/100**.",
-                         *(_escape(note) for note in notes)])
-    return Reply(content=content[:DISCORD_CONTENT_MAX], embeds=budget.embeds,
-                 files=files[:DISCORD_FILES_PER_MESSAGE])
+    content = "\n".join(
+        [
+            f"Here's the review of **{name}**: score **{result.score}/100**.",
+            *(_escape(note) for note in notes),
+        ]
+    )
+    return Reply(
+        content=content[:DISCORD_CONTENT_MAX],
+        embeds=budget.embeds,
+        files=files[:DISCORD_FILES_PER_MESSAGE],
+    )
 
 
 def render_error(text: str) -> Reply:
     """An error as plain words in the message content (always short: written in core.errors)."""
     content = f"⚠️ {text}"
     if len(content) > DISCORD_CONTENT_MAX:  # never happens with core's messages; stay safe anyway
-        content = "⚠️ I couldn't review that file. Please upload a PDF, DOCX, TXT or Markdown resume."
+        content = (
+            "⚠️ I couldn't review that file. Please upload a PDF, DOCX, TXT or Markdown resume."
+        )
     return Reply(content=content)
 
 
 def render_help() -> Reply:
-    return Reply(content=(
-        "Send me your resume as a PDF, DOCX, TXT or Markdown file and I'll review it. "
-        "Add the job description (or just the role) as the message text to get a keyword match. "
-        "In a server, mention me in the message with the file, or use `/optimize`."
-    ))
+    return Reply(
+        content=(
+            "Send me your resume as a PDF, DOCX, TXT or Markdown file and I'll review it. "
+            "Add the job description (or just the role) as the message text to get a keyword match. "
+            "In a server, mention me in the message with the file, or use `/optimize`."
+        )
+    )

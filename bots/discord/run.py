@@ -34,7 +34,9 @@ async def shut_down(bot: DiscordBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) ->
     )
 
 
-async def run(settings: Settings, *, stop: asyncio.Event | None = None, queue: ReviewQueue | None = None) -> None:
+async def run(
+    settings: Settings, *, stop: asyncio.Event | None = None, queue: ReviewQueue | None = None
+) -> None:
     """Run the Discord bot with `settings` (DISCORD_BOT_TOKEN required) until `stop` is set or cancelled."""
     if settings.discord_bot_token is None or not settings.discord_bot_token.get_secret_value():
         raise ConfigError("DISCORD_BOT_TOKEN is not set.")

@@ -79,9 +79,7 @@ log = logging.getLogger(__name__)
 
 DEDUPE_MAX_KEYS = 10_000
 DOWNLOAD_TIMEOUT_S = 30.0
-NO_CHANNEL_NOTE = (
-    "_I can't post in that channel (invite me with `/invite @resume-bot`), so here it is privately._"
-)
+NO_CHANNEL_NOTE = "_I can't post in that channel (invite me with `/invite @resume-bot`), so here it is privately._"
 UPLOAD_FAILED = (
     ":warning: I couldn't upload the rewritten resume files. Please try again in a minute."
 )
@@ -184,9 +182,13 @@ class SlackTransport:
             if self.ts is None:
                 raise
             # the message can't be updated (e.g. Slack refused the review's blocks): say it anew
-            log.warning("could not update the answer (%s); posting the error", exc.response.get("error"))
+            log.warning(
+                "could not update the answer (%s); posting the error", exc.response.get("error")
+            )
             await self._slack.client.chat_postMessage(
-                channel=self.dest.channel, thread_ts=self.thread_ts, text=rendered.text,
+                channel=self.dest.channel,
+                thread_ts=self.thread_ts,
+                text=rendered.text,
                 blocks=rendered.blocks,
             )
 
@@ -204,7 +206,9 @@ def slack_upload(file: dict[str, Any], files: SlackFiles) -> Upload:
 class SlackMessages:
     """Slack's side of a conversation: posting, updating, uploading; and where reviews start."""
 
-    def __init__(self, client: AsyncWebClient, files: SlackFiles, conversations: Conversations) -> None:
+    def __init__(
+        self, client: AsyncWebClient, files: SlackFiles, conversations: Conversations
+    ) -> None:
         self.client = client
         self.files = files
         self.conversations = conversations
@@ -226,14 +230,14 @@ class SlackMessages:
         upload = slack_upload(files[0], self.files)
         notes = []
         if len(files) > 1:
-            notes.append(f"I reviewed the first file, {upload.name}. Send the others one at a time.")
+            notes.append(
+                f"I reviewed the first file, {upload.name}. Send the others one at a time."
+            )
         await self.conversations.handle(
             upload, SlackTransport(self, dest), user=user, job=job, role=role, notes=notes
         )
 
-    async def post_progress(
-        self, dest: Destination, rendered: Rendered
-    ) -> tuple[Destination, str]:
+    async def post_progress(self, dest: Destination, rendered: Rendered) -> tuple[Destination, str]:
         """Post the first message; if the bot can't post in that channel, fall back to the user's DM."""
         blocks = rendered.blocks or None
         try:
@@ -432,9 +436,13 @@ def build_bot(
         """One answer per message even if both `message` and `app_mention` arrive for it."""
         return slack.seen.add(f"msg:{event.get('channel')}:{event.get('ts')}")
 
-    def answer_event(event: dict[str, Any], context: AsyncBoltContext, *, help_in_threads: bool) -> None:
+    def answer_event(
+        event: dict[str, Any], context: AsyncBoltContext, *, help_in_threads: bool
+    ) -> None:
         """A DM or mention: review its file in the thread (once, however often Slack retries), or explain."""
-        dest = Destination(channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"])
+        dest = Destination(
+            channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"]
+        )
         if event.get("files"):
             if _claim(event):
                 user = slack_user(context.team_id, event.get("user"))

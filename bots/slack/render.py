@@ -94,7 +94,9 @@ def _entry_text(entry: ReportEntry, *, quotes: bool) -> str:
         lines.append(f"*{quote_label(entry)}:* {escape(shorten(entry.before))}")
     for finding in entry.findings:
         icon = _SEVERITY_ICON.get(finding.severity, "")
-        lines.append(f"{icon} *{finding.severity.capitalize()} · {finding.category}*: {escape(finding.message)}")
+        lines.append(
+            f"{icon} *{finding.severity.capitalize()} · {finding.category}*: {escape(finding.message)}"
+        )
     if quotes:
         lines += [f"*After:* {escape(after)}" for after in entry.afters]
     return "\n".join(lines)
@@ -135,7 +137,9 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
     fields = [
         {
             "type": "mrkdwn",
-            "text": f"*{escape(CATEGORY_LABELS.get(cat, cat))}*\n{value}/100"[:SLACK_FIELD_TEXT_MAX],
+            "text": f"*{escape(CATEGORY_LABELS.get(cat, cat))}*\n{value}/100"[
+                :SLACK_FIELD_TEXT_MAX
+            ],
         }
         for cat, value in result.breakdown.items()
     ]

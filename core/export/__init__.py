@@ -101,7 +101,9 @@ def parse_formats(text: str) -> tuple[str, ...]:
     keys = [k.strip().lower().lstrip(".") for k in text.split(",") if k.strip()]
     unknown = [k for k in keys if k not in FORMAT_KEYS]
     if unknown or not keys:
-        raise ValueError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {','.join(FORMAT_KEYS)}")
+        raise ValueError(
+            f"unknown format {', '.join(unknown) or '(none)'}; choose from {','.join(FORMAT_KEYS)}"
+        )
     return tuple(k for k in FORMAT_KEYS if k in keys)
 
 
@@ -129,12 +131,18 @@ def export_rewrite(result: ReviewResult, formats: Sequence[str] = FORMAT_KEYS) -
             content = markdown.encode("utf-8")
         if content is not None:
             out.attachments.append(
-                Attachment(filename=rewrite_filename(result.source_name, fmt.key), content=content, mime=fmt.mime)
+                Attachment(
+                    filename=rewrite_filename(result.source_name, fmt.key),
+                    content=content,
+                    mime=fmt.mime,
+                )
             )
     return out
 
 
-def rewrite_attachments(result: ReviewResult, formats: Sequence[str] = FORMAT_KEYS) -> list[Attachment]:
+def rewrite_attachments(
+    result: ReviewResult, formats: Sequence[str] = FORMAT_KEYS
+) -> list[Attachment]:
     """The rewrite's files (Word, PDF, Markdown); see `export_rewrite` for the warnings too."""
     return export_rewrite(result, formats).attachments
 

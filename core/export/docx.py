@@ -47,7 +47,12 @@ MARGIN_INCHES = 0.75
 ACCENT_RGB = (0x1F, 0x3A, 0x5F)
 _ACCENT_HEX = "".join(f"{c:02X}" for c in ACCENT_RGB)
 
-_STYLE_OF = {"title": "Title", "heading": "Heading 1", "entry": "Heading 2", "bullet": "List Bullet"}
+_STYLE_OF = {
+    "title": "Title",
+    "heading": "Heading 1",
+    "entry": "Heading 2",
+    "bullet": "List Bullet",
+}
 _TAB_OR_BREAK = re.compile(r"([\t\r\n])")
 # A thin line under a section heading, the way resume templates separate sections.
 _HEADING_RULE = (
@@ -165,14 +170,19 @@ def _template() -> _Template:
     saved = io.BytesIO()
     document.save(saved)
     archive = io.BytesIO()
-    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(saved) as source,
+        zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for name in source.namelist():
             if name not in (_DOCUMENT_PART, _CORE_PART):
                 target.writestr(name, source.read(name))
         document_xml = source.read(_DOCUMENT_PART).decode("utf-8")
         core_xml = source.read(_CORE_PART)
     cut = document_xml.index("<w:sectPr")
-    return _Template(archive.getvalue(), document_xml[:cut], document_xml[cut:], core_xml, style_ids)
+    return _Template(
+        archive.getvalue(), document_xml[:cut], document_xml[cut:], core_xml, style_ids
+    )
 
 
 def prepare() -> None:

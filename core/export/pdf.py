@@ -112,8 +112,14 @@ def _compile_here(template: str, root: Path, font_dir: Path, data: str) -> bytes
     import typst
 
     _typst_ran_in = os.getpid()
-    pdf = typst.compile(template.encode(), format="pdf", root=str(root), font_paths=[str(font_dir)],
-                        ignore_system_fonts=True, sys_inputs={"data": data})
+    pdf = typst.compile(
+        template.encode(),
+        format="pdf",
+        root=str(root),
+        font_paths=[str(font_dir)],
+        ignore_system_fonts=True,
+        sys_inputs={"data": data},
+    )
     assert isinstance(pdf, bytes)
     return pdf
 
@@ -146,9 +152,16 @@ def _compile_in_child(template: str, root: Path, font_dir: Path, data: str) -> b
 
 def _compile(template: str, root: Path, font_dir: Path, data: str) -> bytes:
     if _typst_ran_in is not None and _typst_ran_in != os.getpid():
-        job = json.dumps({"template": template, "root": str(root), "fonts": str(font_dir), "data": data})
-        done = subprocess.run([sys.executable, "-c", _SUBPROCESS], input=job.encode(), capture_output=True,
-                              timeout=_SUBPROCESS_TIMEOUT_S, check=True)
+        job = json.dumps(
+            {"template": template, "root": str(root), "fonts": str(font_dir), "data": data}
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", _SUBPROCESS],
+            input=job.encode(),
+            capture_output=True,
+            timeout=_SUBPROCESS_TIMEOUT_S,
+            check=True,
+        )
         return done.stdout
     if _forked or _typst_ran_in == os.getpid():
         return _compile_here(template, root, font_dir, data)
@@ -214,7 +227,10 @@ def blocks_to_pdf(blocks: list[Block], *, source_pages: int = 1) -> MadePdf:
     try:
         import typst  # noqa: F401
     except ImportError:
-        return MadePdf(None, "No PDF this time: the typesetter (the `typst` package) isn't installed on this server.")
+        return MadePdf(
+            None,
+            "No PDF this time: the typesetter (the `typst` package) isn't installed on this server.",
+        )
 
     text = "".join(b.text for b in blocks)
     cjk = None
@@ -223,8 +239,11 @@ def blocks_to_pdf(blocks: list[Block], *, source_pages: int = 1) -> MadePdf:
     cover = fonts.coverage(text, cjk)
     if cover.missing_letters:
         scripts = ", ".join(fonts.script_names(cover.missing_letters))
-        return MadePdf(None, f"No PDF this time: this server has no font for the {scripts} text in your "
-                             "resume, and a PDF with empty boxes would hurt you. The Word and Markdown files have it all.")
+        return MadePdf(
+            None,
+            f"No PDF this time: this server has no font for the {scripts} text in your "
+            "resume, and a PDF with empty boxes would hurt you. The Word and Markdown files have it all.",
+        )
     lang = _language(text)
     family = [fonts.LATIN_FAMILY]
     if cover.needs_cjk and cjk is not None:
@@ -241,7 +260,9 @@ def blocks_to_pdf(blocks: list[Block], *, source_pages: int = 1) -> MadePdf:
         root, font_dir = Path(tmp, "root"), Path(tmp, "fonts")
         root.mkdir()
         font_dir.mkdir()
-        if cover.needs_cjk and cjk is not None:  # only the CJK files: Typst reads a folder, not a list
+        if (
+            cover.needs_cjk and cjk is not None
+        ):  # only the CJK files: Typst reads a folder, not a list
             for path in cjk.files:
                 os.symlink(path, font_dir / path.name)
         made = MadePdf(None)
@@ -251,7 +272,10 @@ def blocks_to_pdf(blocks: list[Block], *, source_pages: int = 1) -> MadePdf:
                 pdf = _compile(_TEMPLATE, root, font_dir, json.dumps(payload, ensure_ascii=False))
             except Exception as exc:  # the message could quote the resume: log the type only
                 log.error("PDF typesetting failed (%s)", type(exc).__name__)
-                return MadePdf(None, "No PDF this time: typesetting it failed. The Word and Markdown files are complete.")
+                return MadePdf(
+                    None,
+                    "No PDF this time: typesetting it failed. The Word and Markdown files are complete.",
+                )
             made = MadePdf(pdf, None, _page_count(pdf))
             if made.pages <= TARGET_PAGES or source_pages > TARGET_PAGES:
                 break

@@ -42,7 +42,9 @@ def _pdf_garbled(raw: str) -> float:
         if ch == "\ufffd" or cat in ("Cs", "Cn") or (cat == "Cc" and ch not in "\n\t\r\x02"):
             bad += 1
         elif cat == "Co" and ch not in PRIVATE_ICONS:
-            alone = (i == 0 or not raw[i - 1].isalnum()) and (i + 1 >= len(raw) or not raw[i + 1].isalnum())
+            alone = (i == 0 or not raw[i - 1].isalnum()) and (
+                i + 1 >= len(raw) or not raw[i + 1].isalnum()
+            )
             bad += 0 if alone else 1
     return min(1.0, bad / len(visible))
 
@@ -61,7 +63,9 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
         if len(visible(text)) < limits.MIN_RESUME_CHARS and (layout.images or not visible(text)):
             raise NoTextError()
         ratio = _pdf_garbled(raw)
-        extraction = Extraction(kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty)
+        extraction = Extraction(
+            kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty
+        )
     elif kind is FileKind.DOCX:
         layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
         raw_text = lines_to_text(layout.lines)
@@ -81,23 +85,35 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
     text = lines_to_text(layout.lines)
     refuse_book_length(len(text), text.count("\n") + 1, max_pages)
     if len(visible(text)) < limits.MIN_RESUME_CHARS:
-        if kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO:  # glyphs that read as nothing
+        if (
+            kind is FileKind.PDF and ratio > limits.GARBLED_POOR_RATIO
+        ):  # glyphs that read as nothing
             raise NoTextError(
                 "The text in that PDF can't be read back out (its fonts have no character map).",
                 hint="Export the PDF again from your editor, or upload the DOCX.",
             )
         raise NotAResumeError()
     if kind is FileKind.PDF:
-        ratio = max(ratio, layout.unmapped)  # glyphs that read as the wrong letters, for a resume-length text
+        ratio = max(
+            ratio, layout.unmapped
+        )  # glyphs that read as the wrong letters, for a resume-length text
     quality = (
-        "poor" if ratio > limits.GARBLED_POOR_RATIO
-        else "fair" if ratio > limits.GARBLED_FAIR_RATIO or extraction.multi_column
+        "poor"
+        if ratio > limits.GARBLED_POOR_RATIO
+        else "fair"
+        if ratio > limits.GARBLED_FAIR_RATIO or extraction.multi_column
         else "good"
     )
-    extraction = extraction.model_copy(update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality})
+    extraction = extraction.model_copy(
+        update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality}
+    )
     return Document(
-        text=text, extraction=extraction, lines=layout.lines, links=layout.links,
-        header_links=layout.header_links, photo=layout.photo,
+        text=text,
+        extraction=extraction,
+        lines=layout.lines,
+        links=layout.links,
+        header_links=layout.header_links,
+        photo=layout.photo,
     )
 
 
@@ -112,6 +128,10 @@ async def read_document(data: bytes, filename: str, settings: Settings) -> Docum
     from core.isolation import run_isolated
 
     return await run_isolated(
-        read_file, data, filename, settings.max_pages,
-        timeout_s=settings.parse_timeout_s, memory_mb=settings.parse_memory_mb,
+        read_file,
+        data,
+        filename,
+        settings.max_pages,
+        timeout_s=settings.parse_timeout_s,
+        memory_mb=settings.parse_memory_mb,
     )

@@ -21,14 +21,29 @@ BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\d{{1,2}}[.)])\s+"
 _GLUED_BULLET_RE = re.compile(r"^\s*[•▪◦●■►▸‣➢➤❖◆♦]\s*")
 
 _LIGATURES = {
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-    "\ufb05": "st", "\ufb06": "st",
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
 }
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u180e"
 _TABLE = str.maketrans(
-    {**{c: " " for c in _SPACES}, **{c: None for c in _INVISIBLE}, **_LIGATURES,
-     "\u00ad": "-", "\u2011": "-", "\r": "\n", "\f": "\n", "\v": "\n", "\u2028": "\n", "\u2029": "\n"}
+    {
+        **{c: " " for c in _SPACES},
+        **{c: None for c in _INVISIBLE},
+        **_LIGATURES,
+        "\u00ad": "-",
+        "\u2011": "-",
+        "\r": "\n",
+        "\f": "\n",
+        "\v": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n",
+    }
 )
 _HSPACE_RUN = re.compile(r"[ ]{2,}")
 _TAB_RUN = re.compile(r" *\t[ \t]*")
@@ -36,18 +51,38 @@ _TAB_RUN = re.compile(r" *\t[ \t]*")
 
 # Font Awesome code points (private use area) that stand for a kind of contact detail.
 PRIVATE_ICONS = {
-    "\uf09b": "github", "\uf113": "github", "\uf092": "github",
-    "\uf08c": "linkedin", "\uf0e1": "linkedin",
-    "\uf099": "twitter", "\ue61b": "twitter", "\uf081": "twitter",
-    "\uf09a": "facebook", "\uf39e": "facebook", "\uf082": "facebook",
+    "\uf09b": "github",
+    "\uf113": "github",
+    "\uf092": "github",
+    "\uf08c": "linkedin",
+    "\uf0e1": "linkedin",
+    "\uf099": "twitter",
+    "\ue61b": "twitter",
+    "\uf081": "twitter",
+    "\uf09a": "facebook",
+    "\uf39e": "facebook",
+    "\uf082": "facebook",
     "\uf16d": "instagram",
-    "\uf0e0": "email", "\uf003": "email", "\uf199": "email",
-    "\uf095": "phone", "\uf10b": "phone", "\uf3cd": "phone", "\uf098": "phone",
-    "\uf3c5": "location", "\uf041": "location", "\uf015": "location",
-    "\uf0c1": "website", "\uf0ac": "website", "\uf57d": "website",
-    "\uf8d2": "orcid", "\uf4e2": "researchgate", "\uf4f6": "mastodon",
+    "\uf0e0": "email",
+    "\uf003": "email",
+    "\uf199": "email",
+    "\uf095": "phone",
+    "\uf10b": "phone",
+    "\uf3cd": "phone",
+    "\uf098": "phone",
+    "\uf3c5": "location",
+    "\uf041": "location",
+    "\uf015": "location",
+    "\uf0c1": "website",
+    "\uf0ac": "website",
+    "\uf57d": "website",
+    "\uf8d2": "orcid",
+    "\uf4e2": "researchgate",
+    "\uf4f6": "mastodon",
 }
-HYPHEN_BREAK = "\x02"  # PDFium's mark for a hyphen at a line break; the PDF reader decides what it was
+HYPHEN_BREAK = (
+    "\x02"  # PDFium's mark for a hyphen at a line break; the PDF reader decides what it was
+)
 
 
 def _keep(ch: str, marks: bool = False) -> bool:
@@ -60,7 +95,9 @@ def _keep(ch: str, marks: bool = False) -> bool:
     return unicodedata.category(ch) not in ("Cc", "Co", "Cs", "Cn")
 
 
-def tidy(text: str, *, keep_tabs: bool = False, keep_indent: bool = False, keep_marks: bool = False) -> str:
+def tidy(
+    text: str, *, keep_tabs: bool = False, keep_indent: bool = False, keep_marks: bool = False
+) -> str:
     """Normalise characters, keep the words.
 
     NBSP and other odd spaces → " "; zero-width marks removed; U+00AD soft
@@ -73,7 +110,9 @@ def tidy(text: str, *, keep_tabs: bool = False, keep_indent: bool = False, keep_
     """
     if text.isascii():
         text = text.replace("\r\n", "\n").translate(_TABLE)
-        text = "".join(ch for ch in text if ch >= " " or ch in "\n\t" or (keep_marks and ch == HYPHEN_BREAK))
+        text = "".join(
+            ch for ch in text if ch >= " " or ch in "\n\t" or (keep_marks and ch == HYPHEN_BREAK)
+        )
     else:
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_TABLE))
         text = "".join(ch for ch in text if _keep(ch, keep_marks))
@@ -92,16 +131,190 @@ def tidy(text: str, *, keep_tabs: bool = False, keep_indent: bool = False, keep_
 
 # --- dates and places -------------------------------------------------------------
 
-_MONTH_WORDS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "jän", "mär", "okt", "dez", "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre", "janv", "févr", "fév", "avr", "juil", "sept", "déc", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre", "octubre", "noviembre", "diciembre", "ene", "abr", "ago", "dic", "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro", "fev", "out", "dez", "set", "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "gen", "mag", "giu", "lug", "ott", "januari", "februari", "maart", "mei", "augustus", "oktober", "mrt"]
+_MONTH_WORDS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "januar",
+    "februar",
+    "märz",
+    "mai",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "jän",
+    "mär",
+    "okt",
+    "dez",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+    "janv",
+    "févr",
+    "fév",
+    "avr",
+    "juil",
+    "sept",
+    "déc",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "setiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "ene",
+    "abr",
+    "ago",
+    "dic",
+    "janeiro",
+    "fevereiro",
+    "março",
+    "maio",
+    "junho",
+    "julho",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+    "fev",
+    "out",
+    "dez",
+    "set",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "gen",
+    "mag",
+    "giu",
+    "lug",
+    "ott",
+    "januari",
+    "februari",
+    "maart",
+    "mei",
+    "augustus",
+    "oktober",
+    "mrt",
+]
 _MONTHS = set(_MONTH_WORDS)
 _NOW_WORDS = set(
-    ["present", "current", "currently", "now", "today", "ongoing", "date", "heute", "jetzt", "aktuell", "gegenwärtig", "présent", "aujourd'hui", "maintenant", "actuel", "actuellement", "depuis", "since", "seit", "desde", "dal", "presente", "actualidad", "actual", "atual", "hoje", "oggi", "attuale", "heden", "nu", "expected", "expected)", "(expected)", "to", "bis", "until", "à", "a", "al", "de", "des", "du", "da", "do", "em", "in", "of", "von", "vom", "zum", "till", "från", "–", "-", "—", "~", "〜", "～", "|", "et", "and", "y", "e", "und"]
+    [
+        "present",
+        "current",
+        "currently",
+        "now",
+        "today",
+        "ongoing",
+        "date",
+        "heute",
+        "jetzt",
+        "aktuell",
+        "gegenwärtig",
+        "présent",
+        "aujourd'hui",
+        "maintenant",
+        "actuel",
+        "actuellement",
+        "depuis",
+        "since",
+        "seit",
+        "desde",
+        "dal",
+        "presente",
+        "actualidad",
+        "actual",
+        "atual",
+        "hoje",
+        "oggi",
+        "attuale",
+        "heden",
+        "nu",
+        "expected",
+        "expected)",
+        "(expected)",
+        "to",
+        "bis",
+        "until",
+        "à",
+        "a",
+        "al",
+        "de",
+        "des",
+        "du",
+        "da",
+        "do",
+        "em",
+        "in",
+        "of",
+        "von",
+        "vom",
+        "zum",
+        "till",
+        "från",
+        "–",
+        "-",
+        "—",
+        "~",
+        "〜",
+        "～",
+        "|",
+        "et",
+        "and",
+        "y",
+        "e",
+        "und",
+    ]
 )
 _CJK_DATE = re.compile(
     r"(?:明治|大正|昭和|平成|令和)?\s*\d{1,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
     r"|至今|现在|現在|今|在学中|在籍中|予定|月"
 )
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\d)\d{1,2}[/.](?:19|20)?\d{2}(?!\d)|\d{1,4}\s*年")
+_YEAR = re.compile(
+    r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\d)\d{1,2}[/.](?:19|20)?\d{2}(?!\d)|\d{1,4}\s*年"
+)
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+|\S")
 
 
@@ -132,7 +345,12 @@ _PLACE = re.compile(
 def is_placeish(text: str) -> bool:
     """'Berlin, Germany', 'Portland, OR', 'Remote': a short place written the usual way."""
     text = text.strip()
-    return bool(text) and len(text) <= 40 and bool(_PLACE.match(text)) and (text[0].isupper() or text.lower() in ("remote", "hybrid", "onsite", "on-site"))
+    return (
+        bool(text)
+        and len(text) <= 40
+        and bool(_PLACE.match(text))
+        and (text[0].isupper() or text.lower() in ("remote", "hybrid", "onsite", "on-site"))
+    )
 
 
 def split_aside(text: str) -> tuple[str, str]:
@@ -161,13 +379,15 @@ def split_aside(text: str) -> tuple[str, str]:
 def strip_bullet(text: str) -> tuple[str, bool]:
     """('Led the team', True) for '• Led the team' / '- Led' / '1. Led'; dates like '- 2019' are not bullets."""
     m = BULLET_RE.match(text)
-    if m and not re.match(r"^\s*\d{1,2}[.)]\s+\d", text) and not re.match(
-        r"^\s*[-–—]\s*(?:\d{4}|present)", text, re.I
+    if (
+        m
+        and not re.match(r"^\s*\d{1,2}[.)]\s+\d", text)
+        and not re.match(r"^\s*[-–—]\s*(?:\d{4}|present)", text, re.I)
     ):
-        return text[m.end():].strip(), True
+        return text[m.end() :].strip(), True
     m = _GLUED_BULLET_RE.match(text)
     if m and len(text) > m.end():
-        return text[m.end():].strip(), True
+        return text[m.end() :].strip(), True
     return text, False
 
 
@@ -177,14 +397,20 @@ _DECORATION = re.compile(r"^\s*(?:[—–\-=_~*·•#|]\s*){2,}|(?:\s*[—–\-=
 def strip_decoration(text: str) -> str:
     """'———  个人信息  ———' → '个人信息': ornamental rules drawn around a heading."""
     stripped = _DECORATION.sub("", text).strip()
-    return stripped if stripped and stripped != text.strip() and re.search(r"\w", stripped) else text.strip()
+    return (
+        stripped
+        if stripped and stripped != text.strip() and re.search(r"\w", stripped)
+        else text.strip()
+    )
 
 
 def is_caps(text: str) -> bool:
     """Upper-case text with at least two letters ('EXPERIENCE', 'B.S. IN CS')."""
     letters = [ch for ch in text if ch.isalpha()]
     cased = [ch for ch in letters if ch.isupper() or ch.islower()]
-    return len(cased) >= 2 and len(cased) * 5 >= len(letters) * 3 and all(ch.isupper() for ch in cased)
+    return (
+        len(cased) >= 2 and len(cased) * 5 >= len(letters) * 3 and all(ch.isupper() for ch in cased)
+    )
 
 
 def join_row(cells: list[str]) -> tuple[str, str]:
@@ -207,7 +433,10 @@ def join_row(cells: list[str]) -> tuple[str, str]:
         return cells[0], cells[1]
     label = cells[0]
     if (
-        len(cells) == 2 and len(label) <= 30 and len(label.split()) <= 4 and not label.endswith((".", "。"))
+        len(cells) == 2
+        and len(label) <= 30
+        and len(label.split()) <= 4
+        and not label.endswith((".", "。"))
         and not re.search(r"[<>@]|://|www\.", label)
     ):
         return f"{label}{' ' if label.endswith((':', '：')) else ': '}{cells[1]}", ""
@@ -242,8 +471,13 @@ def split_date(text: str, max_words: int = 14) -> tuple[str, str]:
     m = _PAREN_DATE.match(text)
     if m and is_dateish(m.group("date")):
         return m.group("text").rstrip(" -–—|,:："), m.group("date").strip()
-    cuts = [(text[: sep.start()].strip(), text[sep.end():].strip()) for sep in _SEPARATORS.finditer(text)]
-    cuts = [(head, tail) for head, tail in cuts if head and tail and _balanced(head) and _balanced(tail)]
+    cuts = [
+        (text[: sep.start()].strip(), text[sep.end() :].strip())
+        for sep in _SEPARATORS.finditer(text)
+    ]
+    cuts = [
+        (head, tail) for head, tail in cuts if head and tail and _balanced(head) and _balanced(tail)
+    ]
     for head, tail in cuts:
         if is_dateish(tail) and not is_dateish(head) and not _DATE_END.search(head):
             return head.rstrip(" -–—|,:："), tail
@@ -255,7 +489,10 @@ def split_date(text: str, max_words: int = 14) -> tuple[str, str]:
 
 # a cut between these would split a date range ('… Freight 03/2019 - 05/2022')
 _MONTH_ALT = "|".join(re.escape(w) for w in sorted(_MONTHS, key=len, reverse=True))
-_NOW_ALT = "|".join(re.escape(w) for w in sorted((w for w in _NOW_WORDS if w.isalpha() and len(w) > 2), key=len, reverse=True))
+_NOW_ALT = "|".join(
+    re.escape(w)
+    for w in sorted((w for w in _NOW_WORDS if w.isalpha() and len(w) > 2), key=len, reverse=True)
+)
 _DATE_END = re.compile(rf"(?:\d|\b(?:{_MONTH_ALT})\.?)\s*$", re.I)
 _DATE_START = re.compile(rf"^\s*(?:\d|(?:{_MONTH_ALT}|{_NOW_ALT})\b)", re.I)
 
@@ -275,6 +512,11 @@ def attach_dates(lines: list[Line]) -> None:
     for i, line in enumerate(lines):
         if line.aside or line.title:
             continue
-        nested = line.bullet and i + 1 < len(lines) and lines[i + 1].bullet and lines[i + 1].depth > line.depth
+        nested = (
+            line.bullet
+            and i + 1 < len(lines)
+            and lines[i + 1].bullet
+            and lines[i + 1].depth > line.depth
+        )
         if not line.bullet or nested:
             line.text, line.aside = split_date(line.text)

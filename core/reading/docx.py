@@ -63,7 +63,20 @@ _HEADING_NAME = re.compile(
     re.I,
 )
 _LIST_NAME = re.compile(r"^list (?:bullet|number)(?: (\d))?$")
-_TITLE_NAMES = {"title", "titel", "titre", "título", "titulo", "titolo", "tytuł", "название", "表題", "标题", "標題", "제목"}
+_TITLE_NAMES = {
+    "title",
+    "titel",
+    "titre",
+    "título",
+    "titulo",
+    "titolo",
+    "tytuł",
+    "название",
+    "表題",
+    "标题",
+    "標題",
+    "제목",
+}
 
 
 def _zip_bomb_error() -> FileTooLargeError:
@@ -102,7 +115,14 @@ def _check_zip(data: bytes) -> None:
             if unpacked > limits.MAX_DOCX_UNCOMPRESSED_BYTES:
                 raise _zip_bomb_error()
             _inflate_bounded(zf)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ):
         raise DamagedFileError() from None  # bad CRC (a lying size), odd compression, encrypted member
 
 
@@ -165,9 +185,18 @@ def _paragraph_style_names(styles_el: object) -> dict[str | None, _Style]:
         parent = resolve(based, depth + 1) if based in raw and depth < 20 else _Style()
         name_el = st.find(f"{_W}name")  # type: ignore[attr-defined]
         name = name_el.get(f"{_W}val", "") if name_el is not None else ""
-        out = _Style(name=name, heading=parent.heading, title=parent.title, listed=parent.listed,
-                     ilvl=parent.ilvl, num_id=parent.num_id, bold=parent.bold, caps=parent.caps,
-                     italic=parent.italic, size=parent.size)
+        out = _Style(
+            name=name,
+            heading=parent.heading,
+            title=parent.title,
+            listed=parent.listed,
+            ilvl=parent.ilvl,
+            num_id=parent.num_id,
+            bold=parent.bold,
+            caps=parent.caps,
+            italic=parent.italic,
+            size=parent.size,
+        )
         ppr = st.find(f"{_W}pPr")  # type: ignore[attr-defined]
         rpr = st.find(f"{_W}rPr")  # type: ignore[attr-defined]
         outline = ppr.find(f"{_W}outlineLvl") if ppr is not None else None
@@ -188,9 +217,15 @@ def _paragraph_style_names(styles_el: object) -> dict[str | None, _Style]:
                 out.num_id = num_id.get(f"{_W}val", "")
                 out.listed = out.num_id not in ("", "0")
             lvl = num.find(f"{_W}ilvl")
-            out.ilvl = int(lvl.get(f"{_W}val", "0")) if lvl is not None and lvl.get(f"{_W}val", "0").isdigit() else out.ilvl
+            out.ilvl = (
+                int(lvl.get(f"{_W}val", "0"))
+                if lvl is not None and lvl.get(f"{_W}val", "0").isdigit()
+                else out.ilvl
+            )
         if (m2 := _LIST_NAME.match(lowered)) and not out.heading:
-            out.listed = True  # "List Bullet 2": a bulleted style even where the file lost its numbering
+            out.listed = (
+                True  # "List Bullet 2": a bulleted style even where the file lost its numbering
+            )
             out.ilvl = int(m2.group(1)) - 1 if m2.group(1) else out.ilvl
         for tag, attr in (("b", "bold"), ("caps", "caps"), ("i", "italic")):
             value = _flag(rpr, tag)
@@ -240,7 +275,9 @@ class _Reader:
         self.rels: dict[str, str] = {}
         self.source = ""
         self.in_layout = 0  # inside a layout table's column
-        self.silent: set[tuple[str, int]] = set()  # (numId, level) pairs whose numbering prints nothing
+        self.silent: set[tuple[str, int]] = (
+            set()
+        )  # (numId, level) pairs whose numbering prints nothing
 
     # containers
 
@@ -319,16 +356,33 @@ class _Reader:
             tag = el.tag
             if tag == f"{_W}r":
                 rpr = el.find(f"{_W}rPr")
-                char = self.styles.get(rpr.find(f"{_W}rStyle").get(f"{_W}val")) if rpr is not None and rpr.find(f"{_W}rStyle") is not None else None
+                char = (
+                    self.styles.get(rpr.find(f"{_W}rStyle").get(f"{_W}val"))
+                    if rpr is not None and rpr.find(f"{_W}rStyle") is not None
+                    else None
+                )
                 bold = _flag(rpr, "b")
                 if bold is None:
-                    bold = char.bold if char is not None and char.bold is not None else bool(style.bold)
+                    bold = (
+                        char.bold
+                        if char is not None and char.bold is not None
+                        else bool(style.bold)
+                    )
                 caps = _flag(rpr, "caps") or _flag(rpr, "smallCaps")
                 if caps is None:
-                    caps = bool(char.caps) if char is not None and char.caps is not None else bool(style.caps)
+                    caps = (
+                        bool(char.caps)
+                        if char is not None and char.caps is not None
+                        else bool(style.caps)
+                    )
                 italic = _flag(rpr, "i")
                 italic = bool(style.italic) if italic is None else italic
-                size = _half_points(rpr) or (char.size if char is not None and char.size else 0) or style.size or 0.0
+                size = (
+                    _half_points(rpr)
+                    or (char.size if char is not None and char.size else 0)
+                    or style.size
+                    or 0.0
+                )
                 for child in el:
                     ctag = child.tag
                     if ctag == f"{_W}t":
@@ -339,10 +393,12 @@ class _Reader:
                         pieces.append(_Piece("\n", bold, caps, italic, size))
                     elif ctag == f"{_W}noBreakHyphen":
                         pieces.append(_Piece("-", bold, caps, italic, size))
-                    elif (ctag in (f"{_W}drawing", f"{_W}pict", f"{_W}object") or ctag.startswith(_MC)) and any(
-                        True for _ in child.iter(_A_BLIP, _V_IMAGEDATA)
-                    ):
-                        self.picture(child)  # once per picture: an mc:AlternateContent holds two copies
+                    elif (
+                        ctag in (f"{_W}drawing", f"{_W}pict", f"{_W}object") or ctag.startswith(_MC)
+                    ) and any(True for _ in child.iter(_A_BLIP, _V_IMAGEDATA)):
+                        self.picture(
+                            child
+                        )  # once per picture: an mc:AlternateContent holds two copies
                     elif ctag == f"{_W}instrText":
                         m = re.search(r'HYPERLINK\s+"([^"]+)"', child.text or "")
                         if m:
@@ -352,7 +408,10 @@ class _Reader:
                 if rid and rid in self.rels:
                     self.layout.links.append(self.rels[rid])
                 stack[0:0] = list(el)
-            elif tag in (f"{_W}del", f"{_W}pPr", f"{_W}moveFrom", _MC_FALLBACK) or tag == f"{_W}instrText":
+            elif (
+                tag in (f"{_W}del", f"{_W}pPr", f"{_W}moveFrom", _MC_FALLBACK)
+                or tag == f"{_W}instrText"
+            ):
                 continue
             else:  # w:ins, w:smartTag, w:sdt/sdtContent, w:fldSimple, w:customXml, mc:AlternateContent …
                 if tag == f"{_W}fldSimple":
@@ -405,7 +464,9 @@ class _Reader:
                 if n:
                     segments.append([])
                 if part:
-                    segments[-1].append(_Piece(part, piece.bold, piece.caps, piece.italic, piece.size))
+                    segments[-1].append(
+                        _Piece(part, piece.bold, piece.caps, piece.italic, piece.size)
+                    )
         lines: list[Line] = []
         term = "term" in style.name.lower()
         for n, seg in enumerate(segments):
@@ -416,7 +477,9 @@ class _Reader:
             visible = [s for s in seg if s.text.strip()]
             bold = bool(visible) and all(s.bold for s in visible)
             italic = bool(visible) and all(s.italic for s in visible)
-            caps = (bool(visible) and all(s.caps for s in visible)) or (len(text.split()) <= 8 and is_caps(text))
+            caps = (bool(visible) and all(s.caps for s in visible)) or (
+                len(text.split()) <= 8 and is_caps(text)
+            )
             size = max((s.size for s in visible), default=0.0)
             body, aside = split_aside(text)
             if not aside and _WIDE_SPACES.search(raw_text):
@@ -427,19 +490,41 @@ class _Reader:
             if n == 0 and listed and not heading:
                 bullet = True
                 body = strip_bullet(body)[0]
-                body = re.sub(r"^\d{1,2}[.)、．](?=\s*[^\d\s])\s*", "", body)  # a number typed into a numbered list
+                body = re.sub(
+                    r"^\d{1,2}[.)、．](?=\s*[^\d\s])\s*", "", body
+                )  # a number typed into a numbered list
             else:
                 body, bullet = strip_bullet(body)
             if not bullet:
                 body = strip_decoration(body)
             level = (1 if heading <= 2 else 2) if heading and n == 0 else 0
             line = Line(
-                text=body, aside=aside, heading=level, level=heading if level else 0, title=style.title and n == 0, bullet=bullet,
-                depth=ilvl if bullet and listed else 0, bold=bold, italic=italic, caps=caps, size=size,
-                indent=indent, block=block, parts=[] if bullet else _style_parts(seg),
+                text=body,
+                aside=aside,
+                heading=level,
+                level=heading if level else 0,
+                title=style.title and n == 0,
+                bullet=bullet,
+                depth=ilvl if bullet and listed else 0,
+                bold=bold,
+                italic=italic,
+                caps=caps,
+                size=size,
+                indent=indent,
+                block=block,
+                parts=[] if bullet else _style_parts(seg),
             )
-            if term and not bullet and not aside and is_dateish(body) and n == len(segments) - 1 and len(segments) == 1:
-                self.pending_aside = body  # a date-only definition term: the date of the entry below
+            if (
+                term
+                and not bullet
+                and not aside
+                and is_dateish(body)
+                and n == len(segments) - 1
+                and len(segments) == 1
+            ):
+                self.pending_aside = (
+                    body  # a date-only definition term: the date of the entry below
+                )
                 return lines
             lines.append(line)
         return lines
@@ -491,7 +576,9 @@ class _Reader:
         filled = [lines for lines in cell_lines if lines]
         if not filled:
             return
-        if all(len(lines) == 1 for lines in filled) and not any(ln[0].heading or ln[0].bullet for ln in filled):
+        if all(len(lines) == 1 for lines in filled) and not any(
+            ln[0].heading or ln[0].bullet for ln in filled
+        ):
             self.emit(self._row_line([ln[0] for ln in filled], block))
             return
         # a date cell beside a cell of several lines is the date of the entry that cell opens
@@ -507,7 +594,11 @@ class _Reader:
 
     @staticmethod
     def _paragraph_texts(tc: object) -> list[str]:
-        return [t for p in tc.iter(f"{_W}p") if (t := "".join(x.text or "" for x in p.iter(f"{_W}t")).strip())]  # type: ignore[attr-defined]
+        return [
+            t
+            for p in tc.iter(f"{_W}p")
+            if (t := "".join(x.text or "" for x in p.iter(f"{_W}t")).strip())
+        ]  # type: ignore[attr-defined]
 
     def _is_layout_row(self, cells: list[object]) -> bool:
         """Cells that are whole columns (sidebar + main), not [date | entry] or [label | value]."""
@@ -527,9 +618,15 @@ class _Reader:
         texts = [f"{c.text} {c.aside}".strip() for c in cells]
         text, aside = join_row(texts)
         kept = [c for c, t in zip(cells, texts, strict=True) if t != aside]
-        return Line(text=text, aside=aside, bold=all(c.bold for c in kept), caps=all(c.caps for c in kept),
-                    size=max(c.size for c in kept) if kept else 0.0,
-                    source="table", block=block)
+        return Line(
+            text=text,
+            aside=aside,
+            bold=all(c.bold for c in kept),
+            caps=all(c.caps for c in kept),
+            size=max(c.size for c in kept) if kept else 0.0,
+            source="table",
+            block=block,
+        )
 
 
 def read_docx(data: bytes, max_lines: int) -> Layout:
@@ -654,7 +751,12 @@ def _mark_title(lines: list[Line]) -> None:
     top = body[:3]
     biggest = max(top, key=lambda line: line.size)
     rest = max((line.size for line in body if line is not biggest), default=0.0)
-    if biggest.size >= 1.5 and biggest.size > rest and not biggest.bullet and len(biggest.text.split()) <= 6:
+    if (
+        biggest.size >= 1.5
+        and biggest.size > rest
+        and not biggest.bullet
+        and len(biggest.text.split()) <= 6
+    ):
         biggest.title = True
 
 

@@ -42,7 +42,11 @@ def looks_like_json_resume(text: str) -> dict[str, Any] | None:
         data = json.loads(stripped)
     except ValueError:
         return None
-    if isinstance(data, dict) and isinstance(data.get("basics"), dict) and ("work" in data or "education" in data):
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("basics"), dict)
+        and ("work" in data or "education" in data)
+    ):
         return data
     return None
 
@@ -77,7 +81,9 @@ class _Writer:
         if isinstance(value, list):
             return [", ".join(t for v in value for t in self.text(v))] if value else []
         if isinstance(value, dict):
-            parts = [f"{natural(k)}: {' '.join(self.text(v))}" for k, v in value.items() if self.text(v)]
+            parts = [
+                f"{natural(k)}: {' '.join(self.text(v))}" for k, v in value.items() if self.text(v)
+            ]
             return ["; ".join(parts)] if parts else []
         out = []
         for raw in tidy(str(value)).split("\n"):
@@ -145,8 +151,16 @@ class _Writer:
             if key in shown:
                 continue
             if isinstance(value, dict):
-                text = self.location(value) if any(k in value for k in ("city", "address", "postalCode")) else self.one(value)
-                extra = [f"{natural(k)}: {self.one(v)}" for k, v in value.items() if k in ("phone", "email") and v]
+                text = (
+                    self.location(value)
+                    if any(k in value for k in ("city", "address", "postalCode"))
+                    else self.one(value)
+                )
+                extra = [
+                    f"{natural(k)}: {self.one(v)}"
+                    for k, v in value.items()
+                    if k in ("phone", "email") and v
+                ]
                 text = "; ".join([p for p in [text, *extra] if p])
             else:
                 text = self.one(value)
@@ -168,12 +182,28 @@ class _Writer:
                     if part and not any(part in p for p in parts):
                         parts.append(part)
         place = ", ".join(parts)
-        extra = [self.one(v) for k, v in loc.items()
-                 if k not in ("address", "city", "region", "postalCode", "countryCode", "country", "phone", "email") and self.one(v)]
+        extra = [
+            self.one(v)
+            for k, v in loc.items()
+            if k
+            not in (
+                "address",
+                "city",
+                "region",
+                "postalCode",
+                "countryCode",
+                "country",
+                "phone",
+                "email",
+            )
+            and self.one(v)
+        ]
         return f"{place} ({'; '.join(extra)})" if extra and place else place or "; ".join(extra)
 
     def entries(self, key: str, items: list[Any]) -> None:
-        title_keys, org_keys = _ENTRY_KEYS.get(key, (("name", "title", "position"), ("organization",)))
+        title_keys, org_keys = _ENTRY_KEYS.get(
+            key, (("name", "title", "position"), ("organization",))
+        )
         for item in items:
             if not isinstance(item, dict):
                 for text in self.text(item):
@@ -195,8 +225,13 @@ class _Writer:
             used.add(org_key or "")
             header = ", ".join(p for p in (title, org) if p)
             # parts: the title and the organization as the file separates them (the parser's hint)
-            self.add(header, aside=self.dates(item), bold=bool(header), gap=0.0,
-                     parts=[title, org] if title and org else [])
+            self.add(
+                header,
+                aside=self.dates(item),
+                bold=bool(header),
+                gap=0.0,
+                parts=[title, org] if title and org else [],
+            )
             for k, value in item.items():
                 if k in used or value in (None, "", [], {}):
                     continue
@@ -209,7 +244,9 @@ class _Writer:
                 elif k in ("location",):
                     self.add(self.location(value))
                 elif k in ("score", "gpa"):
-                    self.add(f"{'GPA' if k == 'gpa' or key == 'education' else natural(k)}: {self.one(value)}")
+                    self.add(
+                        f"{'GPA' if k == 'gpa' or key == 'education' else natural(k)}: {self.one(value)}"
+                    )
                 else:
                     self.add(f"{natural(k)}: {self.one(value)}")
             for bullet_key in _BULLET_KEYS:
@@ -228,9 +265,19 @@ class _Writer:
             name = self.one(item[name_key]) if name_key else ""
             detail_keys = [k for k in second if item.get(k)]
             details = "; ".join(self.one(item[k]) for k in detail_keys)
-            rest = [f"{natural(k)}: {self.one(v)}" for k, v in item.items()
-                    if k not in (name_key, *detail_keys) and k not in _SKIP_ITEM and self.one(v)]
-            level = next((self.one(item[k]) for k in ("level", "fluency") if item.get(k) and k not in detail_keys), "")
+            rest = [
+                f"{natural(k)}: {self.one(v)}"
+                for k, v in item.items()
+                if k not in (name_key, *detail_keys) and k not in _SKIP_ITEM and self.one(v)
+            ]
+            level = next(
+                (
+                    self.one(item[k])
+                    for k in ("level", "fluency")
+                    if item.get(k) and k not in detail_keys
+                ),
+                "",
+            )
             rest = [r for r in rest if not r.startswith(("Level:", "Fluency:"))]
             label = f"{name} ({level})" if name and level else name or level
             text = f"{label}: {details}" if label and details else label or details

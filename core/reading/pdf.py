@@ -44,7 +44,9 @@ from core.reading.sniff import visible
 
 _FONT_NAME_BUF = ctypes.create_string_buffer(256)
 _HYPHEN_BREAK = "\x02"  # where a word was hyphenated at a line end; _join decides what it was
-_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I)
+_BOLD_NAME = re.compile(
+    r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I
+)
 _ITALIC_NAME = re.compile(r"italic|oblique|[-_]it$|-i$", re.I)
 _BULLET_ONLY = re.compile(rf"^[{re.escape(BULLET_GLYPHS)}]$")
 _PAGE_FURNITURE = re.compile(
@@ -90,7 +92,9 @@ class Row:
         self.aside: list[Run] = []
         self.label: list[Run] = []
         self.side = side  # a label-column line with nothing beside it (a Europass section heading)
-        self.marker = False  # a small drawn shape just left of the text: a list bullet drawn, not typed
+        self.marker = (
+            False  # a small drawn shape just left of the text: a list bullet drawn, not typed
+        )
         self.refresh()
 
     def refresh(self) -> None:
@@ -122,7 +126,9 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
     """
     raw = textpage.raw
     n = pdfium_c.FPDFText_CountChars(raw)
-    text = textpage.get_text_range().replace("\ufffe", _HYPHEN_BREAK)  # PDFium's mark for a line-end hyphen
+    text = textpage.get_text_range().replace(
+        "\ufffe", _HYPHEN_BREAK
+    )  # PDFium's mark for a line-end hyphen
     if len(text) != n:
         return None
     count = pdfium_c.FPDFText_CountRects(raw, 0, -1)
@@ -135,9 +141,13 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
             continue
         x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
         probe = x0 + min(1.0, (x1 - x0) / 4)
-        idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, probe, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2))
+        idx = pdfium_c.FPDFText_GetCharIndexAtPos(
+            raw, probe, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2)
+        )
         if idx < 0:
-            idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, probe, (y0 + y1) / 2, 2.0, max(1.0, (y1 - y0) / 2 + 1))
+            idx = pdfium_c.FPDFText_GetCharIndexAtPos(
+                raw, probe, (y0 + y1) / 2, 2.0, max(1.0, (y1 - y0) / 2 + 1)
+            )
         if idx <= last:
             idx = _first_char_of(raw, x0, x1, y0, y1, last)
         if idx <= last:
@@ -150,14 +160,20 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
         chunk = text[idx:end]
         cut = chunk.find("\r\n")
         if cut >= 0:
-            chunk = chunk[:cut] + " "  # the line ends here; what PDFium added after it is not this run's
+            chunk = (
+                chunk[:cut] + " "
+            )  # the line ends here; what PDFium added after it is not this run's
         if not chunk.strip():
             continue
         size = pdfium_c.FPDFText_GetFontSize(raw, idx)
         weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
         pdfium_c.FPDFText_GetFontInfo(raw, idx, _FONT_NAME_BUF, 256, flags)
         name = _FONT_NAME_BUF.value.decode("latin-1", "replace")
-        bold = weight >= 600 or bool(_BOLD_NAME.search(name.split("+")[-1])) or bool(flags.value & (1 << 18))
+        bold = (
+            weight >= 600
+            or bool(_BOLD_NAME.search(name.split("+")[-1]))
+            or bool(flags.value & (1 << 18))
+        )
         italic = bool(_ITALIC_NAME.search(name)) or bool(flags.value & (1 << 6))
         if size <= 0.5 or size > 200:
             size = max(1.0, (y1 - y0) / 0.72)
@@ -170,7 +186,9 @@ _CHAR_BOX = [ctypes.c_double() for _ in range(4)]
 
 def _first_char_of(raw: object, x0: float, x1: float, y0: float, y1: float, after: int) -> int:
     """The first character of a run whose left edge overlaps the run before it: probe its middle, walk back."""
-    idx = pdfium_c.FPDFText_GetCharIndexAtPos(raw, (x0 + x1) / 2, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2))
+    idx = pdfium_c.FPDFText_GetCharIndexAtPos(
+        raw, (x0 + x1) / 2, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2)
+    )
     if idx <= after:
         return -1
     left, right, bottom, top = _CHAR_BOX
@@ -228,7 +246,11 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     key: tuple[float, int] = (10.0, 400)
     font: tuple[bool, bool] = (False, False)
     recent: dict[tuple[str, int, int], int] = {}
-    get_box, get_size, get_weight = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetFontWeight
+    get_box, get_size, get_weight = (
+        pdfium_c.FPDFText_GetLooseCharBox,
+        pdfium_c.FPDFText_GetFontSize,
+        pdfium_c.FPDFText_GetFontWeight,
+    )
 
     def flush() -> None:
         nonlocal open_run
@@ -242,7 +264,13 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
             ch = text[i]
         else:
             code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            ch = _HYPHEN_BREAK if code in (0xFFFE, 0x02) else chr(code) if 0 < code < 0x110000 else ""
+            ch = (
+                _HYPHEN_BREAK
+                if code in (0xFFFE, 0x02)
+                else chr(code)
+                if 0 < code < 0x110000
+                else ""
+            )
         if not ch or ch in "\r\n":
             flush()
             continue
@@ -259,8 +287,12 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         size = get_size(raw, i)
         weight = get_weight(raw, i)
         this_key = (round(size, 1), weight)
-        if open_run and (this_key != key or left - box[1] > 0.8 * max(size, 1) or left < box[0] - 1
-                         or min(top, box[3]) - max(bottom, box[2]) < 0.3 * (top - bottom)):
+        if open_run and (
+            this_key != key
+            or left - box[1] > 0.8 * max(size, 1)
+            or left < box[0] - 1
+            or min(top, box[3]) - max(bottom, box[2]) < 0.3 * (top - bottom)
+        ):
             flush()
         if not open_run:
             key = this_key
@@ -294,7 +326,9 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
     tall = [r for r in runs if r.height >= 0.45 * r.size]
     small = [r for r in runs if r.height < 0.45 * r.size]
     rows: list[Row] = []
-    bounds: list[list[float]] = []  # [y0, y1] of each row, kept as runs join (properties would rescan)
+    bounds: list[
+        list[float]
+    ] = []  # [y0, y1] of each row, kept as runs join (properties would rescan)
     for run in sorted(tall, key=lambda r: (-r.mid, r.x0)):
         for k in range(len(rows) - 1, max(-1, len(rows) - 7), -1):
             lo, hi = bounds[k]
@@ -379,7 +413,11 @@ def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
         left_max[k] = max(left_max[k - 1], cover[k - 1])
     for k in range(bins - 2, -1, -1):
         right_max[k] = max(right_max[k + 1], cover[k + 1])
-    low = [cover[k] <= max(1, 0.5 * min(left_max[k], right_max[k])) and min(left_max[k], right_max[k]) >= 2 for k in range(bins)]
+    low = [
+        cover[k] <= max(1, 0.5 * min(left_max[k], right_max[k]))
+        and min(left_max[k], right_max[k]) >= 2
+        for k in range(bins)
+    ]
     out: list[tuple[float, float]] = []
     k = 0
     while k < bins:
@@ -432,7 +470,11 @@ def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
         else:
             bands.append((r.y0, r.y1))
     segments: list[_Segment] = []
-    edges = [(float("inf"), float("inf"))] + [(hi, lo) for lo, hi in bands] + [(float("-inf"), float("-inf"))]
+    edges = (
+        [(float("inf"), float("inf"))]
+        + [(hi, lo) for lo, hi in bands]
+        + [(float("-inf"), float("-inf"))]
+    )
     for k in range(len(edges) - 1):
         top, bottom = edges[k][1], edges[k + 1][0]
         inside = [r for r in runs if not crosses(r) and bottom < r.mid < top]
@@ -440,13 +482,18 @@ def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
             left = [r for r in inside if (r.x0 + r.x1) / 2 < centre]
             right = [r for r in inside if (r.x0 + r.x1) / 2 >= centre]
             seg = _Segment(inside, left, right)
-            if sum(1 for r in left if r.text.strip()) >= 2 and sum(1 for r in right if r.text.strip()) >= 2:
+            if (
+                sum(1 for r in left if r.text.strip()) >= 2
+                and sum(1 for r in right if r.text.strip()) >= 2
+            ):
                 seg.kind = _column_kind(left, right)
             segments.append(seg)
         if k < len(bands):
             lo, hi = bands[k]
             band_runs = [r for r in runs if crosses(r) and lo - 0.5 <= r.mid <= hi + 0.5]
-            band_runs += [r for r in runs if not crosses(r) and lo < r.mid < hi and r not in band_runs]
+            band_runs += [
+                r for r in runs if not crosses(r) and lo < r.mid < hi and r not in band_runs
+            ]
             if band_runs:
                 segments.append(_Segment(band_runs))
     # every run lands somewhere: a run on a boundary joins the nearest segment
@@ -464,8 +511,13 @@ def _split_score(segments: list[_Segment]) -> int:
     return sum(len(seg.left) + len(seg.right) for seg in segments if seg.kind != "flow")
 
 
-def _page_rows(runs: list[Run], page: int, width: float, depth: int = 0,
-               grid: list[tuple[float, float, str]] | None = None) -> list[list[Row]]:
+def _page_rows(
+    runs: list[Run],
+    page: int,
+    width: float,
+    depth: int = 0,
+    grid: list[tuple[float, float, str]] | None = None,
+) -> list[list[Row]]:
     """The page's rows in reading order, as flows: columns read whole, left to right;
     asides and label columns merged into the rows they sit beside.
 
@@ -519,7 +571,13 @@ def _merge_flows(flows: list[list[Row]]) -> list[list[Row]]:
     for flow in flows:
         if not flow:
             continue
-        if out and out[-1] and out[-1][-1].mid > flow[0].mid and abs(out[-1][-1].x0 - flow[0].x0) < 30 and _is_single(out[-1], flow):
+        if (
+            out
+            and out[-1]
+            and out[-1][-1].mid > flow[0].mid
+            and abs(out[-1][-1].x0 - flow[0].x0) < 30
+            and _is_single(out[-1], flow)
+        ):
             out[-1].extend(flow)
         else:
             out.append(flow)
@@ -558,16 +616,35 @@ def _column_kind(left: list[Run], right: list[Run]) -> str:
     def chars(rows: list[Row]) -> float:
         return statistics.median(len(_text_of(r.runs)) for r in rows) if rows else 0
 
-    if (right_rows and len(right_rows) <= 0.6 * len(left_rows) and short(right_rows) <= 6
-            and aligned(right_rows, left_rows) >= 0.5 and width(right_rows) < 0.5 * width(left_rows)):
+    if (
+        right_rows
+        and len(right_rows) <= 0.6 * len(left_rows)
+        and short(right_rows) <= 6
+        and aligned(right_rows, left_rows) >= 0.5
+        and width(right_rows) < 0.5 * width(left_rows)
+    ):
         return "aside"
-    if (right_rows and len(right_rows) <= 0.9 * len(left_rows) and chars(right_rows) <= 22
-            and aligned(right_rows, left_rows) >= 0.6 and width(right_rows) < 0.4 * width(left_rows)):
+    if (
+        right_rows
+        and len(right_rows) <= 0.9 * len(left_rows)
+        and chars(right_rows) <= 22
+        and aligned(right_rows, left_rows) >= 0.6
+        and width(right_rows) < 0.4 * width(left_rows)
+    ):
         return "aside"  # dates and places on two lines beside each entry
-    if (left_rows and len(left_rows) <= 0.6 * len(right_rows) and short(left_rows) <= 5
-            and aligned(left_rows, right_rows) >= 0.5 and width(left_rows) < 0.5 * width(right_rows)):
+    if (
+        left_rows
+        and len(left_rows) <= 0.6 * len(right_rows)
+        and short(left_rows) <= 5
+        and aligned(left_rows, right_rows) >= 0.5
+        and width(left_rows) < 0.5 * width(right_rows)
+    ):
         return "label"
-    dated = _dates_beside(left_rows, right_rows) if left_rows and width(left_rows) < 0.5 * width(right_rows) else 0
+    dated = (
+        _dates_beside(left_rows, right_rows)
+        if left_rows and width(left_rows) < 0.5 * width(right_rows)
+        else 0
+    )
     if dated >= 3 and dated >= 0.3 * len(left_rows):
         return "label"  # a date margin that also holds a short list lower down: the dates still label their rows
     return "columns"
@@ -579,7 +656,9 @@ def _wraps(upper: str, lower: str) -> bool:
     upper, lower = upper.strip(), lower.strip()
     if not upper or not lower:
         return False
-    if lower[:1].islower() or upper.endswith(("-", "–", ",", " e", " and", " und", " et", " y", " &")):
+    if lower[:1].islower() or upper.endswith(
+        ("-", "–", ",", " e", " and", " und", " et", " y", " &")
+    ):
         return True
     return upper.isupper() and lower.isupper() and len(upper.split()) >= 2
 
@@ -610,16 +689,26 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
             if overlap > best_overlap:
                 best, best_overlap = row, overlap
         if (best is None or best_overlap < 0.3 * (side.y1 - side.y0)) and where == "aside":
-            above = [row for row in rows if row.y0 >= side.y1 - 1 and row.y0 - side.y1 <= 2.5 * side.size]
+            above = [
+                row for row in rows if row.y0 >= side.y1 - 1 and row.y0 - side.y1 <= 2.5 * side.size
+            ]
             if above:
-                best = min(above, key=lambda row: row.y0 - side.y1)  # a date printed just under its header line
+                best = min(
+                    above, key=lambda row: row.y0 - side.y1
+                )  # a date printed just under its header line
                 best_overlap = 1.0
         if best is None or best_overlap < 0.3 * (side.y1 - side.y0):
-            flow = next((f for f in flows if f and f[0].mid >= side.mid >= f[-1].mid), None) or max(flows, key=len)
+            flow = next((f for f in flows if f and f[0].mid >= side.mid >= f[-1].mid), None) or max(
+                flows, key=len
+            )
             at = next((k for k, row in enumerate(flow) if row.mid < side.mid), len(flow))
             above_row = flow[at - 1] if at > 0 else None
-            if (above_row is not None and above_row.side and -0.5 * side.size <= above_row.y0 - side.y1 < 0.8 * side.size
-                    and _wraps(_text_of(above_row.runs), _text_of(side.runs))):
+            if (
+                above_row is not None
+                and above_row.side
+                and -0.5 * side.size <= above_row.y0 - side.y1 < 0.8 * side.size
+                and _wraps(_text_of(above_row.runs), _text_of(side.runs))
+            ):
                 above_row.runs.extend(side.runs)  # a label wrapped over two lines
                 above_row.runs.sort(key=lambda r: (-r.mid, r.x0))
                 above_row.refresh()
@@ -690,7 +779,11 @@ def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> L
     text = tidy(_text_of(main), keep_marks=True)
     bullet = False
     first = main[0].text.strip() if main else ""
-    if len(main) > 1 and (_BULLET_ONLY.match(first) or _glyph_marker(first)) and main[1].x0 - main[0].x1 >= 1.0:
+    if (
+        len(main) > 1
+        and (_BULLET_ONLY.match(first) or _glyph_marker(first))
+        and main[1].x0 - main[0].x1 >= 1.0
+    ):
         bullet, text = True, tidy(_text_of(main[1:]), keep_marks=True)
     elif text[:1] in BULLET_GLYPHS and text[1:2] == " ":
         bullet, text = True, text[2:].strip()
@@ -736,7 +829,9 @@ def _style_parts(runs: list[Run]) -> list[str]:
     """The row's text cut where bold or size changes, when it does (icons and punctuation don't count)."""
     parts: list[list[Run]] = []
     for run in runs:
-        if _BULLET_ONLY.match(run.text.strip()) or not any(ch.isalnum() and not "\ue000" <= ch <= "\uf8ff" for ch in run.text):
+        if _BULLET_ONLY.match(run.text.strip()) or not any(
+            ch.isalnum() and not "\ue000" <= ch <= "\uf8ff" for ch in run.text
+        ):
             if parts:
                 parts[-1].append(run)
             continue
@@ -760,34 +855,81 @@ def _join(prev: str, nxt: str) -> str:
 
 
 _COMPOUND_PREFIXES = {
-    "multi", "cross", "self", "non", "co", "pre", "post", "well", "high", "low", "full", "part",
-    "real", "long", "short", "open", "end", "front", "back", "cloud", "data", "event", "client",
-    "server", "user", "team", "state", "world", "large", "small", "mid", "semi", "anti",
-    "inter", "intra", "cost", "time", "test", "peer", "off",
+    "multi",
+    "cross",
+    "self",
+    "non",
+    "co",
+    "pre",
+    "post",
+    "well",
+    "high",
+    "low",
+    "full",
+    "part",
+    "real",
+    "long",
+    "short",
+    "open",
+    "end",
+    "front",
+    "back",
+    "cloud",
+    "data",
+    "event",
+    "client",
+    "server",
+    "user",
+    "team",
+    "state",
+    "world",
+    "large",
+    "small",
+    "mid",
+    "semi",
+    "anti",
+    "inter",
+    "intra",
+    "cost",
+    "time",
+    "test",
+    "peer",
+    "off",
 }
 
 
 def _compound(head: str, tail: str) -> bool:
     """Was 'head-' + 'tail' written with a hyphen ('multi-account'), not split by hyphenation?"""
-    return head.lower() in _COMPOUND_PREFIXES and len(tail.split()[0]) >= 3 if tail.split() else False
+    return (
+        head.lower() in _COMPOUND_PREFIXES and len(tail.split()[0]) >= 3 if tail.split() else False
+    )
 
 
-def _continues(prev_row: Row, prev_line: Line, row: Row, line: Line, column_right: float, body: float) -> bool:
+def _continues(
+    prev_row: Row, prev_line: Line, row: Row, line: Line, column_right: float, body: float
+) -> bool:
     """Is `row` the wrapped continuation of the paragraph `prev_row` belongs to?"""
     if line.bullet or not prev_line.text or not line.text or line.title or prev_line.title:
         return False
     if line.aside and not prev_line.bullet:
         return False
-    if abs(line.size - prev_line.size) > 0.06 or (line.bold != prev_line.bold and not prev_line.bullet):
+    if abs(line.size - prev_line.size) > 0.06 or (
+        line.bold != prev_line.bold and not prev_line.bullet
+    ):
         return False
     pitch = prev_row.y0 - row.y1
     if pitch > 0.9 * body or pitch < -0.5 * body:
         return False
     if prev_line.bullet:
         # a hanging indent: the wrapped line starts under the bullet's text, not under the glyph
-        text_start = next((r.x0 for r in prev_row.runs if not _BULLET_ONLY.match(r.text.strip())), prev_row.x0)
+        text_start = next(
+            (r.x0 for r in prev_row.runs if not _BULLET_ONLY.match(r.text.strip())), prev_row.x0
+        )
         # a wrapped list item continues under its text; a line starting elsewhere is something new
-        hanging = abs(row.x0 - text_start) <= 0.8 * body or 0.3 * body <= row.x0 - prev_row.x0 <= 2.5 * body
+        hanging = (
+            abs(row.x0 - text_start) <= 0.8 * body
+            or 0.3 * body <= row.x0 - prev_row.x0 <= 2.5 * body
+        )
         return hanging and not line.label
     if abs(row.x0 - prev_row.x0) > 1.5 * body:
         return False
@@ -800,7 +942,9 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
     if not rows:
         return []
     left_edge = min(r.x0 for r in rows)
-    rights = sorted(max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs))[0]) for row in rows)
+    rights = sorted(
+        max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs))[0]) for row in rows
+    )
     column_right = rights[int(len(rights) * 0.9)] if rights else 0.0
     lines: list[Line] = []
     prev_row: Row | None = None
@@ -809,10 +953,18 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
         line = _row_line(row, body, left_edge, column_right)
         if row.side:
             line.source = "label"
-            line.text = tidy(" ".join(_text_of(r.runs) for r in _rows(row.runs, row.page)), keep_marks=True)
+            line.text = tidy(
+                " ".join(_text_of(r.runs) for r in _rows(row.runs, row.page)), keep_marks=True
+            )
         if not line.text and not line.aside:
             continue
-        if prev_row is not None and lines and not row.side and not prev_row.side and _continues(prev_row, lines[-1], row, line, column_right, body):
+        if (
+            prev_row is not None
+            and lines
+            and not row.side
+            and not prev_row.side
+            and _continues(prev_row, lines[-1], row, line, column_right, body)
+        ):
             last = lines[-1]
             last.text = _join(last.text, line.text)
             if line.aside:
@@ -826,7 +978,9 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
         else:
             line.gap = 2.0
         if line.bullet:
-            bullet_indent = line.indent if bullet_indent is None else min(bullet_indent, line.indent)
+            bullet_indent = (
+                line.indent if bullet_indent is None else min(bullet_indent, line.indent)
+            )
             line.depth = 1 if line.indent - bullet_indent >= 1.0 else 0
         lines.append(line)
         prev_row = row
@@ -853,7 +1007,12 @@ def _page_links(document: pdfium.PdfDocument, page: pdfium.PdfPage) -> list[tupl
             n = pdfium_c.FPDFAction_GetURIPath(document.raw, action, buf, 1024)
             if n > 1:
                 top = rect.top if pdfium_c.FPDFLink_GetAnnotRect(link, rect) else 0.0
-                links.append((buf.raw[: n - 1].decode("utf-8", "replace"), max(rect.top, rect.bottom) if top else 0.0))
+                links.append(
+                    (
+                        buf.raw[: n - 1].decode("utf-8", "replace"),
+                        max(rect.top, rect.bottom) if top else 0.0,
+                    )
+                )
     return links
 
 
@@ -870,9 +1029,17 @@ def _page_shapes(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float, 
     stack = [(page.raw, True)]
     while stack:
         holder, is_page = stack.pop()
-        count = pdfium_c.FPDFPage_CountObjects(holder) if is_page else pdfium_c.FPDFFormObj_CountObjects(holder)
+        count = (
+            pdfium_c.FPDFPage_CountObjects(holder)
+            if is_page
+            else pdfium_c.FPDFFormObj_CountObjects(holder)
+        )
         for i in range(min(count, 20_000)):
-            obj = pdfium_c.FPDFPage_GetObject(holder, i) if is_page else pdfium_c.FPDFFormObj_GetObject(holder, i)
+            obj = (
+                pdfium_c.FPDFPage_GetObject(holder, i)
+                if is_page
+                else pdfium_c.FPDFFormObj_GetObject(holder, i)
+            )
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_FORM and len(stack) < 4:
                 stack.append((obj, False))
@@ -886,7 +1053,12 @@ def _page_shapes(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float, 
                 markers.append((left.value, bottom.value, right.value, top.value))
             if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
-                if 40 <= w <= 260 and 40 <= h <= 300 and 0.6 <= h / w <= 1.7 and top.value >= height * 0.45:
+                if (
+                    40 <= w <= 260
+                    and 40 <= h <= 300
+                    and 0.6 <= h / w <= 1.7
+                    and top.value >= height * 0.45
+                ):
                     photo = True
     return markers, images, photo
 
@@ -896,7 +1068,12 @@ def _mark_bullets(flows: list[list[Row]], markers: list[tuple[float, float, floa
         for row in flow:
             first = row.runs[0]
             for _x0, y0, x1, y1 in markers:
-                if x1 <= first.x0 + 0.5 and first.x0 - x1 <= 2.5 * first.size and y1 >= first.y0 - 1 and y0 <= first.y1 + 1:
+                if (
+                    x1 <= first.x0 + 0.5
+                    and first.x0 - x1 <= 2.5 * first.size
+                    and y1 >= first.y0 - 1
+                    and y0 <= first.y1 + 1
+                ):
                     row.marker = True
                     break
 
@@ -915,7 +1092,9 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
     try:
         n_pages = len(pdf)
         if n_pages > max_pages:
-            raise TooManyPagesError(f"That PDF has {n_pages} pages; I review resumes of up to {max_pages} pages.")
+            raise TooManyPagesError(
+                f"That PDF has {n_pages} pages; I review resumes of up to {max_pages} pages."
+            )
         if n_pages == 0:
             raise DamagedFileError()
         layout = Layout()
@@ -934,7 +1113,9 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
             try:
                 chars = pdfium_c.FPDFText_CountChars(textpage.raw)
                 rects = pdfium_c.FPDFText_CountRects(textpage.raw, 0, -1)
-                by_runs = _runs_of_page(textpage) if rects and chars / rects >= _FRAGMENTED else None
+                by_runs = (
+                    _runs_of_page(textpage) if rects and chars / rects >= _FRAGMENTED else None
+                )
                 runs = by_runs if by_runs is not None else _runs_by_char(textpage)
                 width, height = page.get_width(), page.get_height()
                 if not runs:
@@ -1001,7 +1182,16 @@ def _strip_icons(lines: list[Line]) -> list[str]:
                 continue
             for m in re.finditer(r"([\ue000-\uf8ff])\s*([^\s\ue000-\uf8ff|]+)", value):
                 kind = PRIVATE_ICONS.get(m.group(1))
-                if kind in ("github", "linkedin", "twitter", "facebook", "instagram", "orcid", "researchgate", "mastodon"):
+                if kind in (
+                    "github",
+                    "linkedin",
+                    "twitter",
+                    "facebook",
+                    "instagram",
+                    "orcid",
+                    "researchgate",
+                    "mastodon",
+                ):
                     labelled.append(f"{kind}: {m.group(2)}")
             value = re.sub(r"\s*[\ue000-\uf8ff]+\s*", " | ", value)
             value = re.sub(r"^(?:\s*\|\s*)+|(?:\s*\|\s*)+$", "", value)

@@ -66,7 +66,9 @@ def decode_text(data: bytes) -> str:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 text = data.decode("cp1252", errors="replace")
-    controls = sum(1 for ch in text[:4096] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    controls = sum(
+        1 for ch in text[:4096] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"
+    )
     if controls > max(8, len(text[:4096]) // 50) or text[:4096].count("\ufffd") > 20:
         raise UnsupportedFileError()
     return text

@@ -27,7 +27,25 @@ from core.reading.clean import (
 from core.reading.lines import Layout, Line
 
 _TERMINAL = (".", "!", "?", ":", ";", "。", "！", "？", "：")
-_JOIN_ENDINGS = (",", "&", " and", " of", " the", " to", " with", " for", " in", " a", " an", " or", " und", " de", " et", " e", " y")
+_JOIN_ENDINGS = (
+    ",",
+    "&",
+    " and",
+    " of",
+    " the",
+    " to",
+    " with",
+    " for",
+    " in",
+    " a",
+    " an",
+    " or",
+    " und",
+    " de",
+    " et",
+    " e",
+    " y",
+)
 _DATE_TAIL = re.compile(r"(?:19|20)\d{2}\s*$|(?:present|current|now|heute|至今)\s*$", re.I)
 _PAGE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\s*/\s*\d{1,2})?|page \d+(?: of \d+)?|- \d+ -)$", re.I)
 _UNDERLINE = re.compile(r"^(?:={3,}|-{3,}|_{3,}|~{3,}|\*{3,})$")
@@ -39,7 +57,11 @@ def read_text(text: str, markdown: bool) -> Layout:
         text = text.replace("\\n", "\\\n" if markdown else "\n")
     if markdown:
         return _Markdown(tidy(text, keep_indent=True).split("\n")).read()
-    return _read_plain(tidy("\n".join(_gap_to_tab(ln) for ln in text.split("\n")), keep_tabs=True, keep_indent=True).split("\n"))
+    return _read_plain(
+        tidy(
+            "\n".join(_gap_to_tab(ln) for ln in text.split("\n")), keep_tabs=True, keep_indent=True
+        ).split("\n")
+    )
 
 
 _GAP = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
@@ -55,10 +77,10 @@ def _gap_to_tab(line: str) -> str:
     if not gaps:
         return line
     last, first = gaps[-1], gaps[0]
-    if is_dateish(line[last.end():]):
-        return line[: last.start()] + "\t" + line[last.end():]
+    if is_dateish(line[last.end() :]):
+        return line[: last.start()] + "\t" + line[last.end() :]
     if is_dateish(line[: first.start()]):
-        return line[: first.start()] + "\t" + line[first.end():]
+        return line[: first.start()] + "\t" + line[first.end() :]
     return line
 
 
@@ -79,7 +101,9 @@ def _is_section_word(line: str) -> bool:
 
 def _continues(prev: str, line: str, in_bullet: bool, width: int, joined_words: int) -> bool:
     """Is `line` the wrapped tail of the line before it (`prev`: that physical line only)?"""
-    if prev.endswith(("–", "—", " -")) and re.match(r"^(?:present|current|now|\w+\.? ?(?:19|20)\d{2})", line, re.I):
+    if prev.endswith(("–", "—", " -")) and re.match(
+        r"^(?:present|current|now|\w+\.? ?(?:19|20)\d{2})", line, re.I
+    ):
         return True  # "June 2020 –" / "Present"
     if prev.endswith(_TERMINAL) or _looks_like_heading(line) or _is_section_word(line):
         return False
@@ -131,17 +155,26 @@ def _read_plain(raw_lines: list[str]) -> Layout:
             if not bullet_indents or indent > bullet_indents[-1]:
                 bullet_indents.append(indent)
             text, aside = split_aside(body)
-            out.append(Line(text=text, aside=aside, bullet=True, depth=len(bullet_indents) - 1, gap=gap))
+            out.append(
+                Line(text=text, aside=aside, bullet=True, depth=len(bullet_indents) - 1, gap=gap)
+            )
             in_bullet, prev_phys, joined_words, gap = True, body, len(body.split()), 0.0
             continue
         if not in_bullet:
             bullet_indents.clear()
-        if out and prev_phys and not out[-1].heading and "\t" not in stripped and not out[-1].aside and _continues(
-            prev_phys, stripped, in_bullet, width, joined_words
+        if (
+            out
+            and prev_phys
+            and not out[-1].heading
+            and "\t" not in stripped
+            and not out[-1].aside
+            and _continues(prev_phys, stripped, in_bullet, width, joined_words)
         ):
             last = out[-1]
             joiner = "" if prev_phys.endswith("-") and stripped[:1].islower() else " "
-            tails.setdefault(len(out) - 1, []).append(joiner + stripped)  # a hyphen at the break is kept
+            tails.setdefault(len(out) - 1, []).append(
+                joiner + stripped
+            )  # a hyphen at the break is kept
             last.caps = last.caps and is_caps(stripped)
             prev_phys = stripped
             joined_words += len(stripped.split())
@@ -170,7 +203,9 @@ _DEFINITION = re.compile(r"^\s{0,3}:[ \t]+(.*)$")
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.I)
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _REF_LINK = re.compile(r"\[([^\]]+)\]\s?\[([^\]]*)\]")
-_AUTOLINK = re.compile(r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>", re.I)
+_AUTOLINK = re.compile(
+    r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>", re.I
+)
 _BR = re.compile(r"<br\s*/?>", re.I)
 _HTML_TAG = re.compile(
     r"</?(?:a|b|i|u|s|em|strong|span|div|p|font|center|small|big|sup|sub|mark|code|pre|kbd|"
@@ -182,7 +217,9 @@ _HTML_TAG = re.compile(
 _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _HTML_HEADING = re.compile(r"^<h([1-6])\b[^>]*>(.*?)</h\1>$", re.I)
 _HTML_BOLD = re.compile(r"^<(b|strong)\b[^>]*>(.*?)</\1>$", re.I)
-_ITALIC_ALL = re.compile(r"^([*_])(?![*_\s])[^*_]*?(?<=\S)\1$|^<(?:i|em)\b[^>]*>.*</(?:i|em)>$", re.I)
+_ITALIC_ALL = re.compile(
+    r"^([*_])(?![*_\s])[^*_]*?(?<=\S)\1$|^<(?:i|em)\b[^>]*>.*</(?:i|em)>$", re.I
+)
 _BOLD_ALL = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1$")
 _BOLD_LEAD = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1(.*)$")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
@@ -204,7 +241,9 @@ class _Markdown:
         self.pending_aside = ""  # a date-only definition term waiting for its definition
         self.have_title = False
         self.in_code = False
-        self.tails: dict[int, list[str]] = {}  # soft-wrapped continuations, joined at the end (linear time)
+        self.tails: dict[
+            int, list[str]
+        ] = {}  # soft-wrapped continuations, joined at the end (linear time)
         self.last_italic = False  # the last text _inline() read was wholly in *italics*
 
     def read(self) -> Layout:
@@ -228,7 +267,11 @@ class _Markdown:
         for i in range(1, min(len(self.src), 200)):
             if self.src[i].strip() in closers:
                 body = [ln for ln in self.src[1:i] if ln.strip()]
-                keyed = sum(1 for ln in body if re.match(r"^\s*[\w\"'-]+\s*[:=]", ln) or ln.lstrip().startswith("- "))
+                keyed = sum(
+                    1
+                    for ln in body
+                    if re.match(r"^\s*[\w\"'-]+\s*[:=]", ln) or ln.lstrip().startswith("- ")
+                )
                 return i + 1 if body and keyed * 2 >= len(body) else 0
         return 0
 
@@ -263,7 +306,15 @@ class _Markdown:
             text, _, _ = self._inline(m.group(2) or "")
             title = level == 1 and not self.have_title and not any(ln.heading for ln in self.out)
             self.have_title = self.have_title or title
-            self._emit(Line(text=strip_decoration(text), heading=1 if level <= 2 else 2, level=level, title=title, gap=self.gap))
+            self._emit(
+                Line(
+                    text=strip_decoration(text),
+                    heading=1 if level <= 2 else 2,
+                    level=level,
+                    title=title,
+                    gap=self.gap,
+                )
+            )
             self._after(stripped, list_item=False, hard=True)
             return
         if _TABLE_SEPARATOR.match(stripped) and "|" in stripped:
@@ -276,7 +327,15 @@ class _Markdown:
             text, _, _ = self._inline(m.group(2))
             title = level == 1 and not self.have_title and not any(ln.heading for ln in self.out)
             self.have_title = self.have_title or title
-            self._emit(Line(text=text, heading=1 if level <= 2 else 2, level=level, title=title, gap=self.gap))
+            self._emit(
+                Line(
+                    text=text,
+                    heading=1 if level <= 2 else 2,
+                    level=level,
+                    title=title,
+                    gap=self.gap,
+                )
+            )
             self._after(stripped, list_item=False, hard=True)
             return
         parts = _BR.split(raw)
@@ -297,7 +356,16 @@ class _Markdown:
             if not self.list_indents or indent > self.list_indents[-1]:
                 self.list_indents.append(indent)
             text, aside, bold = self._inline(m.group(3))
-            self._emit(Line(text=text, aside=aside, bullet=True, depth=len(self.list_indents) - 1, bold=bold, gap=self.gap))
+            self._emit(
+                Line(
+                    text=text,
+                    aside=aside,
+                    bullet=True,
+                    depth=len(self.list_indents) - 1,
+                    bold=bold,
+                    gap=self.gap,
+                )
+            )
             self._after(m.group(3).strip(), list_item=True, hard=ends_hard)
             return
         m = _DEFINITION.match(raw)
@@ -312,7 +380,9 @@ class _Markdown:
         if not indented and (self.blank_before or self.hard_break) and self._is_term(lines, idx):
             text, aside, bold = self._inline(stripped)
             if is_dateish(text) and not aside:
-                self.pending_aside = text  # '2017-2018' / ':   **Master …**': the date of that entry
+                self.pending_aside = (
+                    text  # '2017-2018' / ':   **Master …**': the date of that entry
+                )
                 self._after(stripped, list_item=False, hard=True)
                 return
             self._emit(Line(text=text, aside=aside, bold=True, gap=self.gap))
@@ -336,8 +406,16 @@ class _Markdown:
         if self.last_was_list and not indented:
             self.list_indents.clear()
         words = len(text.split())
-        self._emit(Line(text=strip_decoration(text), aside=aside, bold=bold, gap=self.gap,
-                        caps=words <= 8 and is_caps(text), indent=1 if indented else 0))
+        self._emit(
+            Line(
+                text=strip_decoration(text),
+                aside=aside,
+                bold=bold,
+                gap=self.gap,
+                caps=words <= 8 and is_caps(text),
+                indent=1 if indented else 0,
+            )
+        )
         self._after(stripped, list_item=False, hard=ends_hard)
 
     def _table_row(self, row: str) -> None:
@@ -345,7 +423,9 @@ class _Markdown:
         cells = [self._inline(cell) for cell in re.split(r"(?<!\\)\|", row.strip().strip("|"))]
         text, aside = join_row([f"{t} {a}".strip() for t, a, _ in cells])
         bold = all(b for t, _, b in cells if t)
-        self._emit(Line(text=text, aside=aside, bold=bold and bool(text), gap=self.gap, source="table"))
+        self._emit(
+            Line(text=text, aside=aside, bold=bold and bool(text), gap=self.gap, source="table")
+        )
         self._after(row, list_item=False, hard=True)
 
     # helpers
@@ -401,7 +481,12 @@ class _Markdown:
         if not prev:
             return False
         plain_prev = prev.replace("**", "").replace("__", "")
-        if plain_prev.count("*") % 2 or prev.count("**") % 2 or prev.count("[") > prev.count("]") or prev.count("(") > prev.count(")"):
+        if (
+            plain_prev.count("*") % 2
+            or prev.count("**") % 2
+            or prev.count("[") > prev.count("]")
+            or prev.count("(") > prev.count(")")
+        ):
             return True  # an emphasis, link or bracket left open
         if prev.endswith(_TERMINAL) or prev.endswith("\\"):
             return False
@@ -433,7 +518,9 @@ class _Markdown:
 
         def autolink(m: re.Match[str]) -> str:
             target = m.group(1)
-            self.layout.links.append(target if "://" in target or target.startswith("mailto:") else f"mailto:{target}")
+            self.layout.links.append(
+                target if "://" in target or target.startswith("mailto:") else f"mailto:{target}"
+            )
             return target.removeprefix("mailto:")
 
         text = _LINK.sub(link, text)
@@ -443,7 +530,9 @@ class _Markdown:
         aside = ""
         bold = False
         self.last_italic = bool(_ITALIC_ALL.match(text))
-        text = _HTML_TAG.sub(lambda t: t.group(0) if re.match(r"</?(?:b|strong)\b", t.group(0), re.I) else "", text).strip()
+        text = _HTML_TAG.sub(
+            lambda t: t.group(0) if re.match(r"</?(?:b|strong)\b", t.group(0), re.I) else "", text
+        ).strip()
         if m := _HTML_BOLD.match(text):
             text, bold = m.group(2), True
         text = _HTML_TAG.sub("", text).strip()

@@ -58,11 +58,30 @@ __all__ = [
     "to_structure",
 ]
 
-ENTRY_KINDS = {SectionName.EXPERIENCE, SectionName.EDUCATION, SectionName.VOLUNTEERING, SectionName.PROJECTS}
-_PHONE_LABEL = re.compile(r"\b(?:tel|phone|mobile|cell|telefon|handy|téléphone|portable|teléfono|móvil|celular|telefone|cellulare)\b|电话|電話|携帯|\+\d", re.I)
+ENTRY_KINDS = {
+    SectionName.EXPERIENCE,
+    SectionName.EDUCATION,
+    SectionName.VOLUNTEERING,
+    SectionName.PROJECTS,
+}
+_PHONE_LABEL = re.compile(
+    r"\b(?:tel|phone|mobile|cell|telefon|handy|téléphone|portable|teléfono|móvil|celular|telefone|cellulare)\b|电话|電話|携帯|\+\d",
+    re.I,
+)
 _MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
 _FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
-_SOCIAL = ("linkedin", "github", "gitlab", "twitter", "x.com", "orcid", "researchgate", "mastodon", "facebook", "instagram")
+_SOCIAL = (
+    "linkedin",
+    "github",
+    "gitlab",
+    "twitter",
+    "x.com",
+    "orcid",
+    "researchgate",
+    "mastodon",
+    "facebook",
+    "instagram",
+)
 
 
 @dataclass(slots=True)
@@ -101,14 +120,24 @@ def _split_label_headings(lines: list[Line]) -> tuple[list[Line], set[int]]:
             forced.add(len(out))
         elif line.label and kind_of(line.label) and not dates.find_date(line.label):
             forced.add(len(out))
-            out.append(Line(text=line.label, caps=line.label.isupper(), gap=max(line.gap, 1.0), page=line.page))
+            out.append(
+                Line(
+                    text=line.label,
+                    caps=line.label.isupper(),
+                    gap=max(line.gap, 1.0),
+                    page=line.page,
+                )
+            )
             line = Line(**{**{f: getattr(line, f) for f in line.__slots__}, "label": ""})  # type: ignore[attr-defined]
         out.append(line)
     return out, forced
 
 
 def parse_lines(
-    lines: list[Line], links: list[str] | None = None, photo: bool = False, header_links: frozenset[str] = frozenset()
+    lines: list[Line],
+    links: list[str] | None = None,
+    photo: bool = False,
+    header_links: frozenset[str] = frozenset(),
 ) -> Resume:
     """Sections, entries and contact details from lines in reading order."""
     lines, forced = _split_label_headings([ln for ln in lines if ln.text or ln.aside or ln.label])
@@ -132,12 +161,24 @@ def parse_lines(
         section.name = _refine_kind(section, own, sections)
         if section.name in ENTRY_KINDS or (section.name is SectionName.OTHER and _has_entries(own)):
             first = next((ln for ln in own if not ln.bullet), None)
-            distinct = first is not None and (first.bold or first.caps or abs(first.size - 1.0) >= 0.08)
-            style = (round(first.size, 1), first.bold, first.caps) if first is not None and distinct else None
+            distinct = first is not None and (
+                first.bold or first.caps or abs(first.size - 1.0) >= 0.08
+            )
+            style = (
+                (round(first.size, 1), first.bold, first.caps)
+                if first is not None and distinct
+                else None
+            )
             section.roles = split_entries(own, style)
-            if (section.name is SectionName.EXPERIENCE and not exact(section.heading) and len(section.roles) >= 2
-                    and not any(r.dates for r in section.roles)):
-                section.name = SectionName.PROJECTS  # 'Technical Experience' listing undated things built
+            if (
+                section.name is SectionName.EXPERIENCE
+                and not exact(section.heading)
+                and len(section.roles) >= 2
+                and not any(r.dates for r in section.roles)
+            ):
+                section.name = (
+                    SectionName.PROJECTS
+                )  # 'Technical Experience' listing undated things built
     text = "\n".join(ln.full_text() for ln in lines)
     resume = Resume(sections=[s for s in sections if s.lines or s.heading], photo=photo)
     resume.language = detect_language(text)
@@ -159,7 +200,11 @@ def _heading_and_note(text: str) -> tuple[str, str]:
 
 def _has_entries(own: list[Line]) -> bool:
     """An unnamed section laid out like jobs: dated header lines followed by bullets."""
-    dated = sum(1 for ln in own if not ln.bullet and (dates.find_range(ln.aside) or dates.find_range(ln.label)))
+    dated = sum(
+        1
+        for ln in own
+        if not ln.bullet and (dates.find_range(ln.aside) or dates.find_range(ln.label))
+    )
     return dated >= 2 and any(ln.bullet for ln in own)
 
 
@@ -182,7 +227,11 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
     named = kind_of(section.heading)
     if (named in (SectionName.SUMMARY, None)) and own and contactish >= max(2, len(own) // 2):
         return SectionName.CONTACT  # 'About' over an address, a phone and links
-    if section.name is SectionName.OTHER and kind_of(section.heading) is None and _lists_skills(own):
+    if (
+        section.name is SectionName.OTHER
+        and kind_of(section.heading) is None
+        and _lists_skills(own)
+    ):
         return SectionName.SKILLS  # 'WEB DEVELOPMENT' over HTML, CSS, JavaScript
     if section.name is SectionName.OTHER and kind_of(section.heading) is None:
         real = [s for s in sections if s.heading]
@@ -193,10 +242,15 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
 
 
 def _contact(
-    resume: Resume, sections: list[Section], section_lines: list[list[Line]], extra_links: list[str],
+    resume: Resume,
+    sections: list[Section],
+    section_lines: list[list[Line]],
+    extra_links: list[str],
     header_links: frozenset[str] = frozenset(),
 ) -> None:
-    candidate: list[str] = []  # lines about the person (header, contact sections, short lines anywhere)
+    candidate: list[
+        str
+    ] = []  # lines about the person (header, contact sections, short lines anywhere)
     everything: list[str] = []
     last = len(sections) - 1
     for k, (section, own) in enumerate(zip(sections, section_lines, strict=True)):
@@ -207,18 +261,31 @@ def _contact(
         tail = texts[-6:] if k == last else []
         if section.name is SectionName.CONTACT or not section.heading:
             candidate += ([section.heading] if section.heading else []) + texts
-        elif tail and any(EMAIL_RE.search(t) or (phones_in(t) and _PHONE_LABEL.search(t)) for t in tail):
+        elif tail and any(
+            EMAIL_RE.search(t) or (phones_in(t) and _PHONE_LABEL.search(t)) for t in tail
+        ):
             candidate += tail  # a contact block at the very end
         else:
-            candidate += [t for t in texts if len(t.split()) <= 6 and (EMAIL_RE.search(t) or LINK_RE.search(t))]
+            candidate += [
+                t
+                for t in texts
+                if len(t.split()) <= 6 and (EMAIL_RE.search(t) or LINK_RE.search(t))
+            ]
     joined = "\n".join(everything)
     email = EMAIL_RE.search("\n".join(candidate)) or EMAIL_RE.search(joined)
     resume.email = email.group(0) if email else None
-    labelled = [t for k, t in enumerate(everything) if _PHONE_LABEL.search(t) or (k and _PHONE_LABEL.search(everything[k - 1]) and len(everything[k - 1]) < 20)]
+    labelled = [
+        t
+        for k, t in enumerate(everything)
+        if _PHONE_LABEL.search(t)
+        or (k and _PHONE_LABEL.search(everything[k - 1]) and len(everything[k - 1]) < 20)
+    ]
     phones = phones_in("\n".join(candidate)) or phones_in("\n".join(labelled))
     resume.phone = phones[0] if phones else None
     found = links_in("\n".join(candidate))
-    candidate_text = EMAIL_RE.sub(" ", "\n".join(candidate)).lower()  # an email's domain is not a website
+    candidate_text = EMAIL_RE.sub(
+        " ", "\n".join(candidate)
+    ).lower()  # an email's domain is not a website
     for link in extra_links:
         low = link.lower()
         if re.match(r"^(?:mailto|tel):", low):
@@ -226,8 +293,15 @@ def _contact(
         domain = re.sub(r"^[a-z]+://(?:www\.)?", "", low).split("/")[0]
         handle = low.rstrip("/").rsplit("/", 1)[-1].lstrip("@")
         social = next((name for name in _SOCIAL if name in low), None)
-        if social and (handle in candidate_text or social in candidate_text or len(handle) < 2 or link in header_links):
-            found.append(link)  # an icon or a word in the header points at it: the person's own profile
+        if social and (
+            handle in candidate_text
+            or social in candidate_text
+            or len(handle) < 2
+            or link in header_links
+        ):
+            found.append(
+                link
+            )  # an icon or a word in the header points at it: the person's own profile
         elif not social and domain and domain in candidate_text:
             found.append(link)
     resume.links = list(dict.fromkeys(found))[:12]
@@ -237,11 +311,19 @@ def _contact(
 def _doubts(resume: Resume) -> list[str]:
     doubts = []
     for section in resume.sections:
-        if section.name is SectionName.EXPERIENCE and section.lines and not any(r.header or r.bullets for r in section.roles):
-            doubts.append(f"I couldn't tell the roles apart under '{section.heading}', so advice about them may be off.")
+        if (
+            section.name is SectionName.EXPERIENCE
+            and section.lines
+            and not any(r.header or r.bullets for r in section.roles)
+        ):
+            doubts.append(
+                f"I couldn't tell the roles apart under '{section.heading}', so advice about them may be off."
+            )
     empty = [s.heading for s in resume.sections if s.heading and not s.lines]
     if len(empty) >= 3:
-        doubts.append(f"{len(empty)} headings have nothing under them ({', '.join(empty[:3])}…): the file's text may be out of order.")
+        doubts.append(
+            f"{len(empty)} headings have nothing under them ({', '.join(empty[:3])}…): the file's text may be out of order."
+        )
     return doubts
 
 
@@ -270,14 +352,32 @@ def to_structure(resume: Resume) -> Structure:
         if not section.heading:
             continue
         entries = [
-            Entry(title=r.title, organization=r.organization, location=r.location, dates=r.dates, bullets=list(r.bullets))
+            Entry(
+                title=r.title,
+                organization=r.organization,
+                location=r.location,
+                dates=r.dates,
+                bullets=list(r.bullets),
+            )
             for r in section.roles
         ]
-        sections.append(StructureSection(heading=section.heading, kind=section.name, entries=entries, lines=list(section.lines)))
+        sections.append(
+            StructureSection(
+                heading=section.heading,
+                kind=section.name,
+                entries=entries,
+                lines=list(section.lines),
+            )
+        )
     return Structure(
         name=resume.name,
         language=resume.language,
-        contact=Contact(email=resume.email, phone=resume.phone, links=list(resume.links), location=resume.location),
+        contact=Contact(
+            email=resume.email,
+            phone=resume.phone,
+            links=list(resume.links),
+            location=resume.location,
+        ),
         sections=sections,
     )
 

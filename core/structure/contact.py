@@ -16,7 +16,9 @@ from core.structure.dates import DATE_RANGE_RE
 from core.structure.headings import _CJK_RE, kind_of
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?<![\w/.])\+?\(?\d[\d \t().\-/*]{7,}[\d*](?![\w/]|\.\w)|(?<![\w/.])\+?\(?\d[\d \t().\-/]{5,}\d[xX*]{2,}(?!\w)")
+PHONE_RE = re.compile(
+    r"(?<![\w/.])\+?\(?\d[\d \t().\-/*]{7,}[\d*](?![\w/]|\.\w)|(?<![\w/.])\+?\(?\d[\d \t().\-/]{5,}\d[xX*]{2,}(?!\w)"
+)
 LINK_RE = re.compile(
     r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|orcid\.org)/\S+"
     r"|(?<![@\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
@@ -38,7 +40,9 @@ _ADDRESS = re.compile(
     r"(?:住所|地址|現住所|最寄駅|最寄り駅|所在地|〒\s*\d{3}-?\d{4})|[省市区県都府道]\S*[市区町村]",
     re.I,
 )
-_CITY_STATE_INLINE = re.compile(r"(?<![\w@.])([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z]{2}|USA|UK))(?![\w.@])")
+_CITY_STATE_INLINE = re.compile(
+    r"(?<![\w@.])([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z]{2}|USA|UK))(?![\w.@])"
+)
 _LOCATION_LABEL = re.compile(
     r"^(?:address|location|based in|city|adresse|wohnort|ort|dirección|ubicación|endereço|localização|indirizzo|residenza|"
     r"adres|woonplaats|адрес|город|住所|地址|所在地)\s*[:：]?\s*\S",
@@ -65,35 +69,57 @@ def phones_in(text: str) -> list[str]:
             continue  # a date of birth, not a number
         if re.search(r"\d\.\d+\s*/\s*\d", candidate):
             continue  # a grade: 3.97/4.00
-        if re.fullmatch(r"(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d", candidate.strip()):
+        if re.fullmatch(
+            r"(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d",
+            candidate.strip(),
+        ):
             continue  # a date: 2017.07.03
-        if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or ("/" in candidate and candidate.count("/") > 1):
+        if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or (
+            "/" in candidate and candidate.count("/") > 1
+        ):
             continue  # a DOI
         found.append(candidate)
     return found
 
 
 def links_in(text: str) -> list[str]:
-    out = [m.group(0).rstrip(".,;)") for m in LINK_RE.finditer(text) if "@" not in text[max(0, m.start() - 1) : m.start()]]
+    out = [
+        m.group(0).rstrip(".,;)")
+        for m in LINK_RE.finditer(text)
+        if "@" not in text[max(0, m.start() - 1) : m.start()]
+    ]
     out += [f"{m['kind'].lower()}: {m['value']}" for m in _LABELLED_LINK.finditer(text)]
     return [link for link in out if not re.match(r"^(?:mailto|tel):", link, re.I)]
 
 
 def looks_like_name(text: str) -> bool:
     text = text.strip()
-    if not text or _NOT_NAME.match(text) or kind_of(text) is not None or EMAIL_RE.search(text) or LINK_RE.search(text):
+    if (
+        not text
+        or _NOT_NAME.match(text)
+        or kind_of(text) is not None
+        or EMAIL_RE.search(text)
+        or LINK_RE.search(text)
+    ):
         return False
     if any(ch.isdigit() for ch in text) or len(text) > 50:
         return False
     if _CJK_RE.search(text):
         return 2 <= len(text.replace(" ", "").replace("\u3000", "")) <= 12
     words = text.split()
-    return 1 <= len(words) <= 5 and all(w[:1].isupper() or not w[:1].isalpha() for w in words if len(w) > 3)
+    return 1 <= len(words) <= 5 and all(
+        w[:1].isupper() or not w[:1].isalpha() for w in words if len(w) > 3
+    )
 
 
 def is_location_text(text: str) -> bool:
     text = text.strip(" ,")
-    if not text or EMAIL_RE.search(text) or len(text) > 90 or re.search(r"\{\{|<[^>]*>|\[[a-z_ ]+\]", text):
+    if (
+        not text
+        or EMAIL_RE.search(text)
+        or len(text) > 90
+        or re.search(r"\{\{|<[^>]*>|\[[a-z_ ]+\]", text)
+    ):
         return False  # a template's '{{address}}' is not a place
     if _LOCATION_LABEL.match(text) or _ADDRESS.search(text):
         return True
@@ -101,7 +127,9 @@ def is_location_text(text: str) -> bool:
 
 
 _COUNTRIES = frozenset(
-    json.loads(resources.files("core.data").joinpath("places.json").read_text(encoding="utf-8"))["countries"]
+    json.loads(resources.files("core.data").joinpath("places.json").read_text(encoding="utf-8"))[
+        "countries"
+    ]
 )
 _LOCATION_LINE = re.compile(
     r"^(?:住所|現住所|最寄り?駅|所在地|地址|address|adresse|wohnort|dirección|endereço|indirizzo|adres|адрес|location)\s*[:：]?\s*(?P<value>.*)$",
@@ -116,7 +144,12 @@ def labelled_location(lines: list[str]) -> str | None:
         if not m:
             continue
         value = m["value"].strip(" :：-–") or (lines[k + 1].strip() if k + 1 < len(lines) else "")
-        if value and len(value) <= 90 and not EMAIL_RE.search(value) and not re.search(r"\{\{|<[^>]*>", value):
+        if (
+            value
+            and len(value) <= 90
+            and not EMAIL_RE.search(value)
+            and not re.search(r"\{\{|<[^>]*>", value)
+        ):
             return value
     return None
 
@@ -160,11 +193,18 @@ def find_name(lines: list[Line], title_index: int | None, head: list[Line]) -> s
         return _without_headline(lines[title_index].text.strip())
     found: list[str] = []
     for line in head[:10]:
-        text = re.sub(r"^(?:ふ\s*り\s*が\s*な|フ\s*リ\s*ガ\s*ナ|氏\s*名|名\s*前|name)\s*[:：]?\s*", "", line.text.strip(), flags=re.I)
+        text = re.sub(
+            r"^(?:ふ\s*り\s*が\s*な|フ\s*リ\s*ガ\s*ナ|氏\s*名|名\s*前|name)\s*[:：]?\s*",
+            "",
+            line.text.strip(),
+            flags=re.I,
+        )
         if not text:
             continue
         for segment in (text, *re.split(r"\s*[|·•,]\s*", text)):
-            if looks_like_name(segment) and len(segment.split()) >= (1 if _CJK_RE.search(segment) else 2):
+            if looks_like_name(segment) and len(segment.split()) >= (
+                1 if _CJK_RE.search(segment) else 2
+            ):
                 found.append(_without_headline(segment.strip()))
                 break
     for name in found:

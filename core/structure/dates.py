@@ -11,7 +11,9 @@ import re
 from importlib import resources
 
 _DATA = json.loads(resources.files("core.data").joinpath("dates.json").read_text(encoding="utf-8"))
-MONTHS: dict[str, int] = {name: int(num) for num, names in _DATA["months"].items() for name in names}
+MONTHS: dict[str, int] = {
+    name: int(num) for num, names in _DATA["months"].items() for name in names
+}
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _NOW_ALT = "|".join(sorted((re.escape(w) for w in _DATA["now"]), key=len, reverse=True))
 _SINCE_ALT = "|".join(sorted((re.escape(w) for w in _DATA["since"]), key=len, reverse=True))
@@ -99,6 +101,11 @@ def only_dates(text: str) -> bool:
     rest = DATE_RANGE_RE.sub(" ", text)
     rest = SINGLE_DATE_RE.sub(" ", rest)
     rest = re.sub(r"\(?\s*\d+\s*(?:years?|yrs?|months?|mos?)\b\s*\)?", " ", rest, flags=re.I)
-    rest = re.sub(r"\b(?:exp|expected|est|ca|approx|circa|since|seit|depuis|desde|dal)\b\.?", " ", rest, flags=re.I)
+    rest = re.sub(
+        r"\b(?:exp|expected|est|ca|approx|circa|since|seit|depuis|desde|dal)\b\.?",
+        " ",
+        rest,
+        flags=re.I,
+    )
     rest = re.sub(r"(?<!\d)(?:[1-9]|[12]\d|3[01])(?!\d)", " ", rest)  # a day: '3 – 28 July 2017'
     return not re.sub(r"[\s\-–—~〜～|,.:;()/·•]+", "", rest)

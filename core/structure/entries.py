@@ -19,7 +19,9 @@ from core.reading.lines import Line
 from core.structure import dates
 from core.structure.headings import _CJK_RE
 
-_DATA = json.loads(resources.files("core.data").joinpath("entries.json").read_text(encoding="utf-8"))
+_DATA = json.loads(
+    resources.files("core.data").joinpath("entries.json").read_text(encoding="utf-8")
+)
 
 
 def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
@@ -30,13 +32,18 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
-_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+|\s+@(?=\w)")
+_SEPARATORS = re.compile(
+    r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+|\s+@(?=\w)"
+)
 _DEGREE = re.compile(
     r"^(?:ph\.?\s?d|b\.?\s?sc?|m\.?\s?sc?|b\.?\s?a|m\.?\s?a|mba|m\.?\s?eng|b\.?\s?eng|bachelor|master|doctor|doctorate|"
     r"diplom|diploma|licence|licenciatura|laurea|magister|mestrado|bacharelado)\b\.?",
     re.I,
 )
-_LEGAL_SUFFIX = re.compile(r"^(?:inc|ltd|llc|llp|plc|gmbh|ag|co|corp|s\.?a|s\.?l|b\.?v|n\.?v|pty|sarl|srl|s\.?p\.?a)\.?$", re.I)
+_LEGAL_SUFFIX = re.compile(
+    r"^(?:inc|ltd|llc|llp|plc|gmbh|ag|co|corp|s\.?a|s\.?l|b\.?v|n\.?v|pty|sarl|srl|s\.?p\.?a)\.?$",
+    re.I,
+)
 _STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+@(?=\w)")  # 'Analyst @Acme'
 _LOCATION = re.compile(
     r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
@@ -64,7 +71,13 @@ def _is_header(line: Line) -> bool:
     text = line.text.strip()
     if not text:
         return bool(line.aside or line.label)
-    if line.bold or line.heading or dates.find_date(text) or dates.find_date(line.aside) or dates.find_date(line.label):
+    if (
+        line.bold
+        or line.heading
+        or dates.find_date(text)
+        or dates.find_date(line.aside)
+        or dates.find_date(line.label)
+    ):
         return True
     if _CJK_RE.search(text):
         return len(text) <= 30 and not _SENTENCE.search(text)
@@ -76,12 +89,21 @@ def _date_of(line: Line) -> str | None:
     if not any(ch.isdigit() for ch in line.text + line.aside + line.label):
         return None
     for source in (line.aside, line.label):
-        if source and dates.only_dates(source) and dates.SINGLE_DATE_RE.search(source) and len(dates.YEAR_RE.findall(source)) >= 1:
-            return dates.without_duration(source).strip(" |")  # a date column holds the whole date as printed ('Sep. 2013, Mar. 2011 - Oct. 2011')
+        if (
+            source
+            and dates.only_dates(source)
+            and dates.SINGLE_DATE_RE.search(source)
+            and len(dates.YEAR_RE.findall(source)) >= 1
+        ):
+            return dates.without_duration(source).strip(
+                " |"
+            )  # a date column holds the whole date as printed ('Sep. 2013, Mar. 2011 - Oct. 2011')
     for source in (line.aside, line.label, line.text):
         if not source:
             continue
-        m = dates.find_range(source) or (dates.SINGLE_DATE_RE.search(source) if any(ch.isdigit() for ch in source) else None)
+        m = dates.find_range(source) or (
+            dates.SINGLE_DATE_RE.search(source) if any(ch.isdigit() for ch in source) else None
+        )
         if m and (source is not line.text or dates.find_range(source) or _looks_dated(source, m)):
             return m.group(0).strip()
     return None
@@ -92,7 +114,9 @@ def _looks_dated(text: str, m: re.Match[str]) -> bool:
     before, after = text[: m.start()].rstrip(), text[m.end() :].lstrip()
     if dates.NOW and re.fullmatch(dates.NOW, m.group(0).strip(), re.I):
         return False
-    return (not before or before.endswith((",", "|", "–", "—", "-", "(", "·"))) or (not after or after[:1] in ",|)–—-·")
+    return (not before or before.endswith((",", "|", "–", "—", "-", "(", "·"))) or (
+        not after or after[:1] in ",|)–—-·"
+    )
 
 
 def _starts_entry(lines: list[Line], index: int) -> bool:
@@ -123,20 +147,34 @@ def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
     for i in range(len(out) - 1):
         for attr in ("label", "aside"):
             here, nxt = getattr(out[i], attr), getattr(out[i + 1], attr)
-            if here.rstrip().endswith(("-", "–", "—", "~", "〜", "～")) and nxt and dates.SINGLE_DATE_RE.match(nxt.strip()):
+            if (
+                here.rstrip().endswith(("-", "–", "—", "~", "〜", "～"))
+                and nxt
+                and dates.SINGLE_DATE_RE.match(nxt.strip())
+            ):
                 setattr(out[i], attr, f"{here.rstrip()} {nxt.strip()}")
                 setattr(out[i + 1], attr, "")
     return out
 
 
 def _opens_entry(
-    lines: list[Line], index: int, cur: Role, content: bool, date: str | None, entry_style: tuple[float, bool, bool] | None
+    lines: list[Line],
+    index: int,
+    cur: Role,
+    content: bool,
+    date: str | None,
+    entry_style: tuple[float, bool, bool] | None,
 ) -> bool:
     """Does this header-like line open a new entry, given the entry being read?"""
     line = lines[index]
     if content and _starts_entry(lines, index):
         return True  # a header after bullets or prose
-    if date and cur.dates and cur.header and (line.aside or line.label or dates.find_range(line.text)):
+    if (
+        date
+        and cur.dates
+        and cur.header
+        and (line.aside or line.label or dates.find_range(line.text))
+    ):
         return True  # a second date: one entry per date
     if entry_style is None or not cur.header or line.gap < 0.8:
         return False
@@ -146,20 +184,28 @@ def _opens_entry(
     return look == entry_style and (round(prev.size, 1), prev.bold, prev.caps) != entry_style
 
 
-def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | None = None) -> list[Role]:
+def split_entries(
+    lines: list[Line], entry_style: tuple[float, bool, bool] | None = None
+) -> list[Role]:
     """The entries of one section, in order, nothing dropped: every line lands in one entry."""
     lines = _join_wrapped_dates(lines)
     roles: list[Role] = []
     asides: dict[int, list[str]] = {}
-    first_parts: dict[int, list[str]] = {}  # the parts of each entry's first header line, when the reader gave them
+    first_parts: dict[
+        int, list[str]
+    ] = {}  # the parts of each entry's first header line, when the reader gave them
     cur: Role | None = None
     content = False  # the current entry has bullets or prose already
     header_looks: set[tuple[float, bool, bool]] = set()
     for index, line in enumerate(lines):
         date = _date_of(line)
         nested_under = (
-            line.bullet and line.depth == 0 and date and index + 1 < len(lines)
-            and lines[index + 1].bullet and lines[index + 1].depth > line.depth
+            line.bullet
+            and line.depth == 0
+            and date
+            and index + 1 < len(lines)
+            and lines[index + 1].bullet
+            and lines[index + 1].depth > line.depth
         )
         if line.bullet and not nested_under:
             if cur is None:
@@ -171,19 +217,49 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
             cur.bullets.append(line.text)
             content = True
             continue
-        header = _is_header(line) or bool(nested_under)  # '- 2022–2023: Engineer at X' over its duties
-        if (not header and cur is not None and not content and cur.header and len(cur.header) <= 1
-                and not _SENTENCE.search(line.text) and len(line.text.split()) <= 30 and cur.dates
-                and dates.only_dates(cur.header[0].split(" | ")[0])):
+        header = _is_header(line) or bool(
+            nested_under
+        )  # '- 2022–2023: Engineer at X' over its duties
+        if (
+            not header
+            and cur is not None
+            and not content
+            and cur.header
+            and len(cur.header) <= 1
+            and not _SENTENCE.search(line.text)
+            and len(line.text.split()) <= 30
+            and cur.dates
+            and dates.only_dates(cur.header[0].split(" | ")[0])
+        ):
             header = True  # the title line under a date line, however long ('BACHELOR OF SCIENCE – University …')
         look = (round(line.size, 1), line.bold, line.caps)
         following = lines[index + 1] if index + 1 < len(lines) else None
-        if (cur is not None and content and roles[0].dates and not date and following is not None and following.bullet
-                and not _date_of(following) and len(line.text.split()) <= 5):
-            cur.description.append(line.text)  # 'Leadership' over some bullets: a sub-heading inside a dated entry
+        if (
+            cur is not None
+            and content
+            and roles[0].dates
+            and not date
+            and following is not None
+            and following.bullet
+            and not _date_of(following)
+            and len(line.text.split()) <= 5
+        ):
+            cur.description.append(
+                line.text
+            )  # 'Leadership' over some bullets: a sub-heading inside a dated entry
             continue
-        new = cur is None or (header and _opens_entry(lines, index, cur, content, date, entry_style))
-        if new and cur is not None and cur.header and cur.dates is None and date and dates.only_dates(line.text) and not line.bold:
+        new = cur is None or (
+            header and _opens_entry(lines, index, cur, content, date, entry_style)
+        )
+        if (
+            new
+            and cur is not None
+            and cur.header
+            and cur.dates is None
+            and date
+            and dates.only_dates(line.text)
+            and not line.bold
+        ):
             _set_dates(cur, date)  # the last entry's date, pushed onto the next line or page
             continue
         if new:
@@ -193,7 +269,9 @@ def split_entries(lines: list[Line], entry_style: tuple[float, bool, bool] | Non
         assert cur is not None
         if header and not content:
             if not cur.header and len(line.parts) >= 2 and line.source == "json":
-                first_parts[id(cur)] = line.parts  # a JSON Resume entry says which part is the title
+                first_parts[id(cur)] = (
+                    line.parts
+                )  # a JSON Resume entry says which part is the title
             cur.header.append(_header_text(line))
             asides.setdefault(id(cur), []).extend(p for p in (line.aside, line.label) if p)
             header_looks.add(look)
@@ -220,7 +298,9 @@ def _keep_beside(role: Role, line: Line) -> None:
         if rest and not dates.only_dates(rest):
             role.description.append(rest)
         elif rest and rest != (role.dates or ""):
-            role.header.append(rest) if not role.bullets and not role.description else role.description.append(rest)
+            role.header.append(
+                rest
+            ) if not role.bullets and not role.description else role.description.append(rest)
 
 
 def _header_text(line: Line) -> str:
@@ -238,9 +318,11 @@ def _set_dates(role: Role, date: str) -> None:
 def _place_like(text: str) -> bool:
     words = text.split()
     return (
-        1 <= len(words) <= 3 and not any(ch.isdigit() for ch in text)
+        1 <= len(words) <= 3
+        and not any(ch.isdigit() for ch in text)
         and all(w[:1].isupper() for w in words)
-        and not _count(_TITLE_WORDS, _TITLE_CJK, text) and not _count(_ORG_WORDS, _ORG_CJK, text)
+        and not _count(_TITLE_WORDS, _TITLE_CJK, text)
+        and not _count(_ORG_WORDS, _ORG_CJK, text)
     )
 
 
@@ -253,7 +335,9 @@ def _comma_split(piece: str) -> list[str]:
         if halves and _LEGAL_SUFFIX.match(half):
             halves[-1] = f"{halves[-1]}, {half}"  # 'ABC Company, Inc.' is one name
         elif halves and head.endswith(".") and _LEGAL_SUFFIX.match(head) and tail:
-            halves[-1] = f"{halves[-1]}, {head}"  # 'Acme Co., Ltd. Chief Technology Officer': the name ends at 'Ltd.'
+            halves[-1] = (
+                f"{halves[-1]}, {head}"  # 'Acme Co., Ltd. Chief Technology Officer': the name ends at 'Ltd.'
+            )
             halves.append(tail)
         else:
             halves.append(half)
@@ -273,7 +357,9 @@ def _comma_split(piece: str) -> list[str]:
 def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> None:
     """Split the header lines into title, organization and location (text kept as printed)."""
     pieces: list[str] = []
-    separators = _SEPARATORS if len(role.header) < 2 else _STRONG_SEPARATORS  # 'Intern at X' on its own line stays whole
+    separators = (
+        _SEPARATORS if len(role.header) < 2 else _STRONG_SEPARATORS
+    )  # 'Intern at X' on its own line stays whole
     for text in role.header:
         if role.dates:
             text = text.replace(role.dates, " ")
@@ -285,19 +371,41 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
                 continue
             pieces.extend(p for p in _comma_split(part) if p)
     # 'GPA: 3.5', 'Flavor: military' and links describe the entry; they are not its title or organization
-    pieces = [p for p in pieces if not re.match(r"^[\w .-]{1,20}:\s", p) and not re.match(r"^(?:https?://|www\.)", p, re.I)] or pieces
+    pieces = [
+        p
+        for p in pieces
+        if not re.match(r"^[\w .-]{1,20}:\s", p) and not re.match(r"^(?:https?://|www\.)", p, re.I)
+    ] or pieces
     if not pieces:
         return
     aside_text = " ".join(asides)
     location = next((p for p in pieces if p in aside_text and is_location(p)), None)
     location = location or next(
-        (p for p in pieces if p in aside_text and len(p.split()) <= 4 and not any(ch.isdigit() for ch in p)
-         and not _count(_TITLE_WORDS, _TITLE_CJK, p) and not _count(_ORG_WORDS, _ORG_CJK, p)),
+        (
+            p
+            for p in pieces
+            if p in aside_text
+            and len(p.split()) <= 4
+            and not any(ch.isdigit() for ch in p)
+            and not _count(_TITLE_WORDS, _TITLE_CJK, p)
+            and not _count(_ORG_WORDS, _ORG_CJK, p)
+        ),
         None,
     )  # what sits beside a header and isn't its date is its place ('S.Korea', 'Remote')
-    location = location or next((p for p in reversed(pieces) if is_location(p) or (", " in p and all(_place_like(x) for x in p.split(", ")))), None)
+    location = location or next(
+        (
+            p
+            for p in reversed(pieces)
+            if is_location(p) or (", " in p and all(_place_like(x) for x in p.split(", ")))
+        ),
+        None,
+    )
     rest = [p for p in pieces if p != location]
-    opening = [p.strip(" ,|·•–—-:") for p in (parts or []) if p.strip(" ,|·•–—-:") and p != location and not dates.only_dates(p)]
+    opening = [
+        p.strip(" ,|·•–—-:")
+        for p in (parts or [])
+        if p.strip(" ,|·•–—-:") and p != location and not dates.only_dates(p)
+    ]
     if len(opening) >= 2:
         rest = opening  # the file says which is the title and which the organization
     if not rest:
@@ -308,7 +416,9 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
     title_i = max(range(len(rest)), key=lambda k: (title_scores[k] - org_scores[k], -k))
     if title_scores[title_i] - org_scores[title_i] <= 0 and len(rest) > 1:
         org_i = max(range(len(rest)), key=lambda k: (org_scores[k] - title_scores[k], -k))
-        title_i = next((k for k in range(len(rest)) if k != org_i), 0) if org_scores[org_i] > 0 else 0
+        title_i = (
+            next((k for k in range(len(rest)) if k != org_i), 0) if org_scores[org_i] > 0 else 0
+        )
     role.title = rest[title_i]
     others = [p for k, p in enumerate(rest) if k != title_i]
     if others:

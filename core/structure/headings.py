@@ -22,7 +22,9 @@ from core.models import SectionName
 from core.reading.lines import Line
 from core.structure.dates import find_date
 
-_DATA = json.loads(resources.files("core.data").joinpath("headings.json").read_text(encoding="utf-8"))
+_DATA = json.loads(
+    resources.files("core.data").joinpath("headings.json").read_text(encoding="utf-8")
+)
 _EXACT: dict[str, SectionName] = {}
 for _kind, _phrases in _DATA.items():
     if _kind.startswith("_"):
@@ -30,7 +32,9 @@ for _kind, _phrases in _DATA.items():
     for _phrase in _phrases:
         _EXACT.setdefault(_phrase, SectionName(_kind))
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
-_LATIN_PHRASES = sorted((p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True)
+_LATIN_PHRASES = sorted(
+    (p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True
+)
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
 _BRACKETED = re.compile(r"^(?:\[[^\]]+\]|【[^】]+】|〔[^〕]+〕|<[^>]+>)$")
@@ -93,15 +97,28 @@ def signature(line: Line) -> tuple[float, bool, bool, int]:
 
 
 def _distinctive(line: Line) -> bool:
-    return line.heading > 0 or line.size >= 1.08 or line.bold or line.caps or line.text.rstrip().endswith((":", "："))
+    return (
+        line.heading > 0
+        or line.size >= 1.08
+        or line.bold
+        or line.caps
+        or line.text.rstrip().endswith((":", "："))
+    )
 
 
 def find_headings(lines: list[Line], title_index: int | None) -> dict[int, SectionName]:
     """Index of each heading line → its kind (OTHER when the words are unknown)."""
     candidates = [
-        i for i, line in enumerate(lines)
-        if ((i != title_index and not line.title) or exact(line.text)) and is_short(line) and not find_date(line.text)
-        and (len(line.parts) < 2 or line.heading > 0 or all(p.startswith(("(", "（")) for p in line.parts[1:]))
+        i
+        for i, line in enumerate(lines)
+        if ((i != title_index and not line.title) or exact(line.text))
+        and is_short(line)
+        and not find_date(line.text)
+        and (
+            len(line.parts) < 2
+            or line.heading > 0
+            or all(p.startswith(("(", "（")) for p in line.parts[1:])
+        )
         # 'Languages: English, French' in two styles is a label and its value, not a heading
     ]
     kinds = {i: kind_of(lines[i].text) for i in candidates}
@@ -112,18 +129,28 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
         # a short line in the same look as matched headings but without a format mark
         return chosen
     matched = [
-        i for i in candidates
-        if kinds[i] is not None and (_distinctive(lines[i]) or (_CJK_RE.search(lines[i].text) and exact(lines[i].text)))
+        i
+        for i in candidates
+        if kinds[i] is not None
+        and (_distinctive(lines[i]) or (_CJK_RE.search(lines[i].text) and exact(lines[i].text)))
     ]  # Chinese and Japanese have no capitals: an exact heading phrase on its own line is enough
     looks = Counter(signature(lines[i]) for i in matched)
     chosen: dict[int, SectionName] = {}
     if looks:
         top = looks.most_common()
-        styles = {sig for sig, n in top if (n >= 2 and n >= 0.4 * top[0][1]) or (n == top[0][1] and len(matched) <= 2)}
+        styles = {
+            sig
+            for sig, n in top
+            if (n >= 2 and n >= 0.4 * top[0][1]) or (n == top[0][1] and len(matched) <= 2)
+        }
         primary = top[0][0]
         # a smaller look than the main headings' is a sub-heading level ('Languages' inside 'Skills')
-        styles = {sig for sig in styles if sig == primary or sig[0] >= 0.8 * primary[0] or sig[3] > 0}
-        body_like = {sig for sig in styles if sig[0] <= 1.0 and not sig[1] and not sig[2] and not sig[3]}
+        styles = {
+            sig for sig in styles if sig == primary or sig[0] >= 0.8 * primary[0] or sig[3] > 0
+        }
+        body_like = {
+            sig for sig in styles if sig[0] <= 1.0 and not sig[1] and not sig[2] and not sig[3]
+        }
         styles -= body_like
         first = next((k for k, ln in enumerate(lines) if ln.text), 0)
         for i in candidates:
@@ -133,8 +160,18 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
                 chosen[i] = kinds[i] or SectionName.OTHER
         first_chosen = min(chosen, default=len(lines))
         for i in matched:
-            smaller = signature(lines[i])[0] < 0.8 * primary[0] and lines[i].heading == 0 and i > first_chosen
-            if i not in chosen and not smaller and exact(lines[i].text) and _alone(lines, i) and not lines[i].aside:
+            smaller = (
+                signature(lines[i])[0] < 0.8 * primary[0]
+                and lines[i].heading == 0
+                and i > first_chosen
+            )
+            if (
+                i not in chosen
+                and not smaller
+                and exact(lines[i].text)
+                and _alone(lines, i)
+                and not lines[i].aside
+            ):
                 chosen[i] = kinds[i] or SectionName.OTHER
     else:
         for i in candidates:
@@ -144,8 +181,15 @@ def find_headings(lines: list[Line], title_index: int | None) -> dict[int, Secti
         for i in candidates:
             if kinds[i] is not None and _alone(lines, i):
                 chosen[i] = kinds[i]
-    for i in candidates:  # '[Experience]', '【職務経歴】': brackets mark a heading whatever the font says
-        if i not in chosen and kinds[i] is not None and _BRACKETED.match(lines[i].text.strip()) and exact(lines[i].text):
+    for i in (
+        candidates
+    ):  # '[Experience]', '【職務経歴】': brackets mark a heading whatever the font says
+        if (
+            i not in chosen
+            and kinds[i] is not None
+            and _BRACKETED.match(lines[i].text.strip())
+            and exact(lines[i].text)
+        ):
             chosen[i] = kinds[i]
     return chosen
 
@@ -155,4 +199,9 @@ def _alone(lines: list[Line], i: int) -> bool:
     if i + 1 >= len(lines):
         return False
     prev = lines[i - 1].text if i > 0 else ""
-    return not (prev.endswith((",", "-", " and", " &")) and not lines[i].caps and not lines[i].bold and lines[i].gap < 1)
+    return not (
+        prev.endswith((",", "-", " and", " &"))
+        and not lines[i].caps
+        and not lines[i].bold
+        and lines[i].gap < 1
+    )

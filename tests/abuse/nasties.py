@@ -36,7 +36,9 @@ HOSTILE_CORPUS = ROOT.parent / "shared" / "corpus" / "hostile"
 
 MIB = 1024 * 1024
 GIB = 1024 * MIB
-INFLATE_CHUNK = 16 * MIB  # zeros per full-flush deflate block; all blocks compress to the same bytes
+INFLATE_CHUNK = (
+    16 * MIB
+)  # zeros per full-flush deflate block; all blocks compress to the same bytes
 PDF_BOMB_BYTES = 4 * GIB  # what the bomb's content stream inflates to
 ZIP_BOMB_BYTES = 2 * GIB  # what the .docx bomb's document.xml inflates to
 MANY_PARAGRAPHS = 100_000
@@ -101,7 +103,10 @@ def _pdf(objects: list[bytes], root: int = 1) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+        % (len(objects) + 1, root, xref)
+    )
     return out.getvalue()
 
 
@@ -145,26 +150,30 @@ def adler32_repeat(block: bytes, times: int, start: int = 1) -> int:
 def pdf_content_bomb(inflated: int = PDF_BOMB_BYTES) -> bytes:
     """One page whose FlateDecode content stream inflates to gigabytes of zeros."""
     bomb = inflate_bomb(inflated)
-    return _pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-        _stream(bomb, b"/Filter /FlateDecode "),
-    ])
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+            _stream(bomb, b"/Filter /FlateDecode "),
+        ]
+    )
 
 
 def pdf_text_bomb(inflated: int = GIB) -> bytes:
     """A content stream that inflates to ~1 GB of real text-showing operators (work, not just zeros)."""
     op = b"BT /F1 12 Tf 72 720 Td (Resume bomb text resume bomb text) Tj ET\n"
     bomb = inflate_bomb(inflated, chunk=min(INFLATE_CHUNK, inflated), fill=op)
-    return _pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(bomb, b"/Filter /FlateDecode "),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ])
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            _stream(bomb, b"/Filter /FlateDecode "),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
 
 
 def pdf_object_stream_bomb(inflated: int = 2 * GIB) -> bytes:
@@ -200,7 +209,9 @@ def pdf_object_stream_bomb(inflated: int = 2 * GIB) -> bytes:
         struct.pack(">BIH", 1, offsets[5], 0),
     ]
     xref = b"".join(rows)
-    out.write(b"5 0 obj\n" + _stream(xref, b"/Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R ") + b"\nendobj\n")
+    out.write(
+        b"5 0 obj\n" + _stream(xref, b"/Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R ") + b"\nendobj\n"
+    )
     out.write(b"startxref\n%d\n%%%%EOF\n" % offsets[5])
     return out.getvalue()
 
@@ -209,32 +220,41 @@ def pdf_many_pages(pages: int = MANY_PAGES) -> bytes:
     """A `pages`-page PDF with one line of text each."""
     font = 3 + pages * 2
     kids = b" ".join(b"%d 0 R" % (3 + 2 * i) for i in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+    ]
     for i in range(pages):
         objects.append(
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R "
             b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (4 + 2 * i, font)
         )
-        objects.append(_stream(b"BT /F1 12 Tf 72 720 Td (Page %d of a very long document) Tj ET" % (i + 1)))
+        objects.append(
+            _stream(b"BT /F1 12 Tf 72 720 Td (Page %d of a very long document) Tj ET" % (i + 1))
+        )
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     return _pdf(objects)
 
 
 def pdf_page_tree_cycle() -> bytes:
     """A page tree whose /Kids point back at itself."""
-    return _pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
-        b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Parent 2 0 R /Count 9999999 >>",
-    ])
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+            b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Parent 2 0 R /Count 9999999 >>",
+        ]
+    )
 
 
 def pdf_deep_nesting(depth: int = 200_000) -> bytes:
     """An object nested 200k arrays deep (recursive-descent parsers overflow their stack)."""
-    return _pdf([
-        b"<< /Type /Catalog /Pages 2 0 R /Junk " + b"[" * depth + b"]" * depth + b" >>",
-        b"<< /Type /Pages /Kids [] /Count 0 >>",
-    ])
+    return _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Junk " + b"[" * depth + b"]" * depth + b" >>",
+            b"<< /Type /Pages /Kids [] /Count 0 >>",
+        ]
+    )
 
 
 # --- DOCX helpers --------------------------------------------------------------------
@@ -309,7 +329,22 @@ def zip_bomb_docx(honest_header: bool = True) -> bytes:
 
     def add(entry: bytes, data: bytes, crc_: int, usize: int, method: int) -> None:
         offset = buf.tell()
-        buf.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc_, len(data), usize, len(entry), 0))
+        buf.write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                0,
+                method,
+                0,
+                0,
+                crc_,
+                len(data),
+                usize,
+                len(entry),
+                0,
+            )
+        )
         buf.write(entry + data)
         entries.append((entry, offset, crc_, len(data), usize, method))  # type: ignore[arg-type]
 
@@ -318,11 +353,33 @@ def zip_bomb_docx(honest_header: bool = True) -> bytes:
     add(name, deflate, crc, declared if not honest_header else ZIP_BOMB_BYTES, 8)
     central = buf.tell()
     for entry, offset, crc_, csize, usize, method in entries:  # type: ignore[misc]
-        buf.write(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc_, csize, usize,
-                              len(entry), 0, 0, 0, 0, 0, offset))
+        buf.write(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                0,
+                method,
+                0,
+                0,
+                crc_,
+                csize,
+                usize,
+                len(entry),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+        )
         buf.write(entry)
     size = buf.tell() - central
-    buf.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), size, central, 0))
+    buf.write(
+        struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), size, central, 0)
+    )
     return buf.getvalue()
 
 
@@ -332,7 +389,9 @@ def docx_billion_laughs() -> bytes:
     for i in range(1, 10):
         entities += b'<!ENTITY lol%d "%s">' % (i, b"".join(b"&lol%d;" % (i - 1) for _ in range(10)))
     xml = (
-        b'<?xml version="1.0"?><!DOCTYPE w:document [' + entities + b"]>"
+        b'<?xml version="1.0"?><!DOCTYPE w:document ['
+        + entities
+        + b"]>"
         + _DOC_OPEN.split(b"?>", 1)[1]
         + b"<w:p><w:r><w:t>&lol9;</w:t></w:r></w:p>"
         + _DOC_CLOSE
@@ -349,7 +408,12 @@ def random_bytes() -> bytes:
 
 def fake_exe() -> bytes:
     """An MZ/PE header followed by padding: a Windows program renamed .pdf."""
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(50) + b"PE\x00\x00" + bytes(4096)
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
+        + bytes(50)
+        + b"PE\x00\x00"
+        + bytes(4096)
+    )
 
 
 def big_upload() -> bytes:
@@ -358,7 +422,18 @@ def big_upload() -> bytes:
 
 
 def long_job_description() -> str:
-    words = ["Python", "SQL", "Kafka", "Spark", "Airflow", "Terraform", "Kubernetes", "leadership", "stakeholder", "mentoring"]
+    words = [
+        "Python",
+        "SQL",
+        "Kafka",
+        "Spark",
+        "Airflow",
+        "Terraform",
+        "Kubernetes",
+        "leadership",
+        "stakeholder",
+        "mentoring",
+    ]
     rng = random.Random(11)
     text = " ".join(rng.choice(words) for _ in range(LONG_JOB_CHARS // 6))
     return text[:LONG_JOB_CHARS]
@@ -380,7 +455,12 @@ NASTIES: list[Nasty] = [
     Nasty("PDF page tree that loops", "resume.pdf", pdf_page_tree_cycle, DamagedFileError),
     Nasty("PDF arrays nested 200k deep", "resume.pdf", pdf_deep_nesting, DamagedFileError),
     Nasty("zip bomb .docx (sizes declared)", "resume.docx", zip_bomb_docx, FileTooLargeError),
-    Nasty("zip bomb .docx (sizes lie)", "resume.docx", lambda: zip_bomb_docx(honest_header=False), DamagedFileError),
+    Nasty(
+        "zip bomb .docx (sizes lie)",
+        "resume.docx",
+        lambda: zip_bomb_docx(honest_header=False),
+        DamagedFileError,
+    ),
     Nasty("DOCX billion laughs", "resume.docx", docx_billion_laughs, DamagedFileError),
     Nasty("DOCX with 100k paragraphs", "resume.docx", docx_many_paragraphs, TooManyPagesError),
     Nasty("100k-char job description", "resume.txt", RESUME.encode, None, long_job_description()),
@@ -409,7 +489,12 @@ def corpus_nasties() -> list[Nasty]:
     if not HOSTILE_CORPUS.is_dir():
         return []
     return [
-        Nasty(f"corpus: {path.name}", path.name, path.read_bytes, CORPUS_EXPECT.get(path.name, ResumeBotError))
+        Nasty(
+            f"corpus: {path.name}",
+            path.name,
+            path.read_bytes,
+            CORPUS_EXPECT.get(path.name, ResumeBotError),
+        )
         for path in sorted(HOSTILE_CORPUS.iterdir())
         if path.is_file()
     ]

@@ -36,6 +36,8 @@ def current_rss_mb() -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS in /proc/self/status")
+
+
 NORMAL = ReviewRequest(data=RESUME.encode(), filename="avery.txt", engine="offline")
 
 
@@ -48,7 +50,9 @@ def request_for(nasty: Nasty) -> ReviewRequest:
     )
 
 
-async def timed(request: ReviewRequest, settings: Settings) -> tuple[ReviewResult | ResumeBotError, float]:
+async def timed(
+    request: ReviewRequest, settings: Settings
+) -> tuple[ReviewResult | ResumeBotError, float]:
     """The outcome a user would get, and how long it took."""
     started = time.perf_counter()
     try:
@@ -66,7 +70,9 @@ def assert_user_sees_a_clear_answer(nasty: Nasty, outcome: ReviewResult | Resume
         # the PDF too, unless no installed font covers the text: then a warning says so
         assert kinds == {"docx", "pdf", "md"} or (kinds == {"docx", "md"} and outcome.warnings)
         return
-    assert isinstance(outcome, nasty.expect), f"{nasty.name}: expected {nasty.expect.__name__}, got {outcome!r}"
+    assert isinstance(outcome, nasty.expect), (
+        f"{nasty.name}: expected {nasty.expect.__name__}, got {outcome!r}"
+    )
     shown = outcome.for_user()
     # what went wrong, then what to do: both plain sentences, never a traceback or a class name
     assert shown == f"{outcome.user_message} {outcome.hint}"
@@ -103,11 +109,17 @@ def test_corpus_expectations_name_real_files() -> None:
 
 
 @pytest.mark.slow
-async def test_four_bombs_at_once_leave_the_bot_serving_and_its_memory_flat(settings: Settings) -> None:
+async def test_four_bombs_at_once_leave_the_bot_serving_and_its_memory_flat(
+    settings: Settings,
+) -> None:
     """Four gigabyte bombs parse at once: the bot's memory stays flat (sampled while they run),
     every bomb gets a clear answer and a normal review lands."""
-    bombs = [nasties.pdf_content_bomb(), nasties.pdf_object_stream_bomb(), nasties.pdf_text_bomb(),
-             nasties.zip_bomb_docx(honest_header=False)]
+    bombs = [
+        nasties.pdf_content_bomb(),
+        nasties.pdf_object_stream_bomb(),
+        nasties.pdf_text_bomb(),
+        nasties.zip_bomb_docx(honest_header=False),
+    ]
     names = ["a.pdf", "b.pdf", "c.pdf", "d.docx"]
     rss_before = peak = current_rss_mb()
 
@@ -120,7 +132,10 @@ async def test_four_bombs_at_once_leave_the_bot_serving_and_its_memory_flat(sett
     tick = asyncio.create_task(sample())
     try:
         outcomes = await asyncio.gather(
-            *(timed(ReviewRequest(data=d, filename=n, engine="offline"), settings) for d, n in zip(bombs, names, strict=True)),
+            *(
+                timed(ReviewRequest(data=d, filename=n, engine="offline"), settings)
+                for d, n in zip(bombs, names, strict=True)
+            ),
             timed(NORMAL, settings),
         )
     finally:
@@ -139,8 +154,11 @@ async def test_four_bombs_at_once_leave_the_bot_serving_and_its_memory_flat(sett
 
 @pytest.mark.parametrize(
     ("make", "payload"),
-    [(nasties.pdf_content_bomb, 16 * MIB), (nasties.pdf_object_stream_bomb, 16 * MIB),
-     (nasties.pdf_text_bomb, MIB)],
+    [
+        (nasties.pdf_content_bomb, 16 * MIB),
+        (nasties.pdf_object_stream_bomb, 16 * MIB),
+        (nasties.pdf_text_bomb, MIB),
+    ],
     ids=["content", "object-stream", "text"],
 )
 def test_bomb_pdfs_are_valid_pdfs_when_small(make: Callable[[int], bytes], payload: int) -> None:

@@ -96,7 +96,8 @@ class Everything(logging.Handler):
     def text(self, *, ignore: tuple[str, ...] = ()) -> str:
         """All records, except those from loggers named in `ignore` (and their children)."""
         return "\n".join(
-            t for n, t in zip(self.names, self.texts, strict=True)
+            t
+            for n, t in zip(self.names, self.texts, strict=True)
             if not any(n == i or n.startswith(i + ".") for i in ignore)
         )
 
@@ -169,8 +170,10 @@ def resume_docx() -> bytes:
 
     document = docx.Document()
     for line in RESUME.splitlines():
-        document.add_paragraph(line[2:] if line.startswith("• ") else line,
-                               style="List Bullet" if line.startswith("• ") else None)
+        document.add_paragraph(
+            line[2:] if line.startswith("• ") else line,
+            style="List Bullet" if line.startswith("• ") else None,
+        )
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
@@ -189,7 +192,10 @@ def broken_docx_quoting_the_canary() -> bytes:
 
 
 def test_cli_review_logs_nothing_of_the_resume_and_writes_only_the_requested_files(
-    tmp_path: Path, private_tmp: Path, logs: Everything, capfd: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    private_tmp: Path,
+    logs: Everything,
+    capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from resume_bot.cli import main
@@ -200,7 +206,10 @@ def test_cli_review_logs_nothing_of_the_resume_and_writes_only_the_requested_fil
     job.write_text(JOB, encoding="utf-8")
     before = files_under(tmp_path)
 
-    assert main(["optimize", str(resume), "--job", str(job), "--engine", "offline", "--out", str(out)]) == 0
+    assert (
+        main(["optimize", str(resume), "--job", str(job), "--engine", "offline", "--out", str(out)])
+        == 0
+    )
     shown = capfd.readouterr()
     assert_nothing_leaked(logs, shown.err)
     written = files_under(tmp_path) - before
@@ -209,7 +218,10 @@ def test_cli_review_logs_nothing_of_the_resume_and_writes_only_the_requested_fil
 
 
 def test_cli_error_for_a_damaged_file_quotes_nothing_of_it(
-    tmp_path: Path, private_tmp: Path, logs: Everything, capfd: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    private_tmp: Path,
+    logs: Everything,
+    capfd: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from resume_bot.cli import main
@@ -225,7 +237,9 @@ def test_cli_error_for_a_damaged_file_quotes_nothing_of_it(
     assert files_under(tmp_path) == before
 
 
-async def test_errors_a_user_sees_never_quote_the_file(settings: Settings, logs: Everything) -> None:
+async def test_errors_a_user_sees_never_quote_the_file(
+    settings: Settings, logs: Everything
+) -> None:
     """Binary junk around the canary, a damaged DOCX: the error text is ours, not the file's."""
     junk = b"\x00\x01\x02" * 200 + RESUME_CANARY.encode() + bytes(range(256)) * 8
     for data, filename, expected in (
@@ -233,7 +247,9 @@ async def test_errors_a_user_sees_never_quote_the_file(settings: Settings, logs:
         (broken_docx_quoting_the_canary(), "casey.docx", DamagedFileError),
     ):
         with pytest.raises(expected) as info:
-            await review_resume(ReviewRequest(data=data, filename=filename, job_description=JOB), settings)
+            await review_resume(
+                ReviewRequest(data=data, filename=filename, job_description=JOB), settings
+            )
         assert not any(c in info.value.for_user() or c in str(info.value) for c in CANARIES)
     assert_nothing_leaked(logs)
 
@@ -247,10 +263,14 @@ async def test_a_crashing_parse_child_leaves_no_core_dump(
     soft, hard = resource.getrlimit(resource.RLIMIT_CORE)
     if hard == 0:
         pytest.skip("core dumps are disabled for this user; nothing to prove")
-    resource.setrlimit(resource.RLIMIT_CORE, (hard, hard))  # as on a host with `ulimit -c unlimited`
+    resource.setrlimit(
+        resource.RLIMIT_CORE, (hard, hard)
+    )  # as on a host with `ulimit -c unlimited`
     try:
         with pytest.raises(ResumeBotError):
-            await review_resume(ReviewRequest(data=pdf_content_bomb(), filename="bomb.pdf"), settings)
+            await review_resume(
+                ReviewRequest(data=pdf_content_bomb(), filename="bomb.pdf"), settings
+            )
     finally:
         resource.setrlimit(resource.RLIMIT_CORE, (soft, hard))
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("core")]
@@ -264,20 +284,35 @@ def _chat(content: str) -> dict[str, object]:
 
 
 @respx.mock
-async def test_model_engine_errors_and_answers_never_reach_the_logs(private_tmp: Path, logs: Everything) -> None:
+async def test_model_engine_errors_and_answers_never_reach_the_logs(
+    private_tmp: Path, logs: Everything
+) -> None:
     settings = Settings(_env_file=None, huggingface_api_key=HF_KEY, huggingface_base_url=HF_BASE)
-    good = json.dumps({"rewritten_markdown": (
-        "# Casey Morgan\n\n## Experience\n"
-        f"- Built the {RESUME_CANARY} ledger service that settles 2 million payments a day\n"
-    ), "findings": []})
-    unusable = json.dumps({"rewritten_markdown": [RESUME_CANARY], "findings": f"{RESUME_CANARY} {EMAIL}"})
-    route = respx.post(f"{HF_BASE}/chat/completions").mock(side_effect=[
-        httpx.Response(503, headers={"Retry-After": "0"}, text=f"overloaded while reading {RESUME_CANARY}"),
-        httpx.Response(200, json=_chat(unusable)),
-        httpx.Response(200, json=_chat(good)),
-        httpx.Response(401, json={"error": f"bad token for request about {RESUME_CANARY}"}),
-    ])
-    request = ReviewRequest(data=RESUME.encode(), filename="casey.txt", job_description=JOB, engine="huggingface")
+    good = json.dumps(
+        {
+            "rewritten_markdown": (
+                "# Casey Morgan\n\n## Experience\n"
+                f"- Built the {RESUME_CANARY} ledger service that settles 2 million payments a day\n"
+            ),
+            "findings": [],
+        }
+    )
+    unusable = json.dumps(
+        {"rewritten_markdown": [RESUME_CANARY], "findings": f"{RESUME_CANARY} {EMAIL}"}
+    )
+    route = respx.post(f"{HF_BASE}/chat/completions").mock(
+        side_effect=[
+            httpx.Response(
+                503, headers={"Retry-After": "0"}, text=f"overloaded while reading {RESUME_CANARY}"
+            ),
+            httpx.Response(200, json=_chat(unusable)),
+            httpx.Response(200, json=_chat(good)),
+            httpx.Response(401, json={"error": f"bad token for request about {RESUME_CANARY}"}),
+        ]
+    )
+    request = ReviewRequest(
+        data=RESUME.encode(), filename="casey.txt", job_description=JOB, engine="huggingface"
+    )
 
     result = await review_resume(request, settings)
     assert result.engine.startswith("huggingface:") and RESUME_CANARY in result.rewritten
@@ -309,7 +344,10 @@ async def _slack_review(bolt: BoltServer, fake_slack: FakeSlack) -> None:
 
 
 async def test_slack_review_logs_nothing_of_the_resume_or_job_in_our_code(
-    bolt: BoltServer, fake_slack: FakeSlack, private_tmp: Path, logs: Everything,
+    bolt: BoltServer,
+    fake_slack: FakeSlack,
+    private_tmp: Path,
+    logs: Everything,
     capfd: pytest.CaptureFixture[str],
 ) -> None:
     """Bolt, our adapter and core at DEBUG; slack_sdk's own DEBUG lines are the known gap below."""
@@ -322,7 +360,10 @@ async def test_slack_review_logs_nothing_of_the_resume_or_job_in_our_code(
 
 
 async def test_slack_review_logs_nothing_of_the_resume_or_job_anywhere(
-    bolt: BoltServer, fake_slack: FakeSlack, logs: Everything, capfd: pytest.CaptureFixture[str],
+    bolt: BoltServer,
+    fake_slack: FakeSlack,
+    logs: Everything,
+    capfd: pytest.CaptureFixture[str],
 ) -> None:
     await _slack_review(bolt, fake_slack)
     shown = capfd.readouterr()
@@ -369,13 +410,20 @@ SECRETS = (HF_KEY, BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, "discord-privacy-test-t
 
 def test_settings_repr_str_and_dump_mask_every_token() -> None:
     settings = _all_secrets_settings()
-    for shown in (repr(settings), str(settings), f"{settings}", json.dumps(settings.model_dump(mode="json"))):
+    for shown in (
+        repr(settings),
+        str(settings),
+        f"{settings}",
+        json.dumps(settings.model_dump(mode="json")),
+    ):
         for secret in SECRETS:
             assert secret not in shown
     assert "**********" in repr(settings)
 
 
-async def test_doctor_lines_show_tokens_masked(fake_slack: FakeSlack, logs: Everything, refused_port: int) -> None:
+async def test_doctor_lines_show_tokens_masked(
+    fake_slack: FakeSlack, logs: Everything, refused_port: int
+) -> None:
     fake_discord = FakeDiscord()
     await fake_discord.start()
     try:
@@ -395,16 +443,27 @@ async def test_doctor_lines_show_tokens_masked(fake_slack: FakeSlack, logs: Ever
     assert mask(HF_KEY) in lines or mask(BOT_TOKEN) in lines
 
 
-async def test_bots_start_up_logs_never_show_tokens(fake_slack: FakeSlack, logs: Everything,
-                                                   capfd: pytest.CaptureFixture[str]) -> None:
+async def test_bots_start_up_logs_never_show_tokens(
+    fake_slack: FakeSlack, logs: Everything, capfd: pytest.CaptureFixture[str]
+) -> None:
     """Both bots' run() at DEBUG: Slack over HTTP and in Socket Mode, Discord to ready."""
     from bots.discord.run import run as run_discord
     from bots.slack.run import run as run_slack
 
-    http_mode = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                         slack_api_url=fake_slack.api_url, port=0)
-    socket_mode = Settings(_env_file=None, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
-                           slack_app_token=APP_TOKEN, slack_api_url=fake_slack.api_url)
+    http_mode = Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.api_url,
+        port=0,
+    )
+    socket_mode = Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_app_token=APP_TOKEN,
+        slack_api_url=fake_slack.api_url,
+    )
     listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(run_slack(http_mode, host=LOCALHOST, listening=listening))
     try:
@@ -424,8 +483,11 @@ async def test_bots_start_up_logs_never_show_tokens(fake_slack: FakeSlack, logs:
 
     fake = FakeDiscord()
     await fake.start()
-    task = asyncio.create_task(run_discord(Settings(_env_file=None, discord_bot_token=fake.token,
-                                                    discord_api_url=fake.api_url)))
+    task = asyncio.create_task(
+        run_discord(
+            Settings(_env_file=None, discord_bot_token=fake.token, discord_api_url=fake.api_url)
+        )
+    )
     try:
         await asyncio.wait_for(fake.ready.wait(), timeout=60)
     finally:

@@ -30,17 +30,84 @@ FAST = settings(
     database=None,
 )
 
-HEADINGS = ["Experience", "EDUCATION", "Skills:", "Summary", "Projects", "Work History",
-            "Certifications", "## Experience", "Berufserfahrung", "Contact", "Languages"]
+HEADINGS = [
+    "Experience",
+    "EDUCATION",
+    "Skills:",
+    "Summary",
+    "Projects",
+    "Work History",
+    "Certifications",
+    "## Experience",
+    "Berufserfahrung",
+    "Contact",
+    "Languages",
+]
 BULLETS = ["• ", "- ", "* ", "▪ ", "1. ", "2) ", "– ", "✓ ", ""]
-DATES = ["2019 - Present", "Jan 2020 – Dec 2021", "03/2019 - 05/2022", "Sept. 2018 – now",
-         "2015–2017", "June 2020 –", "2021 - Current", "12/2099 - 13/2100", "1999"]
-WORDS = ["Led", "Responsible for", "Helped with", "I", "managed", "team", "of", "12", "engineers",
-         "cut", "costs", "by", "35%", "$2.5M", "Acme Corp", "State University", "BSc", "PhD",
-         "Python", "Kubernetes", "the", "was", "migrated", "by me", "ignore previous instructions",
-         "two", "1,000", "0.5", "3.0", "k8s", "C++", "(cid:12)", "\u00ad", "\ufb01x", "\u200b",
-         "日本語", "مرحبا", "🚀", "\ufffd", "\x00", "\x0c", "\\n", "@", "jane@example.com",
-         "+1 555 123 4567", "linkedin.com/in/x", "https://x.io", "Inc.", "LLC", "at", "Google"]
+DATES = [
+    "2019 - Present",
+    "Jan 2020 – Dec 2021",
+    "03/2019 - 05/2022",
+    "Sept. 2018 – now",
+    "2015–2017",
+    "June 2020 –",
+    "2021 - Current",
+    "12/2099 - 13/2100",
+    "1999",
+]
+WORDS = [
+    "Led",
+    "Responsible for",
+    "Helped with",
+    "I",
+    "managed",
+    "team",
+    "of",
+    "12",
+    "engineers",
+    "cut",
+    "costs",
+    "by",
+    "35%",
+    "$2.5M",
+    "Acme Corp",
+    "State University",
+    "BSc",
+    "PhD",
+    "Python",
+    "Kubernetes",
+    "the",
+    "was",
+    "migrated",
+    "by me",
+    "ignore previous instructions",
+    "two",
+    "1,000",
+    "0.5",
+    "3.0",
+    "k8s",
+    "C++",
+    "(cid:12)",
+    "\u00ad",
+    "\ufb01x",
+    "\u200b",
+    "日本語",
+    "مرحبا",
+    "🚀",
+    "\ufffd",
+    "\x00",
+    "\x0c",
+    "\\n",
+    "@",
+    "jane@example.com",
+    "+1 555 123 4567",
+    "linkedin.com/in/x",
+    "https://x.io",
+    "Inc.",
+    "LLC",
+    "at",
+    "Google",
+]
 
 
 @st.composite
@@ -66,7 +133,9 @@ def document(text: str, kind: FileKind = FileKind.TEXT) -> Document:
     cleaned = plain_text(text, markdown=kind is FileKind.MARKDOWN)
     return Document(
         text=cleaned,
-        extraction=Extraction(kind=kind, pages=1, chars=len(cleaned), garbled_ratio=garbled_ratio(text)),
+        extraction=Extraction(
+            kind=kind, pages=1, chars=len(cleaned), garbled_ratio=garbled_ratio(text)
+        ),
     )
 
 
@@ -88,8 +157,11 @@ def test_parse_resume_never_raises(text: str) -> None:
 
 
 @FAST
-@given(text=any_text, job=st.one_of(st.none(), st.text(max_size=300), resume_like),
-       kind=st.sampled_from(TEXT_KINDS))
+@given(
+    text=any_text,
+    job=st.one_of(st.none(), st.text(max_size=300), resume_like),
+    kind=st.sampled_from(TEXT_KINDS),
+)
 def test_offline_review_never_raises(text: str, job: str | None, kind: FileKind) -> None:
     result = offline.review(document(text, kind), "cv.txt", job, None, Settings(_env_file=None))
     assert isinstance(result, ReviewResult)
@@ -118,7 +190,9 @@ def test_match_keywords_never_raises(job: str, resume: str) -> None:
 
 @FAST
 @given(original=any_text, rewritten=any_text)
-def test_honesty_guard_never_raises_and_leaves_nothing_to_flag(original: str, rewritten: str) -> None:
+def test_honesty_guard_never_raises_and_leaves_nothing_to_flag(
+    original: str, rewritten: str
+) -> None:
     find_fabrications(original, rewritten)
     prompt_injection_spans(rewritten)
     guarded, _warnings = guard_rewrite(original, rewritten)

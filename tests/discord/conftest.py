@@ -28,8 +28,9 @@ class Running:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(*, guild_sync: bool = False, gateway_from_settings: bool = False,
-                      **overrides: object) -> AsyncIterator[Running]:
+async def running_bot(
+    *, guild_sync: bool = False, gateway_from_settings: bool = False, **overrides: object
+) -> AsyncIterator[Running]:
     """Start the fake and the real client; wait until it has the guild; stop both afterwards.
 
     `gateway_from_settings` sets DISCORD_GATEWAY_URL instead of letting the bot ask `/gateway/bot`.

@@ -80,7 +80,9 @@ def assert_review_message(call: Call, filename: str) -> None:
     assert any(shown in t for t in titles)
     assert any(f["name"] == "Breakdown" for e in call.embeds for f in e.get("fields", []))
     assert "Engine: offline" in call.text()
-    assert re.search(r"Read: \d+ sections?, \d+ roles?, \d+ bullets?", call.text())  # to spot a misread
+    assert re.search(
+        r"Read: \d+ sections?, \d+ roles?, \d+ bullets?", call.text()
+    )  # to spot a misread
     stem = filename.rsplit(".", 1)[0]
     assert f"{stem}-rewritten.docx" in call.filenames and f"{stem}-rewritten.md" in call.filenames
     docx_bytes = next(f.content for f in call.files if f.filename.endswith(".docx"))
@@ -109,14 +111,18 @@ async def test_guild_id_syncs_to_that_guild() -> None:
         assert {c["name"] for c in sync.json} == {"optimize", "Review resume"}
 
 
-async def test_optimize_defers_first_then_answers_privately_with_embed_and_docx(bot: Running) -> None:
+async def test_optimize_defers_first_then_answers_privately_with_embed_and_docx(
+    bot: Running,
+) -> None:
     fake = bot.fake
     attachment = fake.attachment("cv.txt", RESUME_TXT)
     await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment, job_description=JOB))
     (defer,) = await fake.wait_for(is_defer)
     assert defer.json["data"]["flags"] & EPHEMERAL_FLAG, "private defaults to true"
     (followup,) = await fake.wait_for(is_followup)
-    assert defer.at < followup.at  # deferred before the review (its latency: benchmarks/discord_defer.py)
+    assert (
+        defer.at < followup.at
+    )  # deferred before the review (its latency: benchmarks/discord_defer.py)
     assert followup.flags & EPHEMERAL_FLAG
     assert_review_message(followup, "cv.txt")
     assert "cv-review.md" in followup.filenames
@@ -127,7 +133,9 @@ async def test_optimize_defers_first_then_answers_privately_with_embed_and_docx(
 async def test_optimize_public_answer_and_docx_upload(bot: Running) -> None:
     fake = bot.fake
     attachment = fake.attachment("jane.docx", resume_docx(), "application/octet-stream")
-    await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment, role="Backend Engineer", private=False))
+    await fake.dispatch(
+        "INTERACTION_CREATE", fake.optimize(attachment, role="Backend Engineer", private=False)
+    )
     (defer,) = await fake.wait_for(is_defer)
     assert not defer.json.get("data", {}).get("flags", 0) & EPHEMERAL_FLAG
     (followup,) = await fake.wait_for(is_followup)
@@ -159,7 +167,9 @@ async def test_too_large_for_discord_is_refused_before_download(bot: Running) ->
 async def test_over_our_own_limit_is_refused_before_download() -> None:
     async with running_bot(max_file_mb=0.001) as running:
         fake = running.fake
-        await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT * 4)))
+        await fake.dispatch(
+            "INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT * 4))
+        )
         (followup,) = await fake.wait_for(is_followup)
         assert FileTooLargeError.hint in followup.content and "limit" in followup.content
         assert not downloads(running)
@@ -168,7 +178,9 @@ async def test_over_our_own_limit_is_refused_before_download() -> None:
 async def test_unsupported_file_gets_plain_words_and_the_bot_keeps_working(bot: Running) -> None:
     fake = bot.fake
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.png", png, "image/png")))
+    await fake.dispatch(
+        "INTERACTION_CREATE", fake.optimize(fake.attachment("cv.png", png, "image/png"))
+    )
     (error,) = await fake.wait_for(is_followup)
     assert UnsupportedFileError.hint in error.content  # core may word the first half per file
     assert not error.files and not error.embeds
@@ -179,7 +191,9 @@ async def test_unsupported_file_gets_plain_words_and_the_bot_keeps_working(bot: 
 
 async def test_attachment_that_cannot_be_downloaded_still_gets_an_answer(bot: Running) -> None:
     fake = bot.fake
-    attachment = fake.attachment("cv.txt", RESUME_TXT) | {"url": f"{fake.base_url}/attachments/404/cv.txt"}
+    attachment = fake.attachment("cv.txt", RESUME_TXT) | {
+        "url": f"{fake.base_url}/attachments/404/cv.txt"
+    }
     await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment))
     (followup,) = await fake.wait_for(is_followup)
     assert DiscordFileError().for_user() in followup.content
@@ -200,11 +214,15 @@ async def test_a_review_discord_refuses_still_ends_in_words_not_silence(bot: Run
 
 async def test_context_menu_reviews_the_target_message(bot: Running) -> None:
     fake = bot.fake
-    posted = fake.message("Applying for Data Engineer roles, feedback welcome",
-                          [fake.attachment("sam.txt", RESUME_TXT)])
+    posted = fake.message(
+        "Applying for Data Engineer roles, feedback welcome",
+        [fake.attachment("sam.txt", RESUME_TXT)],
+    )
     await fake.dispatch("INTERACTION_CREATE", fake.review_menu(posted))
     (defer,) = await fake.wait_for(is_defer)
-    assert defer.json["data"]["flags"] & EPHEMERAL_FLAG, "a mentor's review is shown to the mentor only"
+    assert defer.json["data"]["flags"] & EPHEMERAL_FLAG, (
+        "a mentor's review is shown to the mentor only"
+    )
     (followup,) = await fake.wait_for(is_followup)
     assert_review_message(followup, "sam.txt")
 
@@ -244,16 +262,26 @@ async def test_dm_without_a_file_gets_help(bot: Running) -> None:
 
 async def test_mention_with_a_file_starts_a_thread_and_answers_there(bot: Running) -> None:
     fake = bot.fake
-    msg = fake.message(f"<@{fake.bot_id}> could you look at mine?", [fake.attachment("cv.txt", RESUME_TXT)],
-                       mention_bot=True)
+    msg = fake.message(
+        f"<@{fake.bot_id}> could you look at mine?",
+        [fake.attachment("cv.txt", RESUME_TXT)],
+        mention_bot=True,
+    )
     await fake.dispatch("MESSAGE_CREATE", msg)
     (create,) = await fake.wait_for(is_thread_create)
     assert create.path.endswith(f"/channels/{fake.channel_id}/messages/{msg['id']}/threads")
     assert create.json["name"] == "Resume review: cv.txt"
     thread_posts = await fake.wait_for(
-        lambda c: c.method == "POST" and c.path.endswith("/messages") and f"/{fake.channel_id}/" not in c.path)
+        lambda c: (
+            c.method == "POST"
+            and c.path.endswith("/messages")
+            and f"/{fake.channel_id}/" not in c.path
+        )
+    )
     assert_review_message(thread_posts[0], "cv.txt")
-    assert not [c for c in fake.calls if is_channel_message(fake.channel_id)(c)], "nothing in the channel itself"
+    assert not [c for c in fake.calls if is_channel_message(fake.channel_id)(c)], (
+        "nothing in the channel itself"
+    )
 
 
 async def test_messages_without_a_mention_or_from_bots_are_left_alone(bot: Running) -> None:
@@ -261,9 +289,13 @@ async def test_messages_without_a_mention_or_from_bots_are_left_alone(bot: Runni
     resume = fake.attachment("cv.txt", RESUME_TXT)
     await fake.dispatch("MESSAGE_CREATE", fake.message("here is my cv", [resume]))
     other_bot = fake.user(fake.other_bot_id, name="other-bot", bot=True)
-    await fake.dispatch("MESSAGE_CREATE", fake.message(f"<@{fake.bot_id}>", [resume], author=other_bot,
-                                                       mention_bot=True))
-    await fake.dispatch("MESSAGE_CREATE", fake.message("echo", [resume], author=fake.bot_user(), dm=True))
+    await fake.dispatch(
+        "MESSAGE_CREATE",
+        fake.message(f"<@{fake.bot_id}>", [resume], author=other_bot, mention_bot=True),
+    )
+    await fake.dispatch(
+        "MESSAGE_CREATE", fake.message("echo", [resume], author=fake.bot_user(), dm=True)
+    )
     # a sync point: gateway events are handled in order, so once this DM is answered the ones above were seen
     await fake.dispatch("MESSAGE_CREATE", fake.message("hi", dm=True))
     await fake.wait_for(is_channel_message(fake.dm_channel_id))
@@ -286,19 +318,26 @@ async def test_concurrent_interactions_are_each_deferred_before_their_review(bot
         [followup] = [c for c in followups if payload["token"] in c.path]
         assert defer.at < followup.at
     assert sorted(f"cv{i}.txt" for i in range(count)) == sorted(
-        f.embeds[0]["title"].removeprefix("Resume review: ") for f in followups)
+        f.embeds[0]["title"].removeprefix("Resume review: ") for f in followups
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("hostile/encrypted_aes256_user_and_owner_password.pdf", EncryptedFileError),
-     ("hostile/image_only_grayscale_page.pdf", NoTextError)],
+    [
+        ("hostile/encrypted_aes256_user_and_owner_password.pdf", EncryptedFileError),
+        ("hostile/image_only_grayscale_page.pdf", NoTextError),
+    ],
 )
-async def test_corpus_bad_pdfs_get_their_error_text(bot: Running, name: str, expected: type) -> None:
+async def test_corpus_bad_pdfs_get_their_error_text(
+    bot: Running, name: str, expected: type
+) -> None:
     path = require_corpus() / name
     fake = bot.fake
-    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment(path.name, path.read_bytes(),
-                                                                              "application/pdf")))
+    await fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.optimize(fake.attachment(path.name, path.read_bytes(), "application/pdf")),
+    )
     (followup,) = await fake.wait_for(is_followup)
     assert expected.hint in followup.content
 
@@ -307,8 +346,10 @@ async def test_corpus_pdf_resume_is_reviewed(bot: Running) -> None:
     path = require_corpus() / "resumes/pdf/rendercv_engineeringresumes_john_doe.pdf"
     fake = bot.fake
     started = time.monotonic()
-    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment(path.name, path.read_bytes(),
-                                                                              "application/pdf")))
+    await fake.dispatch(
+        "INTERACTION_CREATE",
+        fake.optimize(fake.attachment(path.name, path.read_bytes(), "application/pdf")),
+    )
     (followup,) = await fake.wait_for(is_followup)
     assert_review_message(followup, path.name)
     assert time.monotonic() - started < 30
@@ -326,18 +367,24 @@ async def test_mention_without_a_file_gets_help_in_place(bot: Running) -> None:
 
 async def test_optimize_in_a_dm_with_the_bot(bot: Running) -> None:
     fake = bot.fake
-    await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT), dm=True))
+    await fake.dispatch(
+        "INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT), dm=True)
+    )
     await fake.wait_for(is_defer)
     (followup,) = await fake.wait_for(is_followup)
     assert_review_message(followup, "cv.txt")
 
 
-async def test_no_resume_or_job_text_in_any_log_even_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+async def test_no_resume_or_job_text_in_any_log_even_at_debug(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     async with running_bot() as running:
         fake = running.fake
-        await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT),
-                                                                job_description=JOB))
+        await fake.dispatch(
+            "INTERACTION_CREATE",
+            fake.optimize(fake.attachment("cv.txt", RESUME_TXT), job_description=JOB),
+        )
         dm = fake.message(JOB, [fake.attachment("cv.txt", RESUME_TXT)], dm=True)
         await fake.dispatch("MESSAGE_CREATE", dm)
         await fake.wait_for(is_followup)

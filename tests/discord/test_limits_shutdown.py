@@ -33,8 +33,12 @@ from tests.fakes.model import API_KEY, SlowModel
 
 
 def _limits(model: SlowModel, per_hour: int = 10) -> dict[str, object]:
-    return {"huggingface_api_key": API_KEY, "huggingface_base_url": model.base_url,
-            "max_concurrent_reviews": 1, "user_reviews_per_hour": per_hour}
+    return {
+        "huggingface_api_key": API_KEY,
+        "huggingface_base_url": model.base_url,
+        "max_concurrent_reviews": 1,
+        "user_reviews_per_hour": per_hour,
+    }
 
 
 def _for(payload: dict) -> Callable[[Call], bool]:
@@ -46,13 +50,17 @@ def _followups(fake: FakeDiscord, payload: dict) -> list[Call]:
     return [c for c in fake.calls if is_followup(c) and payload["token"] in c.path]
 
 
-async def test_waiting_interaction_and_dm_see_their_place_then_it_is_edited(model: SlowModel) -> None:
+async def test_waiting_interaction_and_dm_see_their_place_then_it_is_edited(
+    model: SlowModel,
+) -> None:
     async with running_bot(**_limits(model)) as running:
         fake = running.fake
         first = fake.optimize(fake.attachment("a.txt", RESUME_TXT), user_id=fake.new_id())
         second = fake.optimize(fake.attachment("b.txt", RESUME_TXT), user_id=fake.new_id())
         dm_user = fake.user(fake.new_id(), name="sam")
-        dm = fake.message("Backend Engineer", [fake.attachment("c.txt", RESUME_TXT)], dm=True, author=dm_user)
+        dm = fake.message(
+            "Backend Engineer", [fake.attachment("c.txt", RESUME_TXT)], dm=True, author=dm_user
+        )
         await fake.dispatch("INTERACTION_CREATE", first)
         await model.wait_in_flight()
         await fake.dispatch("INTERACTION_CREATE", second)
@@ -61,12 +69,17 @@ async def test_waiting_interaction_and_dm_see_their_place_then_it_is_edited(mode
         await fake.dispatch("MESSAGE_CREATE", dm)
         [dm_place] = await fake.wait_for(is_channel_message(fake.dm_channel_id))
         assert "You're #2 in line for c.txt" in dm_place.content
-        assert not [c for c in fake.calls if is_original_edit(c) and _for(first)(c)], "started at once"
+        assert not [c for c in fake.calls if is_original_edit(c) and _for(first)(c)], (
+            "started at once"
+        )
 
         model.gate.set()
         await fake.wait_for(lambda c: is_followup(c) and _for(second)(c))
         edits = [c for c in fake.calls if is_original_edit(c) and _for(second)(c)]
-        assert [("#1 in line" in e.content, "Your turn" in e.content) for e in edits] == [(True, False), (False, True)]
+        assert [("#1 in line" in e.content, "Your turn" in e.content) for e in edits] == [
+            (True, False),
+            (False, True),
+        ]
         dm_replies = await fake.wait_for(is_channel_message(fake.dm_channel_id), count=2)
         [dm_edit] = [c for c in fake.calls if is_message_edit(c)]
         assert "Your turn. Reviewing c.txt" in dm_edit.content
@@ -87,11 +100,18 @@ async def test_hourly_quota_is_answered_in_the_deferred_reply(model: SlowModel) 
         await fake.wait_for(lambda c: is_followup(c) and _for(first)(c))
         await fake.dispatch("INTERACTION_CREATE", again)
         [answer] = await fake.wait_for(lambda c: is_followup(c) and _for(again)(c))
-        assert "1 reviews in the last hour" in answer.content and "You can send another in about" in answer.content
-        assert len([c for c in fake.calls if c.path.startswith("/attachments/")]) == 1  # no download when refused
+        assert (
+            "1 reviews in the last hour" in answer.content
+            and "You can send another in about" in answer.content
+        )
+        assert (
+            len([c for c in fake.calls if c.path.startswith("/attachments/")]) == 1
+        )  # no download when refused
 
 
-async def test_discord_429_on_the_follow_up_is_retried_and_the_answer_arrives_once(model: SlowModel) -> None:
+async def test_discord_429_on_the_follow_up_is_retried_and_the_answer_arrives_once(
+    model: SlowModel,
+) -> None:
     model.gate.set()
     async with running_bot(**_limits(model)) as running:
         fake = running.fake
@@ -99,13 +119,17 @@ async def test_discord_429_on_the_follow_up_is_retried_and_the_answer_arrives_on
         payload = fake.optimize(fake.attachment("a.txt", RESUME_TXT))
         await fake.dispatch("INTERACTION_CREATE", payload)
         [answer] = await fake.wait_for(lambda c: is_followup(c) and _for(payload)(c))
-        await running.bot.conversations.tasks.drain()  # the send (and any retry of it) is over: nothing more can come
+        await (
+            running.bot.conversations.tasks.drain()
+        )  # the send (and any retry of it) is over: nothing more can come
         assert len(fake.rate_limited) == 1 and is_followup(fake.rate_limited[0])
         assert _followups(fake, payload) == [answer]
         assert "/100" in answer.content and answer.filenames
 
 
-async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(model: SlowModel) -> None:
+async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(
+    model: SlowModel,
+) -> None:
     async with running_bot(**_limits(model)) as running:
         fake = running.fake
         payload = fake.optimize(fake.attachment("a.txt", RESUME_TXT))
@@ -119,18 +143,26 @@ async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(mod
         assert not running.bot.conversations.tasks
 
 
-async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(model: SlowModel) -> None:
+async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
+    model: SlowModel,
+) -> None:
     fake = FakeDiscord()
     await fake.start()
-    settings = Settings(_env_file=None, discord_bot_token=fake.token, discord_api_url=fake.api_url,  # type: ignore[call-arg]
-                        **_limits(model))
+    settings = Settings(
+        _env_file=None,
+        discord_bot_token=fake.token,
+        discord_api_url=fake.api_url,  # type: ignore[call-arg]
+        **_limits(model),
+    )
     queue = ReviewQueue(1, 10)
     server = asyncio.create_task(run(settings, queue=queue))
     try:
         await asyncio.wait_for(fake.ready.wait(), 60)
         await fake.wait_for(lambda c: c.method == "PUT" and c.path.endswith("/commands"))
-        running, waiting, late = (fake.optimize(fake.attachment(f"{n}.txt", RESUME_TXT), user_id=fake.new_id())
-                                  for n in "abc")
+        running, waiting, late = (
+            fake.optimize(fake.attachment(f"{n}.txt", RESUME_TXT), user_id=fake.new_id())
+            for n in "abc"
+        )
         await fake.dispatch("INTERACTION_CREATE", running)
         await model.wait_in_flight()
         await fake.dispatch("INTERACTION_CREATE", waiting)

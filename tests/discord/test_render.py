@@ -42,22 +42,41 @@ keywords = st.none() | st.builds(
 )
 
 
-def make_result(found: list[Finding], kw: KeywordMatch | None = None, warnings: list[str] | None = None,
-                name: str = "cv.pdf") -> ReviewResult:
+def make_result(
+    found: list[Finding],
+    kw: KeywordMatch | None = None,
+    warnings: list[str] | None = None,
+    name: str = "cv.pdf",
+) -> ReviewResult:
     return ReviewResult(
-        source_name=name, score=64, breakdown={"impact": 40, "clarity": 80, "ats": 90, "completeness": 70},
-        findings=found, keywords=kw, rewritten="# Jane Doe\n", engine="offline", warnings=warnings or [],
+        source_name=name,
+        score=64,
+        breakdown={"impact": 40, "clarity": 80, "ats": 90, "completeness": 70},
+        findings=found,
+        keywords=kw,
+        rewritten="# Jane Doe\n",
+        engine="offline",
+        warnings=warnings or [],
         extraction=Extraction(kind=FileKind.PDF, pages=1, chars=2000),
-        attachments=[Attachment(filename="cv-rewritten.docx", content=b"PK\x03\x04", mime="x"),
-                     Attachment(filename="cv-rewritten.md", content=b"# Jane", mime="text/markdown")],
+        attachments=[
+            Attachment(filename="cv-rewritten.docx", content=b"PK\x03\x04", mime="x"),
+            Attachment(filename="cv-rewritten.md", content=b"# Jane", mime="text/markdown"),
+        ],
     )
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
-@given(found=st.lists(findings, max_size=30), kw=keywords,
-       warnings=st.lists(text, max_size=6), name=st.text(min_size=1, max_size=400))
-def test_any_result_fits_discord_limits(found: list[Finding], kw: KeywordMatch | None,
-                                        warnings: list[str], name: str) -> None:
+@settings(
+    max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    found=st.lists(findings, max_size=30),
+    kw=keywords,
+    warnings=st.lists(text, max_size=6),
+    name=st.text(min_size=1, max_size=400),
+)
+def test_any_result_fits_discord_limits(
+    found: list[Finding], kw: KeywordMatch | None, warnings: list[str], name: str
+) -> None:
     reply = render_result(make_result(found, kw, warnings, name))
     assert len(reply.content) <= DISCORD_CONTENT_MAX
     assert 1 <= len(reply.embeds) <= DISCORD_EMBEDS_PER_MESSAGE
@@ -78,19 +97,38 @@ def test_any_result_fits_discord_limits(found: list[Finding], kw: KeywordMatch |
 def test_long_findings_are_left_whole_or_pointed_to_never_cut() -> None:
     long_before = "Responsible for " + "the payments platform and " * 60
     long_after = "Owned " + "the payments platform and " * 60
-    found = [Finding(rule="bullet.weak_opener", severity="high", category="impact", before=f"{long_before}{i}",
-                     after=f"{long_after}{i}", message="Start with a strong verb.") for i in range(12)]
+    found = [
+        Finding(
+            rule="bullet.weak_opener",
+            severity="high",
+            category="impact",
+            before=f"{long_before}{i}",
+            after=f"{long_after}{i}",
+            message="Start with a strong verb.",
+        )
+        for i in range(12)
+    ]
     reply = render_result(make_result(found))
     values = [f.value for e in reply.embeds for f in e.fields]
-    assert any("Before → after is in the attached review file" in v for v in values)  # an after is never cut
+    assert any(
+        "Before → after is in the attached review file" in v for v in values
+    )  # an after is never cut
     assert not any(long_after[:200] in v for v in values)
     assert any("more findings are in the attached review file" in v for v in values)
 
 
 def test_a_long_before_is_shortened_at_a_word_and_the_after_shown_whole() -> None:
     long_before = "Responsible for " + "the payments platform and " * 60
-    found = [Finding(rule="bullet.weak_opener", severity="high", category="impact", before=long_before,
-                     after="Owned the payments platform", message="Start with a strong verb.")]
+    found = [
+        Finding(
+            rule="bullet.weak_opener",
+            severity="high",
+            category="impact",
+            before=long_before,
+            after="Owned the payments platform",
+            message="Start with a strong verb.",
+        )
+    ]
     values = [f.value for e in render_result(make_result(found)).embeds for f in e.fields]
     [value] = [v for v in values if "strong verb" in v]
     assert "payments…\n" in value and long_before not in value
@@ -100,10 +138,21 @@ def test_a_long_before_is_shortened_at_a_word_and_the_after_shown_whole() -> Non
 def test_a_bullet_with_several_problems_is_one_field() -> None:
     bullet = "Responsible for the payments API used by 2 million customers"
     found = [
-        Finding(rule="bullet.weak_opener", severity="high", category="impact", before=bullet,
-                after="Owned the payments API used by 2 million customers", message="Lead with a verb."),
-        Finding(rule="bullet.no_metric", severity="medium", category="impact", before=bullet,
-                message="Say what changed, with a number."),
+        Finding(
+            rule="bullet.weak_opener",
+            severity="high",
+            category="impact",
+            before=bullet,
+            after="Owned the payments API used by 2 million customers",
+            message="Lead with a verb.",
+        ),
+        Finding(
+            rule="bullet.no_metric",
+            severity="medium",
+            category="impact",
+            before=bullet,
+            message="Say what changed, with a number.",
+        ),
     ]
     values = [f.value for e in render_result(make_result(found)).embeds for f in e.fields]
     [value] = [v for v in values if bullet in v]
@@ -126,16 +175,24 @@ def test_user_text_is_core_wording_or_a_generic_apology() -> None:
     assert user_text(EncryptedFileError()) == EncryptedFileError().for_user()
     assert user_text(DamagedFileError("custom")) == DamagedFileError("custom").for_user()
     assert user_text(RuntimeError("resume text that must never be shown")) == GENERIC_APOLOGY
-    assert render_error(EncryptedFileError().for_user()).content.endswith(EncryptedFileError().for_user())
+    assert render_error(EncryptedFileError().for_user()).content.endswith(
+        EncryptedFileError().for_user()
+    )
 
 
 @pytest.mark.parametrize(
     ("message", "expected"),
-    [("", (None, None)), ("<@123> ", (None, None)), ("<@!123> Data Engineer", (None, "Data Engineer")),
-     ("Senior backend role\nPython, AWS", ("Senior backend role\nPython, AWS", None)),
-     ("x" * 200, ("x" * 200, None))],
+    [
+        ("", (None, None)),
+        ("<@123> ", (None, None)),
+        ("<@!123> Data Engineer", (None, "Data Engineer")),
+        ("Senior backend role\nPython, AWS", ("Senior backend role\nPython, AWS", None)),
+        ("x" * 200, ("x" * 200, None)),
+    ],
 )
-def test_message_text_is_a_role_or_a_job_description(message: str, expected: tuple[str | None, str | None]) -> None:
+def test_message_text_is_a_role_or_a_job_description(
+    message: str, expected: tuple[str | None, str | None]
+) -> None:
     assert job_and_role(message) == expected
 
 

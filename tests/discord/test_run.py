@@ -54,13 +54,22 @@ async def test_gateway_url_setting_skips_the_lookup() -> None:
         assert running.fake.identify is not None
 
 
-async def test_model_unavailable_still_answers_with_the_offline_review_and_says_why(refused_port: int) -> None:
-    async with running_bot(huggingface_api_key="hf_test", huggingface_deadline_s=2.0,
-                           huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1") as running:
+async def test_model_unavailable_still_answers_with_the_offline_review_and_says_why(
+    refused_port: int,
+) -> None:
+    async with running_bot(
+        huggingface_api_key="hf_test",
+        huggingface_deadline_s=2.0,
+        huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1",
+    ) as running:
         fake = running.fake
-        await fake.dispatch("INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT)))
+        await fake.dispatch(
+            "INTERACTION_CREATE", fake.optimize(fake.attachment("cv.txt", RESUME_TXT))
+        )
         (followup,) = await fake.wait_for(is_followup, within_s=60)
         assert "/100" in followup.content and followup.filenames
         assert "Warnings" in followup.text()
-        assert "AI rewrite is missing" in followup.text()  # core's ModelError wording, in plain words
+        assert (
+            "AI rewrite is missing" in followup.text()
+        )  # core's ModelError wording, in plain words
         assert "Engine: offline" in followup.text()

@@ -150,37 +150,96 @@ class FakeDiscord:
         return str(next(self._ids))
 
     # --- payloads ---------------------------------------------------------------
-    def user(self, user_id: str | None = None, *, name: str = "alex", bot: bool = False) -> dict[str, Any]:
+    def user(
+        self, user_id: str | None = None, *, name: str = "alex", bot: bool = False
+    ) -> dict[str, Any]:
         uid = user_id or self.user_id
-        return {"id": uid, "username": name, "global_name": name, "discriminator": "0", "avatar": None, "bot": bot}
+        return {
+            "id": uid,
+            "username": name,
+            "global_name": name,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": bot,
+        }
 
     def bot_user(self) -> dict[str, Any]:
         return self.user(self.bot_id, name="resume-bot", bot=True)
 
     def member(self, user: dict[str, Any] | None = None) -> dict[str, Any]:
-        return {"user": user or self.user(), "roles": [], "joined_at": TIMESTAMP, "deaf": False, "mute": False,
-                "flags": 0, "permissions": ALL_PERMISSIONS}
+        return {
+            "user": user or self.user(),
+            "roles": [],
+            "joined_at": TIMESTAMP,
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": ALL_PERMISSIONS,
+        }
 
     def text_channel(self) -> dict[str, Any]:
-        return {"id": self.channel_id, "type": TEXT_CHANNEL, "guild_id": self.guild_id, "name": "career-help",
-                "position": 0, "permission_overwrites": [], "nsfw": False, "parent_id": None}
+        return {
+            "id": self.channel_id,
+            "type": TEXT_CHANNEL,
+            "guild_id": self.guild_id,
+            "name": "career-help",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        }
 
     def guild(self) -> dict[str, Any]:
-        everyone = {"id": self.guild_id, "name": "@everyone", "permissions": ALL_PERMISSIONS, "position": 0,
-                    "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+        everyone = {
+            "id": self.guild_id,
+            "name": "@everyone",
+            "permissions": ALL_PERMISSIONS,
+            "position": 0,
+            "color": 0,
+            "hoist": False,
+            "managed": False,
+            "mentionable": False,
+            "flags": 0,
+        }
         return {
-            "id": self.guild_id, "name": "Career Help", "icon": None, "owner_id": self.user_id,
-            "roles": [everyone], "emojis": [], "stickers": [], "features": [], "member_count": 2,
-            "channels": [self.text_channel()], "threads": [], "members": [self.member(self.bot_user())],
-            "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
-            "soundboard_sounds": [], "large": False, "unavailable": False, "joined_at": TIMESTAMP,
-            "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
-            "mfa_level": 0, "premium_tier": 0, "nsfw_level": 0, "preferred_locale": "en-US",
+            "id": self.guild_id,
+            "name": "Career Help",
+            "icon": None,
+            "owner_id": self.user_id,
+            "roles": [everyone],
+            "emojis": [],
+            "stickers": [],
+            "features": [],
+            "member_count": 2,
+            "channels": [self.text_channel()],
+            "threads": [],
+            "members": [self.member(self.bot_user())],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "soundboard_sounds": [],
+            "large": False,
+            "unavailable": False,
+            "joined_at": TIMESTAMP,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "nsfw_level": 0,
+            "preferred_locale": "en-US",
             "system_channel_flags": 0,
         }
 
-    def attachment(self, filename: str, content: bytes, content_type: str = "text/plain",
-                   *, size: int | None = None) -> dict[str, Any]:
+    def attachment(
+        self,
+        filename: str,
+        content: bytes,
+        content_type: str = "text/plain",
+        *,
+        size: int | None = None,
+    ) -> dict[str, Any]:
         """Store a file the bot may download and return its attachment object.
 
         `size` lets a test declare a size other than the real one (e.g. too large),
@@ -189,77 +248,158 @@ class FakeDiscord:
         att_id = self.new_id()
         self._files[att_id] = (content, content_type)
         url = f"{self.base_url}/attachments/{att_id}/{filename}"
-        return {"id": att_id, "filename": filename, "size": len(content) if size is None else size,
-                "url": url, "proxy_url": url, "content_type": content_type}
+        return {
+            "id": att_id,
+            "filename": filename,
+            "size": len(content) if size is None else size,
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
 
-    def message(self, content: str = "", attachments: list[dict[str, Any]] | None = None, *,
-                dm: bool = False, author: dict[str, Any] | None = None,
-                mention_bot: bool = False) -> dict[str, Any]:
+    def message(
+        self,
+        content: str = "",
+        attachments: list[dict[str, Any]] | None = None,
+        *,
+        dm: bool = False,
+        author: dict[str, Any] | None = None,
+        mention_bot: bool = False,
+    ) -> dict[str, Any]:
         """A MESSAGE_CREATE payload, in the career channel or in a DM with the bot."""
         author = author or self.user()
         data: dict[str, Any] = {
-            "id": self.new_id(), "type": 0, "content": content, "author": author,
-            "channel_id": self.dm_channel_id if dm else self.channel_id, "timestamp": TIMESTAMP,
-            "edited_timestamp": None, "tts": False, "mention_everyone": False,
-            "mentions": [self.bot_user()] if mention_bot else [], "mention_roles": [],
-            "attachments": attachments or [], "embeds": [], "pinned": False, "flags": 0, "components": [],
+            "id": self.new_id(),
+            "type": 0,
+            "content": content,
+            "author": author,
+            "channel_id": self.dm_channel_id if dm else self.channel_id,
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [self.bot_user()] if mention_bot else [],
+            "mention_roles": [],
+            "attachments": attachments or [],
+            "embeds": [],
+            "pinned": False,
+            "flags": 0,
+            "components": [],
         }
         if not dm:
             data["guild_id"] = self.guild_id
             data["member"] = {k: v for k, v in self.member(author).items() if k != "user"}
         return data
 
-    def _interaction(self, data: dict[str, Any], *, dm: bool = False,
-                     user_id: str | None = None) -> dict[str, Any]:
+    def _interaction(
+        self, data: dict[str, Any], *, dm: bool = False, user_id: str | None = None
+    ) -> dict[str, Any]:
         payload: dict[str, Any] = {
-            "id": self.new_id(), "application_id": self.app_id, "type": 2, "token": f"itoken-{self.new_id()}",
-            "version": 1, "data": data, "app_permissions": ALL_PERMISSIONS, "locale": "en-US",
-            "entitlements": [], "attachment_size_limit": self.attachment_size_limit,
+            "id": self.new_id(),
+            "application_id": self.app_id,
+            "type": 2,
+            "token": f"itoken-{self.new_id()}",
+            "version": 1,
+            "data": data,
+            "app_permissions": ALL_PERMISSIONS,
+            "locale": "en-US",
+            "entitlements": [],
+            "attachment_size_limit": self.attachment_size_limit,
         }
         if dm:
-            payload |= {"channel_id": self.dm_channel_id, "user": self.user(user_id), "context": 1,
-                        "channel": {"id": self.dm_channel_id, "type": DM_CHANNEL,
-                                    "recipients": [self.user(user_id)]},
-                        "authorizing_integration_owners": {"1": self.user_id}}
+            payload |= {
+                "channel_id": self.dm_channel_id,
+                "user": self.user(user_id),
+                "context": 1,
+                "channel": {
+                    "id": self.dm_channel_id,
+                    "type": DM_CHANNEL,
+                    "recipients": [self.user(user_id)],
+                },
+                "authorizing_integration_owners": {"1": self.user_id},
+            }
         else:
-            payload |= {"guild_id": self.guild_id, "channel_id": self.channel_id, "member": self.member(self.user(user_id)),
-                        "channel": self.text_channel(), "guild_locale": "en-US", "context": 0,
-                        "guild": {"id": self.guild_id, "locale": "en-US", "features": []},
-                        "authorizing_integration_owners": {"0": self.guild_id}}
+            payload |= {
+                "guild_id": self.guild_id,
+                "channel_id": self.channel_id,
+                "member": self.member(self.user(user_id)),
+                "channel": self.text_channel(),
+                "guild_locale": "en-US",
+                "context": 0,
+                "guild": {"id": self.guild_id, "locale": "en-US", "features": []},
+                "authorizing_integration_owners": {"0": self.guild_id},
+            }
         return payload
 
-    def optimize(self, attachment: dict[str, Any], *, job_description: str | None = None,
-                 role: str | None = None, private: bool | None = None, dm: bool = False,
-                 user_id: str | None = None) -> dict[str, Any]:
+    def optimize(
+        self,
+        attachment: dict[str, Any],
+        *,
+        job_description: str | None = None,
+        role: str | None = None,
+        private: bool | None = None,
+        dm: bool = False,
+        user_id: str | None = None,
+    ) -> dict[str, Any]:
         """An INTERACTION_CREATE payload for `/optimize resume:<attachment> …` (by `user_id`, default the user)."""
-        options: list[dict[str, Any]] = [{"name": "resume", "type": OPTION_ATTACHMENT, "value": attachment["id"]}]
+        options: list[dict[str, Any]] = [
+            {"name": "resume", "type": OPTION_ATTACHMENT, "value": attachment["id"]}
+        ]
         if job_description is not None:
-            options.append({"name": "job_description", "type": OPTION_STRING, "value": job_description})
+            options.append(
+                {"name": "job_description", "type": OPTION_STRING, "value": job_description}
+            )
         if role is not None:
             options.append({"name": "role", "type": OPTION_STRING, "value": role})
         if private is not None:
             options.append({"name": "private", "type": OPTION_BOOLEAN, "value": private})
-        data = {"id": self._command_id("optimize"), "name": "optimize", "type": SLASH_COMMAND,
-                "options": options, "resolved": {"attachments": {attachment["id"]: attachment}}}
+        data = {
+            "id": self._command_id("optimize"),
+            "name": "optimize",
+            "type": SLASH_COMMAND,
+            "options": options,
+            "resolved": {"attachments": {attachment["id"]: attachment}},
+        }
         return self._interaction(data, dm=dm, user_id=user_id)
 
     def review_menu(self, message: dict[str, Any], name: str = "Review resume") -> dict[str, Any]:
         """An INTERACTION_CREATE payload for the message context menu on `message`."""
-        data = {"id": self._command_id(name), "name": name, "type": MESSAGE_COMMAND,
-                "target_id": message["id"], "resolved": {"messages": {message["id"]: message}}}
+        data = {
+            "id": self._command_id(name),
+            "name": name,
+            "type": MESSAGE_COMMAND,
+            "target_id": message["id"],
+            "resolved": {"messages": {message["id"]: message}},
+        }
         return self._interaction(data)
 
     def _command_id(self, name: str) -> str:
         return self.commands.get(name, {}).get("id") or self.new_id()
 
-    def _message_reply(self, channel_id: str, body: dict[str, Any], files: list[Upload], *,
-                       webhook: bool = False) -> dict[str, Any]:
-        attachments = [{"id": self.new_id(), "filename": f.filename, "size": len(f.content),
-                        "url": f"{self.base_url}/attachments/0/{f.filename}",
-                        "proxy_url": f"{self.base_url}/attachments/0/{f.filename}"} for f in files]
-        data = self.message(body.get("content") or "", attachments, author=self.bot_user(),
-                            dm=channel_id == self.dm_channel_id)
-        data |= {"channel_id": channel_id, "embeds": body.get("embeds") or [], "flags": body.get("flags") or 0}
+    def _message_reply(
+        self, channel_id: str, body: dict[str, Any], files: list[Upload], *, webhook: bool = False
+    ) -> dict[str, Any]:
+        attachments = [
+            {
+                "id": self.new_id(),
+                "filename": f.filename,
+                "size": len(f.content),
+                "url": f"{self.base_url}/attachments/0/{f.filename}",
+                "proxy_url": f"{self.base_url}/attachments/0/{f.filename}",
+            }
+            for f in files
+        ]
+        data = self.message(
+            body.get("content") or "",
+            attachments,
+            author=self.bot_user(),
+            dm=channel_id == self.dm_channel_id,
+        )
+        data |= {
+            "channel_id": channel_id,
+            "embeds": body.get("embeds") or [],
+            "flags": body.get("flags") or 0,
+        }
         if webhook:
             data["webhook_id"] = self.app_id
         return data
@@ -279,7 +419,9 @@ class FakeDiscord:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._ws = ws
-        await ws.send_json({"op": 10, "s": None, "t": None, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        await ws.send_json(
+            {"op": 10, "s": None, "t": None, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}}
+        )
         async for msg in ws:
             if msg.type is not WSMsgType.TEXT:
                 continue
@@ -293,9 +435,14 @@ class FakeDiscord:
         return ws
 
     async def _send_ready(self, ws: web.WebSocketResponse) -> None:
-        ready = {"v": 10, "user": self.bot_user() | {"verified": True, "mfa_enabled": False, "flags": 0},
-                 "guilds": [{"id": self.guild_id, "unavailable": True}], "session_id": "fake-session",
-                 "resume_gateway_url": self.gateway_url, "application": {"id": self.app_id, "flags": 0}}
+        ready = {
+            "v": 10,
+            "user": self.bot_user() | {"verified": True, "mfa_enabled": False, "flags": 0},
+            "guilds": [{"id": self.guild_id, "unavailable": True}],
+            "session_id": "fake-session",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": self.app_id, "flags": 0},
+        }
         for event, data in (("READY", ready), ("GUILD_CREATE", self.guild())):
             self._seq += 1
             await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
@@ -319,9 +466,19 @@ class FakeDiscord:
                 self.calls.remove(call)  # `calls` holds what was accepted; 429s are kept apart
                 self.rate_limited.append(call)
                 # discord.py retries only a 429 that came through Discord's proxy (`Via`), reading `retry_after`
-                return _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
-                             status=429, headers={"Via": "1.1 google", "Retry-After": str(retry_after),
-                                                  "X-RateLimit-Scope": "user"})
+                return _json(
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": retry_after,
+                        "global": False,
+                    },
+                    status=429,
+                    headers={
+                        "Via": "1.1 google",
+                        "Retry-After": str(retry_after),
+                        "X-RateLimit-Scope": "user",
+                    },
+                )
         if self.reject_if is not None and self.reject_if(call):
             self.calls.remove(call)
             self.rejected.append(call)
@@ -334,23 +491,57 @@ class FakeDiscord:
             case "GET", ["users", "@me"]:
                 return _json(self.bot_user() | {"verified": True, "mfa_enabled": False, "flags": 0})
             case "GET", ["oauth2", "applications", "@me"]:
-                return _json({"id": self.app_id, "name": "resume-bot", "description": "", "icon": None,
-                              "bot_public": True, "bot_require_code_grant": False, "owner": self.user(),
-                              "verify_key": "0" * 64, "flags": 0, "summary": "",
-                              "bot": self.bot_user()})
+                return _json(
+                    {
+                        "id": self.app_id,
+                        "name": "resume-bot",
+                        "description": "",
+                        "icon": None,
+                        "bot_public": True,
+                        "bot_require_code_grant": False,
+                        "owner": self.user(),
+                        "verify_key": "0" * 64,
+                        "flags": 0,
+                        "summary": "",
+                        "bot": self.bot_user(),
+                    }
+                )
             case "GET", ["gateway", "bot"]:
-                return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
-                    "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
+                return _json(
+                    {
+                        "url": self.gateway_url,
+                        "shards": 1,
+                        "session_start_limit": {
+                            "total": 1000,
+                            "remaining": 1000,
+                            "reset_after": 0,
+                            "max_concurrency": 1,
+                        },
+                    }
+                )
             case "GET", ["gateway"]:
                 return _json({"url": self.gateway_url})
-            case "PUT", ["applications", _, "commands"] | ["applications", _, "guilds", _, "commands"]:
+            case "PUT", ["applications", _, "commands"] | [
+                "applications",
+                _,
+                "guilds",
+                _,
+                "commands",
+            ]:
                 return _json([self._register(cmd, parts) for cmd in body or []])
             case "POST", ["interactions", interaction_id, _, "callback"]:
                 kind = int((body or {}).get("type", 0))
                 flags = int(((body or {}).get("data") or {}).get("flags") or 0)
-                return _json({"interaction": {
-                    "id": interaction_id, "type": 2, "response_message_loading": kind == DEFER_WITH_SOURCE,
-                    "response_message_ephemeral": bool(flags & EPHEMERAL_FLAG)}})
+                return _json(
+                    {
+                        "interaction": {
+                            "id": interaction_id,
+                            "type": 2,
+                            "response_message_loading": kind == DEFER_WITH_SOURCE,
+                            "response_message_ephemeral": bool(flags & EPHEMERAL_FLAG),
+                        }
+                    }
+                )
             case "POST", ["webhooks", _, _]:
                 return _json(self._message_reply(self.channel_id, body or {}, files, webhook=True))
             case "PATCH", ["webhooks", _, _, "messages", _]:
@@ -358,22 +549,43 @@ class FakeDiscord:
             case "POST", ["channels", channel_id, "messages"]:
                 return _json(self._message_reply(channel_id, body or {}, files))
             case "PATCH", ["channels", channel_id, "messages", message_id]:
-                return _json(self._message_reply(channel_id, body or {}, files) | {"id": message_id})
+                return _json(
+                    self._message_reply(channel_id, body or {}, files) | {"id": message_id}
+                )
             case "POST", ["channels", channel_id, "messages", _, "threads"]:
-                return _json({"id": self.new_id(), "type": PUBLIC_THREAD, "guild_id": self.guild_id,
-                              "parent_id": channel_id, "owner_id": self.bot_id,
-                              "name": (body or {}).get("name", ""), "message_count": 0, "member_count": 1,
-                              "rate_limit_per_user": 0, "flags": 0, "last_message_id": None,
-                              "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
-                                                  "archive_timestamp": TIMESTAMP, "locked": False}})
+                return _json(
+                    {
+                        "id": self.new_id(),
+                        "type": PUBLIC_THREAD,
+                        "guild_id": self.guild_id,
+                        "parent_id": channel_id,
+                        "owner_id": self.bot_id,
+                        "name": (body or {}).get("name", ""),
+                        "message_count": 0,
+                        "member_count": 1,
+                        "rate_limit_per_user": 0,
+                        "flags": 0,
+                        "last_message_id": None,
+                        "thread_metadata": {
+                            "archived": False,
+                            "auto_archive_duration": 1440,
+                            "archive_timestamp": TIMESTAMP,
+                            "locked": False,
+                        },
+                    }
+                )
             case "POST", ["channels", _, "typing"]:
                 return web.Response(status=204)
         return _json({"message": "404: Not Found", "code": 0}, status=404)
 
     def _register(self, cmd: dict[str, Any], parts: list[str]) -> dict[str, Any]:
         known = self.commands.get(cmd["name"], {})
-        registered = cmd | {"id": known.get("id") or self.new_id(), "application_id": self.app_id,
-                            "version": self.new_id(), "description": cmd.get("description", "")}
+        registered = cmd | {
+            "id": known.get("id") or self.new_id(),
+            "application_id": self.app_id,
+            "version": self.new_id(),
+            "description": cmd.get("description", ""),
+        }
         if "guilds" in parts:
             registered["guild_id"] = parts[3]
         self.commands[cmd["name"]] = registered
@@ -389,15 +601,27 @@ class FakeDiscord:
                 if part.name == "payload_json":  # type: ignore[union-attr]
                     body = json.loads(data)
                 else:
-                    files.append(Upload(part.filename or "", bytes(data),  # type: ignore[union-attr]
-                                        part.headers.get("Content-Type")))  # type: ignore[union-attr]
+                    files.append(
+                        Upload(
+                            part.filename or "",
+                            bytes(data),  # type: ignore[union-attr]
+                            part.headers.get("Content-Type"),
+                        )
+                    )  # type: ignore[union-attr]
             return body, files
         raw = await request.read()
         return (json.loads(raw) if raw else None), []
 
     def _record(self, request: web.Request, body: Any, files: list[Upload]) -> Call:
-        call = Call(request.method, request.path, dict(request.query),
-                    request.headers.get("Authorization"), body, files, time.monotonic())
+        call = Call(
+            request.method,
+            request.path,
+            dict(request.query),
+            request.headers.get("Authorization"),
+            body,
+            files,
+            time.monotonic(),
+        )
         self.calls.append(call)
         self._changed.set()
         return call
@@ -406,8 +630,9 @@ class FakeDiscord:
     def find(self, method: str, fragment: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and fragment in c.path]
 
-    async def wait_for(self, predicate: Callable[[Call], bool], *, within_s: float = 60.0,
-                       count: int = 1) -> list[Call]:
+    async def wait_for(
+        self, predicate: Callable[[Call], bool], *, within_s: float = 60.0, count: int = 1
+    ) -> list[Call]:
         """Wait until `count` recorded calls match `predicate`; return them."""
         deadline = time.monotonic() + within_s
         while True:
@@ -424,12 +649,19 @@ class FakeDiscord:
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(status=status, body=json.dumps(data).encode(),
-                        headers={"Content-Type": JSON_TYPE, **(headers or {})})
+    return web.Response(
+        status=status,
+        body=json.dumps(data).encode(),
+        headers={"Content-Type": JSON_TYPE, **(headers or {})},
+    )
 
 
 def is_defer(call: Call) -> bool:
-    return call.method == "POST" and call.path.endswith("/callback") and (call.json or {}).get("type") == DEFER_WITH_SOURCE
+    return (
+        call.method == "POST"
+        and call.path.endswith("/callback")
+        and (call.json or {}).get("type") == DEFER_WITH_SOURCE
+    )
 
 
 def is_original_edit(call: Call) -> bool:

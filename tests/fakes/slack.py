@@ -133,7 +133,9 @@ class FakeSlack(_Server):
         # method → a check of its params that returns a Slack error to answer with, or None
         self.fail_if: dict[str, Callable[[dict[str, Any]], str | None]] = {}
         self.not_member_of: set[str] = set()  # channels where chat.postMessage says not_in_channel
-        self.rate_limit_once: dict[str, int] = {}  # method → Retry-After seconds, answered once with 429
+        self.rate_limit_once: dict[
+            str, int
+        ] = {}  # method → Retry-After seconds, answered once with 429
         self.rate_limited: list[str] = []  # methods that got a 429
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)

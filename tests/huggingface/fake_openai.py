@@ -59,7 +59,13 @@ def completion(content: str, model: str = "fake-model") -> dict[str, Any]:
         "id": "chatcmpl-fake",
         "object": "chat.completion",
         "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "stop",
+                "message": {"role": "assistant", "content": content},
+            }
+        ],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }
 
@@ -136,12 +142,19 @@ class FakeOpenAI:
             self.in_flight -= 1
         if body.get("model") not in self.models:
             return web.json_response(
-                {"error": {"message": f"The model {body.get('model')} is not supported", "code": "model_not_supported"}},
+                {
+                    "error": {
+                        "message": f"The model {body.get('model')} is not supported",
+                        "code": "model_not_supported",
+                    }
+                },
                 status=400,
             )
         fmt = (body.get("response_format") or {}).get("type")
         if self.reject_json_schema and fmt == "json_schema":
-            return web.json_response({"error": "response_format json_schema is not supported"}, status=400)
+            return web.json_response(
+                {"error": "response_format json_schema is not supported"}, status=400
+            )
         if self.responder is not None:
             custom = self.responder(body)
             if custom is not None:
@@ -152,10 +165,14 @@ class FakeOpenAI:
         return web.json_response(completion(content, body["model"]))
 
     async def _models(self, request: web.Request) -> web.Response:
-        return web.json_response({"object": "list", "data": [{"id": m, "object": "model"} for m in self.models]})
+        return web.json_response(
+            {"object": "list", "data": [{"id": m, "object": "model"} for m in self.models]}
+        )
 
     async def _model(self, request: web.Request) -> web.Response:
         model = request.match_info["model"]
         if model not in self.models:
-            return web.json_response({"error": {"message": "model not found", "code": "model_not_found"}}, status=404)
+            return web.json_response(
+                {"error": {"message": "model not found", "code": "model_not_found"}}, status=404
+            )
         return web.json_response({"id": model, "object": "model"})

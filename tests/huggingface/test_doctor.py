@@ -46,15 +46,25 @@ def assert_no_tokens(checks: list[Any]) -> None:
 @respx.mock
 async def test_everything_works(http: httpx.AsyncClient) -> None:
     respx.get("https://router.huggingface.co/v1/models").respond(200, json={"data": []})
-    respx.get("https://router.huggingface.co/v1/models/openai/gpt-oss-20b").respond(200, json={"id": "openai/gpt-oss-20b"})
-    slack = respx.post("https://slack.com/api/auth.test").respond(200, json={"ok": True, "user": "resumebot", "team": "Acme"})
-    discord = respx.get("https://discord.com/api/v10/users/@me").respond(200, json={"id": "1", "username": "ResumeBot"})
+    respx.get("https://router.huggingface.co/v1/models/openai/gpt-oss-20b").respond(
+        200, json={"id": "openai/gpt-oss-20b"}
+    )
+    slack = respx.post("https://slack.com/api/auth.test").respond(
+        200, json={"ok": True, "user": "resumebot", "team": "Acme"}
+    )
+    discord = respx.get("https://discord.com/api/v10/users/@me").respond(
+        200, json={"id": "1", "username": "ResumeBot"}
+    )
 
     checks = await run_doctor(full_settings(), http)
 
     assert all(c.ok is True for c in checks), checks
     assert [c.name for c in checks] == [
-        "model key", "base URL reachable", "model served", "Slack auth.test", "Discord /users/@me",
+        "model key",
+        "base URL reachable",
+        "model served",
+        "Slack auth.test",
+        "Discord /users/@me",
     ]
     assert slack.calls[0].request.headers["authorization"] == f"Bearer {SLACK_TOKEN}"
     assert discord.calls[0].request.headers["authorization"] == f"Bot {DISCORD_TOKEN}"
@@ -90,8 +100,11 @@ async def test_old_env_model_gets_a_served_replacement(http: httpx.AsyncClient) 
 
 
 async def test_retired_inference_api_host(http: httpx.AsyncClient) -> None:
-    settings = full_settings(huggingface_base_url="https://api-inference.huggingface.co/models", slack_bot_token=None,
-                             discord_bot_token=None)
+    settings = full_settings(
+        huggingface_base_url="https://api-inference.huggingface.co/models",
+        slack_bot_token=None,
+        discord_bot_token=None,
+    )
     check = by_name(await run_doctor(settings, http))["base URL"]
     assert check.ok is False and "router.huggingface.co/v1" in check.detail
 
@@ -99,16 +112,28 @@ async def test_retired_inference_api_host(http: httpx.AsyncClient) -> None:
 @respx.mock
 async def test_rejected_tokens_and_unserved_model(http: httpx.AsyncClient) -> None:
     respx.get("https://router.huggingface.co/v1/models").respond(200, json={"data": []})
-    respx.get(url__startswith="https://router.huggingface.co/v1/models/").respond(404, json={"error": "Not Found"})
+    respx.get(url__startswith="https://router.huggingface.co/v1/models/").respond(
+        404, json={"error": "Not Found"}
+    )
     respx.post("https://router.huggingface.co/v1/chat/completions").respond(
         400, json={"error": {"message": "not supported", "code": "model_not_supported"}}
     )
-    respx.post("https://slack.com/api/auth.test").respond(200, json={"ok": False, "error": "invalid_auth"})
-    respx.get("https://discord.com/api/v10/users/@me").respond(401, json={"message": "401: Unauthorized"})
+    respx.post("https://slack.com/api/auth.test").respond(
+        200, json={"ok": False, "error": "invalid_auth"}
+    )
+    respx.get("https://discord.com/api/v10/users/@me").respond(
+        401, json={"message": "401: Unauthorized"}
+    )
 
-    checks = by_name(await run_doctor(full_settings(huggingface_model="someone/private-model"), http))
-    assert checks["model served"].ok is False and "openai/gpt-oss-20b" in checks["model served"].detail
-    assert checks["Slack auth.test"].ok is False and "invalid_auth" in checks["Slack auth.test"].detail
+    checks = by_name(
+        await run_doctor(full_settings(huggingface_model="someone/private-model"), http)
+    )
+    assert (
+        checks["model served"].ok is False and "openai/gpt-oss-20b" in checks["model served"].detail
+    )
+    assert (
+        checks["Slack auth.test"].ok is False and "invalid_auth" in checks["Slack auth.test"].detail
+    )
     assert checks["Discord /users/@me"].ok is False
     assert mask(SLACK_TOKEN) in checks["Slack auth.test"].detail
     assert_no_tokens(list(checks.values()))
@@ -118,14 +143,19 @@ async def test_local_server_down(http: httpx.AsyncClient, refused_port: int) -> 
     settings = Settings(_env_file=None, huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1")
     checks = by_name(await run_doctor(settings, http))
     assert checks["model key"].ok is None and "optional" in checks["model key"].detail
-    assert checks["base URL reachable"].ok is False and "refused" in checks["base URL reachable"].detail
+    assert (
+        checks["base URL reachable"].ok is False
+        and "refused" in checks["base URL reachable"].detail
+    )
 
 
 async def test_local_fake_server_serves_the_model(kit: Any, http: httpx.AsyncClient) -> None:
     fake = kit.fake_module().FakeOpenAI(models=("llama3.1:8b",))
     await fake.start()
     try:
-        settings = Settings(_env_file=None, huggingface_base_url=fake.base_url, huggingface_model="llama3.1:8b")
+        settings = Settings(
+            _env_file=None, huggingface_base_url=fake.base_url, huggingface_model="llama3.1:8b"
+        )
         checks = by_name(await run_doctor(settings, http))
     finally:
         await fake.close()

@@ -19,7 +19,9 @@ async def fake(kit: Any) -> AsyncIterator[Any]:
     await server.close()
 
 
-async def test_review_through_a_local_openai_compatible_server(kit: Any, fake: Any, http: httpx.AsyncClient) -> None:
+async def test_review_through_a_local_openai_compatible_server(
+    kit: Any, fake: Any, http: httpx.AsyncClient
+) -> None:
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
     result = await review_resume(request, kit.settings(fake.base_url), http=http, retry=kit.retry)
 
@@ -28,11 +30,19 @@ async def test_review_through_a_local_openai_compatible_server(kit: Any, fake: A
     assert result.engine == "huggingface:openai/gpt-oss-20b"
     assert "Led the billing service" in result.rewritten  # the model's rewrite
     assert kit.email in result.rewritten and kit.phone in result.rewritten  # placeholders restored
-    assert "37%" not in result.rewritten and "Initech" not in result.rewritten and "2011" not in result.rewritten
+    assert (
+        "37%" not in result.rewritten
+        and "Initech" not in result.rewritten
+        and "2011" not in result.rewritten
+    )
     assert "[add figure]" in result.rewritten and "[check: employer]" in result.rewritten
     assert any("37%" in w for w in result.warnings)
     assert result.score == await _offline_score(kit, http)  # our score, not the model's 100
-    assert {a.filename for a in result.attachments} == {"jane-rewritten.docx", "jane-rewritten.pdf", "jane-rewritten.md"}
+    assert {a.filename for a in result.attachments} == {
+        "jane-rewritten.docx",
+        "jane-rewritten.pdf",
+        "jane-rewritten.md",
+    }
     assert kit.email not in str(fake.requests[0])
 
 
@@ -41,15 +51,22 @@ async def _offline_score(kit: Any, http: httpx.AsyncClient) -> int:
     return (await review_resume(request, kit.settings(), http=http, retry=kit.retry)).score
 
 
-async def test_schema_rejected_then_fenced_json_over_a_socket(kit: Any, http: httpx.AsyncClient) -> None:
+async def test_schema_rejected_then_fenced_json_over_a_socket(
+    kit: Any, http: httpx.AsyncClient
+) -> None:
     server = kit.fake_module().FakeOpenAI(reject_json_schema=True)
     await server.start()
     try:
         request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
-        result = await review_resume(request, kit.settings(server.base_url), http=http, retry=kit.retry)
+        result = await review_resume(
+            request, kit.settings(server.base_url), http=http, retry=kit.retry
+        )
     finally:
         await server.close()
-    assert [(r.get("response_format") or {}).get("type") for r in server.requests] == ["json_schema", "json_object"]
+    assert [(r.get("response_format") or {}).get("type") for r in server.requests] == [
+        "json_schema",
+        "json_object",
+    ]
     assert result.engine.startswith("huggingface:")
 
 

@@ -35,16 +35,25 @@ def test_numbers_money_percent_dates_are_caught() -> None:
     rewrite = "- Grew revenue 25% to $1.2M and managed 14 engineers from June 2015"
     assert find_fabrications(ORIGINAL, rewrite) == ["25%", "$1.2M", "14", "June 2015"]
     guarded, warnings = guard_rewrite(ORIGINAL, rewrite)
-    assert guarded == "- Grew revenue [add figure] to [add figure] and managed [add figure] engineers from [add date]"
+    assert (
+        guarded
+        == "- Grew revenue [add figure] to [add figure] and managed [add figure] engineers from [add date]"
+    )
     assert len(warnings) == 4 and "“$1.2M”" in warnings[1]
 
 
 def test_employer_school_and_degree_are_caught() -> None:
-    rewrite = "Senior Engineer at Stripe; Globex Corporation; MBA, Harvard University; PhD candidate"
+    rewrite = (
+        "Senior Engineer at Stripe; Globex Corporation; MBA, Harvard University; PhD candidate"
+    )
     found = find_fabrications(ORIGINAL, rewrite)
     assert {"Stripe", "Globex Corporation", "MBA", "Harvard University", "PhD"} <= set(found)
     guarded, _ = guard_rewrite(ORIGINAL, rewrite)
-    assert "[check: employer]" in guarded and "[check: school]" in guarded and "[check: degree]" in guarded
+    assert (
+        "[check: employer]" in guarded
+        and "[check: school]" in guarded
+        and "[check: degree]" in guarded
+    )
     assert "Stripe" not in guarded and "Harvard" not in guarded
 
 
@@ -79,7 +88,14 @@ def test_redaction_and_restore() -> None:
         "221B Baker Street, London | Musterstraße 12, Berlin\nAcme Corp 2019 - 2021; again jane@example.com"
     )
     redacted, redactor = redact(text)
-    for secret in ("jane@example.com", "7946", "github.com/jane", "linkedin.com/in/jane", "Baker Street", "Musterstraße"):
+    for secret in (
+        "jane@example.com",
+        "7946",
+        "github.com/jane",
+        "linkedin.com/in/jane",
+        "Baker Street",
+        "Musterstraße",
+    ):
         assert secret not in redacted
     assert "2019 - 2021" in redacted  # a year range is not a phone number
     assert redacted.count("[EMAIL_1]") == 2 and "[EMAIL_2]" not in redacted
@@ -98,13 +114,25 @@ def test_restore_undoes_redact(text: str) -> None:
 
 def test_parse_answer_tolerates_fences_and_chatter() -> None:
     body = '{"rewritten_markdown": "# Jane Doe\\n- Built APIs for payments", "findings": []}'
-    for wrapped in (body, f"```json\n{body}\n```", f"Sure! Here it is: {body} Anything else?", f"```\n{body}```"):
+    for wrapped in (
+        body,
+        f"```json\n{body}\n```",
+        f"Sure! Here it is: {body} Anything else?",
+        f"```\n{body}```",
+    ):
         assert parse_answer(wrapped).rewritten_markdown.startswith("# Jane Doe")
 
 
 def test_list_numbers_leading_zeros_and_known_words_are_not_fabrications() -> None:
     original = "Worked at Acme Corp from 5/2019. Led billing. Built dashboards for finance and operations teams."
-    assert find_fabrications(original, "1. Led billing\n2. Shipped\n3. Built dashboards for Finance and Operations") == []
-    assert find_fabrications(original, "Acme Corp, 2019-05; Built Distributed Systems at scale") == []
+    assert (
+        find_fabrications(
+            original, "1. Led billing\n2. Shipped\n3. Built dashboards for Finance and Operations"
+        )
+        == []
+    )
+    assert (
+        find_fabrications(original, "Acme Corp, 2019-05; Built Distributed Systems at scale") == []
+    )
     guarded, _ = guard_rewrite(original, "Led Globex Corp rollout")
     assert guarded == "Led [check: employer] rollout"

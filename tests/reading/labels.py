@@ -27,8 +27,13 @@ FORMATS = (".docx", ".md", ".txt", ".json")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().\-]{7,}\d(?![\w/])")
 LINK_WORDS = {
-    "linkedin": ("linkedin",), "github": ("github",), "twitter": ("twitter", "x.com"), "x": ("x.com", "twitter"),
-    "soundcloud": ("soundcloud",), "orcid": ("orcid",), "gitlab": ("gitlab",),
+    "linkedin": ("linkedin",),
+    "github": ("github",),
+    "twitter": ("twitter", "x.com"),
+    "x": ("x.com", "twitter"),
+    "soundcloud": ("soundcloud",),
+    "orcid": ("orcid",),
+    "gitlab": ("gitlab",),
 }
 
 
@@ -68,7 +73,9 @@ class Score:
 
 
 def _is_heading(line: Line) -> bool:
-    return line.heading > 0 or line.title or ((line.bold or line.caps) and len(line.text.split()) <= 8)
+    return (
+        line.heading > 0 or line.title or ((line.bold or line.caps) and len(line.text.split()) <= 8)
+    )
 
 
 def _clean_heading(text: str) -> str:
@@ -127,7 +134,11 @@ def score(path: Path, label: dict) -> Score:
         at = _title_index(lines, role)
         if role["dates"]:
             with_dates += 1
-            window = " ".join(norm(f"{ln.text} {ln.aside}") for ln in lines[at : at + 4]) if at is not None else ""
+            window = (
+                " ".join(norm(f"{ln.text} {ln.aside}") for ln in lines[at : at + 4])
+                if at is not None
+                else ""
+            )
             tokens = set(re.findall(r"\w+", window))
             if at is not None and all(t in tokens for t in _date_tokens(role["dates"])):
                 dated += 1
@@ -137,14 +148,18 @@ def score(path: Path, label: dict) -> Score:
         if count == role["bullets"]:
             bullets_ok += 1
         else:
-            result.misses.append(f"bullets of {role['title'] or role['organization']!r}: {count} != {role['bullets']}")
+            result.misses.append(
+                f"bullets of {role['title'] or role['organization']!r}: {count} != {role['bullets']}"
+            )
     result.dates = (dated, with_dates)
     result.bullets = (bullets_ok, len(label["roles"]))
     # name
     if label["name"]:
         want = norm(label["name"])
         idx = next((i for i, line in enumerate(lines) if norm(line.text) == want), None)
-        first_heading = next((i for i, line in enumerate(lines) if line.heading or line.title), None)
+        first_heading = next(
+            (i for i, line in enumerate(lines) if line.heading or line.title), None
+        )
         result.name = idx is not None and (
             lines[idx].title or idx == first_heading or idx < 3 or idx >= len(lines) - 3
         )
@@ -161,8 +176,19 @@ def score(path: Path, label: dict) -> Score:
         checks.append(("phone", bool(PHONE.search(text))))
     for kind in contact["links"]:
         if kind == "website":
-            others = [u for u in layout.links if not any(w in u.lower() for w in ("linkedin", "github", "twitter", "mailto:", "tel:"))]
-            ok = bool(others) or bool(re.search(r"https?://(?!(?:www\.)?(?:linkedin|github|twitter))|www\.(?!linkedin)|\b[\w-]+\.(?:me|io|dev|top|com|org|net)/", text))
+            others = [
+                u
+                for u in layout.links
+                if not any(
+                    w in u.lower() for w in ("linkedin", "github", "twitter", "mailto:", "tel:")
+                )
+            ]
+            ok = bool(others) or bool(
+                re.search(
+                    r"https?://(?!(?:www\.)?(?:linkedin|github|twitter))|www\.(?!linkedin)|\b[\w-]+\.(?:me|io|dev|top|com|org|net)/",
+                    text,
+                )
+            )
         else:
             ok = any(w in everything for w in LINK_WORDS.get(kind, (kind,)))
         checks.append((kind, ok))
@@ -174,16 +200,23 @@ def score(path: Path, label: dict) -> Score:
 
 
 def table() -> str:
-    rows = ["| file | headings | role dates | bullet counts | name | contact |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| file | headings | role dates | bullet counts | name | contact |",
+        "|---|---|---|---|---|---|",
+    ]
     totals = [0] * 8
     for path, label in labelled_files():
         s = score(path, label)
         name = "–" if s.name is None else ("yes" if s.name else "no")
-        rows.append(f"| {path.name} | {s.headings[0]}/{s.headings[1]} | {s.dates[0]}/{s.dates[1]} | "
-                    f"{s.bullets[0]}/{s.bullets[1]} | {name} | {s.contact[0]}/{s.contact[1]} |")
+        rows.append(
+            f"| {path.name} | {s.headings[0]}/{s.headings[1]} | {s.dates[0]}/{s.dates[1]} | "
+            f"{s.bullets[0]}/{s.bullets[1]} | {name} | {s.contact[0]}/{s.contact[1]} |"
+        )
         for k, v in enumerate((*s.headings, *s.dates, *s.bullets, *s.contact)):
             totals[k] += v
-    rows.append(f"| **total** | {totals[0]}/{totals[1]} | {totals[2]}/{totals[3]} | {totals[4]}/{totals[5]} | | {totals[6]}/{totals[7]} |")
+    rows.append(
+        f"| **total** | {totals[0]}/{totals[1]} | {totals[2]}/{totals[3]} | {totals[4]}/{totals[5]} | | {totals[6]}/{totals[7]} |"
+    )
     return "\n".join(rows)
 
 

@@ -75,7 +75,12 @@ def test_example_docx_skills_table_is_one_section_with_labels_beside_values() ->
     lines = read(EXAMPLES / "resume.docx").lines
     at = next(i for i, line in enumerate(lines) if line.heading and line.text == "Skills")
     rows = lines[at + 1 :]
-    assert [line.text.split(":")[0] for line in rows] == ["Languages", "Data", "Infrastructure", "Practices"]
+    assert [line.text.split(":")[0] for line in rows] == [
+        "Languages",
+        "Data",
+        "Infrastructure",
+        "Practices",
+    ]
     assert rows[0].text == "Languages: Python, SQL, Bash"
     assert not any(line.heading or line.bold for line in rows)
 

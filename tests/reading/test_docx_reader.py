@@ -32,10 +32,16 @@ def _png() -> bytes:
     raw = b"".join(b"\x00" + b"\x80" * 2 for _ in range(3))
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 3, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 3, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _lines(data: bytes) -> list[Line]:
@@ -72,20 +78,29 @@ def test_heading_styles_title_and_bold_only_headings() -> None:
 
 def test_localized_heading_styles_by_outline_level_or_name() -> None:
     d = docx.Document()
-    custom = d.styles.add_style("Titre Perso", WD_STYLE_TYPE.PARAGRAPH)  # any name: the outline level decides
+    custom = d.styles.add_style(
+        "Titre Perso", WD_STYLE_TYPE.PARAGRAPH
+    )  # any name: the outline level decides
     ppr = custom.element.get_or_add_pPr()
     outline = OxmlElement("w:outlineLvl")
     outline.set(qn("w:val"), "0")
     ppr.append(outline)
-    d.styles.add_style("Überschrift 3", WD_STYLE_TYPE.PARAGRAPH)  # no outline level: the name says it
-    d.styles.add_style("标题 1", WD_STYLE_TYPE.PARAGRAPH)  # Chinese Heading 1, not the Title ("标题")
+    d.styles.add_style(
+        "Überschrift 3", WD_STYLE_TYPE.PARAGRAPH
+    )  # no outline level: the name says it
+    d.styles.add_style(
+        "标题 1", WD_STYLE_TYPE.PARAGRAPH
+    )  # Chinese Heading 1, not the Title ("标题")
     d.add_paragraph("Berufserfahrung", style="Titre Perso")
     d.add_paragraph("Werkstudent", style="Überschrift 3")
     d.add_paragraph("Normaler Text")
     d.add_paragraph("工作经历", style="标题 1")
     lines = _lines(_save(d))
     assert (_by_text(lines, "工作经历").heading, _by_text(lines, "工作经历").title) == (1, False)
-    assert (_by_text(lines, "Berufserfahrung").heading, _by_text(lines, "Berufserfahrung").level) == (1, 1)
+    assert (
+        _by_text(lines, "Berufserfahrung").heading,
+        _by_text(lines, "Berufserfahrung").level,
+    ) == (1, 1)
     assert _by_text(lines, "Werkstudent").heading == 2
     assert _by_text(lines, "Normaler Text").heading == 0
 
@@ -109,7 +124,9 @@ def test_lists_numbering_levels_and_typed_glyphs() -> None:
 
 def test_styles_that_only_sound_like_lists_are_not_bullets() -> None:
     d = docx.Document()
-    d.add_paragraph("A subtitle", style="Subtitle")  # Word's Subtitle carries a numPr with a level only
+    d.add_paragraph(
+        "A subtitle", style="Subtitle"
+    )  # Word's Subtitle carries a numPr with a level only
     d.add_paragraph("Indented prose", style="List Paragraph")  # no numbering: no bullet to see
     d.add_paragraph("Continued text", style="List Continue")
     assert not any(line.bullet for line in _lines(_save(d)))
@@ -128,7 +145,10 @@ def test_direct_numbering_with_ilvl_and_a_typed_number_inside() -> None:
         num.append(num_id)
         p._p.get_or_add_pPr().append(num)
     lines = _lines(_save(d))
-    assert [(ln.text, ln.bullet, ln.depth) for ln in lines] == [("参与需求讨论", True, 0), ("Sub point", True, 1)]
+    assert [(ln.text, ln.bullet, ln.depth) for ln in lines] == [
+        ("参与需求讨论", True, 0),
+        ("Sub point", True, 1),
+    ]
 
 
 def test_manual_line_breaks_split_a_contact_block_and_tabs_make_asides() -> None:
@@ -194,8 +214,13 @@ def test_a_one_row_layout_table_is_read_column_by_column_with_a_sidebar_photo() 
     layout = read_docx(_save(d), 1000)
     texts = [(ln.text, ln.block) for ln in layout.lines]
     assert texts[:4] == [("Jane Doe", 0), ("jane@example.com", 0), ("Skills", 0), ("Python", 0)]
-    assert texts[4:9] == [("Experience", 1), ("Data Engineer", 1), ("Built pipelines", 1), ("Education", 1),
-                          ("B.Sc. Informatik", 1)]
+    assert texts[4:9] == [
+        ("Experience", 1),
+        ("Data Engineer", 1),
+        ("Built pipelines", 1),
+        ("Education", 1),
+        ("B.Sc. Informatik", 1),
+    ]
     assert (layout.lines[9].text, layout.lines[9].aside) == ("Intern, Firma C", "2018")
     assert layout.images == 1 and layout.photo
 
@@ -250,8 +275,14 @@ def test_a_header_row_above_a_sidebar_and_main_row() -> None:
         main.add_paragraph(text)
     lines = _lines(_save(d))
     assert [(ln.text, ln.block) for ln in lines] == [
-        ("Jane Doe", 0), ("Contact", 0), ("jane@example.com", 0), ("Berlin", 0),
-        ("Experience", 1), ("Data Engineer", 1), ("Built pipelines", 1)]
+        ("Jane Doe", 0),
+        ("Contact", 0),
+        ("jane@example.com", 0),
+        ("Berlin", 0),
+        ("Experience", 1),
+        ("Data Engineer", 1),
+        ("Built pipelines", 1),
+    ]
 
 
 def test_a_name_typed_far_larger_than_the_rest_is_the_title() -> None:

@@ -53,10 +53,18 @@ def test_dates_at_the_right_edge_belong_to_the_entry_on_their_line() -> None:
 def test_a_date_printed_beside_the_first_bullet_is_its_entry_s_date_not_the_next_one_s() -> None:
     page = header(Page())
     page.text("Experience", 50, 680, 14, True)
-    for top, (org, dates) in zip((660, 600), (("Nexus AI", "June 2023 - present"), ("NVIDIA Research", "May 2022 - Aug 2022")), strict=True):
+    for top, (org, dates) in zip(
+        (660, 600),
+        (("Nexus AI", "June 2023 - present"), ("NVIDIA Research", "May 2022 - Aug 2022")),
+        strict=True,
+    ):
         page.text(f"{org}, Research Intern", 50, top, 10, True).text("Santa Clara, CA", 480, top)
-        page.text("• Designed a sparse attention kernel used in production", 60, top - 14).text(dates, 470, top - 14)
-        page.text("• Co-authored a paper accepted at a major venue", 60, top - 28).text("4 months", 500, top - 28)
+        page.text("• Designed a sparse attention kernel used in production", 60, top - 14).text(
+            dates, 470, top - 14
+        )
+        page.text("• Co-authored a paper accepted at a major venue", 60, top - 28).text(
+            "4 months", 500, top - 28
+        )
     page.text("Skills", 50, 520, 14, True).text("Python, CUDA", 50, 500)
     structure, _ = structure_of(page)
     entries = section(structure, "experience").entries
@@ -77,14 +85,27 @@ def test_a_left_date_margin_is_read_beside_its_entries() -> None:
     page.text("Skills", 140, 530, 14, True).text("Go, Python, PostgreSQL", 140, 510)
     structure, _ = structure_of(page)
     entries = section(structure, "experience").entries
-    assert [(e.organization, e.dates) for e in entries] == [("Orbit GmbH", "2019 - 2023"), ("Kite Labs", "2016 - 2019")]
+    assert [(e.organization, e.dates) for e in entries] == [
+        ("Orbit GmbH", "2019 - 2023"),
+        ("Kite Labs", "2016 - 2019"),
+    ]
 
 
 def test_a_sidebar_is_read_whole_before_the_main_column() -> None:
     page = Page()
     page.text("Jane Example", 230, 740, 24, True)
-    sidebar = [("Contact", True), ("jane@example.com", False), ("+1 555 0100", False), ("Skills", True),
-               ("Python", False), ("Kubernetes", False), ("Terraform", False), ("Languages", True), ("English", False), ("Spanish", False)]
+    sidebar = [
+        ("Contact", True),
+        ("jane@example.com", False),
+        ("+1 555 0100", False),
+        ("Skills", True),
+        ("Python", False),
+        ("Kubernetes", False),
+        ("Terraform", False),
+        ("Languages", True),
+        ("English", False),
+        ("Spanish", False),
+    ]
     y = 700
     for text, bold in sidebar:
         page.text(text, 40, y, 12 if bold else 10, bold)
@@ -92,7 +113,9 @@ def test_a_sidebar_is_read_whole_before_the_main_column() -> None:
     page.text("Experience", 230, 700, 12, True)
     y = 684
     for i in range(3):
-        page.text(f"Platform Engineer, Company {chr(65 + i)}", 230, y, 10, True).text(f"201{i} - 201{i + 1}", 500, y)
+        page.text(f"Platform Engineer, Company {chr(65 + i)}", 230, y, 10, True).text(
+            f"201{i} - 201{i + 1}", 500, y
+        )
         page.text("• Migrated 40 services to a managed cluster without downtime", 240, y - 14)
         page.text("• Wrote the on-call runbook the whole team uses", 240, y - 28)
         y -= 50
@@ -127,25 +150,38 @@ def test_drawn_bullets_count_as_list_items() -> None:
     page = header(Page())
     page.text("Experience", 50, 680, 14, True)
     page.text("Data Engineer, Acme Corp", 50, 660, 10, True).text("2021 - 2024", 500, 660)
-    for k, line in enumerate(("Built the billing pipeline", "Cut batch time by 80%", "Mentored two juniors")):
+    for k, line in enumerate(
+        ("Built the billing pipeline", "Cut batch time by 80%", "Mentored two juniors")
+    ):
         y = 646 - 14 * k
         page.box(52, y + 2, 3, 3).text(line, 62, y)
     page.text("Skills", 50, 580, 14, True).text("SQL", 50, 560)
     structure, _ = structure_of(page)
     assert section(structure, "experience").entries[0].bullets == [
-        "Built the billing pipeline", "Cut batch time by 80%", "Mentored two juniors"]
+        "Built the billing pipeline",
+        "Cut batch time by 80%",
+        "Mentored two juniors",
+    ]
 
 
 def test_a_heading_in_the_same_look_as_known_ones_is_a_section_whatever_its_words() -> None:
     page = header(Page())
     y = 680
-    for heading, body in (("Experience", "Data Engineer, Acme Corp, 2021 - 2024"), ("Invited Talks", "Scaling batch jobs, PyCon 2023"),
-                          ("Education", "BSc, State University, 2018"), ("Skills", "Python, SQL")):
+    for heading, body in (
+        ("Experience", "Data Engineer, Acme Corp, 2021 - 2024"),
+        ("Invited Talks", "Scaling batch jobs, PyCon 2023"),
+        ("Education", "BSc, State University, 2018"),
+        ("Skills", "Python, SQL"),
+    ):
         page.text(heading, 50, y, 14, True).text(body, 50, y - 20)
         y -= 60
     structure, _ = structure_of(page)
     assert [(s.heading, s.kind) for s in structure.sections] == [
-        ("Experience", "experience"), ("Invited Talks", "other"), ("Education", "education"), ("Skills", "skills")]
+        ("Experience", "experience"),
+        ("Invited Talks", "other"),
+        ("Education", "education"),
+        ("Skills", "skills"),
+    ]
 
 
 def test_wrapped_lines_join_and_hyphenation_is_undone_but_compounds_keep_their_hyphen() -> None:
@@ -168,7 +204,9 @@ def test_headings_in_other_languages_and_their_dates() -> None:
     page.text("Datenanalyst, Beispiel GmbH", 50, 660, 10, True).text("03/2019 – heute", 480, 660)
     page.text("• Dashboards für 30 Teams gebaut", 60, 646)
     page.text("Ausbildung", 50, 620, 14, True)
-    page.text("B.Sc. Informatik, Universität Beispiel", 50, 600, 10, True).text("2015 – 2019", 500, 600)
+    page.text("B.Sc. Informatik, Universität Beispiel", 50, 600, 10, True).text(
+        "2015 – 2019", 500, 600
+    )
     page.text("Kenntnisse", 50, 570, 14, True).text("Python, SQL", 50, 550)
     structure, _ = structure_of(page)
     assert [s.kind for s in structure.sections] == ["experience", "education", "skills"]
@@ -180,7 +218,11 @@ def test_a_header_repeated_on_every_page_is_read_once_on_page_one() -> None:
     for k in range(2):
         page = Page().text("Jane Example | jane@example.com | +1 555 0100", 50, 760, 9)
         page.text("Experience" if k == 0 else "Education", 50, 700, 14, True)
-        page.text("Data Engineer, Acme Corp, 2021 - 2024" if k == 0 else "BSc, State University, 2018", 50, 680)
+        page.text(
+            "Data Engineer, Acme Corp, 2021 - 2024" if k == 0 else "BSc, State University, 2018",
+            50,
+            680,
+        )
         page.text("- 1 -" if k == 0 else "- 2 -", 300, 40, 8)
         pages.append(page)
     structure, document = structure_of(*pages)
@@ -195,7 +237,9 @@ def test_a_date_margin_that_also_holds_a_skills_list_still_labels_its_entries() 
     page.text("EXPERIENCE", 50, 680, 12, True)
     y = 660
     for k, org in enumerate(("Orbit GmbH", "Kite Labs", "Nimbus AG")):
-        page.text(f"{2020 - 3 * k} - {2023 - 3 * k}", 50, y).text(org, 140, y, 10, True).text("Backend Developer", 140, y - 12)
+        page.text(f"{2020 - 3 * k} - {2023 - 3 * k}", 50, y).text(org, 140, y, 10, True).text(
+            "Backend Developer", 140, y - 12
+        )
         page.text("• Rebuilt the payment service in Go", 150, y - 24)
         y -= 50
     page.text("SKILLS", 50, y, 12, True)
@@ -204,18 +248,27 @@ def test_a_date_margin_that_also_holds_a_skills_list_still_labels_its_entries() 
     structure, _ = structure_of(page)
     entries = section(structure, "experience").entries
     assert [(e.organization or e.title, e.dates) for e in entries] == [
-        ("Orbit GmbH", "2020 - 2023"), ("Kite Labs", "2017 - 2020"), ("Nimbus AG", "2014 - 2017")]
+        ("Orbit GmbH", "2020 - 2023"),
+        ("Kite Labs", "2017 - 2020"),
+        ("Nimbus AG", "2014 - 2017"),
+    ]
     assert section(structure, "skills").lines == ["Go", "Python", "PostgreSQL", "Kubernetes"]
 
 
 def test_a_margin_date_set_tight_against_its_entry_still_labels_it() -> None:
     page = header(Page())
     page.text("Work Experience", 50, 680, 14, True)
-    page.text("Jan 2021-", 50, 660).text("Acme Co., Ltd. Chief Technology Officer", 104, 660, 10, True)
-    page.text("Dec 2023", 50, 646).text("Led a team of 12 engineers building a trading system.", 104, 646)
+    page.text("Jan 2021-", 50, 660).text(
+        "Acme Co., Ltd. Chief Technology Officer", 104, 660, 10, True
+    )
+    page.text("Dec 2023", 50, 646).text(
+        "Led a team of 12 engineers building a trading system.", 104, 646
+    )
     page.text("July 2019-", 50, 620).text("Backend Developer @Kite Labs", 104, 620, 10, True)
     page.text("Jan 2021", 50, 606).text("Cut cloud costs by 40% with spot instances.", 104, 606)
-    page.text("June 2018-", 50, 580).text("Orbit, Ltd. Lead Developer", 101, 580, 10, True)  # the date touches the title
+    page.text("June 2018-", 50, 580).text(
+        "Orbit, Ltd. Lead Developer", 101, 580, 10, True
+    )  # the date touches the title
     page.text("May 2019", 50, 566).text("Shipped the exchange's order gateway.", 104, 566)
     page.text("Skills", 50, 530, 14, True).text("Go, Python, PostgreSQL", 104, 510)
     structure, _ = structure_of(page)
@@ -230,12 +283,14 @@ def test_a_margin_date_set_tight_against_its_entry_still_labels_it() -> None:
 def test_a_sparse_last_page_keeps_the_label_column_of_the_pages_before() -> None:
     first = Page()
     first.text("Jane Example", 200, 740, 20, True).text("jane@example.com", 200, 720)
-    rows = [("Work experience", "Backend Developer, Orbit GmbH, 2019 - 2023"),
-            ("", "Rebuilt the payment service in Go, halving p99 latency."),
-            ("Education", "BSc Informatics, TU Example, 2012 - 2016"),
-            ("Communication skills", "Presented the platform roadmap to 40 engineers every quarter."),
-            ("Computer skills", "Go, Python, PostgreSQL, Kubernetes, Terraform."),
-            ("Organisational skills", "Ran the on-call rota for a team of eight.")]
+    rows = [
+        ("Work experience", "Backend Developer, Orbit GmbH, 2019 - 2023"),
+        ("", "Rebuilt the payment service in Go, halving p99 latency."),
+        ("Education", "BSc Informatics, TU Example, 2012 - 2016"),
+        ("Communication skills", "Presented the platform roadmap to 40 engineers every quarter."),
+        ("Computer skills", "Go, Python, PostgreSQL, Kubernetes, Terraform."),
+        ("Organisational skills", "Ran the on-call rota for a team of eight."),
+    ]
     y = 680
     for label, text in rows:
         if label:
@@ -243,7 +298,9 @@ def test_a_sparse_last_page_keeps_the_label_column_of_the_pages_before() -> None
         first.text(text, 200, y).text("Worked with product and support teams on it.", 200, y - 12)
         y -= 36
     last = Page()
-    last.text("Other skills", 50, 740).text("Woodworking and cycling; ran two charity rides.", 200, 740)
+    last.text("Other skills", 50, 740).text(
+        "Woodworking and cycling; ran two charity rides.", 200, 740
+    )
     last.text("Driving licence", 50, 710).text("B", 200, 710)
     structure, _ = structure_of(first, last)
     headings = [s.heading for s in structure.sections]

@@ -43,7 +43,12 @@ def test_tidy_is_stable(text: str) -> None:
 
 
 def test_deep_nesting_and_long_lines_stay_fast() -> None:
-    nested = "".join("  " * i + "- item\n" for i in range(2000)) + "> " * 5000 + "quote\n" + "x" * 200_000
+    nested = (
+        "".join("  " * i + "- item\n" for i in range(2000))
+        + "> " * 5000
+        + "quote\n"
+        + "x" * 200_000
+    )
     start = time.perf_counter()
     for markdown in (True, False):
         read_text(nested, markdown)

@@ -19,7 +19,7 @@ def _txt(text: str) -> list[Line]:
 
 def test_front_matter_is_skipped_yaml_and_toml() -> None:
     yaml = "---\ntitle: CV\nlayout: resume\n---\n# Jane Doe\n\n## Experience\n"
-    toml = "+++\ntitle = \"CV\"\n+++\n# Jane Doe\n"
+    toml = '+++\ntitle = "CV"\n+++\n# Jane Doe\n'
     assert [ln.text for ln in _md(yaml)] == ["Jane Doe", "Experience"]
     assert [ln.text for ln in _md(toml)] == ["Jane Doe"]
 
@@ -40,10 +40,15 @@ def test_atx_and_setext_headings_title_and_levels() -> None:
 
 
 def test_bold_lines_lists_with_nesting_and_blank_line_gaps() -> None:
-    lines = _md("**Backend Engineer**\n\n- Built APIs\n  - with FastAPI\n    * deeper\n- Led a team\n1. numbered\n")
+    lines = _md(
+        "**Backend Engineer**\n\n- Built APIs\n  - with FastAPI\n    * deeper\n- Led a team\n1. numbered\n"
+    )
     assert (lines[0].text, lines[0].bold) == ("Backend Engineer", True)
     assert [(ln.text, ln.bullet, ln.depth) for ln in lines[1:]] == [
-        ("Built APIs", True, 0), ("with FastAPI", True, 1), ("deeper", True, 2), ("Led a team", True, 0),
+        ("Built APIs", True, 0),
+        ("with FastAPI", True, 1),
+        ("deeper", True, 2),
+        ("Led a team", True, 0),
         ("numbered", True, 0),
     ]
     assert lines[1].gap == 1 and lines[2].gap == 0
@@ -51,7 +56,11 @@ def test_bold_lines_lists_with_nesting_and_blank_line_gaps() -> None:
 
 def test_bold_title_with_a_trailing_date_puts_the_date_aside() -> None:
     lines = _md("**WideData — Plataforma web** *- mai de 2025 - jun de 2025*\n")
-    assert (lines[0].text, lines[0].aside, lines[0].bold) == ("WideData — Plataforma web", "mai de 2025 - jun de 2025", True)
+    assert (lines[0].text, lines[0].aside, lines[0].bold) == (
+        "WideData — Plataforma web",
+        "mai de 2025 - jun de 2025",
+        True,
+    )
 
 
 def test_links_images_html_and_emphasis() -> None:
@@ -60,8 +69,11 @@ def test_links_images_html_and_emphasis() -> None:
         "Worked on *fast* `code_path` and __big__ things &amp; more\n",
         markdown=True,
     )
-    assert [ln.text for ln in layout.lines] == ["Email • https://github.com/jd •", "Berlin",
-                                               "Worked on fast code_path and big things & more"]
+    assert [ln.text for ln in layout.lines] == [
+        "Email • https://github.com/jd •",
+        "Berlin",
+        "Worked on fast code_path and big things & more",
+    ]
     assert layout.links == ["mailto:j@x.io", "https://github.com/jd"]
     assert layout.images == 1
 
@@ -84,9 +96,14 @@ def test_hard_breaks_keep_lines_apart() -> None:
 
 
 def test_definition_list_date_term_is_the_aside_of_its_entry() -> None:
-    lines = _md("2017-2018\n:   **Master en Ciencia de Datos** - Universidad Rey Juan Carlos\n\n"
-                "Backend\n:   **Python**, FastAPI\n")
-    assert (lines[0].text, lines[0].aside) == ("Master en Ciencia de Datos - Universidad Rey Juan Carlos", "2017-2018")
+    lines = _md(
+        "2017-2018\n:   **Master en Ciencia de Datos** - Universidad Rey Juan Carlos\n\n"
+        "Backend\n:   **Python**, FastAPI\n"
+    )
+    assert (lines[0].text, lines[0].aside) == (
+        "Master en Ciencia de Datos - Universidad Rey Juan Carlos",
+        "2017-2018",
+    )
     assert (lines[1].text, lines[1].bold) == ("Backend", True)
     assert lines[2].text == "Python, FastAPI"
 
@@ -95,8 +112,13 @@ def test_literal_backslash_n_escapes_become_line_breaks() -> None:
     text = "## Berufserfahrung\n- 2022–2023: Backend Engineer\\n  - REST-APIs\\n  - Docker\n\nSehr geehrtes Team,\\nich freue mich.\n"
     lines = _md(text)
     assert [(ln.text, ln.bullet, ln.depth) for ln in lines[1:4]] == [
-        ("Backend Engineer", True, 0), ("REST-APIs", True, 1), ("Docker", True, 1)]
-    assert lines[1].aside == "2022–2023"  # a dated list item over its duties is an entry: the date is aside
+        ("Backend Engineer", True, 0),
+        ("REST-APIs", True, 1),
+        ("Docker", True, 1),
+    ]
+    assert (
+        lines[1].aside == "2022–2023"
+    )  # a dated list item over its duties is an entry: the date is aside
     assert [ln.text for ln in lines[4:]] == ["Sehr geehrtes Team,", "ich freue mich."]
 
 
@@ -116,15 +138,20 @@ def test_plain_text_bullets_caps_underlines_and_asides() -> None:
     assert (lines[1].text, lines[1].heading) == ("Experience", 1)
     assert (lines[2].text, lines[2].aside) == ("Data Engineer, Firma A", "2019 – 2021")
     assert [(ln.text, ln.bullet, ln.depth) for ln in lines[3:6]] == [
-        ("Built pipelines", True, 0), ("nested", True, 1), ("numbered duty", True, 0)]
+        ("Built pipelines", True, 0),
+        ("nested", True, 1),
+        ("numbered duty", True, 0),
+    ]
     assert not lines[6].bullet
     assert (lines[7].text, lines[7].aside) == ("Senior Engineer", "Jan 2022 - Present")
 
 
 def test_plain_text_rewraps_wrapped_bullets_and_keeps_hyphens() -> None:
-    text = ("• Led the migration of fourteen batch jobs from cron to Airflow and the multi-\n"
-            "account setup, cutting failures\n"
-            "• Second bullet\n")
+    text = (
+        "• Led the migration of fourteen batch jobs from cron to Airflow and the multi-\n"
+        "account setup, cutting failures\n"
+        "• Second bullet\n"
+    )
     lines = _txt(text)
     assert [ln.text for ln in lines] == [
         "Led the migration of fourteen batch jobs from cron to Airflow and the multi-account setup, cutting failures",
@@ -136,7 +163,9 @@ def test_plain_text_rewrap_is_linear_time() -> None:
     """Today's clean_text re-scanned the growing joined line for every wrapped line (quadratic)."""
     wrapped = ("and this line keeps going on with more words in lower case " * 2 + "\n") * 20_000
     start = time.perf_counter()
-    lines = _txt("• A bullet that starts here and is long enough to be wrapped by the editor\n" + wrapped)
+    lines = _txt(
+        "• A bullet that starts here and is long enough to be wrapped by the editor\n" + wrapped
+    )
     elapsed = time.perf_counter() - start
     assert len(lines) == 1 and lines[0].bullet
     assert elapsed < 3.0
@@ -150,21 +179,45 @@ def test_tidy_fixes_characters_and_keeps_words() -> None:
 
 
 def test_dates_and_asides() -> None:
-    for date in ("03/2019 – heute", "mar/2022 – atual", "2019年4月～現在", "depuis 2020", "Abr 2024 – Actualidad",
-                 "2010-2014 (expected)", "2013-09 –", "平成30年4月"):
+    for date in (
+        "03/2019 – heute",
+        "mar/2022 – atual",
+        "2019年4月～現在",
+        "depuis 2020",
+        "Abr 2024 – Actualidad",
+        "2010-2014 (expected)",
+        "2013-09 –",
+        "平成30年4月",
+    ):
         assert is_dateish(date), date
-    for other in ("Portland, OR", "Python, SQL", "Dean's List, 2020", "Present", "Senior Engineer 2019"):
+    for other in (
+        "Portland, OR",
+        "Python, SQL",
+        "Dean's List, 2020",
+        "Present",
+        "Senior Engineer 2019",
+    ):
         assert not is_dateish(other), other
     assert split_aside("2019 – 2021\tEngineer, Firma") == ("Engineer, Firma", "2019 – 2021")
     assert split_aside("Email:\tjane@example.com") == ("Email: jane@example.com", "")
 
 
 def test_dates_written_into_an_entry_line_become_its_aside() -> None:
-    assert split_date("Software Engineer | Google | Jan 2020 – Present") == ("Software Engineer | Google", "Jan 2020 – Present")
-    assert split_date("广州公司 - 后端研发（2021/05 - 2025/04）:") == ("广州公司 - 后端研发", "2021/05 - 2025/04")
+    assert split_date("Software Engineer | Google | Jan 2020 – Present") == (
+        "Software Engineer | Google",
+        "Jan 2020 – Present",
+    )
+    assert split_date("广州公司 - 后端研发（2021/05 - 2025/04）:") == (
+        "广州公司 - 后端研发",
+        "2021/05 - 2025/04",
+    )
     assert split_date("03/2019 – heute: Data Engineer") == ("Data Engineer", "03/2019 – heute")
-    for whole in ("Abr 2024 – Actualidad", "Tecnólogo (6º semestre • 2025-1)", "Kairós Digital S.L. — Madrid",
-                  "Led the migration of 14 jobs in 2019 and then cut the failure rate by half, from 9 a month to 4, in 2020"):
+    for whole in (
+        "Abr 2024 – Actualidad",
+        "Tecnólogo (6º semestre • 2025-1)",
+        "Kairós Digital S.L. — Madrid",
+        "Led the migration of 14 jobs in 2019 and then cut the failure rate by half, from 9 a month to 4, in 2020",
+    ):
         assert split_date(whole) == (whole, ""), whole
     lines = _md("### Data Engineer — Firma A (2019 – 2021)\n\n- Built pipelines in 2020 | 2021\n")
     assert (lines[0].text, lines[0].aside) == ("Data Engineer — Firma A", "2019 – 2021")
@@ -173,7 +226,9 @@ def test_dates_written_into_an_entry_line_become_its_aside() -> None:
 
 def test_a_date_range_is_never_cut_in_two() -> None:
     assert split_date("Operations Coordinator, Northwind Freight 03/2019 - 05/2022") == (
-        "Operations Coordinator, Northwind Freight 03/2019 - 05/2022", "")
+        "Operations Coordinator, Northwind Freight 03/2019 - 05/2022",
+        "",
+    )
     assert split_date("Data Engineer, Firma Jan 2019 – Mar 2021")[1] == ""
 
 
@@ -181,14 +236,20 @@ def test_asides_survive_a_round_trip_through_plain_text() -> None:
     """`lines_to_text` writes an aside two spaces after the text; reading that text back keeps it aside."""
     from core.reading.lines import lines_to_text
 
-    first = _md("### Operations Coordinator, Northwind Freight — 03/2019 - 05/2022\n\nI like it.  Two spaces here.\n")
+    first = _md(
+        "### Operations Coordinator, Northwind Freight — 03/2019 - 05/2022\n\nI like it.  Two spaces here.\n"
+    )
     again = _txt(lines_to_text(first))
     assert [(ln.text, ln.aside) for ln in again] == [
-        ("Operations Coordinator, Northwind Freight", "03/2019 - 05/2022"), ("I like it. Two spaces here.", "")]
+        ("Operations Coordinator, Northwind Freight", "03/2019 - 05/2022"),
+        ("I like it. Two spaces here.", ""),
+    ]
 
 
 def test_italic_lines_and_a_dated_list_item_over_its_duties() -> None:
-    lines = _md("*Auxia — Aplicação web (2025-1)*\n\n- 2022–2023: Backend Engineer bei Firma A\n  - REST-APIs\n- 2021 a plain dated item\n")
+    lines = _md(
+        "*Auxia — Aplicação web (2025-1)*\n\n- 2022–2023: Backend Engineer bei Firma A\n  - REST-APIs\n- 2021 a plain dated item\n"
+    )
     assert lines[0].italic and not lines[1].italic
     assert (lines[1].text, lines[1].aside) == ("Backend Engineer bei Firma A", "2022–2023")
     assert lines[3].aside == "" and lines[3].text == "2021 a plain dated item"

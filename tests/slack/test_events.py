@@ -35,7 +35,11 @@ async def test_dm_file_gets_progress_result_and_rewrite_in_thread(
     assert resp.status_code == 200
 
     uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
-    assert sorted(u.filename for u in uploads) == ["jane-rewritten.docx", "jane-rewritten.md", "jane-rewritten.pdf"]
+    assert sorted(u.filename for u in uploads) == [
+        "jane-rewritten.docx",
+        "jane-rewritten.md",
+        "jane-rewritten.pdf",
+    ]
     assert uploads[0].content, "the upload URL received the bytes"
     docx = next(u for u in uploads if u.filename.endswith(".docx"))
     assert docx.content[:2] == b"PK"  # a real .docx (zip)
@@ -44,7 +48,9 @@ async def test_dm_file_gets_progress_result_and_rewrite_in_thread(
     shown = answer.all_text()
     assert "Score:" in shown and "/100" in shown and "Engine: offline" in shown
     assert "Keyword match" not in shown  # no job description, no keyword section
-    assert "Read: 4 sections, 2 roles, 5 bullets" in shown  # what was read, to spot a misread at a glance
+    assert (
+        "Read: 4 sections, 2 roles, 5 bullets" in shown
+    )  # what was read, to spot a misread at a glance
     # the token went to the file host, and to nothing but Slack
     [download] = [c for c in fake_slack.calls if c.method.startswith("GET /files/")]
     assert download.authorization == f"Bearer {BOT_TOKEN}"
@@ -68,7 +74,11 @@ async def test_mention_with_file_in_channel_answers_in_thread(
     event = app_mention([file])
     await bolt.event(event_callback(event))
     uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("C0CAREER", event["ts"]))
-    assert {u.filename for u in uploads} == {"resume-rewritten.docx", "resume-rewritten.md", "resume-rewritten.pdf"}
+    assert {u.filename for u in uploads} == {
+        "resume-rewritten.docx",
+        "resume-rewritten.md",
+        "resume-rewritten.pdf",
+    }
     [answer] = fake_slack.thread("C0CAREER", event["ts"])
     assert "Score:" in answer.all_text()
 

@@ -118,7 +118,9 @@ async def test_slack_429_on_our_reply_is_retried_and_the_reply_arrives_once(
     assert fake_slack.rate_limited == ["chat.postMessage", "chat.update"]
     [answer] = fake_slack.thread(event["channel"], event["ts"])  # exactly one message, no duplicate
     assert "/100" in answer.all_text()
-    assert len(fake_slack.uploads_in(event["channel"], event["ts"])) == 3  # .docx, .pdf and .md, once
+    assert (
+        len(fake_slack.uploads_in(event["channel"], event["ts"])) == 3
+    )  # .docx, .pdf and .md, once
 
 
 async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(

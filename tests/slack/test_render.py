@@ -168,10 +168,23 @@ def test_manifest_matches_the_app() -> None:
 def test_a_bullet_with_several_problems_is_quoted_once_with_each_problem_under_it() -> None:
     bullet = "Responsible for the payments API used by 2 million customers"
     findings = [
-        Finding(rule="bullet.weak_opener", severity="high", category="impact", section="experience",
-                before=bullet, after="Owned the payments API used by 2 million customers", message="Lead with a verb."),
-        Finding(rule="bullet.no_metric", severity="medium", category="impact", section="experience",
-                before=bullet, message="Say what changed, with a number."),
+        Finding(
+            rule="bullet.weak_opener",
+            severity="high",
+            category="impact",
+            section="experience",
+            before=bullet,
+            after="Owned the payments API used by 2 million customers",
+            message="Lead with a verb.",
+        ),
+        Finding(
+            rule="bullet.no_metric",
+            severity="medium",
+            category="impact",
+            section="experience",
+            before=bullet,
+            message="Say what changed, with a number.",
+        ),
     ]
     rendered = render_review(_result(findings=findings))
     text = json.dumps(rendered.blocks, ensure_ascii=False)

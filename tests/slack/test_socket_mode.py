@@ -37,7 +37,11 @@ async def test_socket_mode_acks_envelope_and_answers(
         )
 
         uploads = await fake_slack.wait_for(lambda: fake_slack.uploads_in("D0USER", event["ts"]))
-        assert {u.filename for u in uploads} == {"jane-rewritten.docx", "jane-rewritten.md", "jane-rewritten.pdf"}
+        assert {u.filename for u in uploads} == {
+            "jane-rewritten.docx",
+            "jane-rewritten.md",
+            "jane-rewritten.pdf",
+        }
         marker = marker_dm()  # answered after everything pushed before it: no fixed sleep
         await fake_slack.push_envelope(event_callback(marker))
         await fake_slack.wait_for(lambda: fake_slack.thread(MARKER_CHANNEL, marker["ts"]))
