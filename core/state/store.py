@@ -1,0 +1,384 @@
+"""The state store: versions per conversation, reviews in flight, events seen.
+
+One class over SQLAlchemy's async engine, so the embedded SQLite file (aiosqlite)
+and PostgreSQL (asyncpg) run the same code. `open_state(settings)` builds it from
+STATE_URL / STATE_KEY / RETENTION_HOURS and applies the Alembic migrations before
+anything else touches the database. What is kept and why:
+
+* a *version* per review: numbers in plain columns (score, per-category scores),
+  and one sealed payload (the document as read, findings, structure, keyword
+  match, job description, role, file name) so a follow-up can compare or re-run
+  without the file, which is never stored;
+* a *pending* row from the moment a review is accepted until it is answered, so a
+  process that dies mid-review can tell the person after a restart;
+* *seen events*, so a platform retrying an event after a restart is answered once.
+
+Everything older than RETENTION_HOURS is purged (`purge`, run on a schedule by
+`purge_forever`); `forget(person)` deletes all of one person's rows at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from core.config import Settings
+from core.models import Document, Extraction, Finding, KeywordMatch, ReviewResult, Structure
+from core.state.keys import ConversationKey
+from core.state.schema import pending, seen_events, versions
+from core.state.vault import Vault
+
+log = logging.getLogger(__name__)
+
+DEFAULT_STATE_FILE = "resume-bot-state.db"
+SEEN_EVENTS_KEEP_S = 2 * 3600.0  # Slack retries within minutes; two hours is plenty
+PURGE_INTERVAL_S = 15 * 60.0
+
+
+def database_url(settings: Settings, cwd: Path | None = None) -> str:
+    """STATE_URL with an async driver: sqlite → aiosqlite, postgresql → asyncpg."""
+    raw = settings.state_url or f"sqlite:///{(cwd or Path.cwd()) / DEFAULT_STATE_FILE}"
+    url = make_url(raw)
+    driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+    backend = url.get_backend_name()
+    if backend == "postgres":
+        backend = "postgresql"
+    if url.drivername in driver or url.drivername == "postgres":
+        url = url.set(drivername=driver[backend])
+    return url.render_as_string(hide_password=False)
+
+
+def describe_url(url: str) -> str:
+    """The URL for logs and `doctor`: no password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --- payloads -------------------------------------------------------------------------
+
+
+def document_payload(document: Document) -> dict[str, Any]:
+    return {
+        "text": document.text,
+        "extraction": document.extraction.model_dump(mode="json"),
+        "lines": [dataclasses.asdict(line) for line in document.lines],
+        "links": list(document.links),
+        "header_links": list(document.header_links),
+        "photo": document.photo,
+    }
+
+
+def document_from_payload(data: dict[str, Any]) -> Document:
+    from core.reading.lines import Line  # the reader's shape; fields it no longer has are dropped
+
+    known = {f.name for f in dataclasses.fields(Line)}
+    lines = [Line(**{k: v for k, v in raw.items() if k in known}) for raw in data["lines"]]
+    return Document(
+        text=data["text"],
+        extraction=Extraction.model_validate(data["extraction"]),
+        lines=lines,
+        links=data.get("links", []),
+        header_links=data.get("header_links", []),
+        photo=data.get("photo", False),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One stored version as read back. Text fields are None when it was not kept (no key)."""
+
+    id: int
+    number: int
+    created_at: float
+    score: int
+    breakdown: dict[str, int]
+    rewrite_score: int | None
+    source_name: str | None = None
+    findings: list[Finding] | None = None
+    structure: Structure | None = None
+    keywords: KeywordMatch | None = None
+    document: Document | None = None
+    job: str | None = None
+    role: str | None = None
+
+    @property
+    def detailed(self) -> bool:
+        """True when findings and text are available (not only the scores)."""
+        return self.findings is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A review accepted and not yet answered: where to answer, and the file's name if kept."""
+
+    id: int
+    platform: str
+    conversation: str
+    reply_to: dict[str, Any]
+    created_at: float
+    source_name: str | None
+
+
+class StateStore:
+    """Async access to the state database; one per process, injected where needed."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        key: str | None = None,
+        retention_hours: float = 72.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
+        self.vault = Vault(key)
+        self.retention_s = retention_hours * 3600.0
+        self.clock = clock
+        self.owner = uuid.uuid4().hex  # this process, for pending rows
+
+    @property
+    def durable(self) -> bool:
+        return self.vault.durable
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    # --- schema -------------------------------------------------------------------------
+    async def migrate(self) -> None:
+        """Apply every Alembic migration not yet applied (idempotent; run at start-up)."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option(
+            "script_location", str(resources.files("core.state").joinpath("migrations"))
+        )
+
+        def upgrade(connection: Any) -> None:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+        async with self.engine.begin() as conn:
+            await conn.run_sync(upgrade)
+
+    # --- versions -----------------------------------------------------------------------
+    def _cutoff(self) -> float:
+        return self.clock() - self.retention_s
+
+    async def save_version(
+        self,
+        key: ConversationKey,
+        result: ReviewResult,
+        document: Document | None,
+        *,
+        job: str | None,
+        role: str | None,
+        number: int | None = None,
+    ) -> int:
+        """Store one review of `key`'s conversation; returns its version number (1, 2, …)."""
+        payload = {
+            "source_name": result.source_name,
+            "findings": [f.model_dump(mode="json") for f in result.findings],
+            "structure": result.structure.model_dump(mode="json") if result.structure else None,
+            "keywords": result.keywords.model_dump(mode="json") if result.keywords else None,
+            "document": document_payload(document) if document is not None else None,
+            "job": job,
+            "role": role,
+        }
+        async with self.engine.begin() as conn:
+            if number is None:
+                last = await conn.scalar(
+                    select(func.max(versions.c.number)).where(
+                        versions.c.conversation == key.conversation,
+                        versions.c.created_at >= self._cutoff(),
+                    )
+                )
+                number = (last or 0) + 1
+            row = await conn.execute(
+                insert(versions)
+                .values(
+                    conversation=key.conversation,
+                    person=key.person,
+                    number=number,
+                    created_at=self.clock(),
+                    score=result.score,
+                    breakdown=json.dumps(result.breakdown),
+                    rewrite_score=result.rewrite_score,
+                    payload=self.vault.seal(payload),
+                )
+                .returning(versions.c.id)
+            )
+            row_id = int(row.scalar_one())
+        self.vault.keep("versions", row_id, payload)
+        return number
+
+    async def latest(self, key: ConversationKey) -> Snapshot | None:
+        """The newest version of this conversation within the retention window, if any."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(versions)
+                    .where(
+                        versions.c.conversation == key.conversation,
+                        versions.c.created_at >= self._cutoff(),
+                    )
+                    .order_by(versions.c.id.desc())
+                    .limit(1)
+                )
+            ).first()
+        if row is None:
+            return None
+        data = self.vault.open(row.payload) or self.vault.recall("versions", row.id)
+        base = {
+            "id": row.id,
+            "number": row.number,
+            "created_at": row.created_at,
+            "score": row.score,
+            "breakdown": json.loads(row.breakdown),
+            "rewrite_score": row.rewrite_score,
+        }
+        if data is None:
+            return Snapshot(**base)
+        return Snapshot(
+            **base,
+            source_name=data.get("source_name"),
+            findings=[Finding.model_validate(f) for f in data["findings"]],
+            structure=Structure.model_validate(data["structure"]) if data["structure"] else None,
+            keywords=KeywordMatch.model_validate(data["keywords"]) if data["keywords"] else None,
+            document=document_from_payload(data["document"]) if data["document"] else None,
+            job=data.get("job"),
+            role=data.get("role"),
+        )
+
+    # --- reviews in flight ---------------------------------------------------------------
+    async def accept(self, key: ConversationKey, reply_to: dict[str, Any], source_name: str) -> int:
+        """Record a review as accepted (before it is queued); `settle` it once answered."""
+        sealed = self.vault.seal({"source_name": source_name})
+        async with self.engine.begin() as conn:
+            row = await conn.execute(
+                insert(pending)
+                .values(
+                    platform=key.platform,
+                    owner=self.owner,
+                    person=key.person,
+                    conversation=key.conversation,
+                    created_at=self.clock(),
+                    reply_to=json.dumps(reply_to),
+                    payload=sealed,
+                )
+                .returning(pending.c.id)
+            )
+            return int(row.scalar_one())
+
+    async def settle(self, pending_id: int) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(delete(pending).where(pending.c.id == pending_id))
+
+    async def unsettled(self, platform: str) -> list[Pending]:
+        """Reviews a previous process of `platform` accepted and never answered."""
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(pending)
+                    .where(pending.c.platform == platform, pending.c.owner != self.owner)
+                    .order_by(pending.c.id)
+                )
+            ).all()
+        out = []
+        for row in rows:
+            data = self.vault.open(row.payload) or {}
+            out.append(
+                Pending(
+                    id=row.id,
+                    platform=row.platform,
+                    conversation=row.conversation,
+                    reply_to=json.loads(row.reply_to),
+                    created_at=row.created_at,
+                    source_name=data.get("source_name"),
+                )
+            )
+        return out
+
+    # --- platform events ------------------------------------------------------------------
+    async def claim_event(self, event_key: str) -> bool:
+        """True the first time `event_key` is seen (by any process sharing the database)."""
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(
+                    insert(seen_events).values(key=event_key[:200], created_at=self.clock())
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    # --- deletion ---------------------------------------------------------------------------
+    async def forget(self, person: str) -> int:
+        """Delete every row about `person`; returns how many versions were deleted."""
+        async with self.engine.begin() as conn:
+            ids = (
+                (await conn.execute(select(versions.c.id).where(versions.c.person == person)))
+                .scalars()
+                .all()
+            )
+            await conn.execute(delete(versions).where(versions.c.person == person))
+            await conn.execute(delete(pending).where(pending.c.person == person))
+        self.vault.drop("versions", list(ids))
+        return len(ids)
+
+    async def purge(self) -> int:
+        """Delete what is past retention; returns how many versions went."""
+        cutoff = self._cutoff()
+        async with self.engine.begin() as conn:
+            ids = (
+                (await conn.execute(select(versions.c.id).where(versions.c.created_at < cutoff)))
+                .scalars()
+                .all()
+            )
+            await conn.execute(delete(versions).where(versions.c.created_at < cutoff))
+            await conn.execute(delete(pending).where(pending.c.created_at < cutoff))
+            await conn.execute(
+                delete(seen_events).where(
+                    seen_events.c.created_at < self.clock() - SEEN_EVENTS_KEEP_S
+                )
+            )
+        self.vault.drop("versions", list(ids))
+        if ids:
+            log.info("state: purged %d version(s) past retention", len(ids))
+        return len(ids)
+
+    async def purge_forever(self, interval_s: float = PURGE_INTERVAL_S) -> None:
+        """Purge now and then every `interval_s` until cancelled (a bot's background task)."""
+        while True:
+            try:
+                await self.purge()
+            except Exception as exc:  # a database hiccup must not end the schedule
+                log.warning("state: purge failed: %s", type(exc).__name__)
+            await asyncio.sleep(interval_s)
+
+
+async def open_state(settings: Settings, *, clock: Callable[[], float] = time.time) -> StateStore:
+    """The store from settings, migrated and ready."""
+    url = database_url(settings)
+    key = settings.state_key.get_secret_value() if settings.state_key else None
+    store = StateStore(url, key=key, retention_hours=settings.retention_hours, clock=clock)
+    await store.migrate()
+    log.info(
+        "state: %s (%s)",
+        describe_url(url),
+        "text encrypted at rest" if store.durable else "text in memory only: set STATE_KEY",
+    )
+    return store
