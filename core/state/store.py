@@ -168,6 +168,8 @@ class StateStore:
             "script_location", str(resources.files("core.state").joinpath("migrations"))
         )
 
+        logging.getLogger("alembic").setLevel(max(logging.WARNING, log.getEffectiveLevel()))
+
         def upgrade(connection: Any) -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
