@@ -23,6 +23,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 import discord
 import httpx
@@ -40,6 +41,19 @@ from core.errors import InputError
 from core.models import ReviewResult
 from core.queue import ReviewQueue
 from core.review import ROLE_MAX_CHARS, split_job_and_role
+from core.state.keys import ConversationKey
+
+from .versions import (
+    FORGET_DESCRIPTION,
+    conversation_key,
+    interaction_reply_to,
+    message_reply_to,
+    person,
+    tell_lost,
+)
+
+if TYPE_CHECKING:
+    from core.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +163,8 @@ class DiscordBot:
         size_limit: int | None = None,
         job: str | None = None,
         role: str | None = None,
+        conversation: ConversationKey | None = None,
+        reply_to: dict[str, Any] | None = None,
     ) -> None:
         """Core's conversation in the caller's place, tracked so a shutdown can wait for it.
 
@@ -162,7 +178,37 @@ class DiscordBot:
                 user=user,
                 job=job,
                 role=role,
+                conversation=conversation,
+                reply_to=reply_to,
             )
+
+    async def follow_up(
+        self, text: str, send: Send, *, user: discord.abc.User, channel: Any, guild: Any
+    ) -> bool:
+        """Text in a reviewed DM or thread re-runs the latest version (core decides what)."""
+        job, role = job_and_role(text)
+        wording = job or role
+        if wording is None:
+            return False
+        async with self.conversations.tasks.track():
+            return await self.conversations.follow_up(
+                wording,
+                DiscordTransport(send),
+                user=discord_user(user),
+                conversation=conversation_key(user, channel, guild),
+            )
+
+    async def forget(self, interaction: discord.Interaction) -> None:
+        """`/forget`: everything about this person, at once; confirmed privately."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await self.conversations.forget(person(interaction.user))
+        await interaction.followup.send(text, ephemeral=True)
+
+    async def recover(self) -> int:
+        """Tell whoever a previous process left unanswered (see `Conversations.recover`)."""
+        return await self.conversations.recover(
+            "discord", lambda where, name: tell_lost(self.client, where, name)
+        )
 
     # --- interactions ---------------------------------------------------------------
     async def optimize(
@@ -188,6 +234,12 @@ class DiscordBot:
             role=role,
             user=discord_user(interaction.user),
             interaction=interaction,
+            conversation=(
+                conversation_key(interaction.user, interaction.channel, interaction.guild)
+                if interaction.channel is not None
+                else None
+            ),
+            reply_to=interaction_reply_to(interaction, ephemeral=private),
         )
 
     async def review_message(
@@ -207,6 +259,7 @@ class DiscordBot:
             role=role,
             user=discord_user(interaction.user),
             interaction=interaction,
+            reply_to=interaction_reply_to(interaction, ephemeral=True),
         )
 
     async def on_app_command_error(
@@ -241,13 +294,22 @@ class DiscordBot:
             return await message.reply(**r.send_kwargs(), mention_author=False)
 
         if not message.attachments:
-            await reply(render_help())
+            if not await self.follow_up(
+                message.content, reply, user=message.author, channel=message.channel, guild=None
+            ):
+                await reply(render_help())
             return
         log.info("DM message %s: attachment %s", message.id, message.attachments[0].id)
         job, role = job_and_role(message.content)
         async with message.channel.typing():
             await self.converse(
-                message.attachments[0], reply, job=job, role=role, user=discord_user(message.author)
+                message.attachments[0],
+                reply,
+                job=job,
+                role=role,
+                user=discord_user(message.author),
+                conversation=conversation_key(message.author, message.channel, None),
+                reply_to=message_reply_to(message, message.channel),
             )
 
     async def _answer_mention(self, message: discord.Message) -> None:
@@ -255,7 +317,14 @@ class DiscordBot:
             return await message.reply(**r.send_kwargs(), mention_author=False)
 
         if not message.attachments:
-            await reply_here(render_help())
+            if not await self.follow_up(
+                message.content,
+                reply_here,
+                user=message.author,
+                channel=message.channel,
+                guild=message.guild,
+            ):
+                await reply_here(render_help())
             return
         attachment = message.attachments[0]
         log.info("mention message %s: attachment %s", message.id, attachment.id)
@@ -282,7 +351,13 @@ class DiscordBot:
         job, role = job_and_role(message.content)
         async with target.typing():
             await self.converse(
-                attachment, send, job=job, role=role, user=discord_user(message.author)
+                attachment,
+                send,
+                job=job,
+                role=role,
+                user=discord_user(message.author),
+                conversation=conversation_key(message.author, target, message.guild),
+                reply_to=message_reply_to(message, target),
             )
 
     # --- start-up ----------------------------------------------------------------------
@@ -315,6 +390,7 @@ class DiscordBot:
                 len(synced),
                 f"to guild {guild_id}" if guild_id else "globally",
             )
+        await self.recover()  # reviews a previous process accepted and never answered
 
 
 def _followup(interaction: discord.Interaction, *, ephemeral: bool) -> Send:
@@ -327,7 +403,11 @@ def _followup(interaction: discord.Interaction, *, ephemeral: bool) -> Send:
 
 
 def build_bot(
-    settings: Settings, *, http: httpx.AsyncClient | None = None, queue: ReviewQueue | None = None
+    settings: Settings,
+    *,
+    http: httpx.AsyncClient | None = None,
+    queue: ReviewQueue | None = None,
+    state: StateStore | None = None,
 ) -> DiscordBot:
     """The handlers and the `discord.Client` they are wired to (`run` needs both, for shutdown).
 
@@ -341,7 +421,7 @@ def build_bot(
     client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
     tree = app_commands.CommandTree(client)
     queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
-    bot = DiscordBot(settings, client, tree, Conversations(settings, queue, http))
+    bot = DiscordBot(settings, client, tree, Conversations(settings, queue, http, state=state))
 
     @tree.command(name="optimize", description="Review your resume and get a rewritten version")
     @app_commands.describe(
@@ -364,6 +444,10 @@ def build_bot(
         interaction: discord.Interaction, message: discord.Message
     ) -> None:
         await bot.review_message(interaction, message)
+
+    @tree.command(name="forget", description=FORGET_DESCRIPTION)
+    async def forget(interaction: discord.Interaction) -> None:
+        await bot.forget(interaction)
 
     tree.error(bot.on_app_command_error)
     client.event(bot.on_message)

@@ -27,6 +27,8 @@ from core.models import ReviewResult
 from core.report import ReportEntry, quote_label, shorten
 from core.scoring import CATEGORY_LABELS
 
+from .versions import comparison_blocks, first_line, rewrite_block
+
 Block = dict[str, Any]
 
 OPTIMIZE_CALLBACK_ID = "optimize"
@@ -128,10 +130,15 @@ def _fit_lines(lines: list[str], budget: int) -> tuple[str, bool]:
 def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Rendered:
     """The answer message: score, breakdown, top findings, keywords, warnings, engine."""
     name = result.source_name
-    out = Rendered(blocks=[], text=f"Resume review of {name}: {result.score}/100")
+    out = Rendered(
+        blocks=[], text=escape(first_line(result, f"Resume review of {name}: {result.score}/100"))
+    )
     blocks = out.blocks
     blocks.append(_header(f"Resume review: {name}"))
+    since, out.overflow = comparison_blocks(result)  # what the last change did, first
+    blocks += since
     blocks.append(_section(f"*Score: {result.score}/100*"))
+    blocks += rewrite_block(result)
     if result.structure is not None:  # numbers only: a misread layout shows before the advice does
         blocks.append(_context(result.structure.summary_line()))
     fields = [

@@ -20,12 +20,14 @@ Everything older than RETENTION_HOURS is purged (`purge`, run on a schedule by
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -37,6 +39,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from core.config import Settings
+from core.errors import ConfigError
 from core.models import Document, Extraction, Finding, KeywordMatch, ReviewResult, Structure
 from core.state.keys import ConversationKey
 from core.state.schema import pending, seen_events, versions
@@ -49,9 +52,14 @@ SEEN_EVENTS_KEEP_S = 2 * 3600.0  # Slack retries within minutes; two hours is pl
 PURGE_INTERVAL_S = 15 * 60.0
 
 
-def database_url(settings: Settings, cwd: Path | None = None) -> str:
+def default_state_dir() -> Path:
+    """Where the default SQLite file goes: the working directory (tests point it elsewhere)."""
+    return Path.cwd()
+
+
+def database_url(settings: Settings) -> str:
     """STATE_URL with an async driver: sqlite → aiosqlite, postgresql → asyncpg."""
-    raw = settings.state_url or f"sqlite:///{(cwd or Path.cwd()) / DEFAULT_STATE_FILE}"
+    raw = settings.state_url or f"sqlite:///{default_state_dir() / DEFAULT_STATE_FILE}"
     url = make_url(raw)
     driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
     backend = url.get_backend_name()
@@ -373,14 +381,34 @@ class StateStore:
 
 
 async def open_state(settings: Settings, *, clock: Callable[[], float] = time.time) -> StateStore:
-    """The store from settings, migrated and ready."""
+    """The store from settings, migrated and ready; `ConfigError` if the database won't open."""
     url = database_url(settings)
     key = settings.state_key.get_secret_value() if settings.state_key else None
     store = StateStore(url, key=key, retention_hours=settings.retention_hours, clock=clock)
-    await store.migrate()
+    try:
+        await store.migrate()
+    except Exception as exc:
+        await store.close()
+        raise ConfigError(
+            f"STATE_URL: can't open the state database {describe_url(url)} ({type(exc).__name__})."
+        ) from None
     log.info(
         "state: %s (%s)",
         describe_url(url),
         "text encrypted at rest" if store.durable else "text in memory only: set STATE_KEY",
     )
     return store
+
+
+@asynccontextmanager
+async def running_state(settings: Settings) -> AsyncIterator[StateStore]:
+    """A bot's store for its whole run: opened and migrated, purged on a schedule, closed."""
+    store = await open_state(settings)
+    purger = asyncio.create_task(store.purge_forever())
+    try:
+        yield store
+    finally:
+        purger.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purger
+        await store.close()
