@@ -80,12 +80,3 @@ def refused_port() -> Iterator[int]:
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         yield held.getsockname()[1]
-
-
-@pytest.fixture(autouse=True)
-def _state_file_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bot run without STATE_URL keeps its SQLite file in the working directory: in tests,
-    a fresh temporary one, never the checkout."""
-    from core.state import store
-
-    monkeypatch.setattr(store, "default_state_dir", lambda: tmp_path)

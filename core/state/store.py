@@ -52,14 +52,9 @@ SEEN_EVENTS_KEEP_S = 2 * 3600.0  # Slack retries within minutes; two hours is pl
 PURGE_INTERVAL_S = 15 * 60.0
 
 
-def default_state_dir() -> Path:
-    """Where the default SQLite file goes: the working directory (tests point it elsewhere)."""
-    return Path.cwd()
-
-
 def database_url(settings: Settings) -> str:
     """STATE_URL with an async driver: sqlite → aiosqlite, postgresql → asyncpg."""
-    raw = settings.state_url or f"sqlite:///{default_state_dir() / DEFAULT_STATE_FILE}"
+    raw = settings.state_url or f"sqlite:///{Path.cwd() / DEFAULT_STATE_FILE}"
     url = make_url(raw)
     driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
     backend = url.get_backend_name()
