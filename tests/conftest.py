@@ -33,6 +33,8 @@ _PREFIXES = (
     "LOG_LEVEL",
     "PORT",
     "USER_REVIEWS",
+    "STATE_",
+    "RETENTION_",
 )
 
 
