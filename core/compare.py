@@ -31,6 +31,7 @@ from core.scoring import CATEGORY_LABELS
 
 SAME_TEXT_RATIO = 0.6  # two quotes this similar are the same bullet, reworded
 CHANGED_BULLET_RATIO = 0.5  # a removed and an added bullet this similar: one bullet changed
+CHANGED_BULLET_KEPT = 0.7  # …or the shorter one this much inside the other (a bullet extended)
 REWRITE_FILENAME = "rewrite.md"
 _SPACE = re.compile(r"\s+")
 
@@ -95,6 +96,15 @@ def bullets(structure: Structure | None) -> list[str]:
     return [b for s in structure.sections for e in s.entries for b in e.bullets]
 
 
+def _kept(a: str, b: str) -> float:
+    """How much of the shorter text is found, in order, in the longer one (0..1)."""
+    a, b = _norm(a), _norm(b)
+    if not a or not b:
+        return 0.0
+    blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks) / min(len(a), len(b))
+
+
 def diff_bullets(
     before: Iterable[str], after: Iterable[str]
 ) -> tuple[list[str], list[str], list[BulletChange]]:
@@ -105,10 +115,12 @@ def diff_bullets(
     added = [b for b in new if _norm(b) not in old_set]
     changed: list[BulletChange] = []
     for gone in list(removed):
-        best, best_ratio = None, CHANGED_BULLET_RATIO
+        best, best_ratio = None, 0.0
         for came in added:
             ratio = _similar(gone, came)
-            if ratio >= best_ratio:
+            if (ratio >= CHANGED_BULLET_RATIO or _kept(gone, came) >= CHANGED_BULLET_KEPT) and (
+                ratio > best_ratio
+            ):
                 best, best_ratio = came, ratio
         if best is not None:
             removed.remove(gone)
