@@ -204,11 +204,11 @@ def category_lines(c: Comparison) -> list[str]:
 
 
 def bullet_lines(c: Comparison) -> list[str]:
-    """The bullets that changed, as short plain lines ('+ …', '− …', '~ … → …')."""
+    """The bullets that changed, as short plain lines ('Changed: … → …', 'Added: …')."""
     return (
-        [f"~ {ch.before} → {ch.after}" for ch in c.bullets_changed]
-        + [f"+ {b}" for b in c.bullets_added]
-        + [f"− {b}" for b in c.bullets_removed]
+        [f"Changed: {ch.before} → {ch.after}" for ch in c.bullets_changed]
+        + [f"Added: {b}" for b in c.bullets_added]
+        + [f"Removed: {b}" for b in c.bullets_removed]
     )
 
 

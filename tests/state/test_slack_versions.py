@@ -153,8 +153,8 @@ async def test_v2_in_the_thread_after_a_restart_is_compared_with_v1(
     assert second.text.startswith("v2 of jane.txt: ")  # the notification says it too
     assert "Impact: " in seen and "→" in seen
     assert "Bullets since the last version" in seen
-    assert "~ Worked on monitoring and alerting → Built monitoring and alerting" in seen
-    assert "+ Mentored 3 junior engineers" in seen
+    assert "Changed: Worked on monitoring and alerting → Built monitoring and alerting" in seen
+    assert "Added: Mentored 3 junior engineers" in seen
     assert "With the suggested rewrite: " in seen
 
 
