@@ -414,7 +414,13 @@ class Conversations:
         try:
             await self._run(
                 lambda: self._review(
-                    upload, transport, user=user, job=job, role=role, conversation=conversation
+                    upload,
+                    transport,
+                    user=user,
+                    job=job,
+                    role=role,
+                    conversation=conversation,
+                    place=(pending, reply_to),
                 ),
                 transport,
                 user,
@@ -544,6 +550,7 @@ class Conversations:
         job: str | None,
         role: str | None,
         conversation: ConversationKey | None,
+        place: tuple[int | None, Mapping[str, Any] | None] = (None, None),
     ) -> tuple[ReviewResult, list[str]]:
         self.check_size(upload)  # before taking a place in line
         waited = False
@@ -553,10 +560,12 @@ class Conversations:
             waited = True
             log.info("review for %s waits at #%d", user, position)
             await self._show(transport, Progress("queued", upload.name, position=position))
+            await self._remember_place(*place)
 
         async with self.queue.slot(user, on_wait=on_wait):
             log.info("review for %s starts (waited: %s)", user, waited)
             await self._show(transport, Progress("started", upload.name, waited=waited))
+            await self._remember_place(*place)
             data, filename = await upload.fetch()
             log.info("reviewing a file of %d bytes for %s", len(data), user)
             previous = await self._latest(conversation)
@@ -642,6 +651,18 @@ class Conversations:
         except Exception as exc:
             log.error("state: could not record an accepted review: %s", type(exc).__name__)
             return None
+
+    async def _remember_place(
+        self, pending: int | None, reply_to: Mapping[str, Any] | None
+    ) -> None:
+        """A transport may note where its message went (`reply_to` is its dict): kept, so a
+        restarted bot can replace that "Reviewing…" message instead of adding one."""
+        if self.state is None or pending is None or reply_to is None:
+            return
+        try:
+            await self.state.update_reply_to(pending, dict(reply_to))
+        except Exception as exc:
+            log.warning("state: could not note where the answer goes: %s", type(exc).__name__)
 
     async def _settle(self, pending: int | None) -> None:
         if self.state is None or pending is None:

@@ -157,10 +157,13 @@ class SlackTransport:
     replaces it, and the rewrite is uploaded into the same thread.
     """
 
-    def __init__(self, slack: SlackMessages, dest: Destination) -> None:
+    def __init__(
+        self, slack: SlackMessages, dest: Destination, place: dict[str, Any] | None = None
+    ) -> None:
         self._slack = slack
         self.dest = dest
         self.ts: str | None = None
+        self.place = place  # where a restarted bot says the review was lost (core keeps it)
 
     @property
     def thread_ts(self) -> str:
@@ -169,6 +172,8 @@ class SlackTransport:
     async def _show(self, rendered: Rendered) -> None:
         if self.ts is None:
             self.dest, self.ts = await self._slack.post_progress(self.dest, rendered)
+            if self.place is not None:
+                self.place |= {"channel": self.dest.channel, "ts": self.ts}
         else:
             await self._slack.update(self.dest.channel, self.ts, rendered)
 
@@ -236,19 +241,20 @@ class SlackMessages:
             job, role = split_request_text(text)
         upload = slack_upload(files[0], self.files)
         notes = []
+        place = reply_to(dest.channel, dest.thread_ts)
         if len(files) > 1:
             notes.append(
                 f"I reviewed the first file, {upload.name}. Send the others one at a time."
             )
         await self.conversations.handle(
             upload,
-            SlackTransport(self, dest),
+            SlackTransport(self, dest, place),
             user=user,
             job=job,
             role=role,
             notes=notes,
             conversation=conversation,
-            reply_to=reply_to(dest.channel, dest.thread_ts),
+            reply_to=place,
         )
 
     async def reply(
@@ -270,9 +276,17 @@ class SlackMessages:
     async def tell_lost(self, where: Mapping[str, Any], filename: str | None) -> None:
         """After a restart: a review accepted before it and never answered (core's `recover`)."""
         rendered = render_error(lost_text(filename))
+        if where.get("ts"):  # the "Reviewing…" message becomes the answer, as it would have
+            try:
+                await self.update(where["channel"], where["ts"], rendered)
+                return
+            except SlackApiError as exc:
+                log.warning(
+                    "could not update the lost review's message: %s", exc.response.get("error")
+                )
         await self.client.chat_postMessage(
             channel=where["channel"],
-            thread_ts=where.get("thread_ts"),
+            thread_ts=where.get("thread_ts") or where.get("ts"),
             text=rendered.text,
             blocks=rendered.blocks,
         )

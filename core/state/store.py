@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -289,6 +289,15 @@ class StateStore:
             )
             return int(row.scalar_one())
 
+    async def update_reply_to(self, pending_id: int, reply_to: dict[str, Any]) -> None:
+        """Where the answer goes, as it became known (the progress message's id)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                update(pending)
+                .where(pending.c.id == pending_id)
+                .values(reply_to=json.dumps(reply_to))
+            )
+
     async def settle(self, pending_id: int) -> None:
         async with self.engine.begin() as conn:
             await conn.execute(delete(pending).where(pending.c.id == pending_id))
@@ -378,6 +387,10 @@ class StateStore:
 async def open_state(settings: Settings, *, clock: Callable[[], float] = time.time) -> StateStore:
     """The store from settings, migrated and ready; `ConfigError` if the database won't open."""
     url = database_url(settings)
+    parsed = make_url(url)
+    folder = Path(parsed.database or ".").parent
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not folder.is_dir():
+        raise ConfigError(f"STATE_URL: the folder {folder} for the state database doesn't exist.")
     key = settings.state_key.get_secret_value() if settings.state_key else None
     store = StateStore(url, key=key, retention_hours=settings.retention_hours, clock=clock)
     try:

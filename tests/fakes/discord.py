@@ -98,6 +98,8 @@ class FakeDiscord:
     reject_if: Callable[[Call], bool] | None = None
     """Calls it matches get Discord's 400 Invalid Form Body (e.g. an embed Discord won't take)."""
     rejected: list[Call] = field(default_factory=list)
+    hold_downloads: bool = False
+    """True: attachment downloads hang until close (a review in flight when a test kills the bot)."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)
@@ -114,6 +116,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Event()
         self.ready = asyncio.Event()
+        self._released = asyncio.Event()
         self.port = 0
 
     # --- lifecycle ------------------------------------------------------------
@@ -129,6 +132,7 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
+        self._released.set()
         if self._ws is not None and not self._ws.closed:
             await self._ws.close()
         if self._runner is not None:
@@ -454,6 +458,8 @@ class FakeDiscord:
         stored = self._files.get(request.match_info["id"])
         if stored is None:
             return web.Response(status=404)
+        if self.hold_downloads:
+            await self._released.wait()
         return web.Response(body=stored[0], headers={"Content-Type": stored[1]})
 
     async def _rest(self, request: web.Request) -> web.Response:

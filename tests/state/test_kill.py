@@ -1,0 +1,138 @@
+"""Nothing accepted is lost: `kill -9` during a review, restart, exactly one answer.
+
+The real `resume-bot slack` (Socket Mode) and `resume-bot discord` run as child
+processes against the fake platforms, with the state in an SQLite file. The fake
+holds the file download open, so the review is in flight for certain when the
+process is killed; the next process tells the person, in the same place, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.discord import FakeDiscord, is_channel_message
+from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack, dm_file_share, event_callback
+from tests.slack.conftest import MARKER_CHANNEL, marker_dm
+from tests.state.threads import V1
+
+ROOT = Path(__file__).resolve().parents[2]
+LOST = "I restarted while reviewing jane.txt and lost that review"
+
+
+@contextmanager
+def bot_process(platform: str, env: dict[str, str], cwd: Path) -> Iterator[subprocess.Popen]:
+    """`resume-bot PLATFORM` as its own process; killed (if still running) afterwards."""
+    log = (cwd / f"{platform}.log").open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "resume_bot", platform],
+        cwd=cwd,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT), **env},
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        log.close()
+
+
+def kill_9(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+
+
+def state_env(tmp_path: Path, state_key: str) -> dict[str, str]:
+    return {"STATE_URL": f"sqlite:///{tmp_path / 'state.db'}", "STATE_KEY": state_key}
+
+
+@asynccontextmanager
+async def started(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
+    await fake.start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
+
+
+@pytest.mark.slow
+async def test_slack_kill_9_during_a_review_then_exactly_one_answer(
+    tmp_path: Path, state_key: str
+) -> None:
+    async with started(FakeSlack()) as fake:
+        fake.hold_downloads = True
+        env = {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_APP_TOKEN": APP_TOKEN,
+            "SLACK_API_URL": fake.api_url,
+            **state_env(tmp_path, state_key),
+        }
+        event = dm_file_share([fake.add_file("jane.txt", V1.encode())])
+        with bot_process("slack", env, tmp_path) as first:
+            await fake.wait_for(lambda: fake.socket_connected)
+            await fake.push_envelope(event_callback(event))
+            await fake.wait_for(lambda: fake.api_calls("GET /files/F0001/jane.txt"))  # in flight
+            kill_9(first)
+        with bot_process("slack", env, tmp_path):
+            lost = await fake.wait_for(
+                lambda: [m for m in fake.thread("D0USER", event["ts"]) if LOST in m.text]
+            )
+            await fake.wait_for(lambda: len(fake._sockets) == 2 and not fake._sockets[-1].closed)
+            marker = marker_dm()  # answered after anything else this process would send
+            await fake.push_envelope(event_callback(marker))
+            await fake.wait_for(lambda: fake.thread(MARKER_CHANNEL, marker["ts"]))
+        thread = fake.thread("D0USER", event["ts"])
+        print("\n--- Slack, killed mid-review ---\n" + "\n".join(f"[bot] {m.text}" for m in thread))
+        [only] = thread  # "Reviewing…" became the answer: one message, as a review would be
+        assert only is lost[0] and "Please send it again" in only.text
+        assert only.history == ["🔎 Reviewing jane.txt…"]
+
+
+@pytest.mark.slow
+async def test_discord_kill_9_during_a_review_then_exactly_one_answer(
+    tmp_path: Path, state_key: str
+) -> None:
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        fake.hold_downloads = True
+        env = {
+            "DISCORD_BOT_TOKEN": fake.token,
+            "DISCORD_API_URL": fake.api_url,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+            **state_env(tmp_path, state_key),
+        }
+        dm = fake.message("", [fake.attachment("jane.txt", V1.encode())], dm=True)
+        with bot_process("discord", env, tmp_path) as first:
+            await asyncio.wait_for(fake.ready.wait(), 60)
+            await fake.dispatch("MESSAGE_CREATE", dm)
+            await fake.wait_for(lambda c: c.path.startswith("/attachments/"))  # in flight
+            kill_9(first)
+        fake.ready.clear()
+        with bot_process("discord", env, tmp_path):
+            await asyncio.wait_for(fake.ready.wait(), 60)
+            await fake.dispatch("MESSAGE_CREATE", fake.message("hi", dm=True))  # a sync point
+            posts = await fake.wait_for(is_channel_message(fake.dm_channel_id), count=2)
+        print(
+            "\n--- Discord, killed mid-review ---\n"
+            + "\n".join(f"[bot] {c.content}" for c in posts)
+        )
+        lost, help_reply = posts
+        assert LOST in lost.content and "Please send it again" in lost.content
+        assert str(lost.json["message_reference"]["message_id"]) == dm["id"]
+        assert "PDF, DOCX" in help_reply.content
+        assert len(fake.find("POST", f"/channels/{fake.dm_channel_id}/messages")) == 2
+    finally:
+        await fake.close()
