@@ -243,3 +243,22 @@ async def test_a_retried_event_after_a_restart_is_answered_once(
         await bolt.settled(fake_slack)
     assert len(fake_slack.thread(DM, v1["ts"])) == 1
     assert len(fake_slack.uploads_in(DM, v1["ts"])) == 3
+
+
+async def test_without_a_key_a_restart_keeps_scores_only_and_says_so(
+    fake_slack: FakeSlack, http: httpx.AsyncClient, tmp_path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    async with slack_bot(fake_slack, http, url, None) as (bolt, _):
+        v1 = upload_event(fake_slack, V1)
+        await bolt.event(event_callback(v1))
+        await answered(fake_slack, v1["ts"], 1)
+    async with slack_bot(fake_slack, http, url, None) as (bolt, _):  # restarted, no STATE_KEY
+        await bolt.event(event_callback(reply_event(JOB, v1["ts"])))
+        _, not_kept = await answered(fake_slack, v1["ts"], 2)
+        v2 = upload_event(fake_slack, V2, thread_ts=v1["ts"])
+        await bolt.event(event_callback(v2))
+        *_, second = await answered(fake_slack, v1["ts"], 3)
+    assert "I no longer have the text of your last version" in not_kept.text
+    head = second.blocks[1]["text"]["text"]
+    assert head.startswith("*v2 of jane.txt: ") and "scores only" in head and "Fixed" not in head
