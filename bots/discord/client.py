@@ -235,7 +235,9 @@ class DiscordBot:
             user=discord_user(interaction.user),
             interaction=interaction,
             conversation=(
-                conversation_key(interaction.user, interaction.channel, interaction.guild)
+                conversation_key(
+                    interaction.user, interaction.channel, interaction.guild, private=private
+                )
                 if interaction.channel is not None
                 else None
             ),

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import discord
+from discord.http import Route
 
 from core.compare import bullet_lines, category_lines, headline, rewrite_line
 from core.conversation import lost_text
@@ -26,6 +27,7 @@ from .limits import (
 BULLET_LINES_SHOWN = 6  # changed bullets listed in the embed; the rest are in the review file
 FORGET_DESCRIPTION = "Delete everything I keep about you (your reviews and versions), at once"
 PROGRESS_COLOUR = discord.Colour.blurple()
+EPHEMERAL = 1 << 6  # message flag: only the person sees it
 
 
 def _escape(text: str) -> str:
@@ -38,14 +40,22 @@ def person(user: discord.abc.Snowflake) -> str:
 
 
 def conversation_key(
-    user: discord.abc.Snowflake, channel: discord.abc.Snowflake, guild: discord.Guild | None
+    user: discord.abc.Snowflake,
+    channel: discord.abc.Snowflake,
+    guild: discord.Guild | None,
+    *,
+    private: bool = False,
 ) -> ConversationKey:
-    """One person in one channel: a DM, a review thread, or a channel's slash commands."""
+    """One person in one channel: a DM, a review thread, or a channel's slash commands.
+
+    Private answers in a server channel are a conversation of their own, so a public
+    mention there never re-runs (and shows) a review only its owner saw.
+    """
     return ConversationKey(
         "discord",
         str(guild.id) if guild else None,
         str(channel.id),
-        None,
+        "private" if private and guild is not None else None,
         str(user.id),
         person=person(user),
     )
@@ -68,11 +78,18 @@ def interaction_reply_to(interaction: discord.Interaction, *, ephemeral: bool) -
 async def tell_lost(client: discord.Client, where: Mapping[str, Any], filename: str | None) -> None:
     """After a restart: a review accepted before it and never answered (core's `recover`)."""
     content = f"⚠️ {lost_text(filename, _escape)}"[:DISCORD_CONTENT_MAX]
-    if "token" in where:
-        webhook = discord.Webhook.partial(
-            int(where["application_id"]), where["token"], client=client
+    if "application_id" in where:
+        if "token" not in where:
+            raise LookupError("the interaction's token was not kept (no STATE_KEY)")
+        route = Route(
+            "POST",
+            "/webhooks/{webhook_id}/{webhook_token}",
+            webhook_id=where["application_id"],
+            webhook_token=where["token"],
         )
-        await webhook.send(content, ephemeral=bool(where.get("ephemeral")))
+        flags = EPHEMERAL if where.get("ephemeral") else 0
+        payload = {"content": content, "flags": flags, "allowed_mentions": {"parse": []}}
+        await client.http.request(route, json=payload)  # the follow-up, valid 15 minutes
         return
     channel = client.get_partial_messageable(int(where["channel_id"]))
     reference = discord.MessageReference(

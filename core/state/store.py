@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 DEFAULT_STATE_FILE = "resume-bot-state.db"
 SEEN_EVENTS_KEEP_S = 2 * 3600.0  # Slack retries within minutes; two hours is plenty
 PURGE_INTERVAL_S = 15 * 60.0
+SECRET_PLACE_KEYS = frozenset({"token"})  # e.g. a Discord interaction's webhook token: sealed
 
 
 def database_url(settings: Settings) -> str:
@@ -97,6 +98,10 @@ def document_from_payload(data: dict[str, Any]) -> Document:
         header_links=data.get("header_links", []),
         photo=data.get("photo", False),
     )
+
+
+def _plain_place(reply_to: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in reply_to.items() if k not in SECRET_PLACE_KEYS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +276,12 @@ class StateStore:
 
     # --- reviews in flight ---------------------------------------------------------------
     async def accept(self, key: ConversationKey, reply_to: dict[str, Any], source_name: str) -> int:
-        """Record a review as accepted (before it is queued); `settle` it once answered."""
-        sealed = self.vault.seal({"source_name": source_name})
+        """Record a review as accepted (before it is queued); `settle` it once answered.
+
+        Ids in `reply_to` are stored plain (they must work without a key); a token in it is
+        sealed with the file name (without a key it isn't kept, and that place can't be told)."""
+        secret = {k: v for k, v in reply_to.items() if k in SECRET_PLACE_KEYS}
+        sealed = self.vault.seal({"source_name": source_name, "place": secret})
         async with self.engine.begin() as conn:
             row = await conn.execute(
                 insert(pending)
@@ -282,7 +291,7 @@ class StateStore:
                     person=key.person,
                     conversation=key.conversation,
                     created_at=self.clock(),
-                    reply_to=json.dumps(reply_to),
+                    reply_to=_plain_place(reply_to),
                     payload=sealed,
                 )
                 .returning(pending.c.id)
@@ -295,7 +304,7 @@ class StateStore:
             await conn.execute(
                 update(pending)
                 .where(pending.c.id == pending_id)
-                .values(reply_to=json.dumps(reply_to))
+                .values(reply_to=_plain_place(reply_to))
             )
 
     async def settle(self, pending_id: int) -> None:
@@ -320,7 +329,7 @@ class StateStore:
                     id=row.id,
                     platform=row.platform,
                     conversation=row.conversation,
-                    reply_to=json.loads(row.reply_to),
+                    reply_to={**json.loads(row.reply_to), **data.get("place", {})},
                     created_at=row.created_at,
                     source_name=data.get("source_name"),
                 )

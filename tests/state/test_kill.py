@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.discord import FakeDiscord, is_channel_message
+from tests.fakes.discord import EPHEMERAL_FLAG, FakeDiscord, is_channel_message
 from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack, dm_file_share, event_callback
 from tests.slack.conftest import MARKER_CHANNEL, marker_dm
 from tests.state.threads import V1
@@ -115,10 +115,14 @@ async def test_discord_kill_9_during_a_review_then_exactly_one_answer(
             **state_env(tmp_path, state_key),
         }
         dm = fake.message("", [fake.attachment("jane.txt", V1.encode())], dm=True)
+        command = fake.optimize(  # private by default; another person, so not in line behind
+            fake.attachment("jane.txt", V1.encode()), user_id=fake.new_id()
+        )
         with bot_process("discord", env, tmp_path) as first:
             await asyncio.wait_for(fake.ready.wait(), 60)
             await fake.dispatch("MESSAGE_CREATE", dm)
-            await fake.wait_for(lambda c: c.path.startswith("/attachments/"))  # in flight
+            await fake.dispatch("INTERACTION_CREATE", command)
+            await fake.wait_for(lambda c: c.path.startswith("/attachments/"), count=2)  # in flight
             kill_9(first)
         fake.ready.clear()
         with bot_process("discord", env, tmp_path):
@@ -134,5 +138,8 @@ async def test_discord_kill_9_during_a_review_then_exactly_one_answer(
         assert str(lost.json["message_reference"]["message_id"]) == dm["id"]
         assert "PDF, DOCX" in help_reply.content
         assert len(fake.find("POST", f"/channels/{fake.dm_channel_id}/messages")) == 2
+        # the slash command's answer was private: so is the news, on its own follow-up webhook
+        [followup] = fake.find("POST", f"/webhooks/{fake.app_id}/{command['token']}")
+        assert LOST in followup.content and followup.flags & EPHEMERAL_FLAG
     finally:
         await fake.close()

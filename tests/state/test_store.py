@@ -212,6 +212,22 @@ async def test_reviews_in_flight_are_handed_to_the_next_process(
         await restarted.close()
 
 
+async def test_a_token_in_the_place_to_answer_is_sealed(state_url: str, state_key: str) -> None:
+    store = await opened(state_url, state_key)
+    place = {"application_id": "42", "token": "itoken-secret", "ephemeral": True}
+    pending_id = await store.accept(KEY, place, "sam.txt")
+    await store.update_reply_to(pending_id, place)
+    await store.close()
+    restarted = await opened(state_url, state_key)
+    try:
+        [(plain, sealed)] = await rows(restarted, "SELECT reply_to, payload FROM pending")
+        assert "itoken-secret" not in plain and b"itoken-secret" not in bytes(sealed)
+        [lost] = await restarted.unsettled("slack")
+        assert lost.reply_to == place
+    finally:
+        await restarted.close()
+
+
 async def test_an_unreachable_database_stops_start_up_with_one_line(tmp_path) -> None:
     from core.errors import ConfigError
 
