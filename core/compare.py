@@ -12,7 +12,6 @@ finding on a reworded bullet is "still open", not "fixed" plus "new".
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol
@@ -61,6 +60,8 @@ def _similar(a: str | None, b: str | None) -> float:
         return 1.0
     if not a or not b:
         return 0.0
+    import difflib  # 5 ms: only a comparison pays it, not every review
+
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
@@ -101,6 +102,8 @@ def _kept(a: str, b: str) -> float:
     a, b = _norm(a), _norm(b)
     if not a or not b:
         return 0.0
+    import difflib
+
     blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
     return sum(block.size for block in blocks) / min(len(a), len(b))
 

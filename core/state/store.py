@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -100,6 +100,17 @@ def document_from_payload(data: dict[str, Any]) -> Document:
     )
 
 
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    """WAL: a commit is one append, not a rewrite and two fsyncs (74 → 6 ms per review,
+    benchmarks/state.py), and readers never wait for the writer; a second process (the other
+    bot) waits up to 5 s for a lock instead of failing."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
 def _plain_place(reply_to: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in reply_to.items() if k not in SECRET_PLACE_KEYS})
 
@@ -153,6 +164,8 @@ class StateStore:
     ) -> None:
         self.url = url
         self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.vault = Vault(key)
         self.retention_s = retention_hours * 3600.0
         self.clock = clock
