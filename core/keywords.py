@@ -104,21 +104,26 @@ _SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "ignore",
         re.compile(
-            r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|\beeo\b|diversity|why join|why work|our values|about us|about the company|interview process|location",
+            r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|"
+            r"\beeo\b|diversity|why join|why work|our values|about us|about the company|"
+            r"interview process|location",
             re.I,
         ),
     ),
     (
         "required",
         re.compile(
-            r"require|qualification|looking for|must[ -]have|you have|you bring|you need|who you are|about you|skills|minimum|essential|what we expect|your profile|your background|experience",
+            r"require|qualification|looking for|must[ -]have|you have|you bring|you need|"
+            r"who you are|about you|skills|minimum|essential|what we expect|your profile|"
+            r"your background|experience",
             re.I,
         ),
     ),
     (
         "responsibilities",
         re.compile(
-            r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|your impact|in this role|what you.?ll work on|the job",
+            r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|"
+            r"your impact|in this role|what you.?ll work on|the job",
             re.I,
         ),
     ),
