@@ -682,13 +682,16 @@ def _merge(
 
 def _injection_findings(result: ReviewResult, original: str) -> list[Finding]:
     """`security.prompt_injection` findings, unless the offline rules already made them."""
-    if any(f.rule == "security.prompt_injection" for f in result.findings):
+    from core.rules import REGISTRY
+
+    rule = REGISTRY["security.prompt_injection"]
+    if any(f.rule == rule.id for f in result.findings):
         return []
     return [
         Finding(
-            rule="security.prompt_injection",
-            severity="high",
-            category="security",
+            rule=rule.id,
+            severity=rule.severity,
+            category=rule.category,
             before=quote,
             message="This reads like an instruction to an AI screener. I treated it as text; "
             "recruiters' tools flag it, so remove it.",
