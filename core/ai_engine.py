@@ -24,6 +24,7 @@ import logging
 import random
 import re
 import time
+import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -132,14 +133,16 @@ class _past_deadline(stop_base):
         return self.clock() + retry_state.upcoming_sleep > self.deadline
 
 
-# what worked per (server, model): json_schema, json_object or none; one per process,
-# shared by every client so a server is probed once (see `forget_servers`)
-_format_memory: dict[tuple[str, str], FormatMode] = {}
+# What worked per (server, model): json_schema, json_object or none. Kept with the
+# httpx.AsyncClient that talked to the server, so a long-lived client probes a server once and
+# a new client (a restart, each test) starts fresh; nothing global for anyone to reset.
+_formats_by_client: weakref.WeakKeyDictionary[
+    httpx.AsyncClient, dict[tuple[str, str], FormatMode]
+] = weakref.WeakKeyDictionary()
 
 
-def forget_servers() -> None:
-    """Forget which response_format each server accepted (tests, or after a server upgrade)."""
-    _format_memory.clear()
+def _format_memory(http: httpx.AsyncClient) -> dict[tuple[str, str], FormatMode]:
+    return _formats_by_client.setdefault(http, {})
 
 
 # --- what we ask for ---------------------------------------------------------------------
@@ -379,7 +382,8 @@ class ChatClient:
         """Ask for our JSON, falling back across response_format modes; one repair on bad JSON."""
         deadline = self.policy.clock() + self.settings.huggingface_deadline_s
         server = (self.settings.huggingface_base_url.rstrip("/"), self.settings.huggingface_model)
-        mode: FormatMode | None = _format_memory.get(server, "json_schema")
+        memory = _format_memory(self.http)
+        mode: FormatMode | None = memory.get(server, "json_schema")
         while mode is not None:
             try:
                 content = await self._chat(messages, mode, max_tokens, deadline)
@@ -389,7 +393,7 @@ class ChatClient:
                 mode = _NEXT_MODE[mode]
         else:  # pragma: no cover - the "none" mode never raises _FormatRejected
             raise ModelError()
-        _format_memory[server] = mode
+        memory[server] = mode
         try:
             return parse_answer(content)
         except InvalidAnswer as exc:
