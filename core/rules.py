@@ -114,7 +114,11 @@ _NEEDS_COLON = {
     "religion",
 }  # short words: only as a label ('Age: 31')
 _AGE_PHRASE = re.compile(
-    r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b(?!\s+(?:de\s+|d[’']|di\s+)?(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁",
+    r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b"
+    # '10 años de experiencia' is experience, not an age
+    r"(?!\s+(?:de\s+|d[’']|di\s+)?"
+    r"(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b"
+    r"|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁",
     re.I,
 )
 _PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
@@ -255,9 +259,18 @@ def _sections(resume: Resume, out: _Collector) -> None:
     if resume.form:
         present.add(SectionName.SKILLS)  # a Japanese form has its own fixed boxes
     advice = {
-        SectionName.EXPERIENCE: "No work experience section found. Add one (internships, projects and volunteering count) with a heading like 'Experience'.",
-        SectionName.EDUCATION: "No education section found. Add your degree, school and year under a heading like 'Education'.",
-        SectionName.SKILLS: "No skills section found. ATS software matches skills by keyword: add a 'Skills' section listing your tools and languages.",
+        SectionName.EXPERIENCE: (
+            "No work experience section found. Add one (internships, projects and volunteering "
+            "count) with a heading like 'Experience'."
+        ),
+        SectionName.EDUCATION: (
+            "No education section found. Add your degree, school and year under a heading like "
+            "'Education'."
+        ),
+        SectionName.SKILLS: (
+            "No skills section found. ATS software matches skills by keyword: add a 'Skills' "
+            "section listing your tools and languages."
+        ),
     }
     for name, message in advice.items():
         if name not in present:
@@ -300,7 +313,10 @@ def _bullets(resume: Resume, out: _Collector) -> None:
                 "bullet.no_metric",
                 section=section,
                 before=_quote(text),
-                message="No number here. If you have one, add it (how many, how much, how fast, how often); I won't invent one.",
+                message=(
+                    "No number here. If you have one, add it (how many, how much, how fast, "
+                    "how often); I won't invent one."
+                ),
             )
         bare = _BARE_NUMBER.search(text)
         if bare:
@@ -309,7 +325,10 @@ def _bullets(resume: Resume, out: _Collector) -> None:
                 "bullet.number_without_unit",
                 section=section,
                 before=_quote(text),
-                message=f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} points…) so the figure means something.",
+                message=(
+                    f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} "
+                    "points…) so the figure means something."
+                ),
             )
         words = len(text.split())
         if words > limits.BULLET_MAX_WORDS:
@@ -320,7 +339,10 @@ def _bullets(resume: Resume, out: _Collector) -> None:
                 section=section,
                 before=_quote(text),
                 after=after,
-                message=f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. Split it or keep the result and cut the rest.",
+                message=(
+                    f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. "
+                    "Split it or keep the result and cut the rest."
+                ),
             )
 
 
@@ -336,7 +358,10 @@ def _placeholder_bullets(resume: Resume, out: _Collector) -> None:
                     "bullet.placeholder",
                     section=section.name,
                     before=item.strip(),
-                    message="This bullet is template filler, not something you did. Replace it with a result of yours, or delete it.",
+                    message=(
+                        "This bullet is template filler, not something you did. Replace it "
+                        "with a result of yours, or delete it."
+                    ),
                 )
 
 
@@ -399,7 +424,10 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
                 "style.buzzword",
                 section=_section_of(resume, raw.strip()),
                 before=_quote(raw.strip().lstrip("• ")),
-                message=f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters skip. Show it with a concrete example instead.",
+                message=(
+                    f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters "
+                    "skip. Show it with a concrete example instead."
+                ),
             )
     for section, role, line in statements:
         m = next(
@@ -469,7 +497,10 @@ def _misspellings(
                 "style.misspelling",
                 section=section,
                 before=_quote(text),
-                message=f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are what a recruiter notices first.",
+                message=(
+                    f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are "
+                    "what a recruiter notices first."
+                ),
             )
 
 
@@ -495,7 +526,10 @@ def _tense(resume: Resume, out: _Collector) -> None:
                     section=SectionName.EXPERIENCE,
                     before=_quote(bullet),
                     after=_rewritten(SectionName.EXPERIENCE, role, bullet),
-                    message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'.",
+                    message=(
+                        f"This role ended ({role.dates}), so use the past tense: "
+                        f"'{past_tense(verb)}', not '{verb}'."
+                    ),
                 )
 
 
@@ -578,7 +612,10 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
     if extraction.pages > limits.TARGET_PAGES:
         out.add(
             "format.too_long",
-            message=f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two pages (an academic CV is the exception).",
+            message=(
+                f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two "
+                "pages (an academic CV is the exception)."
+            ),
         )
     styles: dict[str, str] = {}  # style → the first date written that way
     for section in resume.sections:
@@ -597,23 +634,36 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
             "format.dates_inconsistent",
             section=SectionName.EXPERIENCE,
             before=" vs ".join(f"'{d}'" for d in examples),
-            message=f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, e.g. 'Jan 2020 – Mar 2022', everywhere.",
+            message=(
+                f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, "
+                "e.g. 'Jan 2020 – Mar 2022', everywhere."
+            ),
         )
     if extraction.quality == "poor" or extraction.garbled_ratio > limits.GARBLED_FAIR_RATIO:
         out.add(
             "extraction.garbled",
             severity=Severity.HIGH if extraction.quality == "poor" else None,
-            message=f"About {extraction.garbled_ratio:.0%} of the characters in this file can't be read back as text. ATS software will see the same gaps: export again with standard fonts.",
+            message=(
+                f"About {extraction.garbled_ratio:.0%} of the characters in this file can't be "
+                "read back as text. ATS software will see the same gaps: export again with "
+                "standard fonts."
+            ),
         )
     if extraction.multi_column:
         out.add(
             "extraction.multi_column",
-            message="This looks like a multi-column layout. Many ATS parsers read columns in the wrong order; a single column is safest.",
+            message=(
+                "This looks like a multi-column layout. Many ATS parsers read columns in the "
+                "wrong order; a single column is safest."
+            ),
         )
     if extraction.empty_pages:
         out.add(
             "extraction.no_text_layer",
-            message=f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). ATS software can't read them: export the PDF from your editor.",
+            message=(
+                f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). "
+                "ATS software can't read them: export the PDF from your editor."
+            ),
         )
 
 
@@ -640,7 +690,11 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
                 "privacy.sensitive_data",
                 section=SectionName.CONTACT,
                 before=_quote(line.strip(), 120),
-                message=f"Your {label} is on the resume. In the US, UK and Canada leave it off (it invites bias); it's only expected in some countries (e.g. a Japanese rirekisho).",
+                message=(
+                    f"Your {label} is on the resume. In the US, UK and Canada leave it off (it "
+                    "invites bias); it's only expected in some countries (e.g. a Japanese "
+                    "rirekisho)."
+                ),
             )
             break
     age = next((ln for ln in lines if _AGE_PHRASE.search(ln)), None)
@@ -649,14 +703,21 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
             "privacy.sensitive_data",
             section=SectionName.CONTACT,
             before=_quote(age.strip(), 120),
-            message="Your age is on the resume. Many countries advise leaving it off: it invites bias and says nothing about your work.",
+            message=(
+                "Your age is on the resume. Many countries advise leaving it off: it invites "
+                "bias and says nothing about your work."
+            ),
         )
     if resume.photo:
         out.add(
             "privacy.sensitive_data",
             severity=Severity.LOW,
             section=SectionName.CONTACT,
-            message="There's a photo on the resume. In the US, UK and Canada leave it off (recruiters often must discard resumes with photos); keep it only where it's expected.",
+            message=(
+                "There's a photo on the resume. In the US, UK and Canada leave it off "
+                "(recruiters often must discard resumes with photos); keep it only where it's "
+                "expected."
+            ),
         )
 
 
@@ -675,7 +736,10 @@ def _template(text: str, out: _Collector) -> None:
         out.add(
             "template.unfilled",
             before=", ".join(f"'{f}'" for f in found[:6]),
-            message="This still holds template text nobody filled in. Replace every placeholder with your own details before you send it.",
+            message=(
+                "This still holds template text nobody filled in. Replace every placeholder "
+                "with your own details before you send it."
+            ),
         )
 
 
@@ -688,7 +752,10 @@ def _injection(text: str, out: _Collector) -> None:
         out.add(
             "security.prompt_injection",
             before=_quote(span),
-            message="This text tries to instruct an AI screener. Recruiters and ATS vendors treat that as a red flag: remove it.",
+            message=(
+                "This text tries to instruct an AI screener. Recruiters and ATS vendors treat "
+                "that as a red flag: remove it."
+            ),
         )
 
 
@@ -700,7 +767,11 @@ def _keywords(keywords: KeywordMatch, out: _Collector) -> None:
         severity=Severity.HIGH if keywords.match_percent < 50 else None,
         section=SectionName.SKILLS,
         before=", ".join(missing),
-        message=f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the {keywords.target_percent}% to aim for). Add the ones you genuinely have, in your own words.",
+        message=(
+            f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the "
+            f"{keywords.target_percent}% to aim for). Add the ones you genuinely have, in your "
+            "own words."
+        ),
     )
 
 
