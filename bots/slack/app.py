@@ -193,6 +193,11 @@ class SlackTransport:
             )
 
 
+def upload_comment(stem: str, result: ReviewResult) -> str:
+    """The files' comment: mrkdwn, so the file's stem is escaped (`<!here>` must not ping)."""
+    return f"Your rewritten resume ({escape(stem)}), as {describe_attachments(result.attachments)}:"
+
+
 def slack_upload(file: dict[str, Any], files: SlackFiles) -> Upload:
     """A file object from an event or the modal, as core's `Upload`."""
     return Upload(
@@ -288,7 +293,7 @@ class SlackMessages:
                 file_uploads=uploads,
                 channel=channel,
                 thread_ts=thread_ts,
-                initial_comment=f"Your rewritten resume ({stem}), as {describe_attachments(result.attachments)}:",
+                initial_comment=upload_comment(stem, result),
             )
         except SlackApiError as exc:
             log.error("upload failed: %s", exc.response.get("error"))

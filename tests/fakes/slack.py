@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -34,6 +35,30 @@ _LOGIN_PAGE = (
     b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 )
 _JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
+# what Slack turns into a notification or a link in mrkdwn: <!here>, <!channel>, <@U…>, <#C…>, <url>
+PING = re.compile(r"<(?:![a-z]+(?:\^[A-Z0-9]+)?|[@#][A-Z0-9]+|https?:[^>]*)(?:\|[^>]*)?>")
+# the methods and fields whose text Slack reads as mrkdwn (a header or input is plain_text)
+_SHOWN_TEXT = {
+    "chat.postMessage": ("text",),
+    "chat.update": ("text",),
+    "chat.postEphemeral": ("text",),
+    "files.completeUploadExternal": ("initial_comment",),
+    "views.open": (),
+}
+
+
+def mrkdwn_strings(node: Any) -> list[str]:
+    """Every `mrkdwn` text in a block tree (plain_text objects are shown as typed, never parsed)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            found.append(node["text"])
+        for value in node.values():
+            found += mrkdwn_strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += mrkdwn_strings(item)
+    return found
 
 
 @dataclass
@@ -195,6 +220,23 @@ class FakeSlack(_Server):
 
     def api_calls(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    def shown_texts(self) -> list[tuple[str, str]]:
+        """(method, text) for every string the bot sent that Slack renders as mrkdwn."""
+        shown: list[tuple[str, str]] = []
+        for call in self.calls:
+            if call.method not in _SHOWN_TEXT:
+                continue
+            for name in _SHOWN_TEXT[call.method]:
+                if isinstance(call.params.get(name), str):
+                    shown.append((call.method, call.params[name]))
+            for tree in (call.params.get("blocks"), call.params.get("view")):
+                shown += [(call.method, text) for text in mrkdwn_strings(tree)]
+        return shown
+
+    def pings(self) -> list[tuple[str, str]]:
+        """Every mention, channel ping or link Slack would make of what the bot sent."""
+        return [(m, hit) for m, text in self.shown_texts() for hit in PING.findall(text)]
 
     async def wait_for(self, predicate: Callable[[], Any], within_s: float = 60.0) -> Any:
         """Wait until `predicate()` is truthy (re-checked whenever the fake receives a request)."""
