@@ -569,3 +569,106 @@ def view_submission(
         },
     }
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def channel_message(
+    files: list[dict[str, Any]] | None = None,
+    *,
+    text: str = "Here's my resume, feedback welcome",
+    user: str = "U0USER",
+    ts: str = "1700000300.000100",
+    channel: str = "C0REVIEW",
+    channel_type: str = "channel",
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """A `message` event in a channel (message.channels; `channel_type="group"`: private)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "text": text,
+        "user": user,
+        "ts": ts,
+        "channel": channel,
+        "channel_type": channel_type,
+        "event_ts": ts,
+    }
+    if files:
+        event |= {"subtype": "file_share", "files": files, "upload": False}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def message_changed(original: dict[str, Any], new_text: str) -> dict[str, Any]:
+    """The `message` event Slack sends when `original` is edited."""
+    edited = {k: v for k, v in original.items() if k not in ("channel", "channel_type")}
+    ts = f"{float(original['ts']) + 5:.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": original["channel"],
+        "channel_type": original["channel_type"],
+        "ts": ts,
+        "event_ts": ts,
+        "message": edited | {"text": new_text, "edited": {"user": original["user"], "ts": ts}},
+        "previous_message": edited,
+    }
+
+
+def message_shortcut(
+    message: dict[str, Any],
+    *,
+    callback_id: str = "review_resume",
+    user: str = "U0MENTOR",
+    channel: str | None = None,
+) -> str:
+    """The urlencoded form Slack POSTs when a message shortcut is run on `message`."""
+    channel = channel or message.get("channel") or "C0CAREER"
+    inner = {k: v for k, v in message.items() if k not in ("channel", "channel_type", "event_ts")}
+    payload = {
+        "type": "message_action",
+        "token": "legacy",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user, "username": "mentor", "team_id": TEAM_ID, "name": "mentor"},
+        "channel": {"id": channel, "name": "career-help"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": "1337.44.ijkl",
+        "response_url": "https://hooks.slack.com/app/T/1/x",
+        "message_ts": message["ts"],
+        "message": {"type": "message", **inner},
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def form_submission(view: dict[str, Any], values: dict[str, Any], *, user: str = "U0MENTOR") -> str:
+    """The urlencoded form Slack POSTs when a modal opened with `view` is submitted."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID},
+        "user": {"id": user, "team_id": TEAM_ID},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": "1337.45.mnop",
+        "view": {
+            **view,
+            "id": f"V{next(_event_ids):04d}",
+            "hash": "h2",
+            "state": {"values": values},
+            "team_id": TEAM_ID,
+        },
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def shortcut_values(
+    where: str = "thread", job: str | None = None, role: str | None = None
+) -> dict[str, Any]:
+    """The Review resume form's state as the person left it."""
+    return {
+        "where": {"where": {"type": "radio_buttons", "selected_option": {"value": where}}},
+        "job": {"text": {"type": "plain_text_input", "value": job}},
+        "role": {"text": {"type": "plain_text_input", "value": role}},
+    }

@@ -18,8 +18,12 @@ from tests.fakes.slack import (
     SIGNING_SECRET,
     FakeSlack,
     app_mention,
+    channel_message,
     dm_file_share,
     event_callback,
+    form_submission,
+    message_shortcut,
+    shortcut_values,
     slash_command,
     view_submission,
 )
@@ -40,6 +44,7 @@ def slack_settings(fake_slack: FakeSlack, model: SlowModel) -> Settings:
         huggingface_api_key=API_KEY,
         huggingface_base_url=model.base_url,
         max_concurrent_reviews=1,
+        review_channels="C0REVIEW",
     )
 
 
@@ -113,5 +118,29 @@ async def test_optimize_form_escapes_the_name_and_the_role(
         view_submission(view, files=[file], role="<!everyone> Data Analyst", where=where)
     )
     await fake_slack.wait_for(lambda: fake_slack.api_calls("files.completeUploadExternal"))
+    await bolt.bot.conversations.tasks.drain()
+    assert_nothing_pings(fake_slack, name)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES[:2])
+async def test_review_channel_posts_and_the_shortcut_escape_the_name(
+    bolt: BoltServer, fake_slack: FakeSlack, model: SlowModel, name: str
+) -> None:
+    model.gate.set()
+    post = channel_message([fake_slack.add_file(name, PDF, mimetype="application/pdf")])
+    await bolt.event(event_callback(post))
+    for n, where in enumerate(("thread", "dm")):
+        other = channel_message(
+            [fake_slack.add_file(name, PDF, mimetype="application/pdf")],
+            text="<!here> Data Analyst",
+            channel="C0CAREER",
+            ts=f"1700000500.00000{n}",
+        )
+        await bolt.form(message_shortcut(other))
+        [view] = await fake_slack.wait_for(lambda n=n: fake_slack.views[n:])
+        await bolt.form(form_submission(view, shortcut_values(where, role="<!channel> lead")))
+    await fake_slack.wait_for(
+        lambda: len(fake_slack.api_calls("files.completeUploadExternal")) == 3
+    )
     await bolt.bot.conversations.tasks.drain()
     assert_nothing_pings(fake_slack, name)
