@@ -5,8 +5,10 @@ channel is left alone. The fake strips what Discord strips without the Message C
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
+from bots.discord.doctor import discord_checks
 from bots.discord.run import run
 from core.config import Settings
 from core.errors import ConfigError
@@ -129,3 +131,22 @@ async def test_the_portal_switch_off_is_a_clear_start_up_error() -> None:
             await run(settings)
     finally:
         await fake.close()
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+async def test_doctor_says_whether_the_message_content_intent_is_on(allowed: bool) -> None:
+    fake = FakeDiscord(message_content_allowed=allowed)
+    await fake.start()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        discord_bot_token=fake.token,
+        discord_api_url=fake.api_url,
+        review_channels=[fake.forum_id],
+    )
+    try:
+        async with httpx.AsyncClient() as http:
+            checks = await discord_checks(settings, http)
+    finally:
+        await fake.close()
+    [check] = [c for c in checks if c.name == "Discord review channels"]
+    assert check.ok is allowed and (allowed or "Message Content Intent" in check.detail)

@@ -661,7 +661,8 @@ class FakeDiscord:
                         "bot_require_code_grant": False,
                         "owner": self.user(),
                         "verify_key": "0" * 64,
-                        "flags": 0,
+                        # GATEWAY_MESSAGE_CONTENT_LIMITED: the portal switch, for < 100 servers
+                        "flags": (1 << 19) if self.message_content_allowed else 0,
                         "summary": "",
                         "bot": self.bot_user(),
                     }

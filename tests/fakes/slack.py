@@ -154,6 +154,9 @@ class FakeSlack(_Server):
         self.file_bodies: dict[str, tuple[bytes, str]] = {}
         self.uploads: dict[str, Upload] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        # what auth.test's x-oauth-scopes says the install granted
+        self.scopes = ["app_mentions:read", "chat:write", "commands", "files:read", "files:write"]
+        self.scopes += ["im:history", "im:write", "channels:history", "groups:history"]
         self.fail_methods: dict[str, str] = {}  # method → Slack error to answer with
         # method → a check of its params that returns a Slack error to answer with, or None
         self.fail_if: dict[str, Callable[[dict[str, Any]], str | None]] = {}
@@ -291,7 +294,8 @@ class FakeSlack(_Server):
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return web.json_response({"ok": False, "error": "unknown_method"})
-            return web.json_response({"ok": True, **handler(params)})
+            headers = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
+            return web.json_response({"ok": True, **handler(params)}, headers=headers)
         except SlackError as exc:
             return web.json_response({"ok": False, "error": str(exc)})
         finally:
