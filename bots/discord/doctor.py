@@ -8,7 +8,8 @@ import httpx
 from core.config import Settings
 from core.doctor import CHECK_TIMEOUT, DoctorCheck, mask, network_problem, secret_value
 
-# application flags: the Message Content intent granted (verified bots) or switched on (< 100 servers)
+# application flags: the Message Content intent granted (verified bots) or switched on
+# (under 100 servers)
 MESSAGE_CONTENT_FLAGS = (1 << 18) | (1 << 19)
 
 

@@ -94,7 +94,7 @@ def _display_name(source_name: str, room: int) -> str:
 
 
 def _footer(text: str) -> str:
-    """A footer within Discord's limit: the engine's name is ours, but a model name is configured."""
+    """A footer within Discord's limit: the engine is ours, but a model's name is configured."""
     if len(text) <= DISCORD_EMBED_FOOTER_MAX:
         return text
     return text[: DISCORD_EMBED_FOOTER_MAX - 1] + "…"

@@ -48,7 +48,8 @@ HELP_TEXT = (
     "• *In a channel*, upload the file in a message that mentions me.\n"
     "• `/optimize` opens a form: upload the file, paste a job description, pick where the answer goes "
     "(a private DM by default).\n"
-    "• *Mentors*: on someone's post with a resume, open the message menu (⋮) → *Review resume*.\n"
+    "• *Mentors*: on someone's post with a resume, open the message menu (⋮) → "
+    "*Review resume*.\n"
     f"I answer in the thread with a score, the top fixes and the rewritten resume as {describe_attachments()}."
 )
 

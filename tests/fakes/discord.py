@@ -389,7 +389,7 @@ class FakeDiscord:
         mention_bot: bool = False,
         channel_id: str | None = None,
     ) -> dict[str, Any]:
-        """A MESSAGE_CREATE payload, in the career channel (or `channel_id`) or a DM with the bot."""
+        """A MESSAGE_CREATE payload: in the career channel (or `channel_id`), or a DM."""
         author = author or self.user()
         data: dict[str, Any] = {
             "id": self.new_id(),

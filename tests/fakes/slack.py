@@ -35,7 +35,8 @@ _LOGIN_PAGE = (
     b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 )
 _JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
-# what Slack turns into a notification or a link in mrkdwn: <!here>, <!channel>, <@U…>, <#C…>, <url>
+# what Slack turns into a notification or a link in mrkdwn:
+# <!here>, <!channel>, <@U…>, <#C…>, <url>
 PING = re.compile(r"<(?:![a-z]+(?:\^[A-Z0-9]+)?|[@#][A-Z0-9]+|https?:[^>]*)(?:\|[^>]*)?>")
 # the methods and fields whose text Slack reads as mrkdwn (a header or input is plain_text)
 _SHOWN_TEXT = {
