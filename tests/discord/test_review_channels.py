@@ -150,3 +150,18 @@ async def test_doctor_says_whether_the_message_content_intent_is_on(allowed: boo
         await fake.close()
     [check] = [c for c in checks if c.name == "Discord review channels"]
     assert check.ok is allowed and (allowed or "Message Content Intent" in check.detail)
+
+
+async def test_a_comment_in_a_post_the_bot_has_not_seen_created_is_looked_up_once() -> None:
+    """A forum post from before the bot connected isn't in discord.py's cache: its parent is
+    asked of Discord, and a resume posted in it is still answered inside it."""
+    async with running_bot(review_channels=LISTED) as running:
+        fake = running.fake
+        thread, _ = fake.forum_post("Older post", "")  # THREAD_CREATE never reached the bot
+        comment = fake.message(
+            "updated version", [fake.attachment("cv.txt", RESUME_TXT)], channel_id=thread["id"]
+        )
+        await fake.dispatch("MESSAGE_CREATE", comment)
+        [answer] = await fake.wait_for(posts_in(thread["id"]))
+        assert_review_message(answer, "cv.txt")
+        assert len(fake.find("GET", f"/channels/{thread['id']}")) == 1
