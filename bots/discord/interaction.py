@@ -94,7 +94,13 @@ class InteractionTransport:
 
     @property
     def _to_dm(self) -> bool:
-        return self._ephemeral or self._interaction.guild_id is None
+        """A private request, or a channel the bot may not post in (a user-installed app)."""
+        interaction = self._interaction
+        if self._ephemeral or interaction.guild_id is None:
+            return True
+        perms = interaction.app_permissions
+        in_thread = isinstance(interaction.channel, discord.Thread)
+        return not (perms.send_messages_in_threads if in_thread else perms.send_messages)
 
     async def _hand_over(self, *, say_so_here: bool) -> None:
         """From now on, answer in the channel (a public request) or by DM (a private one)."""

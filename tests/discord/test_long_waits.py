@@ -65,6 +65,23 @@ async def test_a_public_review_past_the_window_is_posted_in_the_channel(model: S
         assert not [c for c in fake.calls if is_followup(c)]
 
 
+async def test_a_public_review_where_the_bot_may_not_post_comes_by_dm(model: SlowModel) -> None:
+    """A user-installed app, or a channel closed to the bot: the note says DM, and it is."""
+    async with running_bot(interaction_window_s=WINDOW_S, **_model(model)) as running:
+        fake = running.fake
+        payload = fake.optimize(fake.attachment("cv.txt", RESUME_TXT), private=False)
+        payload["app_permissions"] = str(1 << 10)  # View Channel only
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        await model.wait_in_flight()
+        [handoff] = await fake.wait_for(lambda c: is_original_edit(c) and _for(payload)(c))
+        assert handoff.content == HANDOFF_DM
+        model.gate.set()
+        [answer] = await fake.wait_for(_dm_post(fake))
+        assert "/100" in answer.content
+        await running.bot.conversations.tasks.drain()
+        assert not fake.find("POST", f"/channels/{fake.channel_id}/messages")
+
+
 async def test_a_token_that_expired_anyway_still_gets_the_answer_delivered(
     model: SlowModel,
 ) -> None:
