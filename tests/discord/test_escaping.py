@@ -69,7 +69,7 @@ async def test_places_in_line_and_a_handed_over_answer_send_with_mentions_off(
         "huggingface_base_url": model.base_url,
         "max_concurrent_reviews": 1,
     }
-    async with running_bot(interaction_window_s=0.5, **settings) as running:
+    async with running_bot(interaction_window_s=1.2, **settings) as running:
         fake = running.fake
         name = "@everyone cv.pdf"
         first = fake.optimize(
