@@ -11,7 +11,7 @@ from resume_bot.cli import format_report
 from tests.samples import GOOD_RESUME
 
 LONG = (
-    "Worked on a project to reorganise the warehouse layout and improve the picking routes for all of the staff "
+    "Worked on a project to reorganise the warehouse layout and improve the picking speed for all of the staff "
     "that work in the building every day of the week including weekends and public holidays during the busy "
     "season and beyond, which was a lot of work for everyone involved in it at the time"
 )
