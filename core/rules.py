@@ -443,8 +443,8 @@ def _figureless(resume: Resume, out: _Collector) -> None:
             category="impact",
             section=SectionName.EXPERIENCE,
             message=(
-                f"{len(figureless)} of {len(experience)} experience bullets show no figure. Where you "
-                "know one, add it (how many, how much, how often, how fast); a duty with nothing "
+                f"{len(figureless)} of {len(experience)} experience bullets show no figure. "
+                "Where you know one, add it (how many, how much, how often, how fast); a duty with nothing "
                 "to count can stay as it is. I won't invent numbers."
             ),
         ),

@@ -124,6 +124,9 @@ def test_weak_opener_is_rewritten_without_claiming_more(bullet: str, after: str)
         ("Participated in the quarterly planning process", ["Led"]),
         ("Assisted in troubleshooting the scanners", ["Troubleshot"]),
         ("Assisted with the quarterly audit", []),
+        ("Working in an Agile team, delivering releases every sprint", ["Delivered"]),
+        ("Worked in a fast-paced warehouse environment", ["Built", "Delivered"]),
+        ("Contributing to the design of the returns portal", ["Designed"]),
     ],
 )
 def test_weak_opener_without_an_honest_verb_offers_choices_and_is_left_alone(
