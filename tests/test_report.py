@@ -82,3 +82,23 @@ def format_report_for(findings: list[Finding]) -> str:
         extraction=Extraction(kind=FileKind.TEXT, pages=1, chars=1),
     )
     return format_report(result, 100)
+
+
+def test_a_note_on_the_whole_section_is_not_printed_under_a_quote() -> None:
+    quoted = Finding(
+        rule="bullet.weak_opener",
+        severity="medium",
+        category="impact",
+        section=SectionName.EXPERIENCE,
+        before="Assisted in the audit",
+        message="'Assisted in' hides what you did.",
+    )
+    note = Finding(
+        rule="bullet.no_metric",
+        severity="low",
+        category="impact",
+        section=SectionName.EXPERIENCE,
+        message="5 of 5 experience bullets show no figure.",
+    )
+    entries = group_findings([quoted, note])
+    assert [e.before for e in entries] == [None, "Assisted in the audit"]
