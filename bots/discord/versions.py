@@ -20,7 +20,6 @@ from core.state.keys import ConversationKey
 
 from .limits import (
     DISCORD_CONTENT_MAX,
-    DISCORD_EMBED_DESCRIPTION_MAX,
     DISCORD_EMBED_FIELD_VALUE_MAX,
 )
 
@@ -115,9 +114,8 @@ def comparison_embed(result: ReviewResult) -> discord.Embed | None:
     c = result.comparison
     if c is None:
         return None
-    embed = discord.Embed(
+    embed = discord.Embed(  # the headline is the message's first line, above this
         title=f"Since v{c.number - 1}" if c.kind == "version" else f"v{c.number}, re-run",
-        description=_escape(headline(c))[:DISCORD_EMBED_DESCRIPTION_MAX],
         colour=PROGRESS_COLOUR,
     )
     cats = "\n".join(category_lines(c))
