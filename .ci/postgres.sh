@@ -12,7 +12,8 @@ fi
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
 data=$(mktemp -d /tmp/resume-bot-pg.XXXXXX)
 chown postgres:postgres "$data"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
 su postgres -s /bin/sh -c "'$bin/initdb' -D '$data/db' -A trust -U postgres --no-sync" >&2
 su postgres -s /bin/sh -c "'$bin/pg_ctl' -D '$data/db' -l '$data/log' -w -t 60 \
   -o \"-h 127.0.0.1 -p $port -k '$data' -F\" start" >&2

@@ -178,11 +178,12 @@ def compare(
 
 def _delta(before: int, after: int) -> str:
     change = after - before
-    return f"{before} → {after} ({'+' if change > 0 else '±' if change == 0 else '−'}{abs(change)})"
+    sign = "+" if change > 0 else "±" if change == 0 else "−"
+    return f"{before} → {after} ({sign}{abs(change)})"
 
 
 def headline(c: Comparison) -> str:
-    """The answer's first line: "v2 of resume.pdf: 71 → 84 (+13). Fixed 6, 2 still open, 1 new." """
+    """The answer's first line: 'v2 of resume.pdf: 71 → 84 (+13). Fixed 6, 2 still open, 1 new.'"""
     score = _delta(c.previous_score, c.score)
     if c.kind == "job":
         head = f"v{c.number} of {c.source_name} against the job description you sent: {score}."

@@ -93,7 +93,8 @@ async def _state_checks(settings: Settings) -> list[DoctorCheck]:
         key = DoctorCheck(
             True,
             "state key",
-            f"STATE_KEY is set: resume text is encrypted at rest, kept {settings.retention_hours:g} h",
+            "STATE_KEY is set: resume text is encrypted at rest, kept "
+            f"{settings.retention_hours:g} h",
         )
     else:
         key = DoctorCheck(

@@ -266,7 +266,7 @@ class SlackMessages:
     async def reply(
         self, text: str, dest: Destination, *, user: str, conversation: ConversationKey, help: bool
     ) -> None:
-        """Text in a reviewed conversation re-runs the latest version; otherwise help (or nothing)."""
+        """Text in a reviewed conversation re-runs the latest version; else help (or nothing)."""
         job, role = split_request_text(text)
         wording = job or role
         handled = wording is not None and await self.conversations.follow_up(

@@ -17,7 +17,7 @@ def _join(*parts: object) -> str:
 
 @dataclass(frozen=True, slots=True)
 class ConversationKey:
-    """(platform, workspace/guild, channel, thread, user); `thread` None: the whole channel (a DM)."""
+    """(platform, workspace/guild, channel, thread, user); `thread` None: the whole channel."""
 
     platform: str
     workspace: str | None

@@ -146,7 +146,7 @@ class FakeDiscord:
     message_content_allowed: bool = True
     """The portal's Message Content switch: off, IDENTIFY with that intent is closed with 4014."""
     hold_downloads: bool = False
-    """True: attachment downloads hang until close (a review in flight when a test kills the bot)."""
+    """True: attachment downloads hang until close (a review in flight when a test kills it)."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)

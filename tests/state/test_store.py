@@ -167,7 +167,8 @@ async def test_the_purge_runs_on_a_schedule(state_url: str, state_key: str) -> N
         try:
             async with asyncio.timeout(30):
                 # the database is what changes: polled, with a bound on failure
-                while await rows(store, "SELECT count(*) FROM versions") != [(0,)]:  # noqa: ASYNC110
+                count = "SELECT count(*) FROM versions"
+                while await rows(store, count) != [(0,)]:  # noqa: ASYNC110
                     await asyncio.sleep(0.01)
         finally:
             task.cancel()
