@@ -77,7 +77,15 @@ from .render import (
     render_error,
     render_review,
 )
-from .versions import conversation_key, is_forget, person, reply_to
+from .versions import (
+    RESUME_ATTEMPTS,
+    RESUMED_NOTE,
+    conversation_key,
+    is_forget,
+    person,
+    reply_to,
+    resumable,
+)
 
 if TYPE_CHECKING:
     from core.state.store import StateStore
@@ -163,7 +171,7 @@ class SlackTransport:
     ) -> None:
         self._slack = slack
         self.dest = dest
-        self.ts: str | None = None
+        self.ts: str | None = (place or {}).get("ts")  # resumed after a restart: that message
         self.place = place  # where a restarted bot says the review was lost (core keeps it)
 
     @property
@@ -241,17 +249,23 @@ class SlackMessages:
         job: str | None = None,
         role: str | None = None,
         conversation: ConversationKey | None = None,
+        resumed: dict[str, Any] | None = None,
     ) -> None:
-        """Review the first file and answer in `dest` (see `Conversations.handle`: never silent)."""
+        """Review the first file and answer in `dest` (see `Conversations.handle`: never silent).
+
+        `resumed`: where a review a previous process accepted stood (its message, its attempt).
+        """
         if text is not None:
             job, role = split_request_text(text)
         upload = slack_upload(files[0], self.files)
         notes = []
-        place = reply_to(dest.channel, dest.thread_ts)
+        place = resumable(dest, files[0], user, job, role, conversation) | (resumed or {})
         if len(files) > 1:
             notes.append(
                 f"I reviewed the first file, {upload.name}. Send the others one at a time."
             )
+        if resumed:
+            notes.append(RESUMED_NOTE)
         await self.conversations.handle(
             upload,
             SlackTransport(self, dest, place),
@@ -280,7 +294,15 @@ class SlackMessages:
             await self.say_help(dest)
 
     async def tell_lost(self, where: Mapping[str, Any], filename: str | None) -> None:
-        """After a restart: a review accepted before it and never answered (core's `recover`)."""
+        """After a restart: a review accepted before it and never answered (core's `recover`).
+
+        Slack keeps the file, so it is reviewed again, in the same message, once (a file that
+        was being reviewed when a second process died is not tried a third time); without
+        what that takes (no STATE_KEY, or a second loss), the person is told it was lost.
+        """
+        if where.get("file") and where.get("attempt", 1) < RESUME_ATTEMPTS:
+            self.conversations.tasks.spawn(self._review_again(dict(where)))
+            return
         rendered = render_error(lost_text(filename))
         if where.get("ts"):  # the "Reviewing…" message becomes the answer, as it would have
             try:
@@ -355,6 +377,18 @@ class SlackMessages:
             await self.client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, text=UPLOAD_FAILED
             )
+
+    async def _review_again(self, where: dict[str, Any]) -> None:
+        key = where.get("key")
+        await self.answer(
+            [where["file"]],
+            Destination(channel=where["channel"], thread_ts=where.get("thread_ts")),
+            user=str(where.get("user") or ""),
+            job=where.get("job"),
+            role=where.get("role"),
+            conversation=ConversationKey(**key) if key else None,
+            resumed={"ts": where.get("ts"), "attempt": where.get("attempt", 1) + 1},
+        )
 
     async def say_help(self, dest: Destination) -> None:
         try:

@@ -90,3 +90,39 @@ def rewrite_block(result: ReviewResult) -> list[Block]:
 def first_line(result: ReviewResult, fallback: str) -> str:
     """The notification text: the comparison's headline when there is one."""
     return headline(result.comparison) if result.comparison else fallback
+
+
+RESUMED_NOTE = "I restarted while reviewing this, so it took a little longer. Here it is."
+RESUME_ATTEMPTS = 2  # a review lost in a restart is tried once more, never a third time
+FILE_FIELDS = ("id", "name", "title", "size", "url_private", "url_private_download", "mode")
+
+
+def resumable(
+    dest: Any,
+    file: dict[str, Any],
+    user: str,
+    job: str | None,
+    role: str | None,
+    conversation: ConversationKey | None,
+) -> dict[str, Any]:
+    """Where to answer and what a restarted bot needs to review the file again (ids; the file
+    object, job and role are sealed with STATE_KEY by the store, or not kept without one)."""
+    key = None
+    if conversation is not None:
+        key = {
+            "platform": conversation.platform,
+            "workspace": conversation.workspace,
+            "channel": conversation.channel,
+            "thread": conversation.thread,
+            "user": conversation.user,
+            "person": conversation.person,
+        }
+    return {
+        **reply_to(dest.channel, dest.thread_ts),
+        "file": {k: file[k] for k in FILE_FIELDS if k in file},
+        "job": job,
+        "role": role,
+        "user": user,
+        "key": key,
+        "attempt": 1,
+    }

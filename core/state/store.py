@@ -50,7 +50,9 @@ log = logging.getLogger(__name__)
 DEFAULT_STATE_FILE = "resume-bot-state.db"
 SEEN_EVENTS_KEEP_S = 2 * 3600.0  # Slack retries within minutes; two hours is plenty
 PURGE_INTERVAL_S = 15 * 60.0
-SECRET_PLACE_KEYS = frozenset({"token"})  # e.g. a Discord interaction's webhook token: sealed
+# sealed with the file name: an interaction's webhook token; the file's ids and the job and role
+# a restarted bot needs to review it again (a file name and a job description are personal)
+SECRET_PLACE_KEYS = frozenset({"token", "file", "job", "role"})
 
 
 def database_url(settings: Settings) -> str:

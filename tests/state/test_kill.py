@@ -22,7 +22,7 @@ import pytest
 from tests.fakes.discord import EPHEMERAL_FLAG, FakeDiscord, is_channel_message
 from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, FakeSlack, dm_file_share, event_callback
 from tests.slack.conftest import MARKER_CHANNEL, marker_dm
-from tests.state.threads import V1
+from tests.state.threads import JOB, V1
 
 ROOT = Path(__file__).resolve().parents[2]
 LOST = "I restarted while reviewing jane.txt and lost that review"
@@ -55,7 +55,8 @@ def kill_9(proc: subprocess.Popen) -> None:
 
 
 def state_env(tmp_path: Path, state_key: str) -> dict[str, str]:
-    return {"STATE_URL": f"sqlite:///{tmp_path / 'state.db'}", "STATE_KEY": state_key}
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    return {"STATE_URL": url, "STATE_KEY": state_key} if state_key else {"STATE_URL": url}
 
 
 @asynccontextmanager
@@ -68,36 +69,53 @@ async def started(fake: FakeSlack) -> AsyncIterator[FakeSlack]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("kept", [True, False], ids=["with-STATE_KEY", "without"])
 async def test_slack_kill_9_during_a_review_then_exactly_one_answer(
-    tmp_path: Path, state_key: str
+    tmp_path: Path, state_key: str, kept: bool
 ) -> None:
+    """With STATE_KEY the file is reviewed again after the restart; without, the person is told
+    it was lost. Either way one message in the thread: "Reviewing…" becomes the answer."""
     async with started(FakeSlack()) as fake:
         fake.hold_downloads = True
         env = {
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_APP_TOKEN": APP_TOKEN,
             "SLACK_API_URL": fake.api_url,
-            **state_env(tmp_path, state_key),
+            **state_env(tmp_path, state_key if kept else ""),
         }
-        event = dm_file_share([fake.add_file("jane.txt", V1.encode())])
+        event = dm_file_share([fake.add_file("jane.txt", V1.encode())], text=JOB)
         with bot_process("slack", env, tmp_path) as first:
             await fake.wait_for(lambda: fake.socket_connected)
             await fake.push_envelope(event_callback(event))
             await fake.wait_for(lambda: fake.api_calls("GET /files/F0001/jane.txt"))  # in flight
             kill_9(first)
+        fake.hold_downloads = False
         with bot_process("slack", env, tmp_path):
-            lost = await fake.wait_for(
-                lambda: [m for m in fake.thread("D0USER", event["ts"]) if LOST in m.text]
+            done = await fake.wait_for(
+                lambda: [
+                    m
+                    for m in fake.thread("D0USER", event["ts"])
+                    if "Score:" in m.all_text() or ":warning:" in m.text
+                ]
             )
+            if kept:
+                await fake.wait_for(lambda: len(fake.uploads_in("D0USER", event["ts"])) == 3)
             await fake.wait_for(lambda: len(fake._sockets) == 2 and not fake._sockets[-1].closed)
             marker = marker_dm()  # answered after anything else this process would send
             await fake.push_envelope(event_callback(marker))
             await fake.wait_for(lambda: fake.thread(MARKER_CHANNEL, marker["ts"]))
         thread = fake.thread("D0USER", event["ts"])
-        print("\n--- Slack, killed mid-review ---\n" + "\n".join(f"[bot] {m.text}" for m in thread))
-        [only] = thread  # "Reviewing…" became the answer: one message, as a review would be
-        assert only is lost[0] and "Please send it again" in only.text
-        assert only.history == ["🔎 Reviewing jane.txt…"]
+        print(f"\n--- Slack, killed mid-review ({'kept' if kept else 'no key'}) ---")
+        print("\n".join(f"[bot] {[*m.history, m.text]}" for m in thread))
+        [only] = thread  # one message, updated in place, as an uninterrupted review would be
+        assert only is done[0] and only.history[0] == "🔎 Reviewing jane.txt…"
+        if kept:
+            assert only.text.startswith("Resume review of jane.txt") and "Keyword match" in (
+                only.all_text()
+            )  # the job description sent with the file was kept (sealed) too
+            assert "I restarted while reviewing this" in only.all_text()
+        else:
+            assert "I restarted while reviewing your file and lost that review" in only.text
 
 
 @pytest.mark.slow

@@ -215,14 +215,21 @@ async def test_reviews_in_flight_are_handed_to_the_next_process(
 
 async def test_a_token_in_the_place_to_answer_is_sealed(state_url: str, state_key: str) -> None:
     store = await opened(state_url, state_key)
-    place = {"application_id": "42", "token": "itoken-secret", "ephemeral": True}
+    place = {
+        "application_id": "42",
+        "token": "itoken-secret",
+        "ephemeral": True,
+        "file": {"id": "F1", "name": "sam-secret.pdf"},
+        "job": "secret job text",
+    }
     pending_id = await store.accept(KEY, place, "sam.txt")
     await store.update_reply_to(pending_id, place)
     await store.close()
     restarted = await opened(state_url, state_key)
     try:
         [(plain, sealed)] = await rows(restarted, "SELECT reply_to, payload FROM pending")
-        assert "itoken-secret" not in plain and b"itoken-secret" not in bytes(sealed)
+        for secret in ("itoken-secret", "sam-secret", "secret job text"):
+            assert secret not in plain and secret.encode() not in bytes(sealed)
         [lost] = await restarted.unsettled("slack")
         assert lost.reply_to == place
     finally:
