@@ -75,6 +75,8 @@ NOT_KEPT = (
     "in memory here). Please upload the file again and I'll review it with this."
 )
 FORGOTTEN_NOTHING = "I had nothing stored about you, so there was nothing to delete."
+RESUMED_NOTE = "I restarted while reviewing this, so it took a little longer. Here it is."
+RESUME_ATTEMPTS = 2  # a review lost in a restart is tried once more, never a third time
 
 
 def forgotten_text(versions: int) -> str:

@@ -22,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,16 @@ from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_M
 from bots.discord.render import NO_MENTIONS, Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
-from core.conversation import Conversations, Progress, Transport, Upload, user_key, user_text
+from core.conversation import (
+    RESUME_ATTEMPTS,
+    RESUMED_NOTE,
+    Conversations,
+    Progress,
+    Transport,
+    Upload,
+    user_key,
+    user_text,
+)
 from core.errors import InputError
 from core.models import ReviewResult
 from core.queue import ReviewQueue
@@ -51,8 +60,8 @@ from .versions import (
     FORGET_DESCRIPTION,
     conversation_key,
     interaction_reply_to,
-    message_reply_to,
     person,
+    resumable,
     tell_lost,
 )
 
@@ -211,9 +220,51 @@ class DiscordBot:
         await interaction.followup.send(text, ephemeral=True)
 
     async def recover(self) -> int:
-        """Tell whoever a previous process left unanswered (see `Conversations.recover`)."""
-        return await self.conversations.recover(
-            "discord", lambda where, name: tell_lost(self.client, where, name)
+        """Answer whoever a previous process left unanswered (see `Conversations.recover`)."""
+        return await self.conversations.recover("discord", self._lost)
+
+    async def _lost(self, where: Mapping[str, Any], filename: str | None) -> None:
+        """A message's review is done again, once, replying to it as before; an interaction's
+        token can't outlive its 15 minutes, so it (and a second loss) is told it was lost."""
+        if (
+            where.get("file")
+            and "channel_id" in where
+            and where.get("attempt", 1) < (RESUME_ATTEMPTS)
+        ):
+            self.conversations.tasks.spawn(self._review_again(dict(where)))
+            return
+        await tell_lost(self.client, where, filename)
+
+    async def _review_again(self, where: dict[str, Any]) -> None:
+        channel = self.client.get_partial_messageable(int(where["channel_id"]))
+        reference = discord.MessageReference(
+            message_id=int(where["message_id"]),
+            channel_id=int(where["channel_id"]),
+            fail_if_not_exists=False,
+        )
+        file = where["file"]
+
+        async def send(r: Reply) -> object:
+            return await channel.send(**r.send_kwargs(), reference=reference)
+
+        async def fetch() -> tuple[bytes, str]:
+            try:
+                return await self.client.http.get_from_cdn(file["url"]), file["filename"]
+            except discord.HTTPException as exc:
+                log.warning("a resumed review's attachment: download failed (HTTP %s)", exc.status)
+                raise DiscordFileError() from None
+
+        upload = Upload(file["filename"], file.get("size"), fetch, platform="Discord")
+        key = where.get("key")
+        await self.conversations.handle(
+            upload,
+            DiscordTransport(send),
+            user=str(where.get("user") or ""),
+            job=where.get("job"),
+            role=where.get("role"),
+            notes=[RESUMED_NOTE],
+            conversation=ConversationKey(**key) if key else None,
+            reply_to={**where, "attempt": where.get("attempt", 1) + 1},
         )
 
     # --- interactions ---------------------------------------------------------------
@@ -336,8 +387,16 @@ class DiscordBot:
                 job=job,
                 role=role,
                 user=discord_user(message.author),
-                conversation=conversation_key(message.author, message.channel, None),
-                reply_to=message_reply_to(message, message.channel),
+                conversation=(key := conversation_key(message.author, message.channel, None)),
+                reply_to=resumable(
+                    message,
+                    message.channel,
+                    message.attachments[0],
+                    discord_user(message.author),
+                    job,
+                    role,
+                    key,
+                ),
             )
 
     async def _answer_mention(self, message: discord.Message) -> None:
@@ -384,8 +443,10 @@ class DiscordBot:
                 job=job,
                 role=role,
                 user=discord_user(message.author),
-                conversation=conversation_key(message.author, target, message.guild),
-                reply_to=message_reply_to(message, target),
+                conversation=(key := conversation_key(message.author, target, message.guild)),
+                reply_to=resumable(
+                    message, target, attachment, discord_user(message.author), job, role, key
+                ),
             )
 
     # --- start-up ----------------------------------------------------------------------

@@ -134,3 +134,26 @@ def comparison_embed(result: ReviewResult) -> discord.Embed | None:
         value = "\n".join(shown) + (f"\n(+{left} more in the review file)" if left else "")
         embed.add_field(name="Bullets", value=value, inline=False)
     return embed
+
+
+def resumable(
+    message: discord.Message,
+    target: discord.abc.Snowflake,
+    attachment: discord.Attachment,
+    user: str,
+    job: str | None,
+    role: str | None,
+    conversation: ConversationKey,
+) -> dict[str, Any]:
+    """Where to answer and what a restarted bot needs to review the file again: the
+    attachment's signed URL, the job and the role are sealed with STATE_KEY by the store
+    (not kept without one: the person is then told the review was lost)."""
+    return {
+        **message_reply_to(message, target),
+        "file": {"url": attachment.url, "filename": attachment.filename, "size": attachment.size},
+        "job": job,
+        "role": role,
+        "user": user,
+        "key": conversation.fields(),
+        "attempt": 1,
+    }

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.compare import bullet_lines, category_lines, headline, rewrite_line
+from core.conversation import RESUME_ATTEMPTS as RESUME_ATTEMPTS
+from core.conversation import RESUMED_NOTE as RESUMED_NOTE
 from core.models import ReviewResult
 from core.state.keys import ConversationKey
 
@@ -92,8 +94,6 @@ def first_line(result: ReviewResult, fallback: str) -> str:
     return headline(result.comparison) if result.comparison else fallback
 
 
-RESUMED_NOTE = "I restarted while reviewing this, so it took a little longer. Here it is."
-RESUME_ATTEMPTS = 2  # a review lost in a restart is tried once more, never a third time
 FILE_FIELDS = ("id", "name", "title", "size", "url_private", "url_private_download", "mode")
 
 
@@ -107,16 +107,7 @@ def resumable(
 ) -> dict[str, Any]:
     """Where to answer and what a restarted bot needs to review the file again (ids; the file
     object, job and role are sealed with STATE_KEY by the store, or not kept without one)."""
-    key = None
-    if conversation is not None:
-        key = {
-            "platform": conversation.platform,
-            "workspace": conversation.workspace,
-            "channel": conversation.channel,
-            "thread": conversation.thread,
-            "user": conversation.user,
-            "person": conversation.person,
-        }
+    key = conversation.fields() if conversation is not None else None
     return {
         **reply_to(dest.channel, dest.thread_ts),
         "file": {k: file[k] for k in FILE_FIELDS if k in file},

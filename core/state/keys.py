@@ -30,6 +30,17 @@ class ConversationKey:
         if not self.person:
             object.__setattr__(self, "person", _join(self.platform, self.workspace, self.user))
 
+    def fields(self) -> dict[str, str | None]:
+        """The key as plain data (kept with a review in flight, to rebuild it after a restart)."""
+        return {
+            "platform": self.platform,
+            "workspace": self.workspace,
+            "channel": self.channel,
+            "thread": self.thread,
+            "user": self.user,
+            "person": self.person,
+        }
+
     @property
     def conversation(self) -> str:
         """The stored id of this conversation (ids only: no names, no text)."""
