@@ -199,12 +199,15 @@ def headline(c: Comparison) -> str:
 
 
 def category_lines(c: Comparison) -> list[str]:
-    """'Impact: 60 → 80 (+20)' for each category scored both times."""
-    return [
-        f"{CATEGORY_LABELS.get(ch.category, ch.category)}: {_delta(ch.before, ch.after)}"
-        for ch in c.categories
-        if ch.before is not None and ch.after is not None
-    ]
+    """'Impact: 60 → 80 (+20)' per category; 'Keyword match: 62 (new)' for one scored now only."""
+    lines = []
+    for ch in c.categories:
+        label = CATEGORY_LABELS.get(ch.category, ch.category)
+        if ch.before is not None and ch.after is not None:
+            lines.append(f"{label}: {_delta(ch.before, ch.after)}")
+        elif ch.after is not None:
+            lines.append(f"{label}: {ch.after} (new)")
+    return lines
 
 
 def bullet_lines(c: Comparison) -> list[str]:

@@ -169,8 +169,10 @@ async def test_a_job_description_or_a_role_as_a_reply_re_runs_the_latest_version
         await bolt.event(event_callback(reply_event(JOB, v1["ts"])))
         _, rematch = await answered(fake_slack, v1["ts"], 2)
         seen = slack_as_seen(rematch)
+        print(f"\n--- Slack, a job description as a reply ---\n{seen}")
         assert "v1 of jane.txt against the job description you sent:" in seen
         assert "Keyword match:" in seen and "Terraform" in seen
+        assert "Keyword match: 62 (new)" in seen or "(new)" in seen.splitlines()[2]
         assert len(fake_slack.api_calls("GET /files/F0001/jane.txt")) <= 1  # no new download
 
         await bolt.event(event_callback(reply_event("Staff Platform Engineer", v1["ts"])))
