@@ -161,7 +161,9 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
         data=data, filename=path.name, job_description=job, role=args.role, engine=args.engine
     )
     async with _model_client(args.engine, settings) as http:
-        result = await review_resume(request, settings, http, with_files=args.out is not None)
+        result = await review_resume(  # one file, one worker: it loads only what this file needs
+            request, settings, http, with_files=args.out is not None, warm=False
+        )
     if args.json:
         print(result.model_dump_json(indent=2))
     else:

@@ -4,10 +4,12 @@
                                   → DOCX, Markdown, text, JSON Resume
     → `Document(lines, text, extraction)`
 
-The parsers are imported at module level on purpose: files are read in forked
+The PDF and text parsers are imported at module level: files are read in forked
 children (core/isolation.py), which inherit what the bot has already imported
-instead of paying ~0.3 s of imports per review. Every failure is a typed
-`InputError` a non-technical person can act on.
+instead of paying the imports per review. The DOCX reader (python-docx, ~35 ms)
+is imported on first use, so a one-file PDF review from the command line never
+loads it; a bot calls `preload()` before its parse workers fork, so they inherit
+it too. Every failure is a typed `InputError` a non-technical person can act on.
 """
 
 from __future__ import annotations
@@ -21,14 +23,27 @@ from core.config import Settings
 from core.errors import NotAResumeError, NoTextError
 from core.models import Document, Extraction, FileKind
 from core.reading.clean import PRIVATE_ICONS
-from core.reading.docx import read_docx
 from core.reading.jsonresume import looks_like_json_resume, read_json_resume
 from core.reading.lines import Layout, Line, lines_to_text
 from core.reading.pdf import read_pdf, read_pdf_fallback
 from core.reading.sniff import decode_text, garbled_ratio, refuse_book_length, sniff_kind, visible
 from core.reading.text import read_text
 
-__all__ = ["Layout", "Line", "extract", "garbled_ratio", "read_document", "read_file", "sniff_kind"]
+__all__ = [
+    "Layout",
+    "Line",
+    "extract",
+    "garbled_ratio",
+    "preload",
+    "read_document",
+    "read_file",
+    "sniff_kind",
+]
+
+
+def preload() -> None:
+    """Import the DOCX reader now, so parse workers forked after this inherit it."""
+    import core.reading.docx  # noqa: F401
 
 
 def _pdf_garbled(raw: str) -> float:
@@ -67,6 +82,8 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
             kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty
         )
     elif kind is FileKind.DOCX:
+        from core.reading.docx import read_docx
+
         layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
         raw_text = lines_to_text(layout.lines)
         refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)
