@@ -14,6 +14,7 @@ it too. Every failure is a typed `InputError` a non-technical person can act on.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pypdfium2 as pdfium
@@ -46,13 +47,19 @@ def preload() -> None:
     import core.reading.docx  # noqa: F401
 
 
+# Characters that are never unreadable glyphs (printable ASCII and the breaks PDFium emits):
+# only the rest, usually a handful per page, needs its Unicode category looked up.
+_MAYBE_GARBLED = re.compile(r"[^\x20-\x7e\n\t\r\x02]")
+
+
 def _pdf_garbled(raw: str) -> float:
     """Share of unreadable glyphs; a lone icon glyph between spaces is an icon, not damage."""
-    visible = [ch for ch in raw if not ch.isspace()]
-    if not visible:
+    shown = len(visible(raw))
+    if not shown:
         return 0.0
     bad = 0
-    for i, ch in enumerate(raw):
+    for m in _MAYBE_GARBLED.finditer(raw):
+        i, ch = m.start(), m.group()
         cat = unicodedata.category(ch)
         if ch == "\ufffd" or cat in ("Cs", "Cn") or (cat == "Cc" and ch not in "\n\t\r\x02"):
             bad += 1
@@ -61,7 +68,7 @@ def _pdf_garbled(raw: str) -> float:
                 i + 1 >= len(raw) or not raw[i + 1].isalnum()
             )
             bad += 0 if alone else 1
-    return min(1.0, bad / len(visible))
+    return min(1.0, bad / shown)
 
 
 def read_file(data: bytes, filename: str, max_pages: int) -> Document:
