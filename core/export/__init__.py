@@ -54,14 +54,16 @@ class Export:
 def prepare() -> None:
     """Do the per-process set-up once, before review children fork, so each child inherits it.
 
-    The styled DOCX template (~20 ms) and the CJK font look-up (~40 ms when
-    one is installed). Nothing here starts a thread: Typst's thread pool must
-    not exist in a process that forks (see core/export/pdf.py).
+    The styled DOCX template (~20 ms), the CJK font look-up (~40 ms when one
+    is installed) and the folders each worker's kept typesetter uses. Nothing
+    here starts a thread: Typst's thread pool must not exist in a process that
+    forks (see core/export/pdf.py).
     """
-    from core.export import docx, fonts
+    from core.export import docx, fonts, pdf
 
     docx.prepare()
     fonts.find_cjk_font()
+    pdf.prepare_workspace()
 
 
 def safe_stem(source_name: str) -> str:
