@@ -76,7 +76,8 @@ class Run:
 
     @property
     def height(self) -> float:
-        return max(0.5, self.y1 - self.y0)
+        height = self.y1 - self.y0
+        return height if height > 0.5 else 0.5  # max(0.5, height), without the call
 
 
 class Row:
@@ -293,11 +294,12 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         size = get_size(raw, i)
         weight = get_weight(raw, i)
         this_key = (round(size, 1), weight)
-        if open_run and (
+        if open_run and (  # max() and min() written out: this runs for every character
             this_key != key
-            or left - box[1] > 0.8 * max(size, 1)
+            or left - box[1] > 0.8 * (1 if size < 1 else size)
             or left < box[0] - 1
-            or min(top, box[3]) - max(bottom, box[2]) < 0.3 * (top - bottom)
+            or (box[3] if box[3] < top else top) - (box[2] if box[2] > bottom else bottom)
+            < 0.3 * (top - bottom)
         ):
             flush()
         if not open_run:
@@ -424,10 +426,11 @@ def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
     cover = list(accumulate(starts[:bins]))
     left_max = [0, *accumulate(cover[:-1], max)]  # the most runs over any bin left of k
     right_max = [*reversed([0, *accumulate(reversed(cover[1:]), max)])]  # ... right of k
+    # a bin crossed by at most half as many runs as its less busy side has, with 2+ runs there
+    # (m >= 2 makes max(1, 0.5 * m) just 0.5 * m)
     low = [
-        cover[k] <= max(1, 0.5 * min(left_max[k], right_max[k]))
-        and min(left_max[k], right_max[k]) >= 2
-        for k in range(bins)
+        (m := (right if right < left else left)) >= 2 and c <= 0.5 * m
+        for c, left, right in zip(cover, left_max, right_max, strict=True)
     ]
     out: list[tuple[float, float]] = []
     k = 0
