@@ -154,10 +154,12 @@ def main() -> int:
     )
     print(
         f"  no --out the same without writing the rewrites:     {review_only:6.2f} s  "
-        f"({review_only / n * 1000:5.0f} ms/file; the export is the difference); CPU {cpu_review:5.2f} s"
+        f"({review_only / n * 1000:5.0f} ms/file; the export is the difference); "
+        f"CPU {cpu_review:5.2f} s"
     )
     print(
-        f"floor     one process extracting the text:            {base:6.2f} s  ({base / n * 1000:5.0f} ms/file); "
+        f"floor     one process extracting the text:            {base:6.2f} s  "
+        f"({base / n * 1000:5.0f} ms/file); "
         f"CPU {cpu_base:5.2f} s"
     )
     if per_file is not None:

@@ -14,7 +14,8 @@ frequent), except that a tie in frequency, which pyspellchecker breaks by set or
 differently from one run to the next), goes to the word listed first (alphabetical among
 equals). tests/test_spelling.py checks both against pyspellchecker.
 
-Regenerate the list after upgrading pyspellchecker:  python -m core.spelling > core/data/spelling_en.txt
+Regenerate the list after upgrading pyspellchecker:
+    python -m core.spelling > core/data/spelling_en.txt
 """
 
 from __future__ import annotations

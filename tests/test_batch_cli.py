@@ -175,7 +175,8 @@ def test_one_file_prints_exactly_the_single_review(tmp_path: Path) -> None:
 
 
 def test_optimize_loads_only_platform_registrations_no_bot_library_no_httpx(tmp_path: Path) -> None:
-    """Nor, for one file, python-docx (no DOCX read or written) or the spelling list (its worker's)."""
+    """Nor, for one file, python-docx (no DOCX read or written) or the spelling list: the
+    worker loads that."""
     path = tmp_path / "sam.txt"
     path.write_text(FLAWED_RESUME)
     script = (

@@ -367,7 +367,8 @@ def _typeset(
             log.error("PDF typesetting failed (%s)", type(exc).__name__)
             return MadePdf(
                 None,
-                "No PDF this time: typesetting it failed. The Word and Markdown files are complete.",
+                "No PDF this time: typesetting it failed. "
+                "The Word and Markdown files are complete.",
             )
         made = MadePdf(pdf, None, _page_count(pdf))
         if made.pages <= TARGET_PAGES or source_pages > TARGET_PAGES:
