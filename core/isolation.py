@@ -315,9 +315,12 @@ def _fork_frozen() -> int:
     at once, so its own garbage is collected as before.
     """
     gc.freeze()
-    pid = os.fork()
-    if pid != 0:
-        gc.unfreeze()
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if pid != 0:  # the parent, or no child at all (fork failed)
+            gc.unfreeze()
     return pid
 
 
