@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -31,6 +30,8 @@ from core.models import (
     Severity,
 )
 from core.registry import Check, Registry, Rule
+from core.spelling import preload as preload
+from core.spelling import speller as _speller
 from core.structure import DATE_RANGE_RE, heading_section
 from core.wording import (
     BUZZWORDS,
@@ -634,18 +635,6 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w.@/'’#+-])([a-z]{5,})(?![\w.@/'’#+-])")
-
-
-@lru_cache(maxsize=1)
-def _speller():  # spellchecker.SpellChecker, loaded once per process (about 0.2 s)
-    from spellchecker import SpellChecker
-
-    return SpellChecker(distance=1)
-
-
-def preload() -> None:
-    """Load what the rules load lazily, so forked review children inherit it instead of each loading it."""
-    _speller()
 
 
 def _misspellings(
