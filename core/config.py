@@ -75,6 +75,11 @@ class Settings(BaseModel):
     max_concurrent_reviews: int = Field(default=4, ge=1)
     user_reviews_per_hour: int = Field(default=10, ge=1)
 
+    # State (core/state/): follow-ups and versions per conversation
+    state_url: str | None = None  # None: DEFAULT_STATE_FILE in the working directory
+    state_key: SecretStr | None = None  # Fernet key; unset: resume text kept in memory only
+    retention_hours: float = Field(default=72.0, gt=0)
+
     # Process
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests read it back)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -99,6 +104,26 @@ class Settings(BaseModel):
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("state_key")
+    @classmethod
+    def _fernet_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        import base64
+        import binascii
+
+        try:
+            raw = base64.urlsafe_b64decode(value.get_secret_value().encode())
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError(
+                "must be a Fernet key (32 url-safe base64 bytes; make one with "
+                "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key()"
+                ".decode())'`)"
+            )
         return value
 
     @property

@@ -20,10 +20,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import traceback
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 import httpx
 
@@ -33,8 +33,18 @@ from core.export import safe_stem
 from core.models import Finding, ReviewResult, SectionName, Severity
 from core.queue import ReviewQueue
 from core.report import ReportEntry, group_findings, quote_label
-from core.review import ReviewRequest, check_upload_size, review_resume
+from core.review import (
+    ReviewRequest,
+    check_upload_size,
+    review_with_document,
+    split_job_and_role,
+)
 from core.scoring import CATEGORY_LABELS
+from core.state.keys import ConversationKey
+
+if TYPE_CHECKING:  # the database library loads only where a store is made (core/state/store.py)
+    from core.models import Document
+    from core.state.store import Snapshot, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -53,12 +63,40 @@ DELIVERY_APOLOGY = (
     "Sorry, your review is done but I couldn't send it here. Please try again in a minute."
 )
 REVIEW_FILE_SUFFIX = "-review.md"
-
 Escape = Callable[[str], str]
 
 
 def _same(text: str) -> str:
     return text
+
+
+NOT_KEPT = (
+    "I no longer have the text of your last version (I restarted, and I keep resume text only "
+    "in memory here). Please upload the file again and I'll review it with this."
+)
+FORGOTTEN_NOTHING = "I had nothing stored about you, so there was nothing to delete."
+RESUMED_NOTE = "I restarted while reviewing this, so it took a little longer. Here it is."
+RESUME_ATTEMPTS = 2  # a review lost in a restart is tried once more, never a third time
+
+
+def forgotten_text(versions: int) -> str:
+    """The confirmation of a forget command."""
+    what = f"{versions} stored review{'s' if versions != 1 else ''}"
+    return f"Done: I deleted everything I kept about you ({what}). Your next upload starts fresh."
+
+
+def lost_text(filename: str | None, escape: Escape = _same) -> str:
+    """Said after a restart for a review that was accepted and never answered."""
+    name = escape(filename) if filename else "your file"
+    return (
+        f"I restarted while reviewing {name} and lost that review before I could answer "
+        "(I never store the file itself, so I can't pick it up again). Please send it again."
+    )
+
+
+def carried_over_text(number: int, job: bool, role: bool) -> str:
+    what = " and ".join(w for w, used in (("job description", job), ("target role", role)) if used)
+    return f"Compared using the {what} from v{number}."
 
 
 def queue_text(position: int, filename: str, escape: Escape = _same) -> str:
@@ -171,7 +209,16 @@ def review_markdown(result: ReviewResult) -> str:
         ]
     if result.warnings:
         out += ["## Warnings", "", *[f"- {w}" for w in result.warnings], ""]
-    return "\n".join(out)
+    return "\n".join(out + _state_markdown(result))
+
+
+def _state_markdown(result: ReviewResult) -> list[str]:
+    """The comparison with the previous version and the rewrite's own score, if any."""
+    from core.compare import comparison_markdown, rewrite_line
+
+    out = comparison_markdown(result.comparison) if result.comparison else []
+    line = rewrite_line(result)
+    return [*out, line, ""] if line else out
 
 
 # --- what an adapter supplies -----------------------------------------------------------
@@ -310,6 +357,7 @@ class Conversations:
     queue: ReviewQueue
     http: httpx.AsyncClient | None = None
     tasks: TaskTracker = field(default_factory=TaskTracker)
+    state: StateStore | None = None  # None: every upload is a first one, nothing survives
 
     async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
         """See `TaskTracker.shutdown`."""
@@ -353,16 +401,127 @@ class Conversations:
         job: str | None = None,
         role: str | None = None,
         notes: Sequence[str] = (),
+        conversation: ConversationKey | None = None,
+        reply_to: Mapping[str, Any] | None = None,
     ) -> None:
-        """Take one shared file to an answer; never raises (except cancellation), never goes silent."""
+        """Take one shared file to an answer; never raises (except cancellation), never goes silent.
+
+        With a `conversation` (and a store), the review is compared with that
+        conversation's previous version and kept for the next; `reply_to` (platform
+        ids) is where a restarted bot says the review was lost, should it die first.
+        """
+        pending = await self._accept(conversation, reply_to, upload.name)
         try:
-            result = await self._review(upload, transport, user=user, job=job, role=role)
+            await self._run(
+                lambda: self._review(
+                    upload,
+                    transport,
+                    user=user,
+                    job=job,
+                    role=role,
+                    conversation=conversation,
+                    place=(pending, reply_to),
+                ),
+                transport,
+                user,
+                notes,
+            )
+        finally:
+            await self._settle(pending)
+
+    async def follow_up(
+        self,
+        text: str,
+        transport: Transport,
+        *,
+        user: str,
+        conversation: ConversationKey,
+        reply_to: Mapping[str, Any] | None = None,
+    ) -> bool:
+        """A text reply in a reviewed conversation: a job description re-runs the keyword match
+        (and what depends on it), a short line the target role, on the latest version.
+
+        False when there is nothing to re-run (no stored version, or chatter): the adapter
+        then does what it did before. Never raises, never goes silent once it returns True.
+        """
+        job, role = split_job_and_role(text)
+        if self.state is None or (job is None and role is None):
+            return False
+        previous = await self._latest(conversation)
+        if previous is None:
+            return False
+        if previous.document is None:
+            await self._tell(transport, NOT_KEPT)
+            return True
+        name = previous.source_name or "your resume"
+        pending = await self._accept(conversation, reply_to, name)
+        try:
+            await self._run(
+                lambda: self._rerun(previous, name, transport, user, conversation, job, role),
+                transport,
+                user,
+                (),
+            )
+        finally:
+            await self._settle(pending)
+        return True
+
+    async def recover(
+        self, platform: str, notify: Callable[[Mapping[str, Any], str | None], Awaitable[None]]
+    ) -> int:
+        """After a restart: tell everyone whose review a previous process accepted and never
+        answered, once, where they asked (`notify(reply_to, filename)`). Returns how many."""
+        if self.state is None:
+            return 0
+        try:
+            lost = await self.state.unsettled(platform)
+        except Exception as exc:
+            log.error("state: could not read unanswered reviews: %s", type(exc).__name__)
+            return 0
+        for item in lost:
+            try:
+                await notify(item.reply_to, item.source_name)
+            except Exception as exc:  # the place is gone (deleted thread, left channel)
+                log.warning("could not tell about a lost review: %s", type(exc).__name__)
+            await self._settle(item.id)  # once: never told twice, even if telling failed
+        if lost:
+            log.info("told %d person(s) their review was lost in a restart", len(lost))
+        return len(lost)
+
+    async def forget(self, person: str) -> str:
+        """Delete everything kept about `person`; the confirmation to show them."""
+        if self.state is None:
+            return FORGOTTEN_NOTHING
+        versions = await self.state.forget(person)
+        log.info("forgot a person: %d version(s) deleted", versions)
+        return forgotten_text(versions) if versions else FORGOTTEN_NOTHING
+
+    async def claim_event(self, key: str) -> bool:
+        """True the first time a platform event is seen, across restarts (when a store is set)."""
+        if self.state is None:
+            return True
+        try:
+            return await self.state.claim_event(key)
+        except Exception as exc:  # better answer twice than never
+            log.warning("state: could not record an event: %s", type(exc).__name__)
+            return True
+
+    async def _run(
+        self,
+        review: Callable[[], Awaitable[tuple[ReviewResult, list[str]]]],
+        transport: Transport,
+        user: str,
+        notes: Sequence[str],
+    ) -> None:
+        try:
+            result, more_notes = await review()
         except asyncio.CancelledError:  # shutdown deadline passed: say so, then stop
             await self._tell(transport, STOPPED.for_user())
             raise
         except Exception as exc:
             await self._tell(transport, user_text(exc))
             return
+        notes = [*more_notes, *notes]
         try:
             await transport.deliver(result, notes)
             log.info(
@@ -383,8 +542,16 @@ class Conversations:
             await self._tell(transport, DELIVERY_APOLOGY)
 
     async def _review(
-        self, upload: Upload, transport: Transport, *, user: str, job: str | None, role: str | None
-    ) -> ReviewResult:
+        self,
+        upload: Upload,
+        transport: Transport,
+        *,
+        user: str,
+        job: str | None,
+        role: str | None,
+        conversation: ConversationKey | None,
+        place: tuple[int | None, Mapping[str, Any] | None] = (None, None),
+    ) -> tuple[ReviewResult, list[str]]:
         self.check_size(upload)  # before taking a place in line
         waited = False
 
@@ -393,14 +560,117 @@ class Conversations:
             waited = True
             log.info("review for %s waits at #%d", user, position)
             await self._show(transport, Progress("queued", upload.name, position=position))
+            await self._remember_place(*place)
 
         async with self.queue.slot(user, on_wait=on_wait):
             log.info("review for %s starts (waited: %s)", user, waited)
             await self._show(transport, Progress("started", upload.name, waited=waited))
+            await self._remember_place(*place)
             data, filename = await upload.fetch()
             log.info("reviewing a file of %d bytes for %s", len(data), user)
+            previous = await self._latest(conversation)
+            notes: list[str] = []
+            if previous is not None and previous.detailed and not (job or role):
+                job, role = previous.job, previous.role  # v2 is judged as v1 was
+                if job or role:
+                    notes.append(carried_over_text(previous.number, bool(job), bool(role)))
             request = ReviewRequest(data=data, filename=filename, job_description=job, role=role)
-            return await review_resume(request, self.settings, http=self.http)
+            document, result = await review_with_document(request, self.settings, http=self.http)
+        if previous is not None:
+            from core.compare import compare
+
+            result.comparison = compare(previous, result, number=previous.number + 1)
+        await self._save(conversation, result, document, job, role)
+        return result, notes
+
+    async def _rerun(
+        self,
+        previous: Snapshot,
+        name: str,
+        transport: Transport,
+        user: str,
+        conversation: ConversationKey,
+        job: str | None,
+        role: str | None,
+    ) -> tuple[ReviewResult, list[str]]:
+        """The latest version again with a new job description or role: no download."""
+        from core.compare import compare
+
+        kind: Literal["job", "role"] = "job" if job else "role"
+        job, role = job or previous.job, role or previous.role
+
+        async def on_wait(position: int) -> None:
+            await self._show(transport, Progress("queued", name, position=position))
+
+        async with self.queue.slot(user, on_wait=on_wait):
+            await self._show(transport, Progress("started", name))
+            request = ReviewRequest(data=b"", filename=name, job_description=job, role=role)
+            document, result = await review_with_document(
+                request, self.settings, http=self.http, document=previous.document
+            )
+        result.comparison = compare(previous, result, number=previous.number, kind=kind)
+        await self._save(conversation, result, document, job, role, number=previous.number)
+        return result, []
+
+    # --- state, where one is set: a failing database never costs anyone their review ------
+    async def _latest(self, conversation: ConversationKey | None) -> Snapshot | None:
+        if self.state is None or conversation is None:
+            return None
+        try:
+            return await self.state.latest(conversation)
+        except Exception as exc:
+            log.error("state: could not read the previous version: %s", type(exc).__name__)
+            return None
+
+    async def _save(
+        self,
+        conversation: ConversationKey | None,
+        result: ReviewResult,
+        document: Document,
+        job: str | None,
+        role: str | None,
+        *,
+        number: int | None = None,
+    ) -> None:
+        if self.state is None or conversation is None:
+            return
+        try:
+            await self.state.save_version(
+                conversation, result, document, job=job, role=role, number=number
+            )
+        except Exception as exc:
+            log.error("state: could not keep this version: %s", type(exc).__name__)
+
+    async def _accept(
+        self, conversation: ConversationKey | None, reply_to: Mapping[str, Any] | None, name: str
+    ) -> int | None:
+        if self.state is None or conversation is None or reply_to is None:
+            return None
+        try:
+            return await self.state.accept(conversation, dict(reply_to), name)
+        except Exception as exc:
+            log.error("state: could not record an accepted review: %s", type(exc).__name__)
+            return None
+
+    async def _remember_place(
+        self, pending: int | None, reply_to: Mapping[str, Any] | None
+    ) -> None:
+        """A transport may note where its message went (`reply_to` is its dict): kept, so a
+        restarted bot can replace that "Reviewing…" message instead of adding one."""
+        if self.state is None or pending is None or reply_to is None:
+            return
+        try:
+            await self.state.update_reply_to(pending, dict(reply_to))
+        except Exception as exc:
+            log.warning("state: could not note where the answer goes: %s", type(exc).__name__)
+
+    async def _settle(self, pending: int | None) -> None:
+        if self.state is None or pending is None:
+            return
+        try:
+            await asyncio.shield(self.state.settle(pending))
+        except (asyncio.CancelledError, Exception) as exc:
+            log.warning("state: could not settle an answered review: %s", type(exc).__name__)
 
     @staticmethod
     async def _show(transport: Transport, update: Progress) -> None:

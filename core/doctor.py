@@ -9,8 +9,10 @@ base URL; each chat platform's checks live with its adapter, e.g.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -58,9 +60,60 @@ async def run_doctor(
     (see `resume_bot.platforms`).
     """
     groups = await asyncio.gather(
-        _model_checks(settings, http), *(check(settings, http) for check in platform_checks)
+        _model_checks(settings, http),
+        _state_checks(settings),
+        *(check(settings, http) for check in platform_checks),
     )
     return [check for group in groups for check in group]
+
+
+# --- state -------------------------------------------------------------------------------
+
+
+def _sqlite_file_missing(url: str, where: str) -> DoctorCheck | None:
+    """An SQLite file not made yet: whether start-up can make it (doctor creates nothing)."""
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if make_url(url).get_backend_name() != "sqlite" or not database or Path(database).exists():
+        return None
+    folder = Path(database).parent
+    ok = folder.is_dir() and os.access(folder, os.W_OK)
+    detail = "will be created at start-up" if ok else f"can't be created: {folder} not writable"
+    return DoctorCheck(ok, "state", f"{where}: {detail}")
+
+
+async def _state_checks(settings: Settings) -> list[DoctorCheck]:
+    """Where follow-ups are kept, whether they survive a restart, and that the database opens."""
+    from core.state.store import StateStore, database_url, describe_url
+
+    url = database_url(settings)
+    where = describe_url(url)
+    if settings.state_key:
+        key = DoctorCheck(
+            True,
+            "state key",
+            "STATE_KEY is set: resume text is encrypted at rest, kept "
+            f"{settings.retention_hours:g} h",
+        )
+    else:
+        key = DoctorCheck(
+            None,
+            "state key",
+            "STATE_KEY is not set: resume text is kept in memory only, so follow-ups in a thread "
+            "(v2 compared with v1, a job description as a reply) don't survive a restart",
+        )
+    missing = _sqlite_file_missing(url, where)
+    if missing is not None:
+        return [missing, key]
+    store = StateStore(url, key=None, retention_hours=settings.retention_hours)
+    try:
+        await store.migrate()  # also what start-up does: the schema is current after this
+    except Exception as exc:
+        return [DoctorCheck(False, "state", f"{where}: can't open it ({type(exc).__name__})"), key]
+    finally:
+        await store.close()
+    return [DoctorCheck(True, "state", f"{where}: open, schema current"), key]
 
 
 # --- model -------------------------------------------------------------------------------

@@ -252,6 +252,38 @@ class Attachment(BaseModel):
     mime: str
 
 
+class CategoryChange(BaseModel):
+    category: str
+    before: int | None = None
+    after: int | None = None
+
+
+class BulletChange(BaseModel):
+    before: str
+    after: str
+
+
+class Comparison(BaseModel):
+    """This review against the previous version in the same conversation (core/compare.py)."""
+
+    kind: Literal["version", "job", "role"] = "version"
+    number: int = Field(description="this version's number in the conversation (2, 3, …)")
+    source_name: str
+    previous_score: int
+    score: int
+    categories: list[CategoryChange] = Field(default_factory=list)
+    detailed: bool = Field(
+        default=True, description="False when the previous version's text was not kept"
+    )
+    fixed: list[Finding] = Field(default_factory=list)
+    still_open: list[Finding] = Field(default_factory=list)
+    new: list[Finding] = Field(default_factory=list)
+    bullets_added: list[str] = Field(default_factory=list)
+    bullets_removed: list[str] = Field(default_factory=list)
+    bullets_changed: list[BulletChange] = Field(default_factory=list)
+    previous_keywords: int | None = Field(default=None, description="keyword match % before")
+
+
 class ReviewResult(BaseModel):
     """What both engines return and every adapter renders."""
 
@@ -270,3 +302,9 @@ class ReviewResult(BaseModel):
         default=None, description="what was read: sections, entries, contact"
     )
     attachments: list[Attachment] = Field(default_factory=list, exclude=True)
+    rewrite_score: int | None = Field(
+        default=None, description="our own score of the suggested rewrite, by the same rules"
+    )
+    comparison: Comparison | None = Field(
+        default=None, description="against the previous version in the same conversation"
+    )

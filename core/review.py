@@ -116,12 +116,28 @@ def offline_pipeline(
     hold the GIL the loop needs).
     """
     document = read_file(data, filename, settings.max_pages)
+    return document, review_document(document, filename, job, role, settings, with_files)
+
+
+def review_document(
+    document: Document,
+    filename: str,
+    job: str | None,
+    role: str | None,
+    settings: Settings,
+    with_files: bool,
+) -> ReviewResult:
+    """Review a document already read (a stored version re-run with a new job or role), scoring
+    the suggested rewrite by the same rules, and export. Runs in the isolated child too."""
+    from core.compare import rewrite_score
+
     result = offline.review(document, filename, job, role, settings)
+    result.rewrite_score = rewrite_score(result, job, role, settings)
     if with_files:
         files = export_rewrite(result)
         result.attachments = files.attachments
         result.warnings.extend(files.warnings)
-    return document, result
+    return result
 
 
 async def review_resume(
@@ -145,28 +161,62 @@ async def review_resume(
     most of an offline review's time. `warm=False` skips `warm_up()` (a process that
     reviews one file and exits).
     """
+    _, result = await review_with_document(
+        request, settings, http, with_files=with_files, retry=retry, warm=warm
+    )
+    return result
+
+
+async def review_with_document(
+    request: ReviewRequest,
+    settings: Settings,
+    http: httpx.AsyncClient | None = None,
+    *,
+    with_files: bool = True,
+    retry: RetryPolicy | None = None,
+    document: Document | None = None,
+    warm: bool = True,
+) -> tuple[Document, ReviewResult]:
+    """`review_resume`, also returning the document as read (a conversation keeps it for
+    follow-ups). With `document` given (a stored version), `request.data` is not read again."""
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
     if warm:
         warm_up()  # once per process (cached): every parse worker forked after it inherits it
     configure_workers(settings.max_concurrent_reviews)  # a worker per review that may run at once
-    document, result = await run_isolated(
-        offline_pipeline,
-        request.data,
-        request.filename,
-        request.job_description,
-        request.role,
-        settings,
-        with_files and not use_model,
-        **limits,
-    )
+    if document is None:
+        document, result = await run_isolated(
+            offline_pipeline,
+            request.data,
+            request.filename,
+            request.job_description,
+            request.role,
+            settings,
+            with_files and not use_model,
+            **limits,
+        )
+    else:
+        result = await run_isolated(
+            review_document,
+            document,
+            request.filename,
+            request.job_description,
+            request.role,
+            settings,
+            with_files and not use_model,
+            **limits,
+        )
     if use_model:
         from core import ai_engine  # imported lazily: the offline path needs no model code
+        from core.compare import rewrite_score
 
         result = await ai_engine.improve(result, document, request, settings, http, retry=retry)
+        result.rewrite_score = await run_isolated(
+            rewrite_score, result, request.job_description, request.role, settings, **limits
+        )
         if with_files:
             files = await run_isolated(export_rewrite, result, **limits)
             result.attachments = files.attachments
             result.warnings.extend(files.warnings)
-    return result
+    return document, result

@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, help="write the rewrite (.docx, .pdf, .md) into this folder"
     )
     opt.add_argument(
+        "--previous",
+        type=Path,
+        metavar="FILE",
+        help="an earlier version of the resume: show what changed since (one file only)",
+    )
+    opt.add_argument(
         "--format",
         dest="formats",
         type=_formats,
@@ -86,10 +92,17 @@ def _wrap(text: str, width: int, indent: str = "") -> str:
 
 def format_report(result: ReviewResult, width: int = 88) -> str:
     """The terminal report: score, breakdown, findings grouped by section, keywords, warnings."""
+    from core.compare import bullet_lines, category_lines, headline, rewrite_line
     from core.scoring import CATEGORY_LABELS
 
     width = max(50, min(width, 100))
-    lines = [f"{result.source_name}: {result.score}/100  (engine: {result.engine})", ""]
+    lines = []
+    if result.comparison is not None:  # first: what the last change did
+        lines += [_wrap(headline(result.comparison), width)]
+        lines += [f"  {line}" for line in category_lines(result.comparison)]
+        lines += [_wrap(line, width, "  ") for line in bullet_lines(result.comparison)]
+        lines.append("")
+    lines += [f"{result.source_name}: {result.score}/100  (engine: {result.engine})", ""]
     lines.append(
         "  ".join(
             f"{CATEGORY_LABELS.get(name, name)} {value}" for name, value in result.breakdown.items()
@@ -99,6 +112,8 @@ def format_report(result: ReviewResult, width: int = 88) -> str:
         lines.append(
             result.structure.summary_line()
         )  # what was read, so a misread shows at a glance
+    if rewrite_line(result):
+        lines.append(rewrite_line(result))
     for warning in result.warnings:
         lines.append(_wrap(f"! {warning}", width))
     if result.keywords is not None:
@@ -150,9 +165,13 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
     from core.review import ReviewRequest, review_resume
 
     if len(args.file) > 1:
+        if args.previous:
+            print("resume-bot: --previous compares one file with it", file=sys.stderr)
+            return 2
         return await _optimize_many(args, settings)
     path = args.file[0]
     try:
+        previous = args.previous.read_bytes() if args.previous else None
         data = path.read_bytes()
         job = args.job.read_text(encoding="utf-8", errors="replace") if args.job else None
     except OSError as exc:
@@ -165,6 +184,18 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
         result = await review_resume(  # one file, one worker: it loads only what this file needs
             request, settings, http, with_files=args.out is not None, warm=False
         )
+        if previous is not None:
+            from core.compare import compare
+
+            before = ReviewRequest(
+                data=previous,
+                filename=args.previous.name,
+                job_description=job,
+                role=args.role,
+                engine="offline",  # the comparison is of our own scores, whatever the engine
+            )
+            earlier = await review_resume(before, settings, http, with_files=False, warm=False)
+            result.comparison = compare(earlier, result, number=2)
     if args.json:
         print(result.model_dump_json(indent=2))
     else:

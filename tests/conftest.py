@@ -34,6 +34,8 @@ _PREFIXES = (
     "PORT",
     "USER_REVIEWS",
     "REVIEW_CHANNELS",
+    "STATE_",
+    "RETENTION_",
 )
 
 

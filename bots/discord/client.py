@@ -22,9 +22,10 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 import discord
 import httpx
@@ -39,11 +40,33 @@ from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_M
 from bots.discord.render import NO_MENTIONS, Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
-from core.conversation import Conversations, Progress, Transport, Upload, user_key, user_text
+from core.conversation import (
+    RESUME_ATTEMPTS,
+    RESUMED_NOTE,
+    Conversations,
+    Progress,
+    Transport,
+    Upload,
+    user_key,
+    user_text,
+)
 from core.errors import InputError
 from core.models import ReviewResult
 from core.queue import ReviewQueue
 from core.review import ROLE_MAX_CHARS, split_job_and_role
+from core.state.keys import ConversationKey
+
+from .versions import (
+    FORGET_DESCRIPTION,
+    conversation_key,
+    interaction_reply_to,
+    person,
+    resumable,
+    tell_lost,
+)
+
+if TYPE_CHECKING:
+    from core.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +178,8 @@ class DiscordBot:
         size_limit: int | None = None,
         job: str | None = None,
         role: str | None = None,
+        conversation: ConversationKey | None = None,
+        reply_to: dict[str, Any] | None = None,
     ) -> None:
         """Core's conversation in the caller's place, tracked so a shutdown can wait for it.
 
@@ -168,7 +193,79 @@ class DiscordBot:
                 user=user,
                 job=job,
                 role=role,
+                conversation=conversation,
+                reply_to=reply_to,
             )
+
+    async def follow_up(
+        self, text: str, send: Send, *, user: discord.abc.User, channel: Any, guild: Any
+    ) -> bool:
+        """Text in a reviewed DM or thread re-runs the latest version (core decides what)."""
+        job, role = job_and_role(text)
+        wording = job or role
+        if wording is None:
+            return False
+        async with self.conversations.tasks.track():
+            return await self.conversations.follow_up(
+                wording,
+                DiscordTransport(send),
+                user=discord_user(user),
+                conversation=conversation_key(user, channel, guild),
+            )
+
+    async def forget(self, interaction: discord.Interaction) -> None:
+        """`/forget`: everything about this person, at once; confirmed privately."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await self.conversations.forget(person(interaction.user))
+        await interaction.followup.send(text, ephemeral=True)
+
+    async def recover(self) -> int:
+        """Answer whoever a previous process left unanswered (see `Conversations.recover`)."""
+        return await self.conversations.recover("discord", self._lost)
+
+    async def _lost(self, where: Mapping[str, Any], filename: str | None) -> None:
+        """A message's review is done again, once, replying to it as before; an interaction's
+        token can't outlive its 15 minutes, so it (and a second loss) is told it was lost."""
+        if (
+            where.get("file")
+            and "channel_id" in where
+            and where.get("attempt", 1) < (RESUME_ATTEMPTS)
+        ):
+            self.conversations.tasks.spawn(self._review_again(dict(where)))
+            return
+        await tell_lost(self.client, where, filename)
+
+    async def _review_again(self, where: dict[str, Any]) -> None:
+        channel = self.client.get_partial_messageable(int(where["channel_id"]))
+        reference = discord.MessageReference(
+            message_id=int(where["message_id"]),
+            channel_id=int(where["channel_id"]),
+            fail_if_not_exists=False,
+        )
+        file = where["file"]
+
+        async def send(r: Reply) -> object:
+            return await channel.send(**r.send_kwargs(), reference=reference)
+
+        async def fetch() -> tuple[bytes, str]:
+            try:
+                return await self.client.http.get_from_cdn(file["url"]), file["filename"]
+            except discord.HTTPException as exc:
+                log.warning("a resumed review's attachment: download failed (HTTP %s)", exc.status)
+                raise DiscordFileError() from None
+
+        upload = Upload(file["filename"], file.get("size"), fetch, platform="Discord")
+        key = where.get("key")
+        await self.conversations.handle(
+            upload,
+            DiscordTransport(send),
+            user=str(where.get("user") or ""),
+            job=where.get("job"),
+            role=where.get("role"),
+            notes=[RESUMED_NOTE],
+            conversation=ConversationKey(**key) if key else None,
+            reply_to={**where, "attempt": where.get("attempt", 1) + 1},
+        )
 
     # --- interactions ---------------------------------------------------------------
     async def optimize(
@@ -195,6 +292,14 @@ class DiscordBot:
                 job=job_description,
                 role=role,
                 user=discord_user(interaction.user),
+                conversation=(
+                    conversation_key(
+                        interaction.user, interaction.channel, interaction.guild, private=private
+                    )
+                    if interaction.channel is not None
+                    else None
+                ),
+                reply_to=interaction_reply_to(interaction, ephemeral=private),
             )
 
     def _answer_for(
@@ -225,6 +330,7 @@ class DiscordBot:
                 job=job,
                 role=role,
                 user=discord_user(interaction.user),
+                reply_to=interaction_reply_to(interaction, ephemeral=True),
             )
 
     async def on_app_command_error(
@@ -267,7 +373,10 @@ class DiscordBot:
             return await message.reply(**r.send_kwargs(), mention_author=False)
 
         if not message.attachments:
-            await reply(render_help())
+            if not await self.follow_up(
+                message.content, reply, user=message.author, channel=message.channel, guild=None
+            ):
+                await reply(render_help())
             return
         log.info("DM message %s: attachment %s", message.id, message.attachments[0].id)
         job, role = job_and_role(message.content)
@@ -278,6 +387,16 @@ class DiscordBot:
                 job=job,
                 role=role,
                 user=discord_user(message.author),
+                conversation=(key := conversation_key(message.author, message.channel, None)),
+                reply_to=resumable(
+                    message,
+                    message.channel,
+                    message.attachments[0],
+                    discord_user(message.author),
+                    job,
+                    role,
+                    key,
+                ),
             )
 
     async def _answer_mention(self, message: discord.Message) -> None:
@@ -285,7 +404,14 @@ class DiscordBot:
             return await message.reply(**r.send_kwargs(), mention_author=False)
 
         if not message.attachments:
-            await reply_here(render_help())
+            if not await self.follow_up(
+                message.content,
+                reply_here,
+                user=message.author,
+                channel=message.channel,
+                guild=message.guild,
+            ):
+                await reply_here(render_help())
             return
         attachment = message.attachments[0]
         log.info("mention message %s: attachment %s", message.id, attachment.id)
@@ -317,6 +443,10 @@ class DiscordBot:
                 job=job,
                 role=role,
                 user=discord_user(message.author),
+                conversation=(key := conversation_key(message.author, target, message.guild)),
+                reply_to=resumable(
+                    message, target, attachment, discord_user(message.author), job, role, key
+                ),
             )
 
     # --- start-up ----------------------------------------------------------------------
@@ -349,6 +479,7 @@ class DiscordBot:
                 len(synced),
                 f"to guild {guild_id}" if guild_id else "globally",
             )
+        await self.recover()  # reviews a previous process accepted and never answered
 
 
 def build_bot(
@@ -357,6 +488,7 @@ def build_bot(
     http: httpx.AsyncClient | None = None,
     queue: ReviewQueue | None = None,
     interaction_window_s: float = INTERACTION_WINDOW_SECONDS,
+    state: StateStore | None = None,
 ) -> DiscordBot:
     """The handlers and the `discord.Client` they are wired to (`run` needs both, for shutdown).
 
@@ -378,7 +510,7 @@ def build_bot(
         settings,
         client,
         tree,
-        Conversations(settings, queue, http),
+        Conversations(settings, queue, http, state=state),
         review_channels=ReviewChannels(settings.review_channels, client),
         interaction_window_s=interaction_window_s,
     )
@@ -404,6 +536,10 @@ def build_bot(
         interaction: discord.Interaction, message: discord.Message
     ) -> None:
         await bot.review_message(interaction, message)
+
+    @tree.command(name="forget", description=FORGET_DESCRIPTION)
+    async def forget(interaction: discord.Interaction) -> None:
+        await bot.forget(interaction)
 
     tree.error(bot.on_app_command_error)
     client.event(bot.on_message)

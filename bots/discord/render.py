@@ -34,6 +34,8 @@ from core.models import ReviewResult
 from core.report import ReportEntry, quote_label, shorten
 from core.scoring import CATEGORY_LABELS
 
+from .versions import comparison_embed, first_line, rewrite_text
+
 SCORE_COLOURS = (
     (80, discord.Colour.green()),
     (60, discord.Colour.gold()),
@@ -210,7 +212,8 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
     ext = result.extraction
     description = (
         f"**Score: {result.score}/100**\n"
-        f"Read as {ext.kind.value.upper()}, {ext.pages} page(s), {ext.chars:,} characters, "
+        + rewrite_text(result)
+        + f"Read as {ext.kind.value.upper()}, {ext.pages} page(s), {ext.chars:,} characters, "
         f"extraction quality {ext.quality}.\n"
         + (f"{result.structure.summary_line()}.\n" if result.structure is not None else "")
         + f"The full review and the rewritten resume ({describe_attachments(result.attachments)}) are attached."
@@ -221,6 +224,8 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
         colour=_colour(result.score),
     )
     summary.set_footer(text=_footer(f"Engine: {result.engine}"))
+    if (since := comparison_embed(result)) is not None:  # what the last change did, first
+        budget.add_embed(since)
     budget.add_embed(summary)
     if value := _breakdown_value(result):
         budget.add_field(summary, "Breakdown", value)
@@ -261,7 +266,7 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
     files.append(FileSpec(review_file_name(result.source_name), review_markdown(result).encode()))
     content = "\n".join(
         [
-            f"Here's the review of **{name}**: score **{result.score}/100**.",
+            first_line(result) or f"Here's the review of **{name}**: score **{result.score}/100**.",
             *(_escape(note) for note in notes),
         ]
     )

@@ -15,10 +15,10 @@ import json
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import httpx
@@ -41,6 +41,7 @@ from core.conversation import (
     Conversations,
     Progress,
     Upload,
+    lost_text,
     review_file_name,
     review_markdown,
     user_key,
@@ -50,6 +51,7 @@ from core.export import describe_attachments
 from core.models import ReviewResult
 from core.queue import ReviewQueue
 from core.review import split_job_and_role
+from core.state.keys import ConversationKey
 
 from .channels import reviews_channel_message
 from .files import SlackFiles
@@ -75,6 +77,18 @@ from .render import (
     render_error,
     render_review,
 )
+from .versions import (
+    RESUME_ATTEMPTS,
+    RESUMED_NOTE,
+    conversation_key,
+    is_forget,
+    person,
+    reply_to,
+    resumable,
+)
+
+if TYPE_CHECKING:
+    from core.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -152,10 +166,13 @@ class SlackTransport:
     replaces it, and the rewrite is uploaded into the same thread.
     """
 
-    def __init__(self, slack: SlackMessages, dest: Destination) -> None:
+    def __init__(
+        self, slack: SlackMessages, dest: Destination, place: dict[str, Any] | None = None
+    ) -> None:
         self._slack = slack
         self.dest = dest
-        self.ts: str | None = None
+        self.ts: str | None = (place or {}).get("ts")  # resumed after a restart: that message
+        self.place = place  # where a restarted bot says the review was lost (core keeps it)
 
     @property
     def thread_ts(self) -> str:
@@ -164,6 +181,8 @@ class SlackTransport:
     async def _show(self, rendered: Rendered) -> None:
         if self.ts is None:
             self.dest, self.ts = await self._slack.post_progress(self.dest, rendered)
+            if self.place is not None:
+                self.place |= {"channel": self.dest.channel, "ts": self.ts}
         else:
             await self._slack.update(self.dest.channel, self.ts, rendered)
 
@@ -229,18 +248,75 @@ class SlackMessages:
         user: str,
         job: str | None = None,
         role: str | None = None,
+        conversation: ConversationKey | None = None,
+        resumed: dict[str, Any] | None = None,
     ) -> None:
-        """Review the first file and answer in `dest` (see `Conversations.handle`: never silent)."""
+        """Review the first file and answer in `dest` (see `Conversations.handle`: never silent).
+
+        `resumed`: where a review a previous process accepted stood (its message, its attempt).
+        """
         if text is not None:
             job, role = split_request_text(text)
         upload = slack_upload(files[0], self.files)
         notes = []
+        place = resumable(dest, files[0], user, job, role, conversation) | (resumed or {})
         if len(files) > 1:
             notes.append(
                 f"I reviewed the first file, {upload.name}. Send the others one at a time."
             )
+        if resumed:
+            notes.append(RESUMED_NOTE)
         await self.conversations.handle(
-            upload, SlackTransport(self, dest), user=user, job=job, role=role, notes=notes
+            upload,
+            SlackTransport(self, dest, place),
+            user=user,
+            job=job,
+            role=role,
+            notes=notes,
+            conversation=conversation,
+            reply_to=place,
+        )
+
+    async def reply(
+        self, text: str, dest: Destination, *, user: str, conversation: ConversationKey, help: bool
+    ) -> None:
+        """Text in a reviewed conversation re-runs the latest version; else help (or nothing)."""
+        job, role = split_request_text(text)
+        wording = job or role
+        handled = wording is not None and await self.conversations.follow_up(
+            wording,
+            SlackTransport(self, dest),
+            user=user,
+            conversation=conversation,
+            reply_to=reply_to(dest.channel, dest.thread_ts),
+        )
+        if not handled and help:
+            await self.say_help(dest)
+
+    async def tell_lost(self, where: Mapping[str, Any], filename: str | None) -> None:
+        """After a restart: a review accepted before it and never answered (core's `recover`).
+
+        Slack keeps the file, so it is reviewed again, in the same message, once (a file that
+        was being reviewed when a second process died is not tried a third time); without
+        what that takes (no STATE_KEY, or a second loss), the person is told it was lost.
+        """
+        if where.get("file") and where.get("attempt", 1) < RESUME_ATTEMPTS:
+            self.conversations.tasks.spawn(self._review_again(dict(where)))
+            return
+        rendered = render_error(lost_text(filename))
+        if where.get("ts"):  # the "Reviewing…" message becomes the answer, as it would have
+            try:
+                await self.update(where["channel"], where["ts"], rendered)
+                return
+            except SlackApiError as exc:
+                log.warning(
+                    "could not update the lost review's message: %s", exc.response.get("error")
+                )
+        await self.client.chat_postMessage(
+            channel=where["channel"],
+            thread_ts=where.get("thread_ts") or where.get("ts"),
+            text=rendered.text,
+            blocks=rendered.blocks,
         )
 
     async def post_progress(self, dest: Destination, rendered: Rendered) -> tuple[Destination, str]:
@@ -301,6 +377,18 @@ class SlackMessages:
             await self.client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, text=UPLOAD_FAILED
             )
+
+    async def _review_again(self, where: dict[str, Any]) -> None:
+        key = where.get("key")
+        await self.answer(
+            [where["file"]],
+            Destination(channel=where["channel"], thread_ts=where.get("thread_ts")),
+            user=str(where.get("user") or ""),
+            job=where.get("job"),
+            role=where.get("role"),
+            conversation=ConversationKey(**key) if key else None,
+            resumed={"ts": where.get("ts"), "attempt": where.get("attempt", 1) + 1},
+        )
 
     async def say_help(self, dest: Destination) -> None:
         try:
@@ -365,6 +453,10 @@ class SlackBot:
     def conversations(self) -> Conversations:
         return self.messages.conversations
 
+    async def recover(self) -> int:
+        """Tell whoever a previous process left unanswered (see `Conversations.recover`)."""
+        return await self.conversations.recover("slack", self.messages.tell_lost)
+
     async def warm_up(self) -> None:
         """Check the bot token once at start-up, so a bad token fails now and the first acks are fast."""
         try:
@@ -382,6 +474,7 @@ def build_bot(
     session: aiohttp.ClientSession | None = None,
     socket_mode: bool | None = None,
     queue: ReviewQueue | None = None,
+    state: StateStore | None = None,
 ) -> SlackBot:
     """Wire settings and clients into a Bolt app; the caller serves it over HTTP or Socket Mode.
 
@@ -391,6 +484,7 @@ def build_bot(
     Socket Mode (default: when SLACK_APP_TOKEN is set) needs no signing secret;
     HTTP mode verifies every request's signature.
     `queue` is the process's one `ReviewQueue` (default: a new one from settings).
+    `state` (core/state) lets a thread remember its versions; None: every upload is a first.
     """
     if not settings.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set.")
@@ -411,7 +505,7 @@ def build_bot(
     )
     http = http or httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S)
     queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
-    conversations = Conversations(settings, queue, http)
+    conversations = Conversations(settings, queue, http, state=state)
     slack = SlackMessages(client, SlackFiles(settings, client, http), conversations)
     tasks = conversations.tasks
     authorize = BotAuthorization(client, token)
@@ -432,7 +526,10 @@ def build_bot(
     ) -> BoltResponse | None:
         """Slack re-sends an event it thinks we missed; each event_id is handled once."""
         event_id = body.get("event_id")
-        if event_id and not slack.seen.add(f"event:{event_id}"):
+        if event_id and not (
+            slack.seen.add(f"event:{event_id}")
+            and await conversations.claim_event(f"slack:event:{event_id}")  # across restarts
+        ):
             retry = req.headers.get("x-slack-retry-num", ["socket"])[0] if req.headers else "?"
             log.info("skipping duplicate event %s (retry %s)", event_id, retry)
             return BoltResponse(status=200, body="")
@@ -449,10 +546,26 @@ def build_bot(
         dest = Destination(
             channel=event["channel"], thread_ts=event.get("thread_ts") or event["ts"]
         )
+        user = slack_user(context.team_id, event.get("user"))
+        key = conversation_key(
+            context.team_id,
+            event.get("user"),
+            event["channel"],
+            dest.thread_ts,
+            dm=event.get("channel_type") == "im",
+        )
         if event.get("files"):
             if _claim(event):
-                user = slack_user(context.team_id, event.get("user"))
-                tasks.spawn(slack.answer(event["files"], dest, event.get("text"), user=user))
+                tasks.spawn(
+                    slack.answer(
+                        event["files"], dest, event.get("text"), user=user, conversation=key
+                    )
+                )
+        elif event.get("text") and _claim(event):  # a reply: re-run, else help as before
+            wants_help = help_in_threads or not event.get("thread_ts")
+            tasks.spawn(
+                slack.reply(event["text"], dest, user=user, conversation=key, help=wants_help)
+            )
         elif help_in_threads or not event.get("thread_ts"):
             tasks.spawn(slack.say_help(dest))
 
@@ -480,6 +593,11 @@ def build_bot(
         text = (command.get("text") or "").strip()
         if text.lower() in ("help", "?", "-h", "--help"):
             await ack(text=HELP_TEXT, response_type="ephemeral")
+            return
+        if is_forget(text):  # everything about this person, at once; confirmed privately
+            team = command.get("team_id")
+            done = await conversations.forget(person(team, command.get("user_id")))
+            await ack(text=done, response_type="ephemeral")
             return
         await ack()
         view = optimize_modal(command["channel_id"], role=text or None)
@@ -513,14 +631,21 @@ def build_bot(
 async def _answer_modal(
     slack: SlackMessages, form: dict[str, Any], user: str, team: str | None, channel: str | None
 ) -> None:
+    key = None
     try:
         if form["where"] == WHERE_CHANNEL and channel:
-            dest = Destination(channel=channel, user=user)
+            dest = Destination(channel=channel, user=user)  # its thread is made by the answer
         else:
             dest = Destination(channel=await slack.open_dm(user))
+            key = conversation_key(team, user, dest.channel, None, dm=True)
     except SlackApiError as exc:
         log.error("could not open a DM: %s", exc.response.get("error"))
         return
     await slack.answer(
-        form["files"], dest, user=slack_user(team, user), job=form["job"], role=form["role"]
+        form["files"],
+        dest,
+        user=slack_user(team, user),
+        job=form["job"],
+        role=form["role"],
+        conversation=key,
     )

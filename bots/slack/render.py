@@ -27,6 +27,8 @@ from core.models import ReviewResult
 from core.report import ReportEntry, quote_label, shorten
 from core.scoring import CATEGORY_LABELS
 
+from .versions import comparison_blocks, first_line, rewrite_block
+
 Block = dict[str, Any]
 
 OPTIMIZE_CALLBACK_ID = "optimize"
@@ -131,10 +133,15 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
     """The answer message: score, breakdown, top findings, keywords, warnings, engine."""
     name = result.source_name
     # `text` is mrkdwn too (notifications, screen readers): the name is escaped like any user text
-    out = Rendered(blocks=[], text=f"Resume review of {escape(name)}: {result.score}/100")
+    out = Rendered(
+        blocks=[], text=escape(first_line(result, f"Resume review of {name}: {result.score}/100"))
+    )
     blocks = out.blocks
     blocks.append(_header(f"Resume review: {name}"))  # plain_text: shown as typed, never parsed
+    since, out.overflow = comparison_blocks(result)  # what the last change did, first
+    blocks += since
     blocks.append(_section(f"*Score: {result.score}/100*"))
+    blocks += rewrite_block(result)
     if result.structure is not None:  # numbers only: a misread layout shows before the advice does
         blocks.append(_context(result.structure.summary_line()))
     fields = [

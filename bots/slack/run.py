@@ -24,6 +24,7 @@ from bots.lifecycle import stop_on_signals
 from core.config import Settings
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
+from core.state.store import running_state
 
 from .app import DOWNLOAD_TIMEOUT_S, SlackBot, build_bot
 
@@ -72,11 +73,13 @@ async def run(
     stop = stop or asyncio.Event()
     with stop_on_signals(stop):
         async with (
+            running_state(settings) as state,
             httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http,
             aiohttp.ClientSession() as session,
         ):
-            bot = build_bot(settings, http=http, session=session, queue=queue)
+            bot = build_bot(settings, http=http, session=session, queue=queue, state=state)
             await bot.warm_up()
+            await bot.recover()  # reviews a previous process accepted and never answered
             if settings.slack_app_token:
                 handler = AsyncSocketModeHandler(
                     bot.app, settings.slack_app_token.get_secret_value()

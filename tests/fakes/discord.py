@@ -145,6 +145,8 @@ class FakeDiscord:
     """Calls refused with 401/50027 because their interaction token had expired."""
     message_content_allowed: bool = True
     """The portal's Message Content switch: off, IDENTIFY with that intent is closed with 4014."""
+    hold_downloads: bool = False
+    """True: attachment downloads hang until close (a review in flight when a test kills it)."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)
@@ -166,6 +168,7 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Event()
         self.ready = asyncio.Event()
+        self._released = asyncio.Event()
         self.port = 0
 
     # --- lifecycle ------------------------------------------------------------
@@ -181,6 +184,7 @@ class FakeDiscord:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def close(self) -> None:
+        self._released.set()
         if self._ws is not None and not self._ws.closed:
             await self._ws.close()
         if self._runner is not None:
@@ -608,6 +612,8 @@ class FakeDiscord:
         stored = self._files.get(request.match_info["id"])
         if stored is None:
             return web.Response(status=404)
+        if self.hold_downloads:
+            await self._released.wait()
         return web.Response(body=stored[0], headers={"Content-Type": stored[1]})
 
     async def _rest(self, request: web.Request) -> web.Response:

@@ -166,6 +166,9 @@ class FakeSlack(_Server):
             str, int
         ] = {}  # method → Retry-After seconds, answered once with 429
         self.rate_limited: list[str] = []  # methods that got a 429
+        # True: file downloads hang until close (a review in flight when a test kills the bot)
+        self.hold_downloads = False
+        self._released = asyncio.Event()
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -378,6 +381,8 @@ class FakeSlack(_Server):
             return web.Response(body=_LOGIN_PAGE, content_type="text/html")
         if file_id not in self.file_bodies:
             raise web.HTTPNotFound()
+        if self.hold_downloads:
+            await self._released.wait()
         body, content_type = self.file_bodies[file_id]
         return web.Response(body=body, content_type=content_type)
 
@@ -438,6 +443,7 @@ class FakeSlack(_Server):
         return envelope_id
 
     async def close(self) -> None:
+        self._released.set()
         for ws in self._sockets:
             await ws.close()
         await super().close()

@@ -28,6 +28,7 @@ def full_settings(**overrides: Any) -> Settings:
         "slack_bot_token": SLACK_TOKEN,
         "slack_app_token": "xapp-1-abcdefghijklmnop",
         "discord_bot_token": DISCORD_TOKEN,
+        "state_key": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",  # follow-ups survive restarts
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -63,6 +64,8 @@ async def test_everything_works(http: httpx.AsyncClient) -> None:
         "model key",
         "base URL reachable",
         "model served",
+        "state",
+        "state key",
         "Slack auth.test",
         "Discord /users/@me",
     ]
@@ -89,8 +92,11 @@ async def test_each_token_goes_only_to_its_own_host(http: httpx.AsyncClient) -> 
 
 async def test_nothing_configured_skips_cleanly(http: httpx.AsyncClient) -> None:
     checks = await run_doctor(Settings(_env_file=None), http)  # no network calls at all
-    assert all(c.ok is None for c in checks)
+    assert all(c.ok is None for c in checks if c.name != "state")
     assert "offline only" in by_name(checks)["model key"].detail
+    # the embedded default needs no configuration; without a key, follow-ups live in memory
+    assert "will be created at start-up" in by_name(checks)["state"].detail
+    assert "don't survive a restart" in by_name(checks)["state key"].detail
 
 
 async def test_old_env_model_gets_a_served_replacement(http: httpx.AsyncClient) -> None:

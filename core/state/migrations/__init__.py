@@ -1,0 +1,1 @@
+"""Alembic migrations for the state database, applied at start-up (`StateStore.migrate`)."""
