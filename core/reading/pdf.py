@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import ctypes
 import io
+import json
 import re
 import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import resources
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -645,7 +647,8 @@ def _column_kind(left: list[Run], right: list[Run]) -> str:
         if left_rows and width(left_rows) < 0.5 * width(right_rows)
         else 0
     )
-    if dated >= 3 and dated >= 0.3 * len(left_rows):
+    margin = sum(1 for r in left_rows if _dateish(_text_of(r.runs))) if dated >= 3 else 0
+    if dated >= 3 and (dated >= 0.3 * len(left_rows) or margin >= 0.4 * len(left_rows)):
         return "label"  # a date margin that also holds a short list lower down: the dates still label their rows
     return "columns"
 
@@ -663,12 +666,25 @@ def _wraps(upper: str, lower: str) -> bool:
     return upper.isupper() and lower.isupper() and len(upper.split()) >= 2
 
 
+_PLACEHOLDER_DATE = re.compile(
+    "|".join(
+        json.loads(resources.files("core.data").joinpath("dates.json").read_bytes())["placeholders"]
+    ),
+    re.I,
+)
+
+
+def _dateish(text: str) -> bool:
+    """A date, or a template's unfilled one ('xx/xxxx –'): a margin of either labels its rows."""
+    return is_dateish(text) or bool(_PLACEHOLDER_DATE.fullmatch(text.strip(" -–—")))
+
+
 def _dates_beside(side: list[Row], other: list[Row]) -> int:
     """How many `side` rows are dates printed on the same line as an `other` row."""
     count = 0
     for row in side:
         tolerance = 0.35 * (row.y1 - row.y0)
-        if is_dateish(_text_of(row.runs)) and any(abs(row.mid - o.mid) <= tolerance for o in other):
+        if _dateish(_text_of(row.runs)) and any(abs(row.mid - o.mid) <= tolerance for o in other):
             count += 1
     return count
 

@@ -184,7 +184,10 @@ def parse_lines(
     resume.language = detect_language(text)
     resume.form = bool(_FORM_RE.search(text))
     head = section_lines[0]
-    resume.name = find_name(lines, title_index, head)
+    opening_contact = (
+        section_lines[1] if len(sections) > 1 and sections[1].name is SectionName.CONTACT else None
+    )  # a resume that opens with a 'Contact' heading names the person under it
+    resume.name = find_name(lines, title_index, head, opening_contact)
     _contact(resume, sections, section_lines, links or [], header_links)
     resume.doubts = _doubts(resume)
     return resume

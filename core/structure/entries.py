@@ -86,14 +86,14 @@ def _is_header(line: Line) -> bool:
 
 def _date_of(line: Line) -> str | None:
     """The entry date a line carries: its aside or label first, then its own text."""
-    if not any(ch.isdigit() for ch in line.text + line.aside + line.label):
+    if not dates.has_date_chars(line.text + line.aside + line.label):
         return None
     for source in (line.aside, line.label):
         if (
             source
             and dates.only_dates(source)
             and dates.SINGLE_DATE_RE.search(source)
-            and len(dates.YEAR_RE.findall(source)) >= 1
+            and (dates.YEAR_RE.search(source) or re.search(dates.PLACEHOLDER, source, re.I))
         ):
             return dates.without_duration(source).strip(
                 " |"
@@ -102,7 +102,7 @@ def _date_of(line: Line) -> str | None:
         if not source:
             continue
         m = dates.find_range(source) or (
-            dates.SINGLE_DATE_RE.search(source) if any(ch.isdigit() for ch in source) else None
+            dates.SINGLE_DATE_RE.search(source) if dates.has_date_chars(source) else None
         )
         if m and (source is not line.text or dates.find_range(source) or _looks_dated(source, m)):
             return m.group(0).strip()
@@ -142,16 +142,12 @@ def _starts_entry(lines: list[Line], index: int) -> bool:
 
 
 def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
-    """'June 2020 –' over 'Present' in a date column is one date."""
+    """'June 2020 –' over 'Present', or 'Starting' over 'xx/xxxx', in a date column is one date."""
     out = list(lines)
     for i in range(len(out) - 1):
         for attr in ("label", "aside"):
             here, nxt = getattr(out[i], attr), getattr(out[i + 1], attr)
-            if (
-                here.rstrip().endswith(("-", "–", "—", "~", "〜", "～"))
-                and nxt
-                and dates.SINGLE_DATE_RE.match(nxt.strip())
-            ):
+            if dates.opens_range(here) and nxt and dates.SINGLE_DATE_RE.match(nxt.strip()):
                 setattr(out[i], attr, f"{here.rstrip()} {nxt.strip()}")
                 setattr(out[i + 1], attr, "")
     return out

@@ -307,3 +307,34 @@ def test_a_sparse_last_page_keeps_the_label_column_of_the_pages_before() -> None
     assert "Other skills" in headings and "Driving licence" in headings
     other = next(s for s in structure.sections if s.heading == "Other skills")
     assert other.lines == ["Woodworking and cycling; ran two charity rides."]
+
+
+def test_a_margin_of_a_template_s_unfilled_dates_labels_its_entries() -> None:
+    """'xx/xxxx –' over 'xx/xxxx' in a left margin (each date's second line a little off its
+    entry's lines) that also holds a skills list: the dates still label their entries."""
+    page = header(Page())
+    page.text("EDUCATION", 50, 680, 12, True)
+    degree = "in Human Computer Interaction and Design"
+    y = 660
+    margins = (("Starting", "xx/xxxx"), ("xx/xxxx –", "xx/xxxx"), ("xx/xxxx –", "xx/xxxx"))
+    for k, margin in enumerate(margins):
+        page.text(margin[0], 50, y, 8).text(f"School {k + 1}", 140, y, 10, True)
+        page.text(margin[1], 50, y - 8, 8).text(f"Degree {k + 1} {degree}", 140, y - 12)
+        y -= 40
+    page.text("EXPERIENCE", 50, y, 12, True)
+    y -= 20
+    page.text("xx/xxxx –", 50, y, 8).text("Company Name", 140, y, 10, True)
+    page.text("xx/xxxx", 50, y - 8, 8).text("Working Student", 140, y - 12)
+    y -= 50
+    page.text("SKILLS", 50, y, 12, True)
+    for k, skill in enumerate(("Go", "Python", "PostgreSQL", "Kubernetes", "Terraform", "Rust")):
+        page.text(skill, 50, y - 16 - 12 * k)
+    structure, _ = structure_of(page)
+    education = section(structure, "education").entries
+    assert [(e.organization, e.title, e.dates) for e in education] == [
+        ("School 1", f"Degree 1 {degree}", "Starting xx/xxxx"),
+        ("School 2", f"Degree 2 {degree}", "xx/xxxx – xx/xxxx"),
+        ("School 3", f"Degree 3 {degree}", "xx/xxxx – xx/xxxx"),
+    ]
+    assert [e.dates for e in section(structure, "experience").entries] == ["xx/xxxx – xx/xxxx"]
+    assert section(structure, "skills").lines[:2] == ["Go", "Python"]
