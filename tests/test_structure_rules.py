@@ -69,3 +69,105 @@ def test_an_open_ended_since_date_is_a_current_role_and_the_review_runs() -> Non
         text.encode(), "cv.md", None, None, Settings(_env_file=None), False
     )
     assert result.structure.sections[0].entries[0].dates == "since 2020"
+
+
+def _sections(resume) -> list[tuple[str, str]]:
+    return [(s.heading, s.name.value) for s in resume.sections if s.heading]
+
+
+def test_a_form_s_box_labels_are_headings_as_printed() -> None:
+    """A Japanese form labels its boxes in plain type: the column labels before a label
+    ('年 月'), the topics a label lists ('、…など') and its instructions in brackets."""
+    resume = parse_resume(
+        "履歴書\n\n山田 一郎\n\n年 月 免許・資格\n2019 06 基本情報技術者\n\n"
+        "志望の動機、特技、アピールポイントなど\n御社の製品開発に貢献したいと考えています。\n\n"
+        "本人希望記入欄（特に給料・職種・勤務地などがあれば記入）\n勤務地：東京都内\n"
+    )
+    assert _sections(resume) == [
+        ("免許・資格", "certifications"),
+        ("志望の動機、特技、アピールポイントなど", "summary"),
+        ("本人希望記入欄（特に給料・職種・勤務地などがあれば記入）", "other"),
+    ]
+    assert resume.sections[1].lines[0] == "年 月"  # the column labels stay in the text
+
+
+def test_a_latin_heading_s_note_in_brackets_is_a_line_under_it() -> None:
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    note = "(MOST RECENT FIRST, FULL HISTORY ON REQUEST)"
+    resume = parse_lines(
+        [
+            Line(text="Jane Roe", size=1.6, title=True),
+            Line(text="jane@example.com"),
+            Line(text=f"EXPERIENCE {note}", caps=True, bold=True, gap=1.0),
+            Line(text="Analyst, Acme | 2020 – 2022", bold=True),
+            Line(text="Built the reporting pipeline", bullet=True),
+            Line(text="EDUCATION", caps=True, bold=True, gap=1.0),
+            Line(text="BSc Economics, State University | 2016 – 2020"),
+        ]
+    )
+    assert _sections(resume) == [("EXPERIENCE", "experience"), ("EDUCATION", "education")]
+    assert resume.sections[1].lines[0] == note
+
+
+def test_bold_lines_under_bracketed_headings_are_not_headings_of_the_same_look() -> None:
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    def bold(text: str) -> Line:
+        return Line(text=text, bold=True, gap=1.0)
+
+    lines = [
+        Line(text="山田 一郎", size=1.6, title=True),
+        bold("【職務要約】"),
+        Line(text="Web アプリケーションの開発に5年間従事。"),
+        bold("【職務経歴】"),
+        bold("株式会社サンプル"),
+        Line(text="バックエンドエンジニア"),
+        Line(text="API の設計と実装", bullet=True),
+        bold("株式会社テスト"),
+        Line(text="ソフトウェアエンジニア"),
+        Line(text="決済システムの開発", bullet=True),
+        bold("【自己PR】"),
+        Line(text="新しい技術に挑戦し続けます。"),
+    ]
+    resume = parse_lines(lines)
+    assert [s.heading for s in resume.sections if s.heading] == [
+        "【職務要約】",
+        "【職務経歴】",
+        "【自己PR】",
+    ]
+    roles = resume.sections[2].roles
+    assert [(r.title, r.organization) for r in roles] == [
+        ("バックエンドエンジニア", "株式会社サンプル"),
+        ("ソフトウェアエンジニア", "株式会社テスト"),
+    ]
+
+
+def test_a_table_s_date_cell_read_between_its_bullets_is_the_entry_s_date() -> None:
+    """A duty table (期間 | 業務内容): the period cell's lines land between the duty cell's
+    bullets, and a 'label：value' line under the company describes it."""
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    lines = [
+        Line(text="山田 一郎", size=1.6, title=True),
+        Line(text="【職務経歴】", bold=True, gap=1.0),
+        Line(text="株式会社サンプル", bold=True, gap=1.0),
+        Line(text="事業内容：クラウド型の会計サービスを開発・運営する会社", gap=1.0),
+        Line(text="バックエンドエンジニア", gap=1.0),
+        Line(text="API の設計と実装", bullet=True),
+        Line(text="2019年04月～"),
+        Line(text="決済システムの開発", bullet=True),
+        Line(text="現在"),
+        Line(text="新人エンジニアのメンタリング", bullet=True),
+    ]
+    role = parse_lines(lines).sections[1].roles[0]
+    assert (role.title, role.organization, role.dates, role.current, len(role.bullets)) == (
+        "バックエンドエンジニア",
+        "株式会社サンプル",
+        "2019年04月～ 現在",
+        True,
+        3,
+    )

@@ -37,7 +37,7 @@ from core.structure.contact import (
 )
 from core.structure.dates import DATE_RANGE_RE, SINGLE_DATE_RE, YEAR_RE
 from core.structure.entries import split_entries
-from core.structure.headings import exact, heading_key, kind_of
+from core.structure.headings import _CJK_RE, exact, heading_key, kind_of, split_column_heads
 from core.structure.headings import find_headings as _find_headings
 from core.structure.language import detect_language
 
@@ -194,7 +194,13 @@ def parse_lines(
 
 
 def _heading_and_note(text: str) -> tuple[str, str]:
-    """'EXPERIENCE (most recent, full history on LinkedIn)' → the heading, and its note as a line."""
+    """'EXPERIENCE (most recent, full history on LinkedIn)' → the heading, and its note as a line;
+    '年 月 免許・資格' → the box's label, and the form's column labels as a line."""
+    heads, rest = split_column_heads(text)
+    if heads and kind_of(rest):
+        return rest.strip(), heads
+    if _CJK_RE.search(text):
+        return text, ""  # a form's label prints its instructions in brackets: they are the label
     m = re.match(r"^(.*?\S)\s*([(（][^()（）]{8,}[)）])$", text)
     if m and kind_of(m.group(1)):
         return m.group(1), m.group(2)

@@ -50,6 +50,7 @@ _LOCATION = re.compile(
     r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
 )
 _SENTENCE = re.compile(r"[.!?。]$")
+_LABEL_VALUE = re.compile(r"^[^\W\d_][\w .&/-]{0,19}\s*[:：]\s*\S")
 
 
 def _count(words: set[str], cjk: list[str], text: str) -> int:
@@ -142,8 +143,28 @@ def _starts_entry(lines: list[Line], index: int) -> bool:
 
 
 def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
-    """'June 2020 –' over 'Present', or 'Starting' over 'xx/xxxx', in a date column is one date."""
+    """'June 2020 –' over 'Present', or 'Starting' over 'xx/xxxx', in a date column is one date;
+    so is a table's date cell read between the bullets of the cell beside it
+    ('2018年04月～' / • … / '現在')."""
     out = list(lines)
+    drop: set[int] = set()
+    for i in range(len(out) - 2):
+        here, bullet, rest = out[i], out[i + 1], out[i + 2]
+        if (
+            not here.bullet
+            and dates.opens_range(here.text)
+            and dates.only_dates(here.text)
+            and bullet.bullet
+            and not rest.bullet
+            and rest.gap <= here.gap + 0.5
+            and dates.only_dates(rest.text)
+            and dates.SINGLE_DATE_RE.fullmatch(rest.text.strip())
+        ):
+            out[i] = Line(
+                **{**_fields_of(here), "text": f"{here.text.rstrip()} {rest.text.strip()}"}
+            )
+            drop.add(i + 2)
+    out = [line for k, line in enumerate(out) if k not in drop]
     for i in range(len(out) - 1):
         for attr in ("label", "aside"):
             here, nxt = getattr(out[i], attr), getattr(out[i + 1], attr)
@@ -151,6 +172,10 @@ def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
                 setattr(out[i], attr, f"{here.rstrip()} {nxt.strip()}")
                 setattr(out[i + 1], attr, "")
     return out
+
+
+def _fields_of(line: Line) -> dict[str, object]:
+    return {f: getattr(line, f) for f in line.__slots__}  # type: ignore[attr-defined]
 
 
 def _opens_entry(
@@ -212,6 +237,16 @@ def split_entries(
             _keep_beside(cur, line)
             cur.bullets.append(line.text)
             content = True
+            continue
+        if (
+            cur is not None
+            and not content
+            and cur.header
+            and not line.bold
+            and not dates.find_date(line.text)
+            and _LABEL_VALUE.match(line.text)
+        ):
+            cur.description.append(line.text)  # '事業内容：…', 'Stack: Go': about the entry
             continue
         header = _is_header(line) or bool(
             nested_under
