@@ -171,3 +171,61 @@ def test_a_table_s_date_cell_read_between_its_bullets_is_the_entry_s_date() -> N
         True,
         3,
     )
+
+
+def test_entries_that_say_what_they_are_decide_a_mixed_or_unknown_heading() -> None:
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    def heading(text: str) -> Line:
+        return Line(text=text, bold=True, size=1.6, gap=1.0)
+
+    lines = [
+        Line(text="Jane Roe", size=2.0, title=True),
+        Line(text="jane@example.com"),
+        heading("Experience"),
+        Line(text="Data Analyst, Acme Corp", bold=True),
+        Line(text="2020 – 2023"),
+        Line(text="Built the weekly sales report", bullet=True),
+        heading("Projects & Memberships"),
+        Line(text="Volunteer Tutor, City Library", bold=True),
+        Line(text="2019 – 2021"),
+        Line(text="Taught spreadsheet basics to adults", bullet=True),
+        heading("Programmierpraxis"),
+        Line(text="Wetterstation @Persönliches Projekt", bold=True),
+        Line(text="2022 – 2023"),
+        Line(text="Sensoren mit einem Raspberry Pi ausgelesen", bullet=True),
+        Line(text="Haushaltsbuch-App @Persönliches Projekt", bold=True),
+        Line(text="2021"),
+        Line(text="Eine Flutter-App für Ausgaben gebaut", bullet=True),
+    ]
+    kinds = [(s.heading, s.name.value) for s in parse_lines(lines).sections if s.heading]
+    assert kinds == [
+        ("Experience", "experience"),
+        ("Projects & Memberships", "volunteering"),
+        ("Programmierpraxis", "projects"),
+    ]
+
+
+def test_a_group_laid_out_like_the_skills_group_above_it_is_skills_too() -> None:
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    def group(name: str, level: str, items: list[str]) -> list[Line]:
+        return [
+            Line(text=name, caps=True, size=1.3, gap=2.0),
+            Line(text=level, caps=True, bold=True, size=1.1),
+            *(Line(text=item, caps=True, size=0.9) for item in items),
+        ]
+
+    lines = [
+        Line(text="JANE ROE", caps=True, bold=True, size=3.0, title=True),
+        Line(text="jane@example.com | +1 415 555 0100"),
+        *group("WEB DEVELOPMENT", "MASTER", ["HTML", "CSS", "JAVASCRIPT"]),
+        *group("AUDIO CODING", "ADVANCED", ["OPUS", "FLAC", "VORBIS"]),
+        Line(text="EXPERIENCE", caps=True, size=1.3, gap=2.0),
+        Line(text="ACME", caps=True, bold=True, aside="2019 - 2023"),
+        Line(text="Built codecs", bullet=True),
+    ]
+    kinds = [(s.heading, s.name.value) for s in parse_lines(lines).sections if s.heading]
+    assert kinds[:2] == [("WEB DEVELOPMENT", "skills"), ("AUDIO CODING", "skills")]

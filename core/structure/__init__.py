@@ -36,7 +36,7 @@ from core.structure.contact import (
     phones_in,
 )
 from core.structure.dates import DATE_RANGE_RE, SINGLE_DATE_RE, YEAR_RE
-from core.structure.entries import split_entries
+from core.structure.entries import kind_of_entries, split_entries
 from core.structure.headings import _CJK_RE, exact, heading_key, kind_of, split_column_heads
 from core.structure.headings import find_headings as _find_headings
 from core.structure.language import detect_language
@@ -157,8 +157,12 @@ def parse_lines(
             continue
         section_lines[-1].append(line)
         sections[-1].lines.append(line.full_text())
+    previous: tuple[Section, list[Line]] | None = None
     for section, own in zip(sections, section_lines, strict=True):
         section.name = _refine_kind(section, own, sections)
+        if previous is not None and _laid_out_like(section, own, *previous):
+            section.name = previous[0].name  # 'COMPRESSION' printed like 'WEB DEVELOPMENT' above it
+        previous = (section, own)
         if section.name in ENTRY_KINDS or (section.name is SectionName.OTHER and _has_entries(own)):
             first = next((ln for ln in own if not ln.bullet), None)
             distinct = first is not None and (
@@ -170,6 +174,9 @@ def parse_lines(
                 else None
             )
             section.roles = split_entries(own, style)
+            named = kind_of_entries(section.roles) if not exact(section.heading) else None
+            if named == "volunteering" or (named and section.name is SectionName.OTHER):
+                section.name = SectionName(named)  # 'Projects & Associations' over volunteer roles
             if (
                 section.name is SectionName.EXPERIENCE
                 and not exact(section.heading)
@@ -212,9 +219,35 @@ def _has_entries(own: list[Line]) -> bool:
     dated = sum(
         1
         for ln in own
-        if not ln.bullet and (dates.find_range(ln.aside) or dates.find_range(ln.label))
+        if not ln.bullet
+        and (
+            dates.find_range(ln.aside)
+            or dates.find_range(ln.label)
+            or (dates.find_date(ln.text) and dates.only_dates(ln.text))
+        )
     )
     return dated >= 2 and any(ln.bullet for ln in own)
+
+
+def _looks(own: list[Line]) -> list[tuple[float, bool, bool, bool]]:
+    return [(round(ln.size, 1), ln.bold, ln.caps, ln.bullet) for ln in own]
+
+
+def _laid_out_like(
+    section: Section, own: list[Line], before: Section, before_own: list[Line]
+) -> bool:
+    """A section with unknown words laid out line for line like the skills group above it
+    (a level, then its items, in the same type) is another skills group."""
+    if (
+        section.name is not SectionName.OTHER
+        or kind_of(section.heading) is not None
+        or before.name is not SectionName.SKILLS
+        or not 2 <= len(own) <= 12
+        or any(dates.find_date(ln.text) for ln in own)
+    ):
+        return False
+    mine, theirs = _looks(own), _looks(before_own)
+    return mine[0] == theirs[0] and set(mine[1:]) == set(theirs[1:]) and len(set(mine)) >= 2
 
 
 def _lists_skills(own: list[Line]) -> bool:

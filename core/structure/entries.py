@@ -31,6 +31,29 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 
 
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
+_KIND_WORDS = {
+    kind: re.compile(
+        "|".join(
+            re.escape(w) if _CJK_RE.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
+            for w in sorted(words, key=len, reverse=True)
+        ),
+        re.I,
+    )
+    for kind, words in _DATA["kinds"].items()
+}
+
+
+def kind_of_entries(roles: list[Role]) -> str | None:
+    """The kind every entry's header names ('Volunteer Data Analyst', '@Persönliches Projekt')."""
+    headers = [" ".join(r.header) for r in roles]
+    if not headers or not all(headers):
+        return None
+    for kind, pattern in _KIND_WORDS.items():
+        if all(pattern.search(h) for h in headers):
+            return kind
+    return None
+
+
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
 _SEPARATORS = re.compile(
     r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+|\s+@(?=\w)"
