@@ -208,11 +208,15 @@ def _opens_entry(
     content: bool,
     date: str | None,
     entry_style: tuple[float, bool, bool] | None,
+    opened_by: tuple[int, int] = (0, 0),
 ) -> bool:
-    """Does this header-like line open a new entry, given the entry being read?"""
+    """Does this header-like line open a new entry, given the entry being read?
+    `opened_by` is the format heading level of the line that opened it, if any."""
     line = lines[index]
     if content and _starts_entry(lines, index):
         return True  # a header after bullets or prose
+    if line.heading and cur.header and opened_by == (line.heading, line.level):
+        return True  # '### Master…' after '### PhD…' and its date: headings of one level
     if (
         date
         and cur.dates
@@ -241,6 +245,7 @@ def split_entries(
     cur: Role | None = None
     content = False  # the current entry has bullets or prose already
     header_looks: set[tuple[float, bool, bool]] = set()
+    opened: dict[int, tuple[int, int]] = {}  # entry → heading level of its first line
     for index, line in enumerate(lines):
         date = _date_of(line)
         nested_under = (
@@ -303,7 +308,10 @@ def split_entries(
             )  # 'Leadership' over some bullets: a sub-heading inside a dated entry
             continue
         new = cur is None or (
-            header and _opens_entry(lines, index, cur, content, date, entry_style)
+            header
+            and _opens_entry(
+                lines, index, cur, content, date, entry_style, opened.get(id(cur), (0, 0))
+            )
         )
         if (
             new
@@ -322,6 +330,8 @@ def split_entries(
             content = False
         assert cur is not None
         if header and not content:
+            if not cur.header and line.heading:
+                opened[id(cur)] = (line.heading, line.level)
             if not cur.header and len(line.parts) >= 2 and line.source == "json":
                 first_parts[id(cur)] = (
                     line.parts
