@@ -229,3 +229,30 @@ def test_a_group_laid_out_like_the_skills_group_above_it_is_skills_too() -> None
     ]
     kinds = [(s.heading, s.name.value) for s in parse_lines(lines).sections if s.heading]
     assert kinds[:2] == [("WEB DEVELOPMENT", "skills"), ("AUDIO CODING", "skills")]
+
+
+def test_headings_of_the_level_that_opened_an_entry_open_the_next_one() -> None:
+    resume = parse_resume(
+        "# Jane Roe\n\njane@example.com\n\n## Education\n\n"
+        "### PhD, Physics; North University\n*2016 – 2020*\n\n"
+        "### BSc, Physics; South College\n*2012 – 2016*\nMinor: Mathematics\n"
+    )
+    roles = resume.sections[-1].roles
+    assert [(r.title, r.organization, r.dates) for r in roles] == [
+        ("PhD, Physics", "North University", "2016 – 2020"),
+        ("BSc, Physics", "South College", "2012 – 2016"),
+    ]
+
+
+def test_a_date_inside_a_header_sentence_gives_way_to_the_range_under_it() -> None:
+    resume = parse_resume(
+        "# Jane Roe\n\njane@example.com\n\n## Education\n\n"
+        "### North University\nPhD, Physics | Oslo, Norway\n"
+        "Thesis on thin films, defended in Apr. 2021\n*Sep. 2016 – Jun. 2021*\n\n"
+        "### South College\nBSc, Physics | Bergen, Norway\n*2012 – 2016*\n"
+    )
+    roles = resume.sections[-1].roles
+    assert [(r.organization, r.dates) for r in roles] == [
+        ("North University", "Sep. 2016 – Jun. 2021"),
+        ("South College", "2012 – 2016"),
+    ]

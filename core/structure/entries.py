@@ -246,6 +246,7 @@ def split_entries(
     content = False  # the current entry has bullets or prose already
     header_looks: set[tuple[float, bool, bool]] = set()
     opened: dict[int, tuple[int, int]] = {}  # entry → heading level of its first line
+    in_prose: set[int] = set()  # entries whose date so far is one date inside a longer line
     for index, line in enumerate(lines):
         date = _date_of(line)
         nested_under = (
@@ -324,6 +325,17 @@ def split_entries(
         ):
             _set_dates(cur, date)  # the last entry's date, pushed onto the next line or page
             continue
+        if (
+            new
+            and cur is not None
+            and id(cur) in in_prose
+            and not content
+            and dates.find_range(line.text)
+            and dates.only_dates(line.text)
+        ):
+            in_prose.discard(id(cur))  # 'Defended in Apr. 2025' then 'Sep. 2021 – Jun. 2025':
+            _set_dates(cur, date or line.text.strip())  # the range line is the entry's date
+            continue
         if new:
             cur = Role()
             roles.append(cur)
@@ -341,6 +353,14 @@ def split_entries(
             header_looks.add(look)
             if cur.dates is None and date:
                 _set_dates(cur, date)
+                if (
+                    not line.aside
+                    and not line.label
+                    and not dates.find_range(date)
+                    and len(line.text.split()) > 4
+                    and not dates.only_dates(line.text)
+                ):
+                    in_prose.add(id(cur))  # a single date at the end of a long line
         else:
             if cur.dates is None and date and (line.aside or line.label):
                 _set_dates(cur, date)
