@@ -17,6 +17,8 @@ import pytest
 
 from benchmarks.structure import (
     FileScore,
+    _entry_match,
+    date_key,
     labelled_files,
     percent,
     read_structure,
@@ -26,6 +28,7 @@ from benchmarks.structure import (
 from core.config import Settings
 from core.models import ReviewResult
 from core.review import offline_pipeline
+from core.structure import parse_resume, to_structure
 
 LABELLED = labelled_files()
 pytestmark = pytest.mark.skipif(not LABELLED, reason="corpus absent")
@@ -126,6 +129,37 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(
     numbers = {t for t in original if any(ch.isdigit() for ch in t)}
     assert len(original & kept) >= 0.98 * len(original), sorted(original - kept)[:20]
     assert len(numbers & kept) >= 0.98 * len(numbers), sorted(numbers - kept)[:20]
+
+
+# Share of the entries read from a corpus resume that read back from its rewrite as one entry
+# with the same title, organization and dates (what it is today, a point or two below).
+READ_BACK_FLOOR = 0.85
+
+
+def test_the_rewrite_reads_back_as_the_same_entries() -> None:
+    """Each entry's title still heads its own role in the rewrite, with its own dates: reading
+    the rewrite again finds the entry whole, not merged into another or split from its date."""
+    found = total = 0
+    lost: list[tuple[str, str | None]] = []
+    for path, _label in LABELLED:
+        result = review_of(path)
+        assert result.structure is not None
+        again = to_structure(parse_resume(result.rewritten))
+        pool = [e.model_dump() for s in again.sections for e in s.entries]
+        for section in result.structure.sections:
+            for entry in section.entries:
+                if not (entry.title or entry.organization):
+                    continue
+                total += 1
+                want = entry.model_dump()
+                if any(
+                    _entry_match(want, e) and date_key(e["dates"]) == date_key(want["dates"])
+                    for e in pool
+                ):
+                    found += 1
+                else:
+                    lost.append((path.name, entry.title))
+    assert found >= READ_BACK_FLOOR * total, (found, total, lost[:10])
 
 
 def test_unfilled_templates_are_flagged_and_not_scored_as_ready() -> None:

@@ -255,6 +255,7 @@ _NOW_WORDS = set(
         "gegenwärtig",
         "présent",
         "aujourd'hui",
+        "aujourd’hui",  # the typographic apostrophe most editors print
         "maintenant",
         "actuel",
         "actuellement",

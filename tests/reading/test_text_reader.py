@@ -253,3 +253,9 @@ def test_italic_lines_and_a_dated_list_item_over_its_duties() -> None:
     assert lines[0].italic and not lines[1].italic
     assert (lines[1].text, lines[1].aside) == ("Backend Engineer bei Firma A", "2022–2023")
     assert lines[3].aside == "" and lines[3].text == "2021 a plain dated item"
+
+
+def test_a_range_ending_in_a_word_for_now_with_a_typographic_apostrophe_stays_whole() -> None:
+    lines = _md("### Développeur, Resilio\n*Déc. 2023 – Aujourd’hui*\n- Tests plus rapides\n")
+    assert (lines[1].text, lines[1].aside) == ("Déc. 2023 – Aujourd’hui", "")
+    assert is_dateish("Déc. 2023 – aujourd’hui")
