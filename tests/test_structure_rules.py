@@ -256,3 +256,22 @@ def test_a_date_inside_a_header_sentence_gives_way_to_the_range_under_it() -> No
         ("North University", "Sep. 2016 – Jun. 2021"),
         ("South College", "2012 – 2016"),
     ]
+
+
+def test_extracurricular_positions_are_volunteering_and_a_list_of_activities_is_interests() -> None:
+    head = "# Jane Roe\n\njane@example.com\n\n"
+    positions = parse_resume(
+        head + "## Extracurricular Activities\n\n**Treasurer**, Chess Club | 2019 – 2021\n\n"
+        "- Ran the club's budget\n"
+    )
+    activities = parse_resume(
+        head + "## Extracurricular Activities\n\n- Competitive archery, city club\n"
+        "- Competitive programming: 160+ problems solved\n"
+    )
+    assert positions.sections[-1].name.value == "volunteering"
+    assert positions.sections[-1].roles[0].dates == "2019 – 2021"
+    assert activities.sections[-1].name.value == "interests"
+    assert activities.sections[-1].lines == [
+        "• Competitive archery, city club",
+        "• Competitive programming: 160+ problems solved",
+    ]

@@ -37,7 +37,14 @@ from core.structure.contact import (
 )
 from core.structure.dates import DATE_RANGE_RE, SINGLE_DATE_RE, YEAR_RE
 from core.structure.entries import kind_of_entries, split_entries
-from core.structure.headings import _CJK_RE, exact, heading_key, kind_of, split_column_heads
+from core.structure.headings import (
+    _CJK_RE,
+    by_content,
+    exact,
+    heading_key,
+    kind_of,
+    split_column_heads,
+)
 from core.structure.headings import find_headings as _find_headings
 from core.structure.language import detect_language
 
@@ -174,6 +181,13 @@ def parse_lines(
                 else None
             )
             section.roles = split_entries(own, style)
+            if (
+                section.name is SectionName.VOLUNTEERING
+                and by_content(section.heading)
+                and not any(r.dates or r.header for r in section.roles)
+            ):
+                section.name = SectionName.INTERESTS  # activities listed, no positions held
+                section.roles = []
             named = kind_of_entries(section.roles) if not exact(section.heading) else None
             if named == "volunteering" or (named and section.name is SectionName.OTHER):
                 section.name = SectionName(named)  # 'Projects & Associations' over volunteer roles

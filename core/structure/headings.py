@@ -35,6 +35,7 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_PHRASES = sorted(
     (p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True
 )
+_BY_CONTENT = frozenset(_DATA["_by_content"])
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
 _BRACKETED = re.compile(r"^(?:\[[^\]]+\]|【[^】]+】|〔[^〕]+〕|<[^>]+>)$")
@@ -66,6 +67,11 @@ def _first_topic(key: str) -> str:
     if "、" not in key or not _CJK_RE.search(key):
         return key
     return key.split("、", 1)[0] if _LIST_TAIL.search(key) or key.count("、") >= 2 else key
+
+
+def by_content(text: str) -> bool:
+    """'Extracurricular Activities': a heading whose kind the content decides."""
+    return heading_key(_PAREN_TAIL.sub("", text.strip())) in _BY_CONTENT
 
 
 def heading_key(text: str) -> str:
