@@ -34,13 +34,13 @@ LABELLED = labelled_files()
 pytestmark = pytest.mark.skipif(not LABELLED, reason="corpus absent")
 SETTINGS = Settings(_env_file=None)
 
-# Floors: what the reader achieves today on the labelled corpus, a point or two below.
+# Floors: what the reader achieves today on the labelled corpus, half a point or so below.
 FLOORS = {
-    "sections": 94.0,
-    "entries": 89.5,
-    "dates": 88.5,
-    "bullets": 89.5,
-    "name": 90.0,
+    "sections": 96.0,
+    "entries": 92.0,
+    "dates": 92.0,
+    "bullets": 92.0,
+    "name": 97.0,
     "contact": 98.0,
 }
 
@@ -133,7 +133,7 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(
 
 # Share of the entries read from a corpus resume that read back from its rewrite as one entry
 # with the same title, organization and dates (what it is today, a point or two below).
-READ_BACK_FLOOR = 0.85
+READ_BACK_FLOOR = 0.86
 
 
 def test_the_rewrite_reads_back_as_the_same_entries() -> None:
