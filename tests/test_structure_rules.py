@@ -275,3 +275,26 @@ def test_extracurricular_positions_are_volunteering_and_a_list_of_activities_is_
         "• Competitive archery, city club",
         "• Competitive programming: 160+ problems solved",
     ]
+
+
+def test_what_follows_a_title_on_its_own_line_stays_in_the_title() -> None:
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    lines = [
+        Line(text="Maria Bianchi", size=2.0, title=True),
+        Line(text="ISTRUZIONE E FORMAZIONE", caps=True, bold=True, gap=1.0),
+        Line(
+            text="Attestato di frequenza - Python 3, SQL, Linux",
+            bold=True,
+            label="settembre 2000 - febbraio 2002",
+        ),
+        Line(text="Centro di Formazione, Bologna"),
+        Line(text="Software Engineer - Backend Platform | Acme Srl", bold=True, label="2019"),
+        Line(text="Built the billing service", bullet=True),
+    ]
+    roles = parse_lines(lines).sections[1].roles
+    assert [(r.title, r.organization) for r in roles] == [
+        ("Attestato di frequenza - Python 3, SQL, Linux", "Centro di Formazione, Bologna"),
+        ("Software Engineer", "Acme Srl"),
+    ]

@@ -509,3 +509,20 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
         org_i = max(range(len(others)), key=lambda k: (_count(_ORG_WORDS, _ORG_CJK, others[k]), -k))
         role.organization = others[org_i]
     role.location = location
+    role.title = _title_with_its_subject(role)
+
+
+def _title_with_its_subject(role: Role) -> str | None:
+    """'Attestato di frequenza - Office 97, Excel' over the school's line: what follows the title
+    on its own line, when it is neither the organization nor a place, belongs to the title."""
+    title, org = role.title, role.organization
+    if not title or not org:
+        return title
+    line = next((h for h in role.header if title in h), None)
+    if line is None or org in line:
+        return title
+    tail = line[line.index(title) + len(title) :].split(" | ")[0]
+    m = re.match(r"^\s+[-–—]\s+(?P<subject>[^|·•]+)$", tail)
+    if not m or dates.find_date(m["subject"]) or (role.location and role.location in tail):
+        return title
+    return f"{title}{tail}".rstrip()
