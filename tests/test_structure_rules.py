@@ -298,3 +298,15 @@ def test_what_follows_a_title_on_its_own_line_stays_in_the_title() -> None:
         ("Attestato di frequenza - Python 3, SQL, Linux", "Centro di Formazione, Bologna"),
         ("Software Engineer", "Acme Srl"),
     ]
+
+
+def test_a_degree_then_its_school_after_a_comma_are_title_and_organization() -> None:
+    resume = parse_resume(
+        "Jane Roe\njane@example.com\n\nEDUCATION\n\n"
+        "B.S. Chemistry, Lakeview State University | 2016\n\nPhD, Organic Chemistry | 2021\n"
+    )
+    roles = resume.sections[-1].roles
+    assert [(r.title, r.organization) for r in roles] == [
+        ("B.S. Chemistry", "Lakeview State University"),
+        ("PhD, Organic Chemistry", None),
+    ]

@@ -430,7 +430,11 @@ def _comma_split(piece: str) -> list[str]:
     titled = [_count(_TITLE_WORDS, _TITLE_CJK, h) > 0 for h in halves]
     if not any(titled) or all(titled):
         return [piece]
-    if _DEGREE.match(halves[0]) and len(halves) == 2:
+    if (
+        _DEGREE.match(halves[0])
+        and len(halves) == 2
+        and not _count(_ORG_WORDS, _ORG_CJK, halves[1])
+    ):
         return [piece]  # 'PhD, Computer Science': a degree and its field are one title
     place: list[str] = []
     while len(halves) > 2 and len(place) < 2 and _place_like(halves[-1]):
