@@ -147,7 +147,8 @@ def main() -> int:
     )
     if per_file is not None:
         print(
-            f"per-file  one resume-bot process per file:             {per_file:6.2f} s  ({per_file / n * 1000:5.0f} ms/file)"
+            f"per-file  one resume-bot process per file:             {per_file:6.2f} s  "
+            f"({per_file / n * 1000:5.0f} ms/file)"
         )
     print(
         f"batch/floor = {mine / base:.2f}x (goal <= {GOAL:g}x)  {'ok' if mine / base <= GOAL else 'OVER GOAL'}; "

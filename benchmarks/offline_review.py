@@ -77,7 +77,8 @@ def time_cli(command: list[str], path: Path, workdir: str) -> tuple[float, str]:
 def summary(label: str, times: list[float]) -> str:
     if not times:
         return f"{label}: no runs"
-    return f"{label}: median {statistics.median(times) * 1000:.0f} ms, worst {max(times) * 1000:.0f} ms over {len(times)} resumes"
+    median, worst = statistics.median(times) * 1000, max(times) * 1000
+    return f"{label}: median {median:.0f} ms, worst {worst:.0f} ms over {len(times)} resumes"
 
 
 async def main() -> int:

@@ -55,7 +55,8 @@ RESUME = (
 def _ms(values: list[float]) -> str:
     ordered = sorted(values)
     p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return f"median {statistics.median(ordered) * 1000:7.1f} ms   p99 {p99 * 1000:7.1f} ms   max {ordered[-1] * 1000:7.1f} ms"
+    median = statistics.median(ordered) * 1000
+    return f"median {median:7.1f} ms   p99 {p99 * 1000:7.1f} ms   max {ordered[-1] * 1000:7.1f} ms"
 
 
 async def _fire(client: httpx.AsyncClient, url: str, payloads: list[dict]) -> list[float]:

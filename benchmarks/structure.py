@@ -267,7 +267,8 @@ def main() -> int:
     entries_found = [(s.dates[0], s.entries[1]) for s in scores]
     print(f"right dates        {percent(entries_found):5.1f} %   of labelled entries (goal ≥ 90)")
     print(
-        f"bullets ±10 %      {percent([(s.bullets[0], s.entries[1]) for s in scores]):5.1f} %   of labelled entries (goal ≥ 90)"
+        f"bullets ±10 %      {percent([(s.bullets[0], s.entries[1]) for s in scores]):5.1f} %   "
+        "of labelled entries (goal ≥ 90)"
     )
     print(
         f"name exact         {percent([(int(s.name_ok), 1) for s in scores]):5.1f} %   (goal ≥ 95)"

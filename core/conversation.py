@@ -30,7 +30,7 @@ import httpx
 from core.config import Settings
 from core.errors import FileTooLargeError, ResumeBotError, ShuttingDownError
 from core.export import safe_stem
-from core.models import Finding, ReviewResult, SectionName
+from core.models import Finding, ReviewResult, SectionName, Severity
 from core.queue import ReviewQueue
 from core.report import ReportEntry, group_findings, quote_label
 from core.review import ReviewRequest, check_upload_size, review_resume
@@ -96,18 +96,16 @@ def user_text(exc: BaseException) -> str:
 
 # --- the review as a file ---------------------------------------------------------------
 
-SEVERITY_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
-
 
 def by_severity(findings: Iterable[Finding]) -> list[Finding]:
     """Most severe first, stable within a severity (the order every renderer shows)."""
-    return sorted(findings, key=lambda f: SEVERITY_ORDER.get(f.severity, len(SEVERITY_ORDER)))
+    return sorted(findings, key=lambda f: Severity(f.severity).rank)
 
 
 def grouped(findings: Iterable[Finding]) -> list[ReportEntry]:
     """One entry per quoted text, the most severe first: what every renderer lists."""
     entries = group_findings(by_severity(findings))
-    return sorted(entries, key=lambda e: SEVERITY_ORDER.get(e.severity, len(SEVERITY_ORDER)))
+    return sorted(entries, key=lambda e: e.severity.rank)
 
 
 def review_file_name(source_name: str) -> str:

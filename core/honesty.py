@@ -147,7 +147,8 @@ _DEGREES: dict[str, tuple[str, ...]] = {
     "associate": ("associate degree", "associate's", "associate of"),
 }
 _DEGREE_RE = re.compile(
-    r"\b(?:(?:Bachelor|Master)(?:'s)?(?:\s+(?:of|in)\s+[A-Z]\w+)?|MBA|M\.B\.A\.?|Ph\.?D\.?|Doctorate|Doctor of \w+|B\.?Sc?\.?|M\.?Sc?\.?|"
+    r"\b(?:(?:Bachelor|Master)(?:'s)?(?:\s+(?:of|in)\s+[A-Z]\w+)?|MBA|M\.B\.A\.?|Ph\.?D\.?|"
+    r"Doctorate|Doctor of \w+|B\.?Sc?\.?|M\.?Sc?\.?|"
     r"B\.A\.|M\.A\.|B\.?Eng\.?|M\.?Eng\.?|B\.?Tech|M\.?Tech|Associate(?:'s)? (?:Degree|of \w+))(?![\w])"
 )
 _GENERIC_NAMES = {

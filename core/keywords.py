@@ -104,21 +104,26 @@ _SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "ignore",
         re.compile(
-            r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|\beeo\b|diversity|why join|why work|our values|about us|about the company|interview process|location",
+            r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|"
+            r"\beeo\b|diversity|why join|why work|our values|about us|about the company|"
+            r"interview process|location",
             re.I,
         ),
     ),
     (
         "required",
         re.compile(
-            r"require|qualification|looking for|must[ -]have|you have|you bring|you need|who you are|about you|skills|minimum|essential|what we expect|your profile|your background|experience",
+            r"require|qualification|looking for|must[ -]have|you have|you bring|you need|"
+            r"who you are|about you|skills|minimum|essential|what we expect|your profile|"
+            r"your background|experience",
             re.I,
         ),
     ),
     (
         "responsibilities",
         re.compile(
-            r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|your impact|in this role|what you.?ll work on|the job",
+            r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|"
+            r"your impact|in this role|what you.?ll work on|the job",
             re.I,
         ),
     ),
@@ -189,25 +194,29 @@ class _Term:
     extra_keys: list[tuple[str, ...]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=1)
+def _stem():  # snowballstemmer's English (Porter2) stemmer: one instance, built on first use
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english").stemWord
+
+
 @lru_cache(maxsize=8192)
 def _norm(word: str) -> str:
-    """Lower-case, fold plurals and British spellings, so both texts meet halfway."""
+    """Lower-case, fold British spellings, then stem, so both texts meet halfway.
+
+    The Porter2 stemmer folds plurals and word forms ('testing', 'tests' → 'test'; 'managed',
+    'management' → 'manag'); both the job and the resume go through it, so a stem never shows.
+    """
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    if w in _SPELLING:
-        return _SPELLING[w]
+    w = _SPELLING.get(w, w)
     if w in _STOP or w in _VERBS or len(w) < 4 or not w.isalpha():
         return w
-    if w.endswith("isation"):
+    if w.endswith("isation"):  # Porter2 stems 'organisation' and 'organization' apart
         w = w[:-7] + "ization"
-    if w.endswith("ies") and len(w) > 4:
-        return w[:-3] + "y"
-    if w.endswith(("sses", "ches", "shes", "xes")):
-        return w[:-2]
-    if w.endswith("s") and not w.endswith(("ss", "us", "sis", "xis")):
-        return w[:-1]
-    return w
+    return _stem()(w)
 
 
 @lru_cache(maxsize=1)
@@ -271,12 +280,16 @@ def _lexicon() -> _Lexicon:
         gid = len(displays)
         displays.append(names[0])
         case_only = {n[1:] for n in names if n.startswith("=")}
+        # a name that stems to a capitals-only name ('RESTful' → 'rest') matches as written too
+        case_keys = {tuple(t.norm for t in _tokenize(n)) for n in case_only}
         for name in names:
             if name.startswith("="):
                 cased[name[1:]] = gid
             elif name not in case_only:
                 key = tuple(t.norm for t in _tokenize(name))
-                if key:
+                if key in case_keys:
+                    cased[name] = gid
+                elif key:
                     phrases.setdefault(key, gid)
     starts = frozenset(k[0] for k in phrases if len(k) > 1)
     return _Lexicon(phrases, starts, cased, displays, max(len(k) for k in phrases))

@@ -181,7 +181,46 @@ class Structure(BaseModel):
         return f"Read: {plural(len(sections), 'section')}, {plural(roles, 'role')}, {plural(bullets, 'bullet')}"
 
 
-Severity = Literal["high", "medium", "low"]
+class Severity(StrEnum):
+    """How much a finding matters, in order: renderers sort by `rank`, scoring by `penalty`."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe: the order findings are shown in."""
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+
+
+class Category(StrEnum):
+    """What a finding is about: one score in the breakdown each (security only caps the score)."""
+
+    IMPACT = "impact"
+    CLARITY = "clarity"
+    ATS = "ats"
+    COMPLETENESS = "completeness"
+    KEYWORDS = "keywords"
+    SECURITY = "security"
+
+    @property
+    def label(self) -> str:
+        """What adapters show for this breakdown key."""
+        return _CATEGORY_LABELS[self]
+
+
+_CATEGORY_LABELS = {
+    Category.IMPACT: "Impact",
+    Category.CLARITY: "Clarity",
+    Category.ATS: "ATS & format",
+    Category.COMPLETENESS: "Completeness",
+    Category.KEYWORDS: "Keyword match",
+    Category.SECURITY: "Security",
+}
 
 
 class Finding(BaseModel):
@@ -189,7 +228,7 @@ class Finding(BaseModel):
 
     rule: str = Field(description="stable rule id, e.g. bullet.weak_opener")
     severity: Severity
-    category: Literal["impact", "clarity", "ats", "completeness", "keywords", "security"]
+    category: Category
     section: SectionName | None = None
     before: str | None = Field(default=None, description="text quoted from the resume")
     after: str | None = Field(default=None, description="an improved version, never invented facts")

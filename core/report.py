@@ -9,12 +9,19 @@ it is the text they would paste back. Adapters render `group_findings()` however
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from core.models import Finding, SectionName
+from core.models import Finding, SectionName, Severity
 
 BEFORE_LIMIT = 220
-# Rules whose finding quotes something other than the resume's own words.
-NOT_A_QUOTE = frozenset({"keywords.missing", "format.dates_inconsistent", "template.unfilled"})
+
+
+@cache
+def _not_a_quote() -> frozenset[str]:
+    """Rules whose finding quotes something other than the resume's own words (the registry says)."""
+    from core.rules import REGISTRY
+
+    return REGISTRY.ids(quotes_resume=False)
 
 
 @dataclass(slots=True)
@@ -27,9 +34,8 @@ class ReportEntry:
     afters: list[str] = field(default_factory=list)  # whole, never cut; usually one
 
     @property
-    def severity(self) -> str:
-        order = {"high": 0, "medium": 1, "low": 2}
-        return min((f.severity for f in self.findings), key=order.__getitem__)
+    def severity(self) -> Severity:
+        return min((Severity(f.severity) for f in self.findings), key=lambda s: s.rank)
 
 
 def shorten(text: str, limit: int = BEFORE_LIMIT) -> str:
@@ -48,7 +54,7 @@ def quote_label(entry: ReportEntry) -> str:
     rules = {f.rule for f in entry.findings}
     if rules == {"keywords.missing"}:
         return "Missing"
-    return "Found" if rules & NOT_A_QUOTE else "Before"
+    return "Found" if rules & _not_a_quote() else "Before"
 
 
 def group_findings(findings: list[Finding]) -> list[ReportEntry]:
@@ -56,7 +62,7 @@ def group_findings(findings: list[Finding]) -> list[ReportEntry]:
     entries: list[ReportEntry] = []
     by_quote: dict[tuple[SectionName | None, str], ReportEntry] = {}
     for finding in findings:
-        quote = finding.before if finding.rule not in NOT_A_QUOTE else None
+        quote = finding.before if finding.rule not in _not_a_quote() else None
         key = (finding.section, " ".join(quote.rstrip("…").split())) if quote else None
         entry = by_quote.get(key) if key else None
         if entry is None:

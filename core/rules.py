@@ -1,15 +1,10 @@
 """Where a resume is reviewed offline: deterministic rules, each finding quoting the resume.
 
-Rule ids are stable (adapters, tests and users refer to them):
-
-contact.email_missing  contact.phone_missing  contact.link_missing  section.missing
-bullet.weak_opener  bullet.no_metric  bullet.too_long
-style.first_person  style.buzzword  style.passive_voice  style.repeated_verb  style.tense_mismatch
-format.too_long  format.dates_inconsistent
-extraction.no_text_layer  extraction.garbled  extraction.multi_column
-privacy.sensitive_data  keywords.missing  security.prompt_injection  summary.target_role
-template.unfilled
-bullet.placeholder  bullet.number_without_unit  style.misspelling
+Every rule is declared once, in `REGISTRY` at the end of this module: its stable id (users,
+tests and adapters refer to it), category, usual severity and the check that finds it. The
+collector fills each finding's category and severity from there; scoring and the report read
+the penalties, score caps and quoting from there. Adding a rule: write its check, declare it in
+`REGISTRY`, test it in tests/test_rules.py (tests/test_registry.py checks that you did).
 """
 
 from __future__ import annotations
@@ -18,11 +13,24 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from core import limits
-from core.models import Document, Finding, KeywordMatch, Resume, Role, Section, SectionName
+from core.models import (
+    Category,
+    Document,
+    Finding,
+    KeywordMatch,
+    Resume,
+    Role,
+    Section,
+    SectionName,
+    Severity,
+)
+from core.registry import Check, Registry, Rule
 from core.structure import DATE_RANGE_RE
 from core.wording import (
     BUZZWORDS,
@@ -106,7 +114,11 @@ _NEEDS_COLON = {
     "religion",
 }  # short words: only as a label ('Age: 31')
 _AGE_PHRASE = re.compile(
-    r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b(?!\s+(?:de\s+|d[’']|di\s+)?(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁",
+    r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b"
+    # '10 años de experiencia' is experience, not an age
+    r"(?!\s+(?:de\s+|d[’']|di\s+)?"
+    r"(?:experi|expéri|esperi|trabalho|travail|carrera|carreira|lavoro|ervaring)))\b"
+    r"|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁",
     re.I,
 )
 _PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
@@ -142,13 +154,6 @@ def _quote(text: str, limit: int = 220) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# Rules whose "after" the rewrite applies: each of their findings is shown, never capped,
-# so every edit in the rewrite is listed with its before and after.
-REWRITE_RULES = frozenset(
-    {"bullet.weak_opener", "style.first_person", "style.passive_voice", "style.tense_mismatch"}
-)
-
-
 def _past_role(section: SectionName | None, role: Role | None) -> bool:
     return (
         section is SectionName.EXPERIENCE
@@ -173,22 +178,36 @@ def _rewritten(section: SectionName | None, role: Role | None, text: str) -> str
     return None if same(better, text) else better
 
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a check may look at."""
+
+    resume: Resume
+    document: Document
+    keywords: KeywordMatch | None
+    target_role: str | None
+
+
 class _Collector:
+    """Findings as the checks report them: category and severity come from the registry."""
+
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.counts: Counter[str] = Counter()
-        self.hidden: dict[
-            str, list[Finding]
-        ] = {}  # over the display cap: named in the last shown one
+        # over the display cap: named in the last shown one
+        self.hidden: dict[str, list[Finding]] = {}
 
-    def add(self, finding: Finding) -> None:
-        self.counts[finding.rule] += 1
-        if self.counts[finding.rule] <= MAX_PER_RULE or (
-            finding.after and finding.rule in REWRITE_RULES
-        ):
+    def add(self, rule_id: str, *, severity: Severity | None = None, **fields: Any) -> None:
+        """Record one finding of a registered rule (`severity` overrides the rule's usual one)."""
+        rule = REGISTRY[rule_id]
+        finding = Finding(
+            rule=rule.id, severity=severity or rule.severity, category=rule.category, **fields
+        )
+        self.counts[rule.id] += 1
+        if self.counts[rule.id] <= MAX_PER_RULE or (finding.after and rule.rewrites):
             self.findings.append(finding)
         else:
-            self.hidden.setdefault(finding.rule, []).append(finding)
+            self.hidden.setdefault(rule.id, []).append(finding)
 
 
 def run_rules(
@@ -197,27 +216,15 @@ def run_rules(
     keywords: KeywordMatch | None,
     target_role: str | None = None,
 ) -> tuple[list[Finding], Counter[str]]:
-    """The findings to show (at most MAX_PER_RULE per rule, most important first) and every rule's full count."""
+    """The findings to show (at most MAX_PER_RULE per rule, most severe first) and every rule's
+    full count: each registered check runs in order, when its condition holds."""
+    context = Context(resume, document, keywords, target_role)
     out = _Collector()
-    _contact(resume, out)
-    if (
-        document.extraction.quality != "poor"
-    ):  # unreadable text: don't claim what we couldn't read is missing
-        _sections(resume, out)
-    _bullets(resume, out)
-    _placeholder_bullets(resume, out)
-    _style(resume, document.text, out)
-    _format(resume, document, out)
-    _privacy(resume, document.text, out)
-    _template(document.text, out)
-    _injection(document.text, out)
-    if keywords is not None and keywords.missing:
-        _keywords(keywords, out)
-    if target_role:
-        _target_role(resume, target_role, out)
+    for check in REGISTRY.checks:
+        if check.when is None or check.when(context):
+            check.run(context, out)
     _summarise_overflow(out)
-    order = {"high": 0, "medium": 1, "low": 2}
-    return sorted(out.findings, key=lambda f: order[f.severity]), out.counts
+    return sorted(out.findings, key=lambda f: f.severity.rank), out.counts
 
 
 # --- contact & sections --------------------------------------------------------------
@@ -226,36 +233,24 @@ def run_rules(
 def _contact(resume: Resume, out: _Collector) -> None:
     if not resume.email:
         out.add(
-            Finding(
-                rule="contact.email_missing",
-                severity="high",
-                category="completeness",
-                section=SectionName.CONTACT,
-                message="No email address found: recruiters need one to reply. Add it to the top line.",
-            )
+            "contact.email_missing",
+            section=SectionName.CONTACT,
+            message="No email address found: recruiters need one to reply. Add it to the top line.",
         )
     if not resume.phone:
         out.add(
-            Finding(
-                rule="contact.phone_missing",
-                severity="medium",
-                category="completeness",
-                section=SectionName.CONTACT,
-                message="No phone number found. Most recruiters call before they email; add one at the top.",
-            )
+            "contact.phone_missing",
+            section=SectionName.CONTACT,
+            message="No phone number found. Most recruiters call before they email; add one at the top.",
         )
     if not any(
         re.search(r"linkedin|github|gitlab|behance|dribbble|portfolio|http|www\.", link, re.I)
         for link in resume.links
     ):
         out.add(
-            Finding(
-                rule="contact.link_missing",
-                severity="low",
-                category="completeness",
-                section=SectionName.CONTACT,
-                message="No LinkedIn, GitHub or portfolio link. A link lets a reviewer check your work in one click.",
-            )
+            "contact.link_missing",
+            section=SectionName.CONTACT,
+            message="No LinkedIn, GitHub or portfolio link. A link lets a reviewer check your work in one click.",
         )
 
 
@@ -264,20 +259,26 @@ def _sections(resume: Resume, out: _Collector) -> None:
     if resume.form:
         present.add(SectionName.SKILLS)  # a Japanese form has its own fixed boxes
     advice = {
-        SectionName.EXPERIENCE: "No work experience section found. Add one (internships, projects and volunteering count) with a heading like 'Experience'.",
-        SectionName.EDUCATION: "No education section found. Add your degree, school and year under a heading like 'Education'.",
-        SectionName.SKILLS: "No skills section found. ATS software matches skills by keyword: add a 'Skills' section listing your tools and languages.",
+        SectionName.EXPERIENCE: (
+            "No work experience section found. Add one (internships, projects and volunteering "
+            "count) with a heading like 'Experience'."
+        ),
+        SectionName.EDUCATION: (
+            "No education section found. Add your degree, school and year under a heading like "
+            "'Education'."
+        ),
+        SectionName.SKILLS: (
+            "No skills section found. ATS software matches skills by keyword: add a 'Skills' "
+            "section listing your tools and languages."
+        ),
     }
     for name, message in advice.items():
         if name not in present:
             out.add(
-                Finding(
-                    rule="section.missing",
-                    severity="high" if name is SectionName.EXPERIENCE else "medium",
-                    category="completeness",
-                    section=name,
-                    message=message,
-                )
+                "section.missing",
+                severity=Severity.HIGH if name is SectionName.EXPERIENCE else None,
+                section=name,
+                message=message,
             )
 
 
@@ -297,15 +298,11 @@ def _bullets(resume: Resume, out: _Collector) -> None:
                     " (I can't tell which from the words)."
                 )
             out.add(
-                Finding(
-                    rule="bullet.weak_opener",
-                    severity="medium",
-                    category="impact",
-                    section=section,
-                    before=_quote(text),
-                    after=_rewritten(section, role, text) if better else None,
-                    message=message,
-                )
+                "bullet.weak_opener",
+                section=section,
+                before=_quote(text),
+                after=_rewritten(section, role, text) if better else None,
+                message=message,
             )
         if (
             section is SectionName.EXPERIENCE
@@ -313,42 +310,39 @@ def _bullets(resume: Resume, out: _Collector) -> None:
             and len(text.split()) >= 4
         ):
             out.add(
-                Finding(
-                    rule="bullet.no_metric",
-                    severity="low",
-                    category="impact",
-                    section=section,
-                    before=_quote(text),
-                    message="No number here. If you have one, add it (how many, how much, how fast, how often); I won't invent one.",
-                )
+                "bullet.no_metric",
+                section=section,
+                before=_quote(text),
+                message=(
+                    "No number here. If you have one, add it (how many, how much, how fast, "
+                    "how often); I won't invent one."
+                ),
             )
         bare = _BARE_NUMBER.search(text)
         if bare:
             n = bare.group(1)
             out.add(
-                Finding(
-                    rule="bullet.number_without_unit",
-                    severity="low",
-                    category="clarity",
-                    section=section,
-                    before=_quote(text),
-                    message=f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} points…) so the figure means something.",
-                )
+                "bullet.number_without_unit",
+                section=section,
+                before=_quote(text),
+                message=(
+                    f"'{bare.group(0).strip()}': {n} what? Give the unit ({n}%, {n} ms, {n} "
+                    "points…) so the figure means something."
+                ),
             )
         words = len(text.split())
         if words > limits.BULLET_MAX_WORDS:
             parts = [p.strip() for p in re.split(r";\s+|(?<=\.)\s+(?=[A-Z])", text) if p.strip()]
             after = " / ".join(p.rstrip(".;") for p in parts) if len(parts) > 1 else None
             out.add(
-                Finding(
-                    rule="bullet.too_long",
-                    severity="low",
-                    category="clarity",
-                    section=section,
-                    before=_quote(text),
-                    after=after,
-                    message=f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. Split it or keep the result and cut the rest.",
-                )
+                "bullet.too_long",
+                section=section,
+                before=_quote(text),
+                after=after,
+                message=(
+                    f"{words} words: bullets over {limits.BULLET_MAX_WORDS} words get skimmed. "
+                    "Split it or keep the result and cut the rest."
+                ),
             )
 
 
@@ -361,14 +355,13 @@ def _placeholder_bullets(resume: Resume, out: _Collector) -> None:
         for item in dict.fromkeys(items):
             if any(p.match(item.strip()) for p in PLACEHOLDER_BULLETS):
                 out.add(
-                    Finding(
-                        rule="bullet.placeholder",
-                        severity="medium",
-                        category="completeness",
-                        section=section.name,
-                        before=item.strip(),
-                        message="This bullet is template filler, not something you did. Replace it with a result of yours, or delete it.",
-                    )
+                    "bullet.placeholder",
+                    section=section.name,
+                    before=item.strip(),
+                    message=(
+                        "This bullet is template filler, not something you did. Replace it "
+                        "with a result of yours, or delete it."
+                    ),
                 )
 
 
@@ -401,15 +394,11 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
         if hits:
             after = drop_first_person(line) if role is None else _rewritten(section, role, line)
             out.add(
-                Finding(
-                    rule="style.first_person",
-                    severity="low",
-                    category="clarity",
-                    section=section,
-                    before=_quote(line),
-                    after=after,
-                    message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead.",
-                )
+                "style.first_person",
+                section=section,
+                before=_quote(line),
+                after=after,
+                message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead.",
             )
     if (
         resume.language == "en"
@@ -432,14 +421,13 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
             seen_buzz.update(hits)
             named = " and ".join(f"'{b}'" for b in hits[:3])
             out.add(
-                Finding(
-                    rule="style.buzzword",
-                    severity="low",
-                    category="clarity",
-                    section=_section_of(resume, raw.strip()),
-                    before=_quote(raw.strip().lstrip("• ")),
-                    message=f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters skip. Show it with a concrete example instead.",
-                )
+                "style.buzzword",
+                section=_section_of(resume, raw.strip()),
+                before=_quote(raw.strip().lstrip("• ")),
+                message=(
+                    f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters "
+                    "skip. Show it with a concrete example instead."
+                ),
             )
     for section, role, line in statements:
         m = next(
@@ -455,15 +443,11 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
         if m or by_me:
             after = _rewritten(section, role, line) if by_me else None
             out.add(
-                Finding(
-                    rule="style.passive_voice",
-                    severity="low",
-                    category="clarity",
-                    section=section,
-                    before=_quote(line),
-                    after=after,
-                    message="Passive voice hides who did the work. Say what you did, with an active verb.",
-                )
+                "style.passive_voice",
+                section=section,
+                before=_quote(line),
+                after=after,
+                message="Passive voice hides who did the work. Say what you did, with an active verb.",
             )
     _tense(resume, out)
     _repeated_verbs(statements, out)
@@ -510,14 +494,13 @@ def _misspellings(
                 continue
             reported.add(word)
             out.add(
-                Finding(
-                    rule="style.misspelling",
-                    severity="low",
-                    category="clarity",
-                    section=section,
-                    before=_quote(text),
-                    message=f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are what a recruiter notices first.",
-                )
+                "style.misspelling",
+                section=section,
+                before=_quote(text),
+                message=(
+                    f"'{word}' looks misspelt: did you mean '{better}'? Spelling slips are "
+                    "what a recruiter notices first."
+                ),
             )
 
 
@@ -539,15 +522,14 @@ def _tense(resume: Resume, out: _Collector) -> None:
             verb = present_tense_opener(bullet)
             if verb:
                 out.add(
-                    Finding(
-                        rule="style.tense_mismatch",
-                        severity="low",
-                        category="clarity",
-                        section=SectionName.EXPERIENCE,
-                        before=_quote(bullet),
-                        after=_rewritten(SectionName.EXPERIENCE, role, bullet),
-                        message=f"This role ended ({role.dates}), so use the past tense: '{past_tense(verb)}', not '{verb}'.",
-                    )
+                    "style.tense_mismatch",
+                    section=SectionName.EXPERIENCE,
+                    before=_quote(bullet),
+                    after=_rewritten(SectionName.EXPERIENCE, role, bullet),
+                    message=(
+                        f"This role ended ({role.dates}), so use the past tense: "
+                        f"'{past_tense(verb)}', not '{verb}'."
+                    ),
                 )
 
 
@@ -569,16 +551,12 @@ def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Colle
         )
         alternatives = SYNONYMS.get(verb)
         out.add(
-            Finding(
-                rule="style.repeated_verb",
-                severity="low",
-                category="clarity",
-                section=section,
-                before=_quote(text),
-                after=None,
-                message=f"'{verb.capitalize()}' opens {n} bullets: {starts}. Vary the verbs where another is just as true"
-                + (f" (e.g. {', '.join(alternatives)})." if alternatives else "."),
-            )
+            "style.repeated_verb",
+            section=section,
+            before=_quote(text),
+            after=None,
+            message=f"'{verb.capitalize()}' opens {n} bullets: {starts}. Vary the verbs where another is just as true"
+            + (f" (e.g. {', '.join(alternatives)})." if alternatives else "."),
         )
 
 
@@ -633,12 +611,11 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
     extraction = document.extraction
     if extraction.pages > limits.TARGET_PAGES:
         out.add(
-            Finding(
-                rule="format.too_long",
-                severity="medium",
-                category="ats",
-                message=f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two pages (an academic CV is the exception).",
-            )
+            "format.too_long",
+            message=(
+                f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two "
+                "pages (an academic CV is the exception)."
+            ),
         )
     styles: dict[str, str] = {}  # style → the first date written that way
     for section in resume.sections:
@@ -654,41 +631,39 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
     if len(styles) > 1:
         examples = list(styles.values())[:2]
         out.add(
-            Finding(
-                rule="format.dates_inconsistent",
-                severity="low",
-                category="ats",
-                section=SectionName.EXPERIENCE,
-                before=" vs ".join(f"'{d}'" for d in examples),
-                message=f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, e.g. 'Jan 2020 – Mar 2022', everywhere.",
-            )
+            "format.dates_inconsistent",
+            section=SectionName.EXPERIENCE,
+            before=" vs ".join(f"'{d}'" for d in examples),
+            message=(
+                f"Dates are written {len(styles)} ways ({', '.join(styles)}). Pick one format, "
+                "e.g. 'Jan 2020 – Mar 2022', everywhere."
+            ),
         )
     if extraction.quality == "poor" or extraction.garbled_ratio > limits.GARBLED_FAIR_RATIO:
         out.add(
-            Finding(
-                rule="extraction.garbled",
-                severity="high" if extraction.quality == "poor" else "medium",
-                category="ats",
-                message=f"About {extraction.garbled_ratio:.0%} of the characters in this file can't be read back as text. ATS software will see the same gaps: export again with standard fonts.",
-            )
+            "extraction.garbled",
+            severity=Severity.HIGH if extraction.quality == "poor" else None,
+            message=(
+                f"About {extraction.garbled_ratio:.0%} of the characters in this file can't be "
+                "read back as text. ATS software will see the same gaps: export again with "
+                "standard fonts."
+            ),
         )
     if extraction.multi_column:
         out.add(
-            Finding(
-                rule="extraction.multi_column",
-                severity="low",
-                category="ats",
-                message="This looks like a multi-column layout. Many ATS parsers read columns in the wrong order; a single column is safest.",
-            )
+            "extraction.multi_column",
+            message=(
+                "This looks like a multi-column layout. Many ATS parsers read columns in the "
+                "wrong order; a single column is safest."
+            ),
         )
     if extraction.empty_pages:
         out.add(
-            Finding(
-                rule="extraction.no_text_layer",
-                severity="high",
-                category="ats",
-                message=f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). ATS software can't read them: export the PDF from your editor.",
-            )
+            "extraction.no_text_layer",
+            message=(
+                f"{extraction.empty_pages} page(s) have no text layer (a scan or an image). "
+                "ATS software can't read them: export the PDF from your editor."
+            ),
         )
 
 
@@ -712,37 +687,37 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
             ):
                 continue
             out.add(
-                Finding(
-                    rule="privacy.sensitive_data",
-                    severity="medium",
-                    category="completeness",
-                    section=SectionName.CONTACT,
-                    before=_quote(line.strip(), 120),
-                    message=f"Your {label} is on the resume. In the US, UK and Canada leave it off (it invites bias); it's only expected in some countries (e.g. a Japanese rirekisho).",
-                )
+                "privacy.sensitive_data",
+                section=SectionName.CONTACT,
+                before=_quote(line.strip(), 120),
+                message=(
+                    f"Your {label} is on the resume. In the US, UK and Canada leave it off (it "
+                    "invites bias); it's only expected in some countries (e.g. a Japanese "
+                    "rirekisho)."
+                ),
             )
             break
     age = next((ln for ln in lines if _AGE_PHRASE.search(ln)), None)
     if age:
         out.add(
-            Finding(
-                rule="privacy.sensitive_data",
-                severity="medium",
-                category="completeness",
-                section=SectionName.CONTACT,
-                before=_quote(age.strip(), 120),
-                message="Your age is on the resume. Many countries advise leaving it off: it invites bias and says nothing about your work.",
-            )
+            "privacy.sensitive_data",
+            section=SectionName.CONTACT,
+            before=_quote(age.strip(), 120),
+            message=(
+                "Your age is on the resume. Many countries advise leaving it off: it invites "
+                "bias and says nothing about your work."
+            ),
         )
     if resume.photo:
         out.add(
-            Finding(
-                rule="privacy.sensitive_data",
-                severity="low",
-                category="completeness",
-                section=SectionName.CONTACT,
-                message="There's a photo on the resume. In the US, UK and Canada leave it off (recruiters often must discard resumes with photos); keep it only where it's expected.",
-            )
+            "privacy.sensitive_data",
+            severity=Severity.LOW,
+            section=SectionName.CONTACT,
+            message=(
+                "There's a photo on the resume. In the US, UK and Canada leave it off "
+                "(recruiters often must discard resumes with photos); keep it only where it's "
+                "expected."
+            ),
         )
 
 
@@ -759,13 +734,12 @@ def _template(text: str, out: _Collector) -> None:
     strong = any(re.search(r"\byour\b|lorem|\{\{", f, re.I) for f in found)
     if len(found) >= 2 or strong:
         out.add(
-            Finding(
-                rule="template.unfilled",
-                severity="high",
-                category="completeness",
-                before=", ".join(f"'{f}'" for f in found[:6]),
-                message="This still holds template text nobody filled in. Replace every placeholder with your own details before you send it.",
-            )
+            "template.unfilled",
+            before=", ".join(f"'{f}'" for f in found[:6]),
+            message=(
+                "This still holds template text nobody filled in. Replace every placeholder "
+                "with your own details before you send it."
+            ),
         )
 
 
@@ -776,13 +750,12 @@ def _injection(text: str, out: _Collector) -> None:
         return
     for span in prompt_injection_spans(text)[:2]:
         out.add(
-            Finding(
-                rule="security.prompt_injection",
-                severity="high",
-                category="security",
-                before=_quote(span),
-                message="This text tries to instruct an AI screener. Recruiters and ATS vendors treat that as a red flag: remove it.",
-            )
+            "security.prompt_injection",
+            before=_quote(span),
+            message=(
+                "This text tries to instruct an AI screener. Recruiters and ATS vendors treat "
+                "that as a red flag: remove it."
+            ),
         )
 
 
@@ -790,14 +763,15 @@ def _keywords(keywords: KeywordMatch, out: _Collector) -> None:
     missing = keywords.missing[:12]
     gap = "below" if keywords.match_percent < keywords.target_percent else "at or above"
     out.add(
-        Finding(
-            rule="keywords.missing",
-            severity="high" if keywords.match_percent < 50 else "medium",
-            category="keywords",
-            section=SectionName.SKILLS,
-            before=", ".join(missing),
-            message=f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the {keywords.target_percent}% to aim for). Add the ones you genuinely have, in your own words.",
-        )
+        "keywords.missing",
+        severity=Severity.HIGH if keywords.match_percent < 50 else None,
+        section=SectionName.SKILLS,
+        before=", ".join(missing),
+        message=(
+            f"{keywords.match_percent}% of the job's keywords appear in your resume ({gap} the "
+            f"{keywords.target_percent}% to aim for). Add the ones you genuinely have, in your "
+            "own words."
+        ),
     )
 
 
@@ -842,14 +816,10 @@ def _target_role(resume: Resume, role: str, out: _Collector) -> None:
     if all(re.search(rf"(?<!\w){re.escape(w)}", head) for w in words):
         return
     out.add(
-        Finding(
-            rule="summary.target_role",
-            severity="medium",
-            category="keywords",
-            section=SectionName.SUMMARY,
-            message=f"Your headline and summary never name the role you're aiming for ('{role.strip()}'). "
-            "Recruiters search by title: name it at the top, if your experience supports it.",
-        )
+        "summary.target_role",
+        section=SectionName.SUMMARY,
+        message=f"Your headline and summary never name the role you're aiming for ('{role.strip()}'). "
+        "Recruiters search by title: name it at the top, if your experience supports it.",
     )
 
 
@@ -873,3 +843,166 @@ def _summarise_overflow(out: _Collector) -> None:
             out.findings[last] = f.model_copy(
                 update={"message": f"{f.message} ({count - shown} more like this{where}.)"}
             )
+
+
+# --- the registry: every rule, its category and usual severity, and the check that finds it ---
+
+_C, _S = Category, Severity
+
+
+def _readable(c: Context) -> bool:  # unreadable text: don't claim what we couldn't read is missing
+    return c.document.extraction.quality != "poor"
+
+
+REGISTRY = Registry(
+    [
+        Check(
+            lambda c, out: _contact(c.resume, out),
+            (
+                Rule("contact.email_missing", _C.COMPLETENESS, _S.HIGH, "no email address"),
+                Rule("contact.phone_missing", _C.COMPLETENESS, _S.MEDIUM, "no phone number"),
+                Rule("contact.link_missing", _C.COMPLETENESS, _S.LOW, "no LinkedIn/GitHub/site"),
+            ),
+        ),
+        Check(
+            lambda c, out: _sections(c.resume, out),
+            (
+                Rule(
+                    "section.missing",
+                    _C.COMPLETENESS,
+                    _S.MEDIUM,
+                    "no experience (high), education or skills section",
+                ),
+            ),
+            when=_readable,
+        ),
+        Check(
+            lambda c, out: _bullets(c.resume, out),
+            (
+                Rule(
+                    "bullet.weak_opener",
+                    _C.IMPACT,
+                    _S.MEDIUM,
+                    "a bullet opens with a duty, not a verb",
+                    share_penalty=45,
+                    rewrites=True,
+                ),
+                Rule(
+                    "bullet.no_metric",
+                    _C.IMPACT,
+                    _S.LOW,
+                    "an experience bullet with no number",
+                    share_penalty=45,
+                ),
+                Rule("bullet.number_without_unit", _C.CLARITY, _S.LOW, "'by 30': 30 what?"),
+                Rule("bullet.too_long", _C.CLARITY, _S.LOW, "a bullet over the word limit"),
+            ),
+        ),
+        Check(
+            lambda c, out: _placeholder_bullets(c.resume, out),
+            (Rule("bullet.placeholder", _C.COMPLETENESS, _S.MEDIUM, "template filler bullet"),),
+        ),
+        Check(
+            lambda c, out: _style(c.resume, c.document.text, out),
+            (
+                Rule(
+                    "style.first_person",
+                    _C.CLARITY,
+                    _S.LOW,
+                    "I/my/we in bullets or summary",
+                    rewrites=True,
+                ),
+                Rule("style.buzzword", _C.CLARITY, _S.LOW, "clichés (English)"),
+                Rule(
+                    "style.passive_voice",
+                    _C.CLARITY,
+                    _S.LOW,
+                    "passive voice hides who did it",
+                    rewrites=True,
+                ),
+                Rule(
+                    "style.tense_mismatch",
+                    _C.CLARITY,
+                    _S.LOW,
+                    "present tense in a past role",
+                    rewrites=True,
+                ),
+                Rule("style.repeated_verb", _C.CLARITY, _S.LOW, "one verb opens 3+ bullets"),
+                Rule("style.misspelling", _C.CLARITY, _S.LOW, "a common misspelling (English)"),
+            ),
+        ),
+        Check(
+            lambda c, out: _format(c.resume, c.document, out),
+            (
+                Rule("format.too_long", _C.ATS, _S.MEDIUM, "more pages than recruiters read"),
+                Rule(
+                    "format.dates_inconsistent",
+                    _C.ATS,
+                    _S.LOW,
+                    "dates written more than one way",
+                    quotes_resume=False,
+                ),
+                Rule("extraction.garbled", _C.ATS, _S.MEDIUM, "characters that can't be read"),
+                Rule("extraction.multi_column", _C.ATS, _S.LOW, "a multi-column layout"),
+                Rule("extraction.no_text_layer", _C.ATS, _S.HIGH, "pages without a text layer"),
+            ),
+        ),
+        Check(
+            lambda c, out: _privacy(c.resume, c.document.text, out),
+            (
+                Rule(
+                    "privacy.sensitive_data",
+                    _C.COMPLETENESS,
+                    _S.MEDIUM,
+                    "birth date, age, photo, nationality…",
+                ),
+            ),
+        ),
+        Check(
+            lambda c, out: _template(c.document.text, out),
+            (
+                Rule(
+                    "template.unfilled",
+                    _C.COMPLETENESS,
+                    _S.HIGH,
+                    "template text left in",
+                    caps_score=40,
+                    quotes_resume=False,
+                ),
+            ),
+        ),
+        Check(
+            lambda c, out: _injection(c.document.text, out),
+            (
+                Rule(
+                    "security.prompt_injection",
+                    _C.SECURITY,
+                    _S.HIGH,
+                    "instructions to AI screeners",
+                    caps_score=40,
+                ),
+            ),
+        ),
+        Check(
+            lambda c, out: _keywords(c.keywords, out),
+            (
+                Rule(
+                    "keywords.missing",
+                    _C.KEYWORDS,
+                    _S.MEDIUM,
+                    "the job's keywords the resume lacks (high under 50 %)",
+                    quotes_resume=False,
+                ),
+            ),
+            when=lambda c: c.keywords is not None and bool(c.keywords.missing),
+        ),
+        Check(
+            lambda c, out: _target_role(c.resume, c.target_role, out),
+            (Rule("summary.target_role", _C.KEYWORDS, _S.MEDIUM, "the target role isn't named"),),
+            when=lambda c: bool(c.target_role),
+        ),
+    ]
+)
+# The rules whose "after" the rewrite applies: each of their findings is shown, never capped,
+# so every edit in the rewrite is listed with its before and after.
+REWRITE_RULES = REGISTRY.ids(rewrites=True)

@@ -20,21 +20,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from core.models import Finding, KeywordMatch, Resume, SectionName
+from core.models import Category, Finding, KeywordMatch, Resume, SectionName
+from core.registry import PENALTY
 
-CATEGORY_LABELS = {
-    "impact": "Impact",
-    "clarity": "Clarity",
-    "ats": "ATS & format",
-    "completeness": "Completeness",
-    "keywords": "Keyword match",
-}  # what adapters show for each breakdown key
+# what adapters show for each breakdown key
+CATEGORY_LABELS: dict[str, str] = {c.value: c.label for c in Category if c is not Category.SECURITY}
 
-PENALTY = {"high": 25, "medium": 12, "low": 4}
 RULE_CAP = 30
 WEIGHTS = {"impact": 0.30, "clarity": 0.20, "ats": 0.20, "completeness": 0.30}
 KEYWORD_WEIGHT = 0.30
-SHARE_RULES = {"bullet.weak_opener": 45, "bullet.no_metric": 45}
 
 
 def _statement_count(resume: Resume) -> int:
@@ -50,19 +44,28 @@ def score_findings(
     counts: Counter[str] | None = None,
 ) -> tuple[int, dict[str, int]]:
     """Return (overall 0..100, {category: 0..100}). `counts` are per-rule totals before display caps."""
+    from core.rules import REGISTRY  # the rules' penalties and caps are declared there
+
     counts = counts or Counter(f.rule for f in findings)
+    # as the findings carry it (a check may raise or lower its rule's usual severity; a model's
+    # finding, ai.*, carries the model's judgement); categories as the registry declares them
     severity = {f.rule: f.severity for f in findings}
     category = {f.rule: f.category for f in findings}
+    for rule in REGISTRY:
+        category[rule.id] = rule.category
     statements = max(1, _statement_count(resume))
     lost: dict[str, float] = dict.fromkeys(WEIGHTS, 0.0)
     for rule, n in counts.items():
         cat = category.get(rule)
         if cat not in lost:
             continue  # keywords and security are scored elsewhere
-        if rule in SHARE_RULES:
-            lost[cat] += SHARE_RULES[rule] * min(1.0, n / statements)
+        declared = REGISTRY.get(rule)
+        if declared is not None and declared.share_penalty:
+            lost[cat] += declared.share_penalty * min(1.0, n / statements)
         else:
-            lost[cat] += min(RULE_CAP, PENALTY[severity[rule]] * n)
+            usual = severity.get(rule) or (declared.severity if declared else None)
+            if usual is not None:
+                lost[cat] += min(RULE_CAP, PENALTY[usual] * n)
     if (
         resume.section(SectionName.EXPERIENCE) is None
         and resume.section(SectionName.PROJECTS) is None
@@ -78,10 +81,8 @@ def score_findings(
             sum(breakdown[c] * w * scale for c, w in WEIGHTS.items())
             + keywords.match_percent * KEYWORD_WEIGHT
         )
-    if counts.get("security.prompt_injection"):
-        overall = min(overall, 40)  # hidden instructions to AI screeners are a red flag
-    if counts.get("template.unfilled"):
-        overall = min(
-            overall, 40
-        )  # placeholders left in: not ready to send, whatever else is right
+    # hidden instructions to AI screeners are a red flag; placeholders left in: not ready to send
+    for rule in REGISTRY:
+        if rule.caps_score is not None and counts.get(rule.id):
+            overall = min(overall, rule.caps_score)
     return max(0, min(100, round(overall))), breakdown

@@ -39,8 +39,10 @@ EXPERIENCE: list[tuple[str, str, str, str, list[str]]] = [
         "Portland, OR",
         "2021 - Present",
         [
-            "Led the migration of 14 batch jobs from cron to Apache Airflow, cutting failed nightly runs from 9 a month to 1.",
-            "Designed a PostgreSQL partitioning scheme that reduced p95 query time on the orders table from 2.4 s to 310 ms.",
+            "Led the migration of 14 batch jobs from cron to Apache Airflow, "
+            "cutting failed nightly runs from 9 a month to 1.",
+            "Designed a PostgreSQL partitioning scheme that reduced p95 query time "
+            "on the orders table from 2.4 s to 310 ms.",
             "Responsible for the internal reporting API.",
             "I built a Slack alerting bot for data quality checks.",
             "Worked on improving the CI pipeline and the Docker images for the team, which involved a lot of "

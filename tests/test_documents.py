@@ -217,8 +217,8 @@ def test_wrapped_pdf_bullets_are_joined_and_glyphs_normalised() -> None:
     )
     cleaned = plain_text(raw)
     assert (
-        "• Designed and shipped the billing pipeline that processes invoices for every customer in the EU region each night"
-        in cleaned
+        "• Designed and shipped the billing pipeline that processes invoices for every customer "
+        "in the EU region each night" in cleaned
     )
     assert "• Cut costs by 20%" in cleaned
     assert "1/2" not in cleaned

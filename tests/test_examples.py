@@ -19,7 +19,8 @@ KEY_LINES = (
     "Harborlight Analytics",
     "Bluefin Freight Systems",
     "Cedar & Pine Retail",
-    "• Led the migration of 14 batch jobs from cron to Apache Airflow, cutting failed nightly runs from 9 a month to 1.",
+    "• Led the migration of 14 batch jobs from cron to Apache Airflow, "
+    "cutting failed nightly runs from 9 a month to 1.",
     "• The legacy billing database was migrated by me to AWS RDS.",
     "Jan 2019 - 03/2021",
 )

@@ -43,7 +43,10 @@ from core.review import ROLE_MAX_CHARS, split_job_and_role
 
 log = logging.getLogger(__name__)
 
-NO_ATTACHMENT = "That message has no file attached. Use this on a message that carries a resume (PDF, DOCX, TXT or Markdown)."
+NO_ATTACHMENT = (
+    "That message has no file attached. "
+    "Use this on a message that carries a resume (PDF, DOCX, TXT or Markdown)."
+)
 _MENTION = re.compile(r"<@[!&]?\d+>")
 
 Send = Callable[[Reply], Awaitable[object]]

@@ -338,7 +338,8 @@ def is_dateish(text: str) -> bool:
 
 
 _PLACE = re.compile(
-    r"^(?:remote|hybrid|on-?site|[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,2}, ?[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,2})$",
+    r"^(?:remote|hybrid|on-?site|"
+    r"[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,2}, ?[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,2})$",
     re.I,
 )
 

@@ -738,7 +738,8 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
 # --- furniture -----------------------------------------------------------------------------
 
 
-_MARGIN_BAND = 0.13  # share of the page height at the top and bottom where running headers, footers and page numbers sit
+# share of the page height at the top and bottom where running headers, footers and page numbers sit
+_MARGIN_BAND = 0.13
 
 
 def _furniture_key(row: Row) -> str:
@@ -985,7 +986,8 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
             last.text = _join(last.text, line.text)
             if line.aside:
                 last.aside = f"{last.aside} {line.aside}".strip()
-            if line.label:  # a label wrapped beside the paragraph's second line ('Competenze organizzative e' / 'gestionali')
+            # a label wrapped beside the paragraph's second line ('Competenze organizzative e' / 'gestionali')
+            if line.label:
                 last.label = f"{last.label} {line.label}".strip()
             prev_row = row
             continue

@@ -378,7 +378,8 @@ def _doubts(resume: Resume) -> list[str]:
     empty = [s.heading for s in resume.sections if s.heading and not s.lines]
     if len(empty) >= 3:
         doubts.append(
-            f"{len(empty)} headings have nothing under them ({', '.join(empty[:3])}…): the file's text may be out of order."
+            f"{len(empty)} headings have nothing under them ({', '.join(empty[:3])}…): "
+            "the file's text may be out of order."
         )
     return doubts
 

@@ -29,7 +29,8 @@ _LABELLED_LINK = re.compile(
     re.I,
 )
 _NOT_NAME = re.compile(
-    r"^(?:curriculum vitae|cv|resume|résumé|lebenslauf|currículum|curriculo|currículo|履歴書|职务经历书|職務経歴書|简历|個人簡歴|"
+    r"^(?:curriculum vitae|cv|resume|résumé|lebenslauf|currículum|curriculo|currículo|"
+    r"履歴書|职务经历书|職務経歴書|简历|個人簡歴|"
     r"personal|contact|profile|summary|about me|last updated|updated)\b",
     re.I,
 )
@@ -44,7 +45,8 @@ _CITY_STATE_INLINE = re.compile(
     r"(?<![\w@.])([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z]{2}|USA|UK))(?![\w.@])"
 )
 _LOCATION_LABEL = re.compile(
-    r"^(?:address|location|based in|city|adresse|wohnort|ort|dirección|ubicación|endereço|localização|indirizzo|residenza|"
+    r"^(?:address|location|based in|city|adresse|wohnort|ort|dirección|ubicación|endereço|"
+    r"localização|indirizzo|residenza|"
     r"adres|woonplaats|адрес|город|住所|地址|所在地)\s*[:：]?\s*\S",
     re.I,
 )

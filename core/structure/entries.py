@@ -70,7 +70,8 @@ _LEGAL_SUFFIX = re.compile(
 _STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+@(?=\w)")  # 'Analyst @Acme'
 _LOCATION = re.compile(
     r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
-    r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
+    r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*"
+    r"(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
 )
 _SENTENCE = re.compile(r"[.!?。]$")
 _LABEL_VALUE = re.compile(r"^[^\W\d_][\w .&/-]{0,19}\s*[:：]\s*\S")

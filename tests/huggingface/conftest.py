@@ -70,9 +70,8 @@ class VirtualTime:
 
 @pytest.fixture(autouse=True)
 def fresh_engine() -> VirtualTime:
-    """Each test starts with no remembered response_format and a virtual clock for backoff
-    (pass `vt.policy` as `retry=`: the engine has no global to swap)."""
-    huggingface.forget_servers()
+    """A virtual clock for backoff (pass `vt.policy` as `retry=`: the engine has no global to
+    swap; which response_format a server took is remembered per httpx client, new per test)."""
     return VirtualTime()
 
 

@@ -220,7 +220,8 @@ class LoadReport:
                 f"{self.platform}: {self.users} users, {MAX_CONCURRENT} at once, model {MODEL_DELAY_S:.1f} s/call",
                 f"  {what}, burst:           {fmt_ms(self.acks_s)}",
                 f"  {what}, while draining:  {fmt_ms(self.probe_acks_s)}",
-                f"  queued: {waited} told #1..#{waited}; model calls {self.model_calls}, peak in flight {self.model_peak_in_flight}",
+                f"  queued: {waited} told #1..#{waited}; model calls {self.model_calls}, "
+                f"peak in flight {self.model_peak_in_flight}",
                 f"  worst event-loop lag {self.worst_lag_s * 1000:.1f} ms (while reviews run, after the"
                 f" burst: {self.extra.get('drain_lag_s', 0) * 1000:.1f} ms); peak RSS {self.peak_rss_mb:.0f} MB"
                 f" (RSS {self.extra.get('rss_before_mb', 0):.0f} MB before the run, peak"

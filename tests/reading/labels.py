@@ -215,7 +215,9 @@ def table() -> str:
         for k, v in enumerate((*s.headings, *s.dates, *s.bullets, *s.contact)):
             totals[k] += v
     rows.append(
-        f"| **total** | {totals[0]}/{totals[1]} | {totals[2]}/{totals[3]} | {totals[4]}/{totals[5]} | | {totals[6]}/{totals[7]} |"
+        "| **total** | "
+        + " | ".join(f"{totals[i]}/{totals[i + 1]}" for i in (0, 2, 4))
+        + f" | | {totals[6]}/{totals[7]} |"
     )
     return "\n".join(rows)
 

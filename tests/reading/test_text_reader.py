@@ -109,7 +109,10 @@ def test_definition_list_date_term_is_the_aside_of_its_entry() -> None:
 
 
 def test_literal_backslash_n_escapes_become_line_breaks() -> None:
-    text = "## Berufserfahrung\n- 2022–2023: Backend Engineer\\n  - REST-APIs\\n  - Docker\n\nSehr geehrtes Team,\\nich freue mich.\n"
+    text = (
+        "## Berufserfahrung\n- 2022–2023: Backend Engineer\\n  - REST-APIs\\n  - Docker\n\n"
+        "Sehr geehrtes Team,\\nich freue mich.\n"
+    )
     lines = _md(text)
     assert [(ln.text, ln.bullet, ln.depth) for ln in lines[1:4]] == [
         ("Backend Engineer", True, 0),
@@ -172,7 +175,10 @@ def test_plain_text_rewrap_is_linear_time() -> None:
 
 
 def test_tidy_fixes_characters_and_keeps_words() -> None:
-    raw = "con\ufb01guration e\ufb03cient\u00a0multi\u00adaccount Buzz\u2011API \ue000Qu\u200bery\x07 1st  Prize\r\nnext"
+    raw = (
+        "con\ufb01guration e\ufb03cient\u00a0multi\u00adaccount Buzz\u2011API "
+        "\ue000Qu\u200bery\x07 1st  Prize\r\nnext"
+    )
     assert tidy(raw) == "configuration efficient multi-account Buzz-API Query 1st Prize\nnext"
     assert tidy("a\tb") == "a b"
     assert tidy("Company  \t 2019", keep_tabs=True) == "Company\t2019"
@@ -248,7 +254,8 @@ def test_asides_survive_a_round_trip_through_plain_text() -> None:
 
 def test_italic_lines_and_a_dated_list_item_over_its_duties() -> None:
     lines = _md(
-        "*Auxia — Aplicação web (2025-1)*\n\n- 2022–2023: Backend Engineer bei Firma A\n  - REST-APIs\n- 2021 a plain dated item\n"
+        "*Auxia — Aplicação web (2025-1)*\n\n- 2022–2023: Backend Engineer bei Firma A\n"
+        "  - REST-APIs\n- 2021 a plain dated item\n"
     )
     assert lines[0].italic and not lines[1].italic
     assert (lines[1].text, lines[1].aside) == ("Backend Engineer bei Firma A", "2022–2023")
