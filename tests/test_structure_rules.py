@@ -310,3 +310,14 @@ def test_a_degree_then_its_school_after_a_comma_are_title_and_organization() -> 
         ("B.S. Chemistry", "Lakeview State University"),
         ("PhD, Organic Chemistry", None),
     ]
+
+
+def test_a_plain_section_after_skills_keeps_its_own_kind() -> None:
+    resume = parse_resume(
+        "# Jane Roe\n\njane@example.com\n\n## Skills\n\nLanguages\n- Python\n- Go\n\n"
+        "## Fun Facts\n\nTravel\n- Visited 30 countries\n- Ran two marathons\n"
+    )
+    assert [(s.heading, s.name.value) for s in resume.sections if s.heading] == [
+        ("Skills", "skills"),
+        ("Fun Facts", "other"),
+    ]

@@ -261,7 +261,13 @@ def _laid_out_like(
     ):
         return False
     mine, theirs = _looks(own), _looks(before_own)
-    return mine[0] == theirs[0] and set(mine[1:]) == set(theirs[1:]) and len(set(mine)) >= 2
+    distinct = own[0].bold or own[0].caps or abs(own[0].size - 1.0) >= 0.08  # a level or a label
+    return (
+        distinct
+        and mine[0] == theirs[0]
+        and set(mine[1:]) == set(theirs[1:])
+        and len(set(mine)) >= 2
+    )
 
 
 def _lists_skills(own: list[Line]) -> bool:
