@@ -321,3 +321,12 @@ def test_a_plain_section_after_skills_keeps_its_own_kind() -> None:
         ("Skills", "skills"),
         ("Fun Facts", "other"),
     ]
+
+
+def test_a_title_word_closing_a_phrase_makes_it_the_title() -> None:
+    resume = parse_resume(
+        "Jane Roe\njane@example.com\n\nEXPERIENCE\n\n"
+        "Northwind Shipping | Oslo, Norway | 2019 – 2022\nSoftware Engineer\n- Built the tracker\n"
+    )
+    role = resume.sections[-1].roles[0]
+    assert (role.title, role.organization) == ("Software Engineer", "Northwind Shipping")

@@ -400,6 +400,12 @@ def _set_dates(role: Role, date: str) -> None:
     role.current = dates.is_current(date)
 
 
+def _ends_in_title(text: str) -> int:
+    """'Software Engineer': a title word closing the phrase is its head, whatever modifies it."""
+    words = re.findall(r"[\w.&+-]+", text.lower())
+    return int(bool(words) and words[-1].strip(".") in _TITLE_WORDS)
+
+
 def _place_like(text: str) -> bool:
     words = text.split()
     return (
@@ -500,7 +506,7 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
     if not rest:
         role.title = location
         return
-    title_scores = [_count(_TITLE_WORDS, _TITLE_CJK, p) for p in rest]
+    title_scores = [_count(_TITLE_WORDS, _TITLE_CJK, p) + _ends_in_title(p) for p in rest]
     org_scores = [_count(_ORG_WORDS, _ORG_CJK, p) for p in rest]
     title_i = max(range(len(rest)), key=lambda k: (title_scores[k] - org_scores[k], -k))
     if title_scores[title_i] - org_scores[title_i] <= 0 and len(rest) > 1:
