@@ -330,3 +330,19 @@ def test_a_title_word_closing_a_phrase_makes_it_the_title() -> None:
     )
     role = resume.sections[-1].roles[0]
     assert (role.title, role.organization) == ("Software Engineer", "Northwind Shipping")
+
+
+def test_an_end_date_still_to_come_ends_the_range() -> None:
+    from core.structure.dates import find_range
+
+    assert find_range("Mar. 2016 - Exp. Jun. 2017").group(0) == "Mar. 2016 - Exp. Jun. 2017"
+    resume = parse_resume(
+        "# Jane Roe\n\njane@example.com\n\n## Education\n\n### North University\nPhD, Physics\n"
+        "*Sep. 2021 – expected Jun. 2025*\n"
+    )
+    role = resume.sections[-1].roles[0]
+    assert (role.dates, role.start_year, role.end_year) == (
+        "Sep. 2021 – expected Jun. 2025",
+        2021,
+        2025,
+    )

@@ -274,6 +274,7 @@ _NOW_WORDS = set(
         "heden",
         "nu",
         "expected",
+        "exp",
         "expected)",
         "(expected)",
         "to",

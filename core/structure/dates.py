@@ -16,6 +16,7 @@ MONTHS: dict[str, int] = {
 }
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _NOW_ALT = "|".join(sorted((re.escape(w) for w in _DATA["now"]), key=len, reverse=True))
+_EXPECTED_ALT = "|".join(sorted((re.escape(w) for w in _DATA["expected"]), key=len, reverse=True))
 _SINCE_ALT = "|".join(sorted((re.escape(w) for w in _DATA["since"]), key=len, reverse=True))
 PLACEHOLDER = "(?:" + "|".join(_DATA["placeholders"]) + ")"
 """A template's unfilled date ('Month 20XX', 'xx/xxxx'): a date without a year we could use."""
@@ -39,7 +40,8 @@ _SEP = r"\s*(?:[-–—~〜～‑]+|to|bis|until|till|à|au|a|até|al|fino a|tot
 # 'since 2019' is a range too: its start is the date and its end is empty (never None).
 DATE_RANGE_RE = re.compile(
     rf"(?<![\w/])(?:(?P<since>{_SINCE_ALT})\s+)?(?P<start>{DATE})"
-    rf"(?(since)|(?:{_SEP}|\s+))(?P<end>(?(since)|(?:{DATE}|{NOW})))(?![\w/])",
+    rf"(?(since)|(?:{_SEP}|\s+))(?P<end>(?(since)|(?:(?:{_EXPECTED_ALT})\s*)?(?:{DATE}|{NOW})))"
+    rf"(?![\w/])",
     re.I,
 )
 SINGLE_DATE_RE = re.compile(rf"(?<![\w/]){DATE}(?![\w/])|(?<!\w){NOW}(?!\w)", re.I)
