@@ -346,3 +346,12 @@ def test_an_end_date_still_to_come_ends_the_range() -> None:
         2021,
         2025,
     )
+
+
+def test_an_expected_date_in_a_degree_line_gives_way_to_the_range_under_it() -> None:
+    resume = parse_resume(
+        "# Jane Roe\n\njane@example.com\n\n## Education\n\n"
+        "### North University, Oslo, Norway\nMaster student in Physics, expected March 2026\n"
+        "*2024 – Present*\n\n### South College, Bergen, Norway\nB.S. in Physics\n*2020 – 2024*\n"
+    )
+    assert [r.dates for r in resume.sections[-1].roles] == ["2024 – Present", "2020 – 2024"]

@@ -354,14 +354,12 @@ def split_entries(
             header_looks.add(look)
             if cur.dates is None and date:
                 _set_dates(cur, date)
-                if (
-                    not line.aside
-                    and not line.label
-                    and not dates.find_range(date)
-                    and len(line.text.split()) > 4
-                    and not dates.only_dates(line.text)
+                single = not dates.find_range(date) and not dates.only_dates(line.text)
+                if single and (
+                    len(cur.header) > 1
+                    or (not line.aside and not line.label and len(line.text.split()) > 4)
                 ):
-                    in_prose.add(id(cur))  # a single date at the end of a long line
+                    in_prose.add(id(cur))  # one date inside a longer line, not the entry's range
         else:
             if cur.dates is None and date and (line.aside or line.label):
                 _set_dates(cur, date)
