@@ -490,6 +490,8 @@ class _Markdown:
             return True  # an emphasis, link or bracket left open
         if prev.endswith(_TERMINAL) or prev.endswith("\\"):
             return False
+        if re.match(r"^<?(?:https?://|www\.)\S+$", line):
+            return False  # a link on a line of its own (an entry's website under its dates)
         if line[:1].islower() or line[:1] in "(&,":
             return True
         return prev.endswith(_JOIN_ENDINGS)

@@ -266,3 +266,8 @@ def test_a_range_ending_in_a_word_for_now_with_a_typographic_apostrophe_stays_wh
     lines = _md("### Développeur, Resilio\n*Déc. 2023 – Aujourd’hui*\n- Tests plus rapides\n")
     assert (lines[1].text, lines[1].aside) == ("Déc. 2023 – Aujourd’hui", "")
     assert is_dateish("Déc. 2023 – aujourd’hui")
+
+
+def test_a_link_on_its_own_line_does_not_continue_the_dates_above_it() -> None:
+    lines = _md("### Engineer, Acme\n*2018-04 – Present*\nhttps://acme.example.com\n- Built it\n")
+    assert [ln.text for ln in lines][1:3] == ["2018-04 – Present", "https://acme.example.com"]
