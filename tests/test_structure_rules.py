@@ -355,3 +355,16 @@ def test_an_expected_date_in_a_degree_line_gives_way_to_the_range_under_it() -> 
         "*2024 – Present*\n\n### South College, Bergen, Norway\nB.S. in Physics\n*2020 – 2024*\n"
     )
     assert [r.dates for r in resume.sections[-1].roles] == ["2024 – Present", "2020 – 2024"]
+
+
+def test_a_chinese_header_line_is_judged_by_its_first_field() -> None:
+    resume = parse_resume(
+        "# 王小明\n\nwang@example.com\n\n## 教育经历\n\n### 北方大学\n"
+        "应用数学与信息学硕士（GPA：3.9/4.0，前5%） | 中国，北京市海淀区\n*2019.09 – 2021.06*\n"
+    )
+    role = resume.sections[-1].roles[0]
+    assert (role.title, role.organization, role.dates) == (
+        "应用数学与信息学硕士（GPA：3.9/4.0，前5%）",
+        "北方大学",
+        "2019.09 – 2021.06",
+    )

@@ -104,8 +104,9 @@ def _is_header(line: Line) -> bool:
         or dates.find_date(line.label)
     ):
         return True
-    if _CJK_RE.search(text):
-        return len(text) <= 30 and not _SENTENCE.search(text)
+    if _CJK_RE.search(text):  # the first field decides: '…硕士（GPA：4.9/5.0） | 俄罗斯，圣彼得堡'
+        first = re.split(r"\s+[|·•]\s+", text, maxsplit=1)[0]
+        return len(first) <= 30 and not _SENTENCE.search(text)
     return len(text.split()) <= 12 and not _SENTENCE.search(text)
 
 
