@@ -368,3 +368,28 @@ def test_a_chinese_header_line_is_judged_by_its_first_field() -> None:
         "北方大学",
         "2019.09 – 2021.06",
     )
+
+
+def test_a_list_labelled_inside_an_entry_stays_in_that_entry() -> None:
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    lines = [
+        Line(text="Jane Roe", size=1.4, title=True, heading=1, level=1),
+        Line(text="jane@example.com"),
+        Line(text="Education", heading=1, level=2),
+        Line(text="Bachelor of Science; North University", aside="2020 – present"),
+        Line(text="Specialist in Computer Science"),
+        Line(text="Awards:", bold=True),
+        Line(text="Dean’s List", aside="2021"),
+        Line(text="Founders’ Scholarship", aside="2022"),
+        Line(text="Master of Science; South University", bold=True, aside="2024 – 2026"),
+        Line(text="Skills", heading=1, level=2),
+        Line(text="Python, SQL"),
+    ]
+    roles = parse_lines(lines).sections[-2].roles
+    assert [(r.title, r.dates) for r in roles] == [
+        ("Bachelor of Science", "2020 – present"),
+        ("Master of Science", "2024 – 2026"),
+    ]
+    assert roles[0].description[-2:] == ["Dean’s List  2021", "Founders’ Scholarship  2022"]

@@ -74,6 +74,7 @@ _LOCATION = re.compile(
     r"(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
 )
 _SENTENCE = re.compile(r"[.!?。]$")
+_LIST_LABEL = re.compile(r"^[^\W\d_][\w &/'’-]{0,30}[:：]$")  # 'Awards:', 'Relevant coursework:'
 _LABEL_VALUE = re.compile(r"^[^\W\d_][\w .&/-]{0,19}\s*[:：]\s*\S")
 
 
@@ -249,6 +250,7 @@ def split_entries(
     header_looks: set[tuple[float, bool, bool]] = set()
     opened: dict[int, tuple[int, int]] = {}  # entry → heading level of its first line
     in_prose: set[int] = set()  # entries whose date so far is one date inside a longer line
+    listing: Role | None = None  # the entry whose 'Awards:' list is being read
     for index, line in enumerate(lines):
         date = _date_of(line)
         nested_under = (
@@ -268,6 +270,24 @@ def split_entries(
             _keep_beside(cur, line)
             cur.bullets.append(line.text)
             content = True
+            continue
+        if listing is not None and listing is cur:
+            if line.bold or line.heading or dates.find_range(line.text + " " + line.aside):
+                listing = None
+            else:
+                cur.description.append(line.full_text())  # 'Dean's List  2020' under 'Awards:'
+                content = True
+                continue
+        if (
+            cur is not None
+            and cur.dates
+            and cur.header
+            and not line.bullet
+            and _LIST_LABEL.match(line.text.strip())
+            and not dates.find_date(line.text + line.aside)
+        ):
+            cur.description.append(line.text)  # 'Awards:' opens a list inside the entry
+            listing, content = cur, True
             continue
         if (
             cur is not None
