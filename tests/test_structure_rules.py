@@ -393,3 +393,23 @@ def test_a_list_labelled_inside_an_entry_stays_in_that_entry() -> None:
         ("Master of Science", "2024 – 2026"),
     ]
     assert roles[0].description[-2:] == ["Dean’s List  2021", "Founders’ Scholarship  2022"]
+
+
+def test_a_range_left_open_after_its_dash_is_a_current_role() -> None:
+    from core.structure.dates import find_range, is_current
+
+    assert find_range("ago. 2024 –").group(0) == "ago. 2024 –" and is_current("ago. 2024 –")
+    assert find_range("2019 - Python developer") is None
+    resume = parse_resume(
+        "# João Silva\n\njoao@example.com\n\n## Experiência\n\n(POSIÇÕES MAIS RECENTES PRIMEIRO)\n"
+        "### Engenheiro de Software · Acme\n*ago. 2024 –*\n- Liderou a migração\n"
+    )
+    section = resume.sections[-1]
+    assert section.lines[0] == "(POSIÇÕES MAIS RECENTES PRIMEIRO)"  # the heading's note
+    role = section.roles[0]
+    assert (role.title, role.organization, role.dates, role.current) == (
+        "Engenheiro de Software",
+        "Acme",
+        "ago. 2024 –",
+        True,
+    )

@@ -75,6 +75,7 @@ _PHONE_LABEL = re.compile(
     r"\b(?:tel|phone|mobile|cell|telefon|handy|téléphone|portable|teléfono|móvil|celular|telefone|cellulare)\b|电话|電話|携帯|\+\d",
     re.I,
 )
+_NOTE = re.compile(r"^[(（][^()（）]{8,}[)）]$")
 _MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
 _FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
 _SOCIAL = (
@@ -161,6 +162,14 @@ def parse_lines(
             section_lines.append([])
             if note:
                 sections[-1].lines.append(note)  # kept in the text, not taken for an entry
+            continue
+        if (
+            sections[-1].heading
+            and not section_lines[-1]
+            and not line.bullet
+            and _NOTE.match(line.text.strip())
+        ):
+            sections[-1].lines.append(line.text)  # the heading's note on the line under it
             continue
         section_lines[-1].append(line)
         sections[-1].lines.append(line.full_text())

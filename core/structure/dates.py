@@ -37,11 +37,13 @@ DATE = (
 )
 NOW = rf"(?:{_NOW_ALT})"
 _SEP = r"\s*(?:[-–—~〜～‑]+|to|bis|until|till|à|au|a|até|al|fino a|tot|по|→)\s*"
+# 'ago. 2024 –' with nothing after the dash: a range still open (its end is empty)
+_OPEN_END = r"(?:(?<=[-–—~〜～])|(?<=[-–—~〜～]\s))(?=\s*$)"
 # 'since 2019' is a range too: its start is the date and its end is empty (never None).
 DATE_RANGE_RE = re.compile(
     rf"(?<![\w/])(?:(?P<since>{_SINCE_ALT})\s+)?(?P<start>{DATE})"
-    rf"(?(since)|(?:{_SEP}|\s+))(?P<end>(?(since)|(?:(?:{_EXPECTED_ALT})\s*)?(?:{DATE}|{NOW})))"
-    rf"(?![\w/])",
+    rf"(?(since)|(?:{_SEP}|\s+))(?P<end>(?(since)|(?:(?:(?:{_EXPECTED_ALT})\s*)?(?:{DATE}|{NOW})"
+    rf"|{_OPEN_END})))(?![\w/])",
     re.I,
 )
 SINGLE_DATE_RE = re.compile(rf"(?<![\w/]){DATE}(?![\w/])|(?<!\w){NOW}(?!\w)", re.I)
@@ -105,9 +107,10 @@ def is_current(range_text: str) -> bool:
     m = DATE_RANGE_RE.search(range_text)
     if not m:
         return False
-    if m["since"]:
-        return True
-    return bool(re.fullmatch(NOW, (m["end"] or "").strip(), re.I))
+    end = (m["end"] or "").strip()
+    if m["since"] or not end:
+        return True  # 'since 2019', 'ago. 2024 –'
+    return bool(re.fullmatch(NOW, end, re.I))
 
 
 def years(range_text: str) -> tuple[int | None, int | None]:

@@ -531,7 +531,9 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
     if title_scores[title_i] - org_scores[title_i] <= 0 and len(rest) > 1:
         org_i = max(range(len(rest)), key=lambda k: (org_scores[k] - title_scores[k], -k))
         title_i = (
-            next((k for k in range(len(rest)) if k != org_i), 0) if org_scores[org_i] > 0 else 0
+            next((k for k in range(len(rest)) if k != org_i), 0)
+            if org_scores[org_i] > title_scores[org_i]
+            else 0
         )
     role.title = rest[title_i]
     others = [p for k, p in enumerate(rest) if k != title_i]
