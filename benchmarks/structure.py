@@ -59,12 +59,13 @@ def tokens(text: str | None) -> set[str]:
 
 def date_key(text: str | None) -> tuple[str, ...]:
     """Years with their months, and 'now', in any spelling: 'Nov 2003 – Jun 2005' = '2003-11-01 – 2005-06'."""
+    from core.structure import dates
     from core.structure.dates import MONTHS, NOW
 
     low = norm(text)
     out = []
-    if re.search(NOW, low, re.I) or re.search(r"[-–—~]\s*$", low):
-        out.append("now")  # an open range ('2013-09 –') is a current one
+    if re.search(NOW, low, re.I) or re.search(r"[-–—~]\s*$", low) or dates.is_current(low):
+        out.append("now")  # an open range ('2013-09 –', 'since 2019') is a current one
     month_words = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
     for m in re.finditer(
         rf"(?P<y1>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m1>\d{{1,2}})(?!\d)(?:\s*[-/.月]\s*\d{{1,2}}(?!\d))?"

@@ -538,6 +538,9 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
     role.title = rest[title_i]
     others = [p for k, p in enumerate(rest) if k != title_i]
     if others:
+        home = next((h for h in role.header if role.title in h), "")
+        beside = [p for p in others if p in home and _count(_ORG_WORDS, _ORG_CJK, p)]
+        others = beside or others  # the organization named on the title's own line comes first
         org_i = max(range(len(others)), key=lambda k: (_count(_ORG_WORDS, _ORG_CJK, others[k]), -k))
         role.organization = others[org_i]
     role.location = location

@@ -271,3 +271,8 @@ def test_a_range_ending_in_a_word_for_now_with_a_typographic_apostrophe_stays_wh
 def test_a_link_on_its_own_line_does_not_continue_the_dates_above_it() -> None:
     lines = _md("### Engineer, Acme\n*2018-04 – Present*\nhttps://acme.example.com\n- Built it\n")
     assert [ln.text for ln in lines][1:3] == ["2018-04 – Present", "https://acme.example.com"]
+
+
+def test_a_line_wholly_in_emphasis_is_read_even_with_a_space_before_it_closes() -> None:
+    lines = _md("### Engineer · Acme\n*ago. 2024 – *\n- Built it\n")
+    assert lines[1].text == "ago. 2024 –"
