@@ -419,7 +419,7 @@ def test_the_organization_on_the_title_s_own_line_comes_first() -> None:
     resume = parse_resume(
         "Jane Roe\njane@example.com\n\nEDUCATION\n\n"
         "Bachelor of Science; University of Lakeside | 2020 – present\n"
-        "Trinity College | GPA: 3.9\nSpecialist in Chemistry\n"
+        "Trinity University College | GPA: 3.9\nSpecialist in Chemistry\n"
     )
     role = resume.sections[-1].roles[0]
     assert (role.title, role.organization) == ("Bachelor of Science", "University of Lakeside")
