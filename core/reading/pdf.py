@@ -950,6 +950,12 @@ def _continues(
         return hanging and not line.label
     if abs(row.x0 - prev_row.x0) > 1.5 * body:
         return False
+    if (
+        len(prev_line.text.split()) <= 3
+        and line.text[:1].isupper()
+        and not prev_line.text.endswith((_HYPHEN_BREAK, ",", " and", " of", " &"))
+    ):
+        return False  # 'Working Student 1' over 'Description.': a title line, not wrapped prose
     main_right = max(r.x1 for r in prev_row.runs)
     filled = main_right >= column_right - max(3.0 * body, 0.12 * (column_right - prev_row.x0))
     return not (not filled and not prev_line.text.endswith((_HYPHEN_BREAK, ",")))

@@ -338,3 +338,23 @@ def test_a_margin_of_a_template_s_unfilled_dates_labels_its_entries() -> None:
     ]
     assert [e.dates for e in section(structure, "experience").entries] == ["xx/xxxx – xx/xxxx"]
     assert section(structure, "skills").lines[:2] == ["Go", "Python"]
+
+
+def test_a_short_title_line_is_not_joined_to_the_line_under_it() -> None:
+    """In a narrow column every line reaches the right edge: a short title line followed
+    closely by a capitalised line is still two lines, not one wrapped sentence."""
+    page = Page().text("Jane Roe", 50, 740, 20, True).text("jane@ex.io", 50, 722)
+    page.text("EXPERIENCE", 50, 690, 12, True)
+    y = 670
+    for org, title in (("Northwind", "Working Student"), ("Kite Labs", "Junior Analyst")):
+        page.text(org, 50, y, 10, True).text(title, 50, y - 11).text("Description.", 50, y - 20)
+        y -= 40
+    page.text("SKILLS", 50, y, 12, True).text("Python, SQL", 50, y - 16)
+    structure, document = structure_of(page)
+    texts = [line.text for line in document.lines]
+    assert "Working Student" in texts and "Description." in texts
+    entries = section(structure, "experience").entries
+    assert [(e.organization, e.title) for e in entries] == [
+        ("Northwind", "Working Student"),
+        ("Kite Labs", "Junior Analyst"),
+    ]
