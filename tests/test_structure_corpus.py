@@ -37,9 +37,9 @@ SETTINGS = Settings(_env_file=None)
 # Floors: what the reader achieves today on the labelled corpus, half a point or so below.
 FLOORS = {
     "sections": 96.0,
-    "entries": 92.0,
-    "dates": 92.0,
-    "bullets": 92.0,
+    "entries": 93.5,
+    "dates": 93.5,
+    "bullets": 93.5,
     "name": 97.0,
     "contact": 98.0,
 }
