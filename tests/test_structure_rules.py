@@ -423,3 +423,20 @@ def test_the_organization_on_the_title_s_own_line_comes_first() -> None:
     )
     role = resume.sections[-1].roles[0]
     assert (role.title, role.organization) == ("Bachelor of Science", "University of Lakeside")
+
+
+def test_an_empty_skills_section_gives_the_next_group_nothing_to_follow() -> None:
+    from core.reading.lines import Line
+    from core.structure import parse_lines
+
+    lines = [
+        Line(text="JANE ROE", caps=True, bold=True, size=3.0, title=True),
+        Line(text="jane@example.com"),
+        Line(text="SKILLS", caps=True, size=1.3, gap=2.0),
+        Line(text="WEB DEVELOPMENT", caps=True, size=1.3, gap=2.0),
+        Line(text="MASTER", caps=True, bold=True, size=1.1),
+        Line(text="HTML", caps=True, size=0.9),
+        Line(text="EXPERIENCE", caps=True, size=1.3, gap=2.0),
+        Line(text="ACME", caps=True, bold=True, aside="2019 - 2023"),
+    ]
+    assert [s.heading for s in parse_lines(lines).sections if s.heading][-1] == "EXPERIENCE"

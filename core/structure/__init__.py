@@ -266,6 +266,7 @@ def _laid_out_like(
         or kind_of(section.heading) is not None
         or before.name is not SectionName.SKILLS
         or not 2 <= len(own) <= 12
+        or not before_own
         or any(dates.find_date(ln.text) for ln in own)
     ):
         return False
