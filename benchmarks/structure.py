@@ -1,6 +1,6 @@
 """Structure benchmark: what we read from each labelled corpus resume against its hand-made label.
 
-Run from the project root:  python benchmarks/structure.py [--files] [--json]
+Run from the project root:  python benchmarks/structure.py [--files] [--rewrite]
 
 For every `../shared/corpus/expected/*.json` it reads the resume with the same
 pipeline a review uses (bytes → lines → structure) and prints, per file and in
@@ -14,6 +14,8 @@ total:
   bullets    found entries whose bullet count is within ±10 % of the label's
   name       exact after NFKC/whitespace folding (null must stay null)
   contact    email, phone, location and the set of link kinds, 4 fields per file
+  rewrite    (--rewrite) entries whose title, organization and dates come back as one entry
+             when the offline rewrite is read again
 The evaluation functions are imported by tests/test_structure_corpus.py, which
 holds the floors; this script prints the figures.
 """
@@ -231,6 +233,34 @@ def read_structure(path: Path) -> dict[str, Any]:
     return parse_document(document).structure.model_dump()
 
 
+def read_back(path: Path) -> tuple[int, int]:
+    """(entries found again, entries) when the file's rewrite is read again: each entry's title,
+    organization and dates must come back as one entry."""
+    from core.config import Settings
+    from core.review import offline_pipeline
+    from core.structure import parse_resume, to_structure
+
+    _document, result = offline_pipeline(
+        path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
+    )
+    if result.structure is None:
+        return 0, 0
+    pool = [e for s in to_structure(parse_resume(result.rewritten)).sections for e in s.entries]
+    again = [e.model_dump() for e in pool]
+    found = total = 0
+    for section in result.structure.sections:
+        for entry in section.entries:
+            if not (entry.title or entry.organization):
+                continue
+            total += 1
+            want = entry.model_dump()
+            found += any(
+                _entry_match(want, e) and date_key(e["dates"]) == date_key(want["dates"])
+                for e in again
+            )
+    return found, total
+
+
 def percent(pairs: list[tuple[int, int]]) -> float:
     hit, total = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
     return 100.0 * hit / total if total else 100.0
@@ -275,6 +305,10 @@ def main() -> int:
         f"name exact         {percent([(int(s.name_ok), 1) for s in scores]):5.1f} %   (goal ≥ 95)"
     )
     print(f"contact fields     {percent([s.contact for s in scores]):5.1f} %   (goal ≥ 98)")
+    if "--rewrite" in sys.argv:
+        back = [read_back(path) for path, _label in files]
+        found, total = sum(b[0] for b in back), sum(b[1] for b in back)
+        print(f"rewrite read back  {percent(back):5.1f} %   ({found} of {total} entries whole)")
     print(f"{len(scores)} files in {elapsed:.2f} s")
     return 0
 
