@@ -93,9 +93,14 @@ LINK_KINDS = (
     ("twitter", r"twitter|(?<![\w.])x\.com"),
     ("orcid", r"orcid"),
     ("researchgate", r"researchgate"),
-    ("mastodon", r"mastodon|fosstodon|mstdn"),
+    ("mastodon", r"mastodon|fosstodon|mstdn|^https?://[^/]+/@\w"),  # 'instance.social/@me'
     ("facebook", r"facebook|fb\.com"),
     ("instagram", r"instagram"),
+    # a platform the label schema has no kind for is 'other'; a personal domain is 'website'
+    (
+        "other",
+        r"gitlab(?!\.io)|soundcloud|stackoverflow|kaggle|medium\.com|behance|dribbble|youtube",
+    ),
 )
 
 
@@ -201,10 +206,9 @@ def score_file(label: dict[str, Any], got: dict[str, Any]) -> FileScore:
                 f"contact {key}: {contact.get(key)!r}, label {want_contact.get(key)}"
             )
     got_links = {link_kind(link) for link in contact.get("links") or []}
+    known = {kind for kind, _pattern in LINK_KINDS} | {"website"}
     want_links = {"twitter" if k == "x" else k for k in want_contact.get("links") or []}
-    if "other" in want_links:
-        want_links.discard("other")
-        got_links.discard("website")
+    want_links = {k if k in known else "other" for k in want_links}  # 'soundcloud' is 'other'
     if got_links == want_links:
         ok += 1
     else:

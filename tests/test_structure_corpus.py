@@ -39,7 +39,7 @@ FLOORS = {
     "dates": 93.5,
     "bullets": 93.5,
     "name": 97.0,
-    "contact": 98.0,
+    "contact": 99.0,
 }
 
 
