@@ -34,7 +34,7 @@ SETTINGS = Settings(_env_file=None)
 
 # Floors: what the reader achieves today on the labelled corpus, half a point or so below.
 FLOORS = {
-    "sections": 96.0,
+    "sections": 97.0,
     "entries": 93.5,
     "dates": 93.5,
     "bullets": 93.5,

@@ -440,3 +440,18 @@ def test_an_empty_skills_section_gives_the_next_group_nothing_to_follow() -> Non
         Line(text="ACME", caps=True, bold=True, aside="2019 - 2023"),
     ]
     assert [s.heading for s in parse_lines(lines).sections if s.heading][-1] == "EXPERIENCE"
+
+
+def test_an_unknown_heading_takes_the_kind_its_lines_name() -> None:
+    resume = parse_resume(
+        "# Jane Roe\n\njane@example.com\n\n## Experience\n\nAnalyst, Acme | 2020 – 2023\n\n"
+        "## Education\n\nBSc Physics, North University | 2016 – 2020\n\n## What Drives Me\n\n"
+        "“Build things that outlast the people who built them.”\n\n"
+        "## Proudest Moments\n\n- Regional science prize, 2015\n- Best paper award at a workshop\n"
+        "- Dean's scholarship for two years\n\n## Odds and Ends\n\n- Sourdough baker\n- Amateur radio\n"
+    )
+    assert [(s.heading, s.name.value) for s in resume.sections if s.heading][2:] == [
+        ("What Drives Me", "summary"),
+        ("Proudest Moments", "awards"),
+        ("Odds and Ends", "other"),
+    ]

@@ -42,6 +42,7 @@ from core.structure.headings import (
     by_content,
     exact,
     heading_key,
+    kind_by_words,
     kind_of,
     split_column_heads,
 )
@@ -75,6 +76,7 @@ _PHONE_LABEL = re.compile(
     r"\b(?:tel|phone|mobile|cell|telefon|handy|téléphone|portable|teléfono|móvil|celular|telefone|cellulare)\b|电话|電話|携帯|\+\d",
     re.I,
 )
+_QUOTED = re.compile(r"^[“\"«„「『].{8,}[”\"»“」』]$")
 _NOTE = re.compile(r"^[(（][^()（）]{8,}[)）]$")
 _MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
 _FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
@@ -306,6 +308,10 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
     ):
         return SectionName.SKILLS  # 'WEB DEVELOPMENT' over HTML, CSS, JavaScript
     if section.name is SectionName.OTHER and kind_of(section.heading) is None:
+        if own and len(own) <= 2 and all(_QUOTED.match(ln.text.strip()) for ln in own):
+            return SectionName.SUMMARY  # a motto or a personal statement in quotation marks
+        if (named_by_words := kind_by_words(text)) is not None:
+            return named_by_words  # 'MOST PROUD OF' over achievements
         real = [s for s in sections if s.heading]
         prose = own and all(not ln.bullet and not dates.find_date(ln.text + ln.aside) for ln in own)
         if real and real[0] is section and prose:

@@ -36,6 +36,12 @@ _LATIN_PHRASES = sorted(
     (p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True
 )
 _BY_CONTENT = frozenset(_DATA["_by_content"])
+_CONTENT = {
+    kind: re.compile(
+        "|".join(w if _CJK_RE.search(w) else rf"(?<!\w){re.escape(w)}" for w in words), re.I
+    )
+    for kind, words in _DATA["_content"].items()
+}
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
 _BRACKETED = re.compile(r"^(?:\[[^\]]+\]|【[^】]+】|〔[^〕]+〕|<[^>]+>)$")
@@ -67,6 +73,15 @@ def _first_topic(key: str) -> str:
     if "、" not in key or not _CJK_RE.search(key):
         return key
     return key.split("、", 1)[0] if _LIST_TAIL.search(key) or key.count("、") >= 2 else key
+
+
+def kind_by_words(lines: list[str]) -> SectionName | None:
+    """The kind most of a section's lines name ('Fantastic Achievement', 'Another award')."""
+    texts = [t for t in lines if t.strip()]
+    for kind, pattern in _CONTENT.items():
+        if len(texts) >= 2 and sum(1 for t in texts if pattern.search(t)) >= 0.5 * len(texts):
+            return SectionName(kind)
+    return None
 
 
 def by_content(text: str) -> bool:
