@@ -70,7 +70,8 @@ def date_key(text: str | None) -> tuple[str, ...]:
         out.append("now")  # an open range ('2013-09 –', 'since 2019') is a current one
     month_words = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
     for m in re.finditer(
-        rf"(?P<y1>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m1>\d{{1,2}})(?!\d)(?:\s*[-/.月]\s*\d{{1,2}}(?!\d))?"
+        rf"(?P<y1>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m1>\d{{1,2}})(?!\d)"
+        rf"(?:\s*[-/.月]\s*\d{{1,2}}(?!\d))?"
         rf"|(?P<m2>\d{{1,2}})\s*[/.]\s*(?P<y2>(?:19|20)\d\d)"
         rf"|(?P<m3>{month_words})\.?\s*(?:de\s+)?[,'/]?\s*(?P<y3>(?:19|20)\d\d)"
         rf"|(?P<y4>(?:19|20)\d\d)",

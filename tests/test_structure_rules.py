@@ -448,7 +448,8 @@ def test_an_unknown_heading_takes_the_kind_its_lines_name() -> None:
         "## Education\n\nBSc Physics, North University | 2016 – 2020\n\n## What Drives Me\n\n"
         "“Build things that outlast the people who built them.”\n\n"
         "## Proudest Moments\n\n- Regional science prize, 2015\n- Best paper award at a workshop\n"
-        "- Dean's scholarship for two years\n\n## Odds and Ends\n\n- Sourdough baker\n- Amateur radio\n"
+        "- Dean's scholarship for two years\n\n"
+        "## Odds and Ends\n\n- Sourdough baker\n- Amateur radio\n"
     )
     assert [(s.heading, s.name.value) for s in resume.sections if s.heading][2:] == [
         ("What Drives Me", "summary"),
