@@ -62,6 +62,10 @@ class Settings(BaseModel):
     discord_gateway_url: str | None = None
     discord_guild_id: int | None = None
 
+    # Review channels (opt-in, both bots): Slack channel ids and Discord text or forum channel ids
+    # where every new post carrying a resume is reviewed without a mention
+    review_channels: frozenset[str] = frozenset()
+
     # Limits
     max_file_mb: float = Field(default=10.0, gt=0, le=100)
     max_pages: int = Field(default=10, ge=1, le=500)
@@ -79,6 +83,16 @@ class Settings(BaseModel):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("review_channels", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        """`C012AB, 1234567890` (the environment) or any iterable of ids (ints too) → strings."""
+        if isinstance(value, str):
+            value = value.replace(",", " ").split()
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return frozenset(str(v).strip() for v in value if str(v).strip())
+        return value
 
     @field_validator("huggingface_base_url", "slack_api_url", "discord_api_url")
     @classmethod

@@ -41,6 +41,7 @@ import atexit
 import contextlib
 import ctypes
 import faulthandler
+import gc
 import os
 import pickle
 import resource
@@ -267,7 +268,7 @@ class _Pool:
 
     def _fork(self) -> _Worker:
         parent_sock, child_sock = socket.socketpair()
-        pid = os.fork()
+        pid = _fork_frozen()
         if pid == 0:  # pragma: no cover - runs in the worker
             parent_sock.close()
             _worker_main(child_sock)
@@ -304,6 +305,23 @@ class _Pool:
 
     def discard(self, worker: _Worker) -> None:
         self.busy.discard(worker)
+
+
+def _fork_frozen() -> int:
+    """os.fork(), with what this process holds frozen for the child's garbage collector.
+
+    The worker's collections then never walk (nor, by touching, copy) the objects it
+    inherits: the parsers, the rules' patterns, the spelling list. The parent unfreezes
+    at once, so its own garbage is collected as before.
+    """
+    gc.freeze()
+    pid = -1
+    try:
+        pid = os.fork()
+    finally:
+        if pid != 0:  # the parent, or no child at all (fork failed)
+            gc.unfreeze()
+    return pid
 
 
 def _exited(pid: int) -> bool:

@@ -58,7 +58,9 @@ def quote_label(entry: ReportEntry) -> str:
 
 
 def group_findings(findings: list[Finding]) -> list[ReportEntry]:
-    """Findings grouped per quoted text, in the order each text first appears."""
+    """Findings grouped per quoted text, in the order each text first appears; a finding that
+    quotes nothing ('10 of 10 experience bullets show no figure') comes before its section's
+    first quote, so it never reads as one more problem of the quote printed above it."""
     entries: list[ReportEntry] = []
     by_quote: dict[tuple[SectionName | None, str], ReportEntry] = {}
     for finding in findings:
@@ -73,4 +75,14 @@ def group_findings(findings: list[Finding]) -> list[ReportEntry]:
         entry.findings.append(finding)
         if finding.after and finding.after not in entry.afters:
             entry.afters.append(finding.after)
-    return entries
+    ordered: list[ReportEntry] = []
+    for entry in entries:  # a section-wide note goes before that section's first quote
+        first_quote = next(
+            (i for i, e in enumerate(ordered) if e.section == entry.section and e.before),
+            None,
+        )
+        if entry.before is None and entry.section is not None and first_quote is not None:
+            ordered.insert(first_quote, entry)
+        else:
+            ordered.append(entry)
+    return ordered

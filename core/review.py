@@ -20,8 +20,9 @@ from core.export import export_rewrite, prepare
 from core.isolation import configure as configure_workers
 from core.isolation import run_isolated
 from core.models import Document, ReviewResult
+from core.reading import preload as preload_reader
 from core.reading import read_file
-from core.rules import preload as preload_rules
+from core.spelling import preload as preload_spelling
 
 if TYPE_CHECKING:
     import httpx  # the model engine imports it; the offline path never needs it
@@ -88,6 +89,18 @@ def resolve_engine(choice: EngineChoice, settings: Settings) -> Literal["offline
     return choice
 
 
+def warm_up() -> None:
+    """Load now what reviews otherwise load on first use, so parse workers forked later inherit it.
+
+    The DOCX export template and font look-up, the DOCX reader and the spelling list: a
+    bot or a batch pays them once here instead of once per worker. A one-off review (the
+    command line with one file) skips this: its one worker loads only what its file needs.
+    """
+    prepare()
+    preload_reader()
+    preload_spelling()
+
+
 def offline_pipeline(
     data: bytes,
     filename: str,
@@ -118,6 +131,7 @@ async def review_resume(
     *,
     with_files: bool = True,
     retry: RetryPolicy | None = None,
+    warm: bool = True,
 ) -> ReviewResult:
     """Review one resume end to end.
 
@@ -128,16 +142,15 @@ async def review_resume(
 
     `with_files=False` skips the DOCX, PDF and Markdown export (`result.attachments`
     stays empty): the CLI without `--out` shows none of it, and the export is
-    most of an offline review's time.
+    most of an offline review's time. `warm=False` skips `warm_up()` (a process that
+    reviews one file and exits).
     """
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
-    prepare()  # once per process: every forked child inherits the export template and font look-up
-    preload_rules()  # likewise the spelling dictionary (about 0.2 s to load)
-    configure_workers(
-        settings.max_concurrent_reviews
-    )  # one parse worker per review that may run at once
+    if warm:
+        warm_up()  # once per process (cached): every parse worker forked after it inherits it
+    configure_workers(settings.max_concurrent_reviews)  # a worker per review that may run at once
     document, result = await run_isolated(
         offline_pipeline,
         request.data,

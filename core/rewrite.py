@@ -100,7 +100,7 @@ def _without_dates(text: str, dates: str | None) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ,|–—-")
 
 
-def _role_lines(role: Role, bullets: list[str]) -> list[str]:
+def _role_lines(role: Role, bullets: list[str], past_role: bool, work: bool) -> list[str]:
     """One entry as printed: its header lines (title, organization, place), its dates, prose, bullets."""
     lines: list[str] = []
     header = [h for h in (_without_dates(h, role.dates) for h in role.header) if h]
@@ -111,9 +111,30 @@ def _role_lines(role: Role, bullets: list[str]) -> list[str]:
         lines.append(f"### {role.title}")
     if role.dates:
         lines.append(f"*{normalise_range(role.dates)}*")
-    lines += [drop_first_person(line) or line for line in role.description]
+    lines += _improved_prose(role, past_role) if work and not role.bullets else role.description
     lines += [f"- {bullet}" for bullet in bullets]
     return lines
+
+
+def _improved_prose(role: Role, past_role: bool) -> list[str]:
+    """A role written as a paragraph, with the same honest fixes as bullets, sentence by sentence.
+
+    Only the sentences the rules read as statements (core/rules.py `_statements`) are touched,
+    so each edit here is one a finding lists with its before and after.
+    """
+    from core.rules import _statements
+
+    statements = set(_statements(role))
+    out = []
+    for line in role.description:
+        parts = re.split(r"((?<=[.!?])\s+(?=[A-Z]))", line)
+        out.append(
+            "".join(
+                improve_statement(p.strip(), past_role) if p.strip() in statements else p
+                for p in parts
+            )
+        )
+    return out
 
 
 def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
@@ -122,6 +143,8 @@ def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
     Repeated opener verbs are not swapped here: the style.repeated_verb finding lists the
     bullets and suggests verbs, and the person picks the one that is true.
     """
+    from core.rules import is_work_role  # the rules judge exactly the bullets fixed here
+
     return [
         [
             [
@@ -131,6 +154,8 @@ def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
                     and r.dates is not None
                     and not r.current,
                 )
+                if is_work_role(section.name, r)
+                else b
                 for b in r.bullets
             ]
             for r in section.roles
@@ -159,6 +184,8 @@ def rewrite_markdown(resume: Resume) -> str:
             details.append(line)
     if details:
         out += ["", "  \n".join(details)]
+    from core.rules import is_work_role
+
     improved = _improved_bullets(resume)
     for index, section in enumerate(resume.sections):
         if section is top:
@@ -170,7 +197,13 @@ def rewrite_markdown(resume: Resume) -> str:
             ]  # a heading's note
             out += leading
             for role, bullets in zip(section.roles, improved[index], strict=True):
-                out += [*_role_lines(role, bullets), ""]
+                past = (
+                    section.name is SectionName.EXPERIENCE
+                    and role.dates is not None
+                    and not role.current
+                )
+                work = is_work_role(section.name, role)
+                out += [*_role_lines(role, bullets, past, work), ""]
         elif section.name is SectionName.SUMMARY:
             out += [drop_first_person(line) or line for line in section.lines]
         else:

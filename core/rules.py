@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import Any
 
@@ -31,7 +30,9 @@ from core.models import (
     Severity,
 )
 from core.registry import Check, Registry, Rule
-from core.structure import DATE_RANGE_RE
+from core.spelling import preload as preload
+from core.spelling import speller as _speller
+from core.structure import DATE_RANGE_RE, heading_section
 from core.wording import (
     BUZZWORDS,
     PLACEHOLDER_BULLETS,
@@ -132,6 +133,100 @@ _BARE_NUMBER = re.compile(
 )
 
 
+def _words(items: list[str]) -> str:
+    return "|".join(sorted(items, key=len, reverse=True))
+
+
+_UNQUANTIFIED = _load("advice.json")["unquantified"]
+_MAGNITUDE_RE = re.compile(
+    rf"\b(?:{_words(_UNQUANTIFIED['magnitudes'])})|"
+    rf"(?<!\w)(?:{_words(_UNQUANTIFIED['number_words'])})(?!\w)",
+    re.I,
+)
+# What in a bullet claims a figure exists, strongest first: (kind, pattern).
+_CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "change",
+        re.compile(
+            rf"\b(?:{_words(_UNQUANTIFIED['change_verbs'])})\w*"
+            rf"(?:[^\w,.;:]+\w+){{0,5}}?[^\w,.;:]+(?:{_words(_UNQUANTIFIED['measurable'])})\b",
+            re.I,
+        ),
+    ),
+    (
+        "team",
+        re.compile(
+            rf"\b(?:{_words(_UNQUANTIFIED['lead_verbs'])})\s+(?:(?:a|an|the|my|our)\s+)?"
+            r"(?:[\w-]+\s+){0,2}?team(?:\s+of)?\b",
+            re.I,
+        ),
+    ),
+    (
+        "vague",
+        re.compile(
+            rf"\b(?:{_words(_UNQUANTIFIED['vague_amounts'])})"
+            r"(?:\s+(?!(?:in|to|for|of|and|with|on|at|by|from|across)\b)[\w/-]+){1,2}",
+            re.I,
+        ),
+    ),
+    (
+        "large",
+        re.compile(
+            rf"\b(?:{_words(_UNQUANTIFIED['large'])})\s+(?:[\w-]+\s+)?"
+            rf"(?:{_words(_UNQUANTIFIED['large_nouns'])})\b",
+            re.I,
+        ),
+    ),
+    ("intensifier", re.compile(rf"\b(?:{_words(_UNQUANTIFIED['intensifiers'])})\b", re.I)),
+)
+
+
+def _unquantified_claim(text: str) -> tuple[str, str] | None:
+    """(kind, the words) when the bullet claims a figure it doesn't give, else None.
+
+    Only such a bullet is asked for a number: 'Improved the efficiency' has a 'by how much', and
+    'Led a team' a size, that the person knows. A duty ('Conducted penetration testing on the
+    Smart TV') has no figure to give, so asking for one would invite a made-up number.
+    """
+    if _METRIC_RE.search(text) or _MAGNITUDE_RE.search(text):
+        return None
+    for kind, pattern in _CLAIMS:
+        m = pattern.search(text)
+        if m:
+            return kind, m.group(0)
+    return None
+
+
+def _ask_for_figure(kind: str, words: str) -> str:
+    """The question a coach would ask about the claim, and what to do without the figure."""
+    quoted = f"'{words}'"
+    if kind == "change":
+        return (
+            f"{quoted}: by how much? If you measured it, give the change (a percentage, a time, "
+            "an amount, or before and after). If you didn't, leave it as it is: "
+            "I won't invent a number, and neither should you."
+        )
+    if kind == "team":
+        return (
+            f"{quoted}: how many people? The team's size shows the scope of what you led; "
+            "add it if you know it."
+        )
+    if kind == "vague":
+        return (
+            f"{quoted}: how many? You know the count, so say it. If you don't, "
+            "leave it: I won't invent a number."
+        )
+    if kind == "large":
+        return (
+            f"{quoted}: how large? Rows, gigabytes, users or sources, if you know them; "
+            "otherwise leave it. I won't invent a number."
+        )
+    return (
+        f"{quoted} asks the reader to take your word for it. Give the figure if you have one; "
+        "if not, cut the word rather than guess."
+    )
+
+
 def _statements(role: Role) -> list[str]:
     """Bullets, or for paragraph-style entries the sentences of their description."""
     if role.bullets:
@@ -142,10 +237,31 @@ def _statements(role: Role) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
 
 
+# An entry titled like one of these sections is a list of that kind inside Experience or Projects
+# ('Skills', 'Programming Languages' as a term under 'Technical Experience'), not work to advise on.
+_NOT_WORK_TITLES = frozenset(
+    {
+        SectionName.SKILLS,
+        SectionName.LANGUAGES,
+        SectionName.INTERESTS,
+        SectionName.REFERENCES,
+        SectionName.CERTIFICATIONS,
+        SectionName.EDUCATION,
+    }
+)
+
+
+def is_work_role(section: SectionName, role: Role) -> bool:
+    """A role whose statements the rules judge and the rewrite fixes: the same ones, always."""
+    if section not in (SectionName.EXPERIENCE, SectionName.PROJECTS):
+        return False
+    return not (role.title and heading_section(role.title) in _NOT_WORK_TITLES)
+
+
 def _work_statements(resume: Resume) -> Iterator[tuple[SectionName, Role, str]]:
     for section in resume.sections:
-        if section.name in (SectionName.EXPERIENCE, SectionName.PROJECTS):
-            for role in section.roles:
+        for role in section.roles:
+            if is_work_role(section.name, role):
                 for text in _statements(role):
                     yield section.name, role, text
 
@@ -167,6 +283,8 @@ def _rewritten(section: SectionName | None, role: Role | None, text: str) -> str
     """The statement as the rewrite prints it (every honest fix at once), or None when it stays as is."""
     from core.rewrite import improve_statement
 
+    if role is not None and not role.bullets and not any(text in ln for ln in role.description):
+        return None  # a sentence wrapped across a paragraph's lines: the rewrite leaves it be
     better = improve_statement(text, _past_role(section, role))
 
     def same(
@@ -194,17 +312,22 @@ class _Collector:
     def __init__(self) -> None:
         self.findings: list[Finding] = []
         self.counts: Counter[str] = Counter()
+        self.added: Counter[str] = Counter()
         # over the display cap: named in the last shown one
         self.hidden: dict[str, list[Finding]] = {}
 
-    def add(self, rule_id: str, *, severity: Severity | None = None, **fields: Any) -> None:
-        """Record one finding of a registered rule (`severity` overrides the rule's usual one)."""
+    def add(
+        self, rule_id: str, *, severity: Severity | None = None, weight: int = 1, **fields: Any
+    ) -> None:
+        """Record one finding of a registered rule (`severity` overrides the rule's usual one;
+        `weight`: how many statements it stands for in the score, for a summary of many)."""
         rule = REGISTRY[rule_id]
         finding = Finding(
             rule=rule.id, severity=severity or rule.severity, category=rule.category, **fields
         )
-        self.counts[rule.id] += 1
-        if self.counts[rule.id] <= MAX_PER_RULE or (finding.after and rule.rewrites):
+        self.counts[rule.id] += weight
+        self.added[rule.id] += 1
+        if self.added[rule.id] <= MAX_PER_RULE or (finding.after and rule.rewrites):
             self.findings.append(finding)
         else:
             self.hidden.setdefault(rule.id, []).append(finding)
@@ -231,6 +354,8 @@ def run_rules(
 
 
 def _contact(resume: Resume, out: _Collector) -> None:
+    if resume.form:
+        return  # a shokumu keirekisho leaves contact details to the rirekisho sent with it
     if not resume.email:
         out.add(
             "contact.email_missing",
@@ -256,8 +381,12 @@ def _contact(resume: Resume, out: _Collector) -> None:
 
 def _sections(resume: Resume, out: _Collector) -> None:
     present = {s.name for s in resume.sections}
+    # a sub-heading counts: 'Skills' or 'Programming Languages' as a term inside another section
+    present |= {heading_section(r.title) for s in resume.sections for r in s.roles if r.title}
     if resume.form:
-        present.add(SectionName.SKILLS)  # a Japanese form has its own fixed boxes
+        # a Japanese form has its own fixed boxes, and a shokumu keirekisho leaves education
+        # to the rirekisho sent with it
+        present |= {SectionName.SKILLS, SectionName.EDUCATION}
     advice = {
         SectionName.EXPERIENCE: (
             "No work experience section found. Add one (internships, projects and volunteering "
@@ -272,11 +401,20 @@ def _sections(resume: Resume, out: _Collector) -> None:
             "section listing your tools and languages."
         ),
     }
+    projects_only = SectionName.PROJECTS in present
+    if projects_only:
+        advice[SectionName.EXPERIENCE] = (
+            "No work experience section: your projects carry this resume, which is fine early on. "
+            "If you have had an internship, a part-time job or volunteering, add it under "
+            "'Experience'; if not, keep the projects first."
+        )
     for name, message in advice.items():
         if name not in present:
             out.add(
                 "section.missing",
-                severity=Severity.HIGH if name is SectionName.EXPERIENCE else None,
+                severity=Severity.HIGH
+                if name is SectionName.EXPERIENCE and not projects_only
+                else None,
                 section=name,
                 message=message,
             )
@@ -285,7 +423,37 @@ def _sections(resume: Resume, out: _Collector) -> None:
 # --- bullets --------------------------------------------------------------------------
 
 
+def _figureless(resume: Resume, out: _Collector) -> None:
+    """One finding for experience bullets with no figure and no claim of one, when they are most.
+
+    A coach says 'quantify where you can' once, not on every duty: a bullet like 'Conducted
+    penetration testing on the Smart TV' has nothing to count, and asking it for a number would
+    invite a made-up one. The finding stands for each such bullet in the impact score.
+    """
+    experience = [t for s, _r, t in _work_statements(resume) if s is SectionName.EXPERIENCE]
+    figureless = [
+        t
+        for t in experience
+        if len(t.split()) >= 4 and not _METRIC_RE.search(t) and not _MAGNITUDE_RE.search(t)
+    ]
+    # a bullet that claims a figure has its own finding ('by how much?') and its own count
+    bare = [t for t in figureless if not (resume.language == "en" and _unquantified_claim(t))]
+    if len(bare) < 3 or len(figureless) * 2 < len(experience):
+        return
+    out.add(
+        "bullet.no_metric",
+        weight=len(bare),
+        section=SectionName.EXPERIENCE,
+        message=(
+            f"{len(figureless)} of {len(experience)} experience bullets show no figure. Where "
+            "you know one, add it (how many, how much, how often, how fast); a duty with "
+            "nothing to count can stay as it is. I won't invent numbers."
+        ),
+    )
+
+
 def _bullets(resume: Resume, out: _Collector) -> None:
+    _figureless(resume, out)
     for section, role, text in _work_statements(resume):
         weak = weak_opener(text)
         if weak:
@@ -304,19 +472,13 @@ def _bullets(resume: Resume, out: _Collector) -> None:
                 after=_rewritten(section, role, text) if better else None,
                 message=message,
             )
-        if (
-            section is SectionName.EXPERIENCE
-            and not _METRIC_RE.search(text)
-            and len(text.split()) >= 4
-        ):
+        claim = _unquantified_claim(text) if resume.language == "en" else None
+        if section is SectionName.EXPERIENCE and claim:
             out.add(
                 "bullet.no_metric",
                 section=section,
                 before=_quote(text),
-                message=(
-                    "No number here. If you have one, add it (how many, how much, how fast, "
-                    "how often); I won't invent one."
-                ),
+                message=_ask_for_figure(*claim),
             )
         bare = _BARE_NUMBER.search(text)
         if bare:
@@ -391,19 +553,30 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
     ]
     for section, role, line in statements + summary_lines:
         hits = _first_person_hits(line)
-        if hits:
-            after = drop_first_person(line) if role is None else _rewritten(section, role, line)
-            out.add(
-                "style.first_person",
-                section=section,
-                before=_quote(line),
-                after=after,
-                message=f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead.",
+        if not hits:
+            continue
+        after = drop_first_person(line) if role is None else _rewritten(section, role, line)
+        if resume.language != "en" and after is None:
+            continue  # the pronoun list is English: 'me' in Portuguese is no advice of ours
+        if re.match(rf"^\s*{re.escape(hits[0])}\b", line):
+            message = f"Resumes drop first-person words ('{hits[0]}'): start with the verb instead."
+        else:
+            message = (
+                f"Resumes leave out first-person words: drop '{hits[0]}' "
+                "(the reader knows it's about you)."
             )
+        out.add(
+            "style.first_person",
+            section=section,
+            before=_quote(line),
+            after=after,
+            message=message,
+        )
     if (
         resume.language == "en"
     ):  # the cliché list is English ('Synergy' may name a Portuguese project)
         seen_buzz: set[str] = set()
+        titles = [r.title.lower() for sec in resume.sections for r in sec.roles if r.title]
         for raw in text.split("\n"):
             low = raw.lower()
             hits = [
@@ -420,14 +593,21 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
                 continue
             seen_buzz.update(hits)
             named = " and ".join(f"'{b}'" for b in hits[:3])
+            message = (
+                f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters "
+                "skip. Show it with a concrete example instead."
+            )
+            if any(b in title for b in hits for title in titles):
+                # 'Head Code Ninja' was the job's name: no example replaces a title
+                message = (
+                    f"{named} in a job title: recruiters and ATS search by standard titles. If it "
+                    "was the official title, keep it and add the standard one in brackets."
+                )
             out.add(
                 "style.buzzword",
                 section=_section_of(resume, raw.strip()),
                 before=_quote(raw.strip().lstrip("• ")),
-                message=(
-                    f"{named} {'is a cliché' if len(hits) == 1 else 'are clichés'} recruiters "
-                    "skip. Show it with a concrete example instead."
-                ),
+                message=message,
             )
     for section, role, line in statements:
         m = next(
@@ -455,18 +635,6 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w.@/'’#+-])([a-z]{5,})(?![\w.@/'’#+-])")
-
-
-@lru_cache(maxsize=1)
-def _speller():  # spellchecker.SpellChecker, loaded once per process (about 0.2 s)
-    from spellchecker import SpellChecker
-
-    return SpellChecker(distance=1)
-
-
-def preload() -> None:
-    """Load what the rules load lazily, so forked review children inherit it instead of each loading it."""
-    _speller()
 
 
 def _misspellings(
@@ -512,13 +680,15 @@ def _section_of(resume: Resume, line: str) -> SectionName | None:
 
 
 def _tense(resume: Resume, out: _Collector) -> None:
-    experience = resume.section(SectionName.EXPERIENCE)
-    if experience is None:
-        return
-    for role in experience.roles:
-        if role.current or role.dates is None:
-            continue  # present tense is right in a current role
-        for bullet in role.bullets:
+    # every experience section (a resume may have two): the rewrite puts all of them in the past
+    past = [
+        role
+        for section in resume.sections
+        for role in section.roles
+        if _past_role(section.name, role) and is_work_role(section.name, role)
+    ]
+    for role in past:  # present tense is right in a current role, so those are left out
+        for bullet in _statements(role):  # a paragraph's sentences too: the rewrite fixes both
             verb = present_tense_opener(bullet)
             if verb:
                 out.add(
@@ -610,13 +780,17 @@ def _date_style(date: str) -> str | None:
 def _format(resume: Resume, document: Document, out: _Collector) -> None:
     extraction = document.extraction
     if extraction.pages > limits.TARGET_PAGES:
-        out.add(
-            "format.too_long",
-            message=(
-                f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two "
-                "pages (an academic CV is the exception)."
-            ),
+        message = (
+            f"{extraction.pages} pages: recruiters skim, so keep a resume to one or two "
+            "pages (an academic CV is the exception)."
         )
+        academic = resume.section(SectionName.PUBLICATIONS) is not None
+        if academic:  # with a publication list this may be an academic CV, which runs long
+            message = (
+                f"{extraction.pages} pages: fine for an academic CV. For an industry job, cut it "
+                "to two: keep the most relevant work and a few selected publications."
+            )
+        out.add("format.too_long", severity=Severity.LOW if academic else None, message=message)
     styles: dict[str, str] = {}  # style → the first date written that way
     for section in resume.sections:
         for role in section.roles:
@@ -649,7 +823,8 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
                 "standard fonts."
             ),
         )
-    if extraction.multi_column:
+    # a Japanese form's grid is the form itself; unreadable text is the problem to fix first
+    if extraction.multi_column and not resume.form and extraction.quality != "poor":
         out.add(
             "extraction.multi_column",
             message=(
@@ -667,12 +842,17 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
         )
 
 
+_PHOTO_CUSTOMARY = frozenset({"ja", "zh", "ko"})
+
+
 def _privacy(resume: Resume, text: str, out: _Collector) -> None:
     """Personal data (date of birth, age, nationality, photo …) in any of the languages we read.
 
-    A Japanese rirekisho or shokumu keirekisho is a form that asks for these, so it is exempt.
+    A Japanese rirekisho or shokumu keirekisho is a form that asks for these, so it is exempt,
+    and so is a resume written in Chinese, Japanese or Korean, where hiring customs expect a
+    photo, birth date and gender (the advice to leave them off is for other markets).
     """
-    if resume.form:
+    if resume.form or resume.language in _PHOTO_CUSTOMARY:
         return
     lines = text.split("\n")
     for pattern, label in _SENSITIVE:
@@ -724,15 +904,17 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
 def _template(text: str, out: _Collector) -> None:
     """Template text nobody filled in: a resume with 'YOUR NAME HERE' or 'Month 20XX' is not ready to send."""
     found: list[str] = []
+    hits = 0  # 'xxx' ten times over is as unfilled as two different placeholders
     for pattern in _PLACEHOLDERS:
         for m in pattern.finditer(text):
             token = m.group(0).strip()
+            hits += bool(token)
             if token and token.lower() not in (f.lower() for f in found):
                 found.append(token)
             if len(found) >= 8:
                 break
     strong = any(re.search(r"\byour\b|lorem|\{\{", f, re.I) for f in found)
-    if len(found) >= 2 or strong:
+    if len(found) >= 2 or strong or hits >= 3:
         out.add(
             "template.unfilled",
             before=", ".join(f"'{f}'" for f in found[:6]),
@@ -834,14 +1016,13 @@ def _where(hidden: list[Finding]) -> str:
 
 
 def _summarise_overflow(out: _Collector) -> None:
-    for rule, count in out.counts.items():
-        shown = sum(1 for f in out.findings if f.rule == rule)
-        if count > shown:
+    for rule, hidden in out.hidden.items():
+        if hidden:
             last = max(i for i, f in enumerate(out.findings) if f.rule == rule)
             f = out.findings[last]
-            where = _where(out.hidden.get(rule, []))
+            where = _where(hidden)
             out.findings[last] = f.model_copy(
-                update={"message": f"{f.message} ({count - shown} more like this{where}.)"}
+                update={"message": f"{f.message} ({len(hidden)} more like this{where}.)"}
             )
 
 
@@ -891,7 +1072,7 @@ REGISTRY = Registry(
                     "bullet.no_metric",
                     _C.IMPACT,
                     _S.LOW,
-                    "an experience bullet with no number",
+                    "a claimed result without its figure; most bullets without one",
                     share_penalty=45,
                 ),
                 Rule("bullet.number_without_unit", _C.CLARITY, _S.LOW, "'by 30': 30 what?"),

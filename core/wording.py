@@ -64,6 +64,10 @@ WEAK_OPENERS: tuple[tuple[str, str | None], ...] = (
     (r"assisted ", None),
     (r"worked on ", None),
     (r"working on ", None),
+    (r"worked in ", None),
+    (r"working in ", None),
+    (r"contributed to ", None),
+    (r"contributing to ", None),
     (r"participated in ", None),
     (r"was involved in ", None),
     (r"involved in ", None),
@@ -86,6 +90,7 @@ WEAK_OPENER_WORDS = frozenset(
         "was",
         "handled",
         "contributed",
+        "contributing",
         "supported",
         "aided",
     ]
@@ -93,6 +98,10 @@ WEAK_OPENER_WORDS = frozenset(
 
 # Concrete verbs to offer when a weak opener has no honest fix, by what the bullet is about.
 _VERB_CHOICES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"^(?:an?|the)\s+(?:[\w-]+,?\s+){0,3}(?:environment|setting|team)\b",
+        ("Built", "Delivered", "Shipped"),
+    ),
     (r"migrat", ("Migrated", "Planned", "Tested")),
     (r"life ?cycle|workflow", ("Led", "Ran", "Improved")),
     (r"\bclean", ("Cleaned", "Prepared", "Analyzed")),
@@ -114,11 +123,17 @@ def verb_choices(rest: str) -> list[str]:
     ('… improving the flow' → Improved); the person picks the true one."""
     first = re.match(r"([A-Za-z]+)", rest)
     own: list[str] = []
+    # '… in an Agile environment, delivering software' → Delivered: the bullet's own verbs first
+    later = [m.group(1) for m in re.finditer(r",\s+([a-z]+ing)\s+(?!and\b)[a-z]", rest)]
     if first:
         word = first.group(1).lower()
         past = gerund_to_past(word) or (
             past_tense(word).capitalize() if word in ACTION_VERBS else None
         )
+        if past and past.lower() not in WEAK_OPENER_WORDS:
+            own.append(past)
+    for word in later:
+        past = gerund_to_past(word)
         if past and past.lower() not in WEAK_OPENER_WORDS:
             own.append(past)
     generic = next(

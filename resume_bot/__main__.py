@@ -1,7 +1,5 @@
 """`python -m resume_bot …` is `resume-bot …`."""
 
-import sys
+from resume_bot.cli import run
 
-from resume_bot.cli import main
-
-sys.exit(main())
+run()

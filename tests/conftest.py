@@ -33,6 +33,7 @@ _PREFIXES = (
     "LOG_LEVEL",
     "PORT",
     "USER_REVIEWS",
+    "REVIEW_CHANNELS",
 )
 
 

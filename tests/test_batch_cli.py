@@ -175,6 +175,8 @@ def test_one_file_prints_exactly_the_single_review(tmp_path: Path) -> None:
 
 
 def test_optimize_loads_only_platform_registrations_no_bot_library_no_httpx(tmp_path: Path) -> None:
+    """Nor, for one file, python-docx (no DOCX read or written) or the spelling list: the
+    worker loads that."""
     path = tmp_path / "sam.txt"
     path.write_text(FLAWED_RESUME)
     script = (
@@ -182,8 +184,11 @@ def test_optimize_loads_only_platform_registrations_no_bot_library_no_httpx(tmp_
         "from resume_bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main(['optimize', {str(path)!r}, '--json'])\n"
-        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic_settings'}\n"
+        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic_settings',\n"
+        "         'docx', 'spellchecker'}\n"
         "adapters = {m for m in sys.modules if m.startswith('bots.') and m.count('.') > 1}\n"
+        "from core.spelling import speller\n"
+        "if speller.cache_info().currsize: adapters.add('the spelling list')\n"
         "print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy | adapters))\n"
     )
     done = subprocess.run(

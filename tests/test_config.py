@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.config import DEFAULT_MODEL, load_settings
+from core.config import DEFAULT_MODEL, Settings, load_settings
 from core.errors import ConfigError
 
 
@@ -49,3 +49,12 @@ def test_invalid_value_names_the_variable(
         load_settings(env_file=None)
     message = str(info.value)
     assert message.startswith(f"Invalid setting {name}:") and "\n" not in message
+
+
+def test_review_channels_come_as_one_comma_separated_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REVIEW_CHANNELS", "C0CAREER, G0PRIVATE,1234567890123 ")
+    assert load_settings(None).review_channels == {"C0CAREER", "G0PRIVATE", "1234567890123"}
+    assert Settings(review_channels=[1234567890123]).review_channels == {"1234567890123"}
+    assert Settings().review_channels == frozenset()  # opt-in: none by default

@@ -335,3 +335,43 @@ def test_parse_formats() -> None:
     for bad in ("", "pdf,odt", ","):
         with pytest.raises(ValueError):
             parse_formats(bad)
+
+
+def _typeset_kept_then_fresh(markdown: str) -> tuple[bool, int]:
+    """In a forked worker: two PDFs from the kept compiler, then one typeset the one-off way."""
+    from core.export import pdf as pdf_module
+
+    blocks = parse_rewrite(markdown)
+    kept = [blocks_to_pdf(blocks).content for _ in range(2)]
+    compilers = len(pdf_module._compilers)
+    workspace, pdf_module._workspace = pdf_module._workspace, None
+    fresh = blocks_to_pdf(blocks).content
+    pdf_module._workspace = workspace
+    return kept[0] is not None and kept[0] == kept[1] == fresh, compilers
+
+
+async def test_a_worker_keeps_its_typesetter_and_makes_the_same_pdf() -> None:
+    from core.export import prepare
+    from core.isolation import shutdown
+
+    prepare()  # what a bot or a batch does before its workers fork
+    shutdown()  # workers forked by earlier tests, before that, end: the next one is fresh
+    markdown = "# Jane Doe\njane@example.com\n\n## Experience\n### Analyst\n- Cut costs by 12 %"
+    same, compilers = await asyncio.wait_for(
+        run_isolated(_typeset_kept_then_fresh, markdown, timeout_s=60, memory_mb=1024), 60
+    )
+    assert same and compilers == 1
+
+
+def test_the_typesetters_folders_go_when_the_process_that_made_them_exits(tmp_path: Path) -> None:
+    script = "from core.export import prepare, pdf\nprepare()\nprint(pdf._workspace.root.parent)\n"
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    made = Path(done.stdout.strip())
+    assert made.name.startswith("resume-bot-pdf-") and not made.exists()

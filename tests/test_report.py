@@ -11,7 +11,7 @@ from resume_bot.cli import format_report
 from tests.samples import GOOD_RESUME
 
 LONG = (
-    "Worked on a project to reorganise the warehouse layout and improve the picking routes for all of the staff "
+    "Worked on a project to reorganise the warehouse layout and improve the picking speed for all of the staff "
     "that work in the building every day of the week including weekends and public holidays during the busy "
     "season and beyond, which was a lot of work for everyone involved in it at the time"
 )
@@ -82,3 +82,23 @@ def format_report_for(findings: list[Finding]) -> str:
         extraction=Extraction(kind=FileKind.TEXT, pages=1, chars=1),
     )
     return format_report(result, 100)
+
+
+def test_a_note_on_the_whole_section_is_not_printed_under_a_quote() -> None:
+    quoted = Finding(
+        rule="bullet.weak_opener",
+        severity="medium",
+        category="impact",
+        section=SectionName.EXPERIENCE,
+        before="Assisted in the audit",
+        message="'Assisted in' hides what you did.",
+    )
+    note = Finding(
+        rule="bullet.no_metric",
+        severity="low",
+        category="impact",
+        section=SectionName.EXPERIENCE,
+        message="5 of 5 experience bullets show no figure.",
+    )
+    entries = group_findings([quoted, note])
+    assert [e.before for e in entries] == [None, "Assisted in the audit"]

@@ -12,7 +12,7 @@ from core.offline import review
 from core.reading import read_file
 from core.review import offline_pipeline
 from core.rewrite import normalise_date, normalise_range
-from tests.conftest import corpus_files
+from tests.conftest import CORPUS, corpus_files
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
 SETTINGS = Settings(_env_file=None)
@@ -146,3 +146,40 @@ def test_every_fix_a_finding_shows_is_in_the_rewrite(path: Path) -> None:
     flat = " ".join(result.rewritten.split())
     shown = [f.after for f in result.findings if f.after and f.rule in REWRITE_RULES]
     assert [a for a in shown if " ".join(a.split())[1:] not in flat] == []
+
+
+PROSE_ROLE = GOOD_RESUME.replace(
+    "• Migrated 30 services from a monolith to Kubernetes with zero downtime\n"
+    "• Reduced AWS spend by 18% through right-sizing and reserved instances",
+    "Responsible for managing the release calendar for four product teams. Assisted in the "
+    "migration of 30 services to Kubernetes with zero downtime.",
+)
+
+
+def test_a_paragraph_role_gets_the_same_fixes_as_bullets_and_each_is_listed() -> None:
+    """A role written as prose: the fix the finding shows is the one the rewrite prints, and a
+    weak opener with no honest fix gets verbs to choose from, not silence."""
+    _, result = offline_pipeline(PROSE_ROLE.encode(), "cv.txt", None, None, SETTINGS, False)
+    weak = {f.before: f for f in result.findings if f.rule == "bullet.weak_opener"}
+    fixed = weak["Responsible for managing the release calendar for four product teams."]
+    assert fixed.after == "Managed the release calendar for four product teams."
+    assert fixed.after in result.rewritten
+    choose = weak["Assisted in the migration of 30 services to Kubernetes with zero downtime."]
+    assert choose.after is None and "Migrated" in choose.message
+    assert "Assisted in the migration of 30 services" in result.rewritten
+
+
+def test_a_skills_list_inside_projects_is_not_advised_on_as_work() -> None:
+    """'Skills' or 'Programming Languages' as a term under 'Technical Experience' is a skills list:
+    no 'add a Skills section', and no first-person or length advice on its text."""
+    from core.models import Role, SectionName
+    from core.rules import is_work_role
+
+    assert not is_work_role(SectionName.PROJECTS, Role(title="Programming Languages"))
+    assert is_work_role(SectionName.PROJECTS, Role(title="Gotham Event Planner"))
+    path = CORPUS / "resumes/docx/pandoc_resume_johnny_coder.docx"
+    if not path.is_file():
+        pytest.skip("corpus not present")
+    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
+    assert not [f for f in result.findings if f.rule == "section.missing"]
+    assert not [f for f in result.findings if "itemization" in (f.before or "")]

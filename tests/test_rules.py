@@ -124,6 +124,9 @@ def test_weak_opener_is_rewritten_without_claiming_more(bullet: str, after: str)
         ("Participated in the quarterly planning process", ["Led"]),
         ("Assisted in troubleshooting the scanners", ["Troubleshot"]),
         ("Assisted with the quarterly audit", []),
+        ("Working in an Agile team, delivering releases every sprint", ["Delivered"]),
+        ("Worked in a fast-paced warehouse environment", ["Built", "Delivered"]),
+        ("Contributing to the design of the returns portal", ["Designed"]),
     ],
 )
 def test_weak_opener_without_an_honest_verb_offers_choices_and_is_left_alone(
@@ -190,13 +193,68 @@ def test_numbers_percentages_and_money_are_metrics(bullet: str) -> None:
     assert not [f for f in result.findings if f.rule == "bullet.no_metric" and f.before == bullet]
 
 
-def test_bullet_without_number_asks_for_one_and_invents_none() -> None:
+def test_a_claimed_change_without_its_figure_is_asked_by_how_much_and_invents_none() -> None:
     f = finding(
-        run(with_bullet("Improved the deployment process for the platform team")),
+        run(with_bullet("Improved the deployment speed for the platform team")),
         "bullet.no_metric",
         "Improved the deployment",
     )
-    assert f.after is None and "won't invent" in f.message
+    assert f.after is None and "by how much" in f.message and "won't invent" in f.message
+
+
+@pytest.mark.parametrize(
+    ("bullet", "question"),
+    [
+        (
+            "Published several research papers at ML conferences",
+            "'several research papers': how many?",
+        ),
+        ("Led a team of support engineers for the EMEA region", "how many people?"),
+        ("Analyzed large datasets of shipment events in SQL", "'large datasets': how large?"),
+        ("Redesigned the search page with significant impact on engagement", "cut the word"),
+        ("Tuned the indexing job to reduce query latency for analysts", "by how much?"),
+    ],
+)
+def test_each_claim_of_a_figure_gets_its_own_question(bullet: str, question: str) -> None:
+    assert question in finding(run(with_bullet(bullet)), "bullet.no_metric", bullet[:30]).message
+
+
+@pytest.mark.parametrize(
+    "bullet",
+    [
+        "Conducted penetration testing on the company's smart TV platform",
+        "Mentored a backend engineer from entry level to senior",
+        "Optimized the order gateway, reaching microsecond-level latency",
+        "Rearchitected the core from MVC to layers, improving maintainability",
+    ],
+)
+def test_a_duty_or_a_figure_already_given_is_not_asked_for_a_number(bullet: str) -> None:
+    """Asking a duty for a number would invite a made-up one; a magnitude is a figure."""
+    result = run(with_bullet(bullet))
+    assert not [f for f in result.findings if f.rule == "bullet.no_metric" and f.before == bullet]
+
+
+def test_mostly_figureless_bullets_get_one_finding_that_counts_each_in_the_score() -> None:
+    duties = [
+        "Ran the weekly depot rota for the regional team",
+        "Wrote the onboarding guide for new warehouse staff",
+        "Coordinated pallet loading for outbound trucks",
+        "Answered carrier questions about delivery windows",
+    ]
+    plain = GOOD_RESUME
+    for old in (
+        "• Cut reconciliation time from 6 hours to 40 minutes by rewriting the batch job",
+        "• Build REST APIs used by 120 merchant integrations",
+        "• Migrated 30 services from a monolith to Kubernetes with zero downtime",
+        "• Reduced AWS spend by 18% through right-sizing and reserved instances",
+    ):
+        plain = plain.replace(old, "• " + duties.pop())
+    result = run(plain)
+    summary = [f for f in result.findings if f.rule == "bullet.no_metric"]
+    assert len(summary) == 1 and summary[0].before is None
+    assert "4 of 5 experience bullets show no figure" in summary[0].message
+    assert "won't invent" in summary[0].message
+    assert result.breakdown["impact"] < GOOD.breakdown["impact"] - 20
 
 
 def test_too_long_bullet() -> None:
@@ -496,7 +554,7 @@ def test_years_of_experience_and_names_are_not_personal_data(line: str) -> None:
 
 def test_more_like_this_says_where_the_others_are() -> None:
     bullets = "\n".join(
-        f"• Ran the {word} depot rota for the regional team"
+        f"• Helped with the {word} depot rota for the regional team"
         for word in ("north", "south", "east", "west", "main", "spare")
     )
     result = run(
@@ -504,8 +562,8 @@ def test_more_like_this_says_where_the_others_are() -> None:
             "• Migrated 30 services from a monolith to Kubernetes with zero downtime", bullets
         )
     )
-    last = [f for f in result.findings if f.rule == "bullet.no_metric"][-1]
-    assert "more like this: 'Ran the " in last.message, last.message
+    last = [f for f in result.findings if f.rule == "bullet.weak_opener"][-1]
+    assert "more like this: 'Helped with the " in last.message, last.message
 
 
 def test_a_condition_in_passive_voice_is_not_hidden_work() -> None:

@@ -18,10 +18,12 @@ without the message-content intent.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import discord
@@ -31,11 +33,13 @@ from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bots.discord.channels import ReviewChannels
+from bots.discord.interaction import INTERACTION_WINDOW_SECONDS, InteractionTransport
 from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_MAX
-from bots.discord.render import Reply, render_error, render_help, render_result
+from bots.discord.render import NO_MENTIONS, Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
-from core.conversation import Conversations, Progress, Upload, user_key, user_text
+from core.conversation import Conversations, Progress, Transport, Upload, user_key, user_text
 from core.errors import InputError
 from core.models import ReviewResult
 from core.queue import ReviewQueue
@@ -84,25 +88,23 @@ def discord_upload(attachment: discord.Attachment, *, size_limit: int | None = N
 
 
 class DiscordTransport:
-    """One conversation's `Transport`: progress in one message (the deferred response or a reply,
-    edited in place), then the review or the error sent with `send`."""
+    """A message conversation's `Transport` (DM, mention, review channel): progress in one
+    message (a reply, edited in place), then the review or the error sent with `send`.
+    Interactions use `InteractionTransport` (bots/discord/interaction.py)."""
 
-    def __init__(self, send: Send, interaction: discord.Interaction | None = None) -> None:
+    def __init__(self, send: Send) -> None:
         self._send = send
-        self._interaction = interaction
         self._message: discord.Message | None = None
 
     async def progress(self, update: Progress) -> None:
         if update.stage == "started" and not update.waited:
-            return  # "thinking…" or the typing indicator already says it
+            return  # the typing indicator already says it
         text = update.text(discord.utils.escape_markdown)
-        if self._interaction is not None:
-            await self._interaction.edit_original_response(content=text)
-        elif self._message is None:
+        if self._message is None:
             sent = await self._send(Reply(content=text))
             self._message = sent if isinstance(sent, discord.Message) else None
         else:
-            await self._message.edit(content=text)
+            await self._message.edit(content=text, allowed_mentions=NO_MENTIONS)
 
     async def deliver(self, result: ReviewResult, notes: Sequence[str]) -> None:
         await self._send(render_result(result, notes=notes))
@@ -141,14 +143,15 @@ class DiscordBot:
     client: discord.Client
     tree: app_commands.CommandTree[discord.Client]
     conversations: Conversations
+    review_channels: ReviewChannels = field(default_factory=ReviewChannels)
+    interaction_window_s: float = INTERACTION_WINDOW_SECONDS  # tests shorten Discord's 15 minutes
 
     async def converse(
         self,
         attachment: discord.Attachment,
-        send: Send,
+        transport: Transport,
         *,
         user: str,
-        interaction: discord.Interaction | None = None,
         size_limit: int | None = None,
         job: str | None = None,
         role: str | None = None,
@@ -161,7 +164,7 @@ class DiscordBot:
         async with self.conversations.tasks.track():
             await self.conversations.handle(
                 discord_upload(attachment, size_limit=size_limit),
-                DiscordTransport(send, interaction),
+                transport,
                 user=user,
                 job=job,
                 role=role,
@@ -176,6 +179,7 @@ class DiscordBot:
         role: str | None,
         private: bool,
     ) -> None:
+        arrived = asyncio.get_running_loop().time()
         await interaction.response.defer(ephemeral=private, thinking=True)
         log.info(
             "interaction %s: /optimize, attachment %s (%d bytes)",
@@ -183,34 +187,45 @@ class DiscordBot:
             resume.id,
             resume.size,
         )
-        await self.converse(
-            resume,
-            _followup(interaction, ephemeral=private),
-            size_limit=interaction.filesize_limit,
-            job=job_description,
-            role=role,
-            user=discord_user(interaction.user),
-            interaction=interaction,
-        )
+        async with self._answer_for(interaction, private, arrived) as transport:
+            await self.converse(
+                resume,
+                transport,
+                size_limit=interaction.filesize_limit,
+                job=job_description,
+                role=role,
+                user=discord_user(interaction.user),
+            )
+
+    def _answer_for(
+        self, interaction: discord.Interaction, ephemeral: bool, arrived: float
+    ) -> contextlib.AbstractAsyncContextManager[InteractionTransport]:
+        """The deferred reply, handed over to the channel or a DM before its token expires."""
+        return InteractionTransport(
+            interaction, ephemeral=ephemeral, window_s=self.interaction_window_s, started=arrived
+        ).watching()
 
     async def review_message(
         self, interaction: discord.Interaction, message: discord.Message
     ) -> None:
+        arrived = asyncio.get_running_loop().time()
         if not message.attachments:
-            await interaction.response.send_message(NO_ATTACHMENT, ephemeral=True)
+            await interaction.response.send_message(
+                NO_ATTACHMENT, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         log.info("interaction %s: Review resume on message %s", interaction.id, message.id)
         job, role = job_and_role(message.content)
-        await self.converse(
-            message.attachments[0],
-            _followup(interaction, ephemeral=True),
-            size_limit=interaction.filesize_limit,
-            job=job,
-            role=role,
-            user=discord_user(interaction.user),
-            interaction=interaction,
-        )
+        async with self._answer_for(interaction, True, arrived) as transport:
+            await self.converse(
+                message.attachments[0],
+                transport,
+                size_limit=interaction.filesize_limit,
+                job=job,
+                role=role,
+                user=discord_user(interaction.user),
+            )
 
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -220,9 +235,13 @@ class DiscordBot:
         reply = render_error(text)
         try:
             if interaction.response.is_done():
-                await interaction.followup.send(reply.content, ephemeral=True)
+                await interaction.followup.send(
+                    reply.content, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
             else:
-                await interaction.response.send_message(reply.content, ephemeral=True)
+                await interaction.response.send_message(
+                    reply.content, ephemeral=True, allowed_mentions=NO_MENTIONS
+                )
         except discord.HTTPException as exc:
             log.warning(
                 "interaction %s: could not send the error: HTTP %s", interaction.id, exc.status
@@ -230,14 +249,18 @@ class DiscordBot:
 
     # --- messages ----------------------------------------------------------------------
     async def on_message(self, message: discord.Message) -> None:
-        """DMs with a file get a reply; server messages only when they mention the bot."""
+        """DMs with a file get a reply; server messages when they mention the bot or carry a
+        resume in a review channel (each message once: edits and file-less comments never)."""
         me = self.client.user
         if message.author.bot or me is None or message.author.id == me.id:
             return
         if message.guild is None:
             await self._answer_dm(message)
-        elif any(user.id == me.id for user in message.mentions):
-            await self._answer_mention(message)
+            return
+        mentioned = any(user.id == me.id for user in message.mentions)
+        posted = bool(message.attachments) and await self.review_channels.lists(message.channel)
+        if (mentioned or posted) and self.review_channels.first_time(message.id):
+            await self._answer_mention(message)  # a forum post is answered inside the post
 
     async def _answer_dm(self, message: discord.Message) -> None:
         async def reply(r: Reply) -> object:
@@ -250,7 +273,11 @@ class DiscordBot:
         job, role = job_and_role(message.content)
         async with message.channel.typing():
             await self.converse(
-                message.attachments[0], reply, job=job, role=role, user=discord_user(message.author)
+                message.attachments[0],
+                DiscordTransport(reply),
+                job=job,
+                role=role,
+                user=discord_user(message.author),
             )
 
     async def _answer_mention(self, message: discord.Message) -> None:
@@ -279,13 +306,17 @@ class DiscordBot:
                 target = thread
 
                 async def send_to_thread(r: Reply) -> object:
-                    return await thread.send(**r.send_kwargs())
+                    return await thread.send(**r.send_kwargs())  # mentions off: send_kwargs
 
                 send = send_to_thread
         job, role = job_and_role(message.content)
         async with target.typing():
             await self.converse(
-                attachment, send, job=job, role=role, user=discord_user(message.author)
+                attachment,
+                DiscordTransport(send),
+                job=job,
+                role=role,
+                user=discord_user(message.author),
             )
 
     # --- start-up ----------------------------------------------------------------------
@@ -320,31 +351,37 @@ class DiscordBot:
             )
 
 
-def _followup(interaction: discord.Interaction, *, ephemeral: bool) -> Send:
-    async def send(reply: Reply) -> object:
-        return await interaction.followup.send(
-            **reply.send_kwargs(), ephemeral=ephemeral, wait=True
-        )
-
-    return send
-
-
 def build_bot(
-    settings: Settings, *, http: httpx.AsyncClient | None = None, queue: ReviewQueue | None = None
+    settings: Settings,
+    *,
+    http: httpx.AsyncClient | None = None,
+    queue: ReviewQueue | None = None,
+    interaction_window_s: float = INTERACTION_WINDOW_SECONDS,
 ) -> DiscordBot:
     """The handlers and the `discord.Client` they are wired to (`run` needs both, for shutdown).
 
     Plain composition: the handlers live on `DiscordBot`, the client and its command
     tree are discord.py's own classes. `http` is passed on to the model engine;
     `queue` is the process's one `ReviewQueue` (default: a new one from settings).
+    `interaction_window_s`: how long an interaction's reply is used before handing over.
     """
     configure_endpoints(settings)
     keep_library_logs_content_free("discord")
-    intents = discord.Intents.default()  # deliberately without message_content (privileged)
-    client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+    intents = discord.Intents.default()
+    # privileged, so only for review channels: without it a post that doesn't mention the bot
+    # arrives without its attachments (DMs and mentions carry theirs regardless)
+    intents.message_content = bool(settings.review_channels)
+    client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
     tree = app_commands.CommandTree(client)
     queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
-    bot = DiscordBot(settings, client, tree, Conversations(settings, queue, http))
+    bot = DiscordBot(
+        settings,
+        client,
+        tree,
+        Conversations(settings, queue, http),
+        review_channels=ReviewChannels(settings.review_channels, client),
+        interaction_window_s=interaction_window_s,
+    )
 
     @tree.command(name="optimize", description="Review your resume and get a rewritten version")
     @app_commands.describe(

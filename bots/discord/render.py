@@ -21,6 +21,7 @@ from bots.discord.limits import (
     DISCORD_EMBED_FIELD_NAME_MAX,
     DISCORD_EMBED_FIELD_VALUE_MAX,
     DISCORD_EMBED_FIELDS_MAX,
+    DISCORD_EMBED_FOOTER_MAX,
     DISCORD_EMBED_TITLE_MAX,
     DISCORD_EMBED_TOTAL_MAX,
     DISCORD_EMBEDS_PER_MESSAGE,
@@ -40,6 +41,8 @@ SCORE_COLOURS = (
 )
 SEVERITY_ICONS = {"high": "🔴", "medium": "🟠", "low": "🟡"}
 ERROR_COLOUR = discord.Colour.red()
+# every message the bot sends or edits: a file name like "@everyone cv.pdf" must ping nobody
+NO_MENTIONS = discord.AllowedMentions.none()
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,21 @@ class Reply:
 
     def send_kwargs(self) -> dict[str, object]:
         """Keyword arguments shared by `Messageable.send`, `Message.reply` and `Webhook.send`."""
-        kwargs: dict[str, object] = {"content": self.content or None, "embeds": self.embeds}
+        kwargs: dict[str, object] = {
+            "content": self.content or None,
+            "embeds": self.embeds,
+            "allowed_mentions": NO_MENTIONS,
+        }
         if self.files:
             kwargs["files"] = [spec.to_file() for spec in self.files]
         return kwargs
+
+    def with_preface(self, line: str) -> Reply:
+        """The same message with `line` first, when it fits (the content is never cut for it)."""
+        content = f"{line}\n{self.content}" if self.content else line
+        if len(content) > DISCORD_CONTENT_MAX:
+            return self
+        return Reply(content=content, embeds=self.embeds, files=self.files)
 
 
 def _escape(text: str) -> str:
@@ -77,6 +91,13 @@ def _display_name(source_name: str, room: int) -> str:
     """The file name for titles; a name longer than `room` becomes a plain label, not a cut name."""
     name = _escape(PurePath(source_name).name or "your resume")
     return name if len(name) <= room else "your resume"
+
+
+def _footer(text: str) -> str:
+    """A footer within Discord's limit: the engine is ours, but a model's name is configured."""
+    if len(text) <= DISCORD_EMBED_FOOTER_MAX:
+        return text
+    return text[: DISCORD_EMBED_FOOTER_MAX - 1] + "…"
 
 
 def _label(category: str) -> str:
@@ -199,22 +220,24 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
         description=description[:DISCORD_EMBED_DESCRIPTION_MAX],
         colour=_colour(result.score),
     )
-    summary.set_footer(text=f"Engine: {result.engine}")
+    summary.set_footer(text=_footer(f"Engine: {result.engine}"))
     budget.add_embed(summary)
     if value := _breakdown_value(result):
         budget.add_field(summary, "Breakdown", value)
     if value := _keywords_value(result):
         budget.add_field(summary, "Keyword match", value)
     if result.warnings:
+        review_file = _escape(review_file_name(result.source_name))
+        tail = f"\n(+999 more in {review_file})"
         text, left = _joined_within(
-            result.warnings,
-            DISCORD_EMBED_FIELD_VALUE_MAX - len("\n(+999 more in the file)"),
-            sep="\n",
+            result.warnings, DISCORD_EMBED_FIELD_VALUE_MAX - len(tail), sep="\n"
         )
-        if text:
-            budget.add_field(
-                summary, "Warnings", text + (f"\n(+{left} more in the file)" if left else "")
-            )
+        if left and text:
+            text += f"\n(+{left} more in {review_file})"
+        elif left:  # none fits whole: say where they are rather than drop them
+            text = f"{left} warning{'s' if left > 1 else ''}, in full in {review_file}."
+        if not budget.add_field(summary, "Warnings", text):
+            budget.add_field(summary, "Warnings", f"In {review_file}.")
 
     findings = discord.Embed(title="Top findings", colour=_colour(result.score))
     if budget.add_embed(findings):

@@ -24,6 +24,10 @@ from core.queue import ReviewQueue
 
 log = logging.getLogger(__name__)
 
+PRIVILEGED_INTENT_HINT = (
+    "REVIEW_CHANNELS needs the Message Content intent: Developer Portal → your app → Bot → "
+    "Privileged Gateway Intents → turn on Message Content Intent (or unset REVIEW_CHANNELS)."
+)
 CLOSE_MARGIN_S = 2  # of SHUTDOWN_EXIT_SECONDS, kept for closing the gateway and HTTP clients
 
 
@@ -56,6 +60,8 @@ async def run(
                         await shut_down(bot)  # still connected: new requests are answered
                 except discord.LoginFailure:
                     raise ConfigError("Discord rejected DISCORD_BOT_TOKEN.") from None
+                except discord.PrivilegedIntentsRequired:
+                    raise ConfigError(PRIVILEGED_INTENT_HINT) from None
                 finally:
                     stopping.cancel()
                     await bot.client.close()

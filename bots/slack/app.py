@@ -51,6 +51,7 @@ from core.models import ReviewResult
 from core.queue import ReviewQueue
 from core.review import split_job_and_role
 
+from .channels import reviews_channel_message
 from .files import SlackFiles
 from .limits import (
     SLACK_CONNECTION_RETRIES,
@@ -193,6 +194,11 @@ class SlackTransport:
             )
 
 
+def upload_comment(stem: str, result: ReviewResult) -> str:
+    """The files' comment: mrkdwn, so the file's stem is escaped (`<!here>` must not ping)."""
+    return f"Your rewritten resume ({escape(stem)}), as {describe_attachments(result.attachments)}:"
+
+
 def slack_upload(file: dict[str, Any], files: SlackFiles) -> Upload:
     """A file object from an event or the modal, as core's `Upload`."""
     return Upload(
@@ -288,7 +294,7 @@ class SlackMessages:
                 file_uploads=uploads,
                 channel=channel,
                 thread_ts=thread_ts,
-                initial_comment=f"Your rewritten resume ({stem}), as {describe_attachments(result.attachments)}:",
+                initial_comment=upload_comment(stem, result),
             )
         except SlackApiError as exc:
             log.error("upload failed: %s", exc.response.get("error"))
@@ -452,10 +458,14 @@ def build_bot(
 
     @app.event("message")
     async def on_message(event: dict[str, Any], context: AsyncBoltContext) -> None:
-        if event.get("channel_type") != "im" or _from_a_bot(event, context.bot_user_id):
+        if _from_a_bot(event, context.bot_user_id):
             return
         if event.get("subtype") not in (None, "file_share"):
             return  # edits, deletions, joins…
+        if event.get("channel_type") != "im":  # review channels, and mentions Slack sent as this
+            if reviews_channel_message(event, context.bot_user_id, settings.review_channels):
+                answer_event(event, context, help_in_threads=False)
+            return
         # a plain DM gets help; chatter inside a review thread gets silence
         answer_event(event, context, help_in_threads=False)
 
@@ -494,6 +504,9 @@ def build_bot(
         channel = json.loads(view.get("private_metadata") or "{}").get("channel")
         tasks.spawn(_answer_modal(slack, form, user, team, channel))
 
+    from .shortcut import register_review_shortcut  # it builds on this module's classes
+
+    register_review_shortcut(app, slack)
     return SlackBot(app=app, messages=slack, authorize=authorize)
 
 

@@ -33,7 +33,7 @@ OPTIMIZE_CALLBACK_ID = "optimize"
 RESUME_BLOCK, JOB_BLOCK, ROLE_BLOCK, WHERE_BLOCK = "resume", "job", "role", "where"
 FILE_ACTION, TEXT_ACTION, WHERE_ACTION = "file", "text", "where"
 WHERE_DM, WHERE_CHANNEL = "dm", "channel"
-UPLOAD_FILETYPES = ["pdf", "docx", "txt", "md"]
+UPLOAD_FILETYPES = ["pdf", "docx", "txt", "md", "json"]  # json: JSON Resume files
 
 _SEVERITY_ICON = {
     "high": ":red_circle:",
@@ -48,6 +48,8 @@ HELP_TEXT = (
     "• *In a channel*, upload the file in a message that mentions me.\n"
     "• `/optimize` opens a form: upload the file, paste a job description, pick where the answer goes "
     "(a private DM by default).\n"
+    "• *Mentors*: on someone's post with a resume, open the message menu (⋮) → "
+    "*Review resume*.\n"
     f"I answer in the thread with a score, the top fixes and the rewritten resume as {describe_attachments()}."
 )
 
@@ -128,9 +130,10 @@ def _fit_lines(lines: list[str], budget: int) -> tuple[str, bool]:
 def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Rendered:
     """The answer message: score, breakdown, top findings, keywords, warnings, engine."""
     name = result.source_name
-    out = Rendered(blocks=[], text=f"Resume review of {name}: {result.score}/100")
+    # `text` is mrkdwn too (notifications, screen readers): the name is escaped like any user text
+    out = Rendered(blocks=[], text=f"Resume review of {escape(name)}: {result.score}/100")
     blocks = out.blocks
-    blocks.append(_header(f"Resume review: {name}"))
+    blocks.append(_header(f"Resume review: {name}"))  # plain_text: shown as typed, never parsed
     blocks.append(_section(f"*Score: {result.score}/100*"))
     if result.structure is not None:  # numbers only: a misread layout shows before the advice does
         blocks.append(_context(result.structure.summary_line()))
@@ -234,7 +237,7 @@ def optimize_modal(channel_id: str, *, role: str | None = None) -> dict[str, Any
             {
                 "type": "input",
                 "block_id": RESUME_BLOCK,
-                "label": _plain("Your resume (PDF, DOCX, TXT or Markdown)"),
+                "label": _plain("Your resume (PDF, DOCX, TXT, Markdown or JSON Resume)"),
                 "element": {
                     "type": "file_input",
                     "action_id": FILE_ACTION,

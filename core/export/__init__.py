@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from core.export.docx import blocks_to_docx, markdown_to_docx
 from core.export.markdown import clean_xml_text, parse_rewrite
 from core.models import Attachment, ReviewResult
 
@@ -55,14 +54,16 @@ class Export:
 def prepare() -> None:
     """Do the per-process set-up once, before review children fork, so each child inherits it.
 
-    The styled DOCX template (~20 ms) and the CJK font look-up (~40 ms when
-    one is installed). Nothing here starts a thread: Typst's thread pool must
-    not exist in a process that forks (see core/export/pdf.py).
+    The styled DOCX template (~20 ms), the CJK font look-up (~40 ms when one
+    is installed) and the folders each worker's kept typesetter uses. Nothing
+    here starts a thread: Typst's thread pool must not exist in a process that
+    forks (see core/export/pdf.py).
     """
-    from core.export import docx, fonts
+    from core.export import docx, fonts, pdf
 
     docx.prepare()
     fonts.find_cjk_font()
+    pdf.prepare_workspace()
 
 
 def safe_stem(source_name: str) -> str:
@@ -119,7 +120,9 @@ def export_rewrite(result: ReviewResult, formats: Sequence[str] = FORMAT_KEYS) -
         if fmt.key not in formats:
             continue
         if fmt.key == "docx":
-            content: bytes | None = blocks_to_docx(blocks)
+            from core.export import docx  # python-docx loads only when a DOCX is made (~30 ms)
+
+            content: bytes | None = docx.blocks_to_docx(blocks)
         elif fmt.key == "pdf":
             from core.export import pdf  # the typesetter loads only when a PDF is wanted
 
@@ -138,6 +141,13 @@ def export_rewrite(result: ReviewResult, formats: Sequence[str] = FORMAT_KEYS) -
                 )
             )
     return out
+
+
+def markdown_to_docx(markdown: str) -> bytes:
+    """The rewrite's Markdown as a .docx (see core/export/docx.py; imported on first use)."""
+    from core.export import docx
+
+    return docx.markdown_to_docx(markdown)
 
 
 def rewrite_attachments(

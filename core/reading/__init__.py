@@ -4,14 +4,17 @@
                                   → DOCX, Markdown, text, JSON Resume
     → `Document(lines, text, extraction)`
 
-The parsers are imported at module level on purpose: files are read in forked
+The PDF and text parsers are imported at module level: files are read in forked
 children (core/isolation.py), which inherit what the bot has already imported
-instead of paying ~0.3 s of imports per review. Every failure is a typed
-`InputError` a non-technical person can act on.
+instead of paying the imports per review. The DOCX reader (python-docx, ~35 ms)
+is imported on first use, so a one-file PDF review from the command line never
+loads it; a bot calls `preload()` before its parse workers fork, so they inherit
+it too. Every failure is a typed `InputError` a non-technical person can act on.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pypdfium2 as pdfium
@@ -21,23 +24,42 @@ from core.config import Settings
 from core.errors import NotAResumeError, NoTextError
 from core.models import Document, Extraction, FileKind
 from core.reading.clean import PRIVATE_ICONS
-from core.reading.docx import read_docx
 from core.reading.jsonresume import looks_like_json_resume, read_json_resume
 from core.reading.lines import Layout, Line, lines_to_text
 from core.reading.pdf import read_pdf, read_pdf_fallback
 from core.reading.sniff import decode_text, garbled_ratio, refuse_book_length, sniff_kind, visible
 from core.reading.text import read_text
 
-__all__ = ["Layout", "Line", "extract", "garbled_ratio", "read_document", "read_file", "sniff_kind"]
+__all__ = [
+    "Layout",
+    "Line",
+    "extract",
+    "garbled_ratio",
+    "preload",
+    "read_document",
+    "read_file",
+    "sniff_kind",
+]
+
+
+def preload() -> None:
+    """Import the DOCX reader now, so parse workers forked after this inherit it."""
+    import core.reading.docx  # noqa: F401
+
+
+# Characters that are never unreadable glyphs (printable ASCII and the breaks PDFium emits):
+# only the rest, usually a handful per page, needs its Unicode category looked up.
+_MAYBE_GARBLED = re.compile(r"[^\x20-\x7e\n\t\r\x02]")
 
 
 def _pdf_garbled(raw: str) -> float:
     """Share of unreadable glyphs; a lone icon glyph between spaces is an icon, not damage."""
-    visible = [ch for ch in raw if not ch.isspace()]
-    if not visible:
+    shown = len(visible(raw))
+    if not shown:
         return 0.0
     bad = 0
-    for i, ch in enumerate(raw):
+    for m in _MAYBE_GARBLED.finditer(raw):
+        i, ch = m.start(), m.group()
         cat = unicodedata.category(ch)
         if ch == "\ufffd" or cat in ("Cs", "Cn") or (cat == "Cc" and ch not in "\n\t\r\x02"):
             bad += 1
@@ -46,7 +68,7 @@ def _pdf_garbled(raw: str) -> float:
                 i + 1 >= len(raw) or not raw[i + 1].isalnum()
             )
             bad += 0 if alone else 1
-    return min(1.0, bad / len(visible))
+    return min(1.0, bad / shown)
 
 
 def read_file(data: bytes, filename: str, max_pages: int) -> Document:
@@ -67,6 +89,8 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
             kind=kind, pages=pages, chars=0, multi_column=columns, empty_pages=empty
         )
     elif kind is FileKind.DOCX:
+        from core.reading.docx import read_docx
+
         layout = read_docx(data, max_pages * limits.RESUME_LINES_PER_PAGE_MAX)
         raw_text = lines_to_text(layout.lines)
         refuse_book_length(len(raw_text), raw_text.count("\n") + 1, max_pages)

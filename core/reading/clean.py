@@ -85,6 +85,13 @@ HYPHEN_BREAK = (
 )
 
 
+# What `tidy` removes from ASCII text: control characters but line breaks and tabs (and,
+# with keep_marks, the hyphen-break mark). _ODD_CHAR: the only characters `_keep` may drop.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_ASCII_CONTROL_BUT_MARK = re.compile(r"[\x00\x01\x03-\x08\x0b-\x1f]")
+_ODD_CHAR = re.compile(r"[^\x20-\x7e\n\t\u00a0-\u02ff]")
+
+
 def _keep(ch: str, marks: bool = False) -> bool:
     if ch in "\n\t":
         return True
@@ -110,12 +117,11 @@ def tidy(
     """
     if text.isascii():
         text = text.replace("\r\n", "\n").translate(_TABLE)
-        text = "".join(
-            ch for ch in text if ch >= " " or ch in "\n\t" or (keep_marks and ch == HYPHEN_BREAK)
-        )
+        text = (_ASCII_CONTROL_BUT_MARK if keep_marks else _ASCII_CONTROL).sub("", text)
     else:
         text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_TABLE))
-        text = "".join(ch for ch in text if _keep(ch, keep_marks))
+        if _ODD_CHAR.search(text):  # only those need their Unicode category looked up
+            text = _ODD_CHAR.sub(lambda m: m.group() if _keep(m.group(), keep_marks) else "", text)
     if not keep_tabs:
         text = text.replace("\t", " ")
     lines = text.split("\n")

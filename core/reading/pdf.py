@@ -34,6 +34,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import accumulate
+from operator import attrgetter
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -76,7 +78,8 @@ class Run:
 
     @property
     def height(self) -> float:
-        return max(0.5, self.y1 - self.y0)
+        height = self.y1 - self.y0
+        return height if height > 0.5 else 0.5  # max(0.5, height), without the call
 
 
 class Row:
@@ -101,6 +104,10 @@ class Row:
 
     def refresh(self) -> None:
         runs = self.runs
+        if len(runs) == 1:  # most rows: no scans
+            run = runs[0]
+            self.x0, self.x1, self.y0, self.y1, self.size = run.x0, run.x1, run.y0, run.y1, run.size
+            return
         self.x0 = min(r.x0 for r in runs)
         self.x1 = max(r.x1 for r in runs)
         self.y0 = min(r.y0 for r in runs)
@@ -289,11 +296,12 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         size = get_size(raw, i)
         weight = get_weight(raw, i)
         this_key = (round(size, 1), weight)
-        if open_run and (
+        if open_run and (  # max() and min() written out: this runs for every character
             this_key != key
-            or left - box[1] > 0.8 * max(size, 1)
+            or left - box[1] > 0.8 * (1 if size < 1 else size)
             or left < box[0] - 1
-            or min(top, box[3]) - max(bottom, box[2]) < 0.3 * (top - bottom)
+            or (box[3] if box[3] < top else top) - (box[2] if box[2] > bottom else bottom)
+            < 0.3 * (top - bottom)
         ):
             flush()
         if not open_run:
@@ -318,6 +326,9 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
 # --- rows and columns -------------------------------------------------------------------
 
 
+_x0_of = attrgetter("x0")
+
+
 def _rows(runs: list[Run], page: int) -> list[Row]:
     """Group runs that share a line into rows, left to right.
 
@@ -332,27 +343,30 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
         list[float]
     ] = []  # [y0, y1] of each row, kept as runs join (properties would rescan)
     for run in sorted(tall, key=lambda r: (-r.mid, r.x0)):
+        y0, y1, height = run.y0, run.y1, run.height  # read once: the loop below is hot
         for k in range(len(rows) - 1, max(-1, len(rows) - 7), -1):
             lo, hi = bounds[k]
-            overlap = min(hi, run.y1) - max(lo, run.y0)
-            if overlap >= 0.5 * min(run.height, hi - lo):
+            overlap = (hi if hi <= y1 else y1) - (lo if lo >= y0 else y0)
+            if overlap >= 0.5 * (height if height <= hi - lo else hi - lo):
                 rows[k].runs.append(run)
-                bounds[k] = [min(lo, run.y0), max(hi, run.y1)]
+                bounds[k] = [min(lo, y0), max(hi, y1)]
                 break
         else:
             rows.append(Row([run], page))
-            bounds.append([run.y0, run.y1])
+            bounds.append([y0, y1])
     for run in small:
-        inside = [row for row in rows if row.y0 - 1 <= run.mid <= row.y1 + 1]
+        mid, x0 = run.mid, run.x0
+        inside = [row for row in rows if row.y0 - 1 <= mid <= row.y1 + 1]
         if inside:
-            min(inside, key=lambda row: min(abs(run.x0 - r.x1) for r in row.runs)).runs.append(run)
+            min(inside, key=lambda row: min(abs(x0 - r.x1) for r in row.runs)).runs.append(run)
         elif rows:
-            min(rows, key=lambda row: abs(row.mid - run.mid)).runs.append(run)
+            min(rows, key=lambda row: abs(row.mid - mid)).runs.append(run)
         else:
             rows.append(Row([run], page))
     for row in rows:
-        row.runs.sort(key=lambda r: r.x0)
-        row.refresh()
+        if len(row.runs) > 1:
+            row.runs.sort(key=_x0_of)
+            row.refresh()  # a row of one run is as Row() left it
     rows.sort(key=lambda r: -r.mid)
     return rows
 
@@ -405,20 +419,20 @@ def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
     x_max = max(r.x1 for r in text_runs)
     step = 2.0
     bins = max(1, int((x_max - x_min) / step) + 1)
-    cover = [0] * bins
+    starts = [0] * (bins + 1)  # runs covering bin k = runs started at or before k, minus ended
     for r in text_runs:
-        for k in range(int((r.x0 - x_min) / step), min(bins, int((r.x1 - x_min) / step) + 1)):
-            cover[k] += 1
-    left_max = [0] * bins
-    right_max = [0] * bins
-    for k in range(1, bins):
-        left_max[k] = max(left_max[k - 1], cover[k - 1])
-    for k in range(bins - 2, -1, -1):
-        right_max[k] = max(right_max[k + 1], cover[k + 1])
+        first, last = int((r.x0 - x_min) / step), min(bins, int((r.x1 - x_min) / step) + 1)
+        if first < last:
+            starts[first] += 1
+            starts[last] -= 1
+    cover = list(accumulate(starts[:bins]))
+    left_max = [0, *accumulate(cover[:-1], max)]  # the most runs over any bin left of k
+    right_max = [*reversed([0, *accumulate(reversed(cover[1:]), max)])]  # ... right of k
+    # a bin crossed by at most half as many runs as its less busy side has, with 2+ runs there
+    # (m >= 2 makes max(1, 0.5 * m) just 0.5 * m)
     low = [
-        cover[k] <= max(1, 0.5 * min(left_max[k], right_max[k]))
-        and min(left_max[k], right_max[k]) >= 2
-        for k in range(bins)
+        (m := (right if right < left else left)) >= 2 and c <= 0.5 * m
+        for c, left, right in zip(cover, left_max, right_max, strict=True)
     ]
     out: list[tuple[float, float]] = []
     k = 0
@@ -448,11 +462,14 @@ class _Segment:
     kind: str = "flow"  # flow | columns | aside | label
 
 
-def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
-    """Cut the page into stretches at the runs that cross the gutter [a, b]; split the others."""
+def _segments(runs: list[Run], a: float, b: float, rows: list[Row] | None = None) -> list[_Segment]:
+    """Cut the page into stretches at the runs that cross the gutter [a, b]; split the others.
+
+    `rows`: `_rows(runs, 0)`, when the caller tries several gutters on the same runs.
+    """
     centre = (a + b) / 2
     joined: set[int] = set()  # runs of a row whose words just have a wide space at the gutter
-    for row in _rows(runs, 0):
+    for row in rows if rows is not None else _rows(runs, 0):
         left = [r for r in row.runs if (r.x0 + r.x1) / 2 < centre]
         right = [r for r in row.runs if (r.x0 + r.x1) / 2 >= centre]
         if left and right:
@@ -477,9 +494,11 @@ def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
         + [(hi, lo) for lo, hi in bands]
         + [(float("-inf"), float("-inf"))]
     )
+    free = [(r, r.mid) for r in runs if not crosses(r)]  # in page order, middles read once
+    crossed = [(r, r.mid) for r in runs if crosses(r)]
     for k in range(len(edges) - 1):
         top, bottom = edges[k][1], edges[k + 1][0]
-        inside = [r for r in runs if not crosses(r) and bottom < r.mid < top]
+        inside = [r for r, mid in free if bottom < mid < top]
         if inside:
             left = [r for r in inside if (r.x0 + r.x1) / 2 < centre]
             right = [r for r in inside if (r.x0 + r.x1) / 2 >= centre]
@@ -492,10 +511,8 @@ def _segments(runs: list[Run], a: float, b: float) -> list[_Segment]:
             segments.append(seg)
         if k < len(bands):
             lo, hi = bands[k]
-            band_runs = [r for r in runs if crosses(r) and lo - 0.5 <= r.mid <= hi + 0.5]
-            band_runs += [
-                r for r in runs if not crosses(r) and lo < r.mid < hi and r not in band_runs
-            ]
+            band_runs = [r for r, mid in crossed if lo - 0.5 <= mid <= hi + 0.5]
+            band_runs += [r for r, mid in free if lo < mid < hi and r not in band_runs]
             if band_runs:
                 segments.append(_Segment(band_runs))
     # every run lands somewhere: a run on a boundary joins the nearest segment
@@ -532,15 +549,17 @@ def _page_rows(
     best: list[_Segment] | None = None
     best_score = 0
     best_gutter: tuple[float, float] | None = None
-    for a, b in _gutter_candidates(runs) if depth < 3 else []:
-        segments = _segments(runs, a, b)
+    candidates = _gutter_candidates(runs) if depth < 3 else []
+    rows = _rows(runs, 0) if candidates or (depth == 0 and grid) else None  # one grouping for all
+    for a, b in candidates:
+        segments = _segments(runs, a, b, rows)
         score = _split_score(segments)
         if score > best_score:
             best, best_score, best_gutter = segments, score, (a, b)
     if depth == 0 and grid:
         a, b, kind = grid[-1]
         if best_score < 6:  # the page's own evidence wins; the grid only helps a sparse page
-            segments = _segments(runs, a, b)
+            segments = _segments(runs, a, b, rows)
             if _split_score(segments) >= 3:
                 best, best_score, best_gutter = segments, max(best_score, 6), (a, b)
         for seg in best or []:
@@ -785,8 +804,13 @@ def _body_size(pages: list[tuple[float, list[list[Row]]]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
+_ASCII_LOWER = re.compile("[a-z]")
+
+
 def _is_caps(text: str) -> bool:
     """Printed in capitals: at least two cased letters, all upper case (Chinese has no case)."""
+    if _ASCII_LOWER.search(text):  # most lines: a lower-case letter settles it
+        return False
     cased = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
     return len(cased) >= 2 and all(ch.isupper() for ch in cased)
 
@@ -1192,6 +1216,9 @@ def _mark_title(lines: list[Line]) -> None:
         biggest.title = True
 
 
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+
 def _strip_icons(lines: list[Line]) -> list[str]:
     """Icon glyphs (Font Awesome's private-use code points) become separators; returns the links they label.
 
@@ -1202,7 +1229,7 @@ def _strip_icons(lines: list[Line]) -> list[str]:
     for line in lines:
         for attr in ("text", "aside", "label"):
             value = getattr(line, attr)
-            if not any("\ue000" <= ch <= "\uf8ff" for ch in value):
+            if not _PRIVATE_USE.search(value):
                 continue
             for m in re.finditer(r"([\ue000-\uf8ff])\s*([^\s\ue000-\uf8ff|]+)", value):
                 kind = PRIVATE_ICONS.get(m.group(1))

@@ -29,14 +29,23 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    *, guild_sync: bool = False, gateway_from_settings: bool = False, **overrides: object
+    *,
+    guild_sync: bool = False,
+    gateway_from_settings: bool = False,
+    interaction_window_s: float | None = None,
+    **overrides: object,
 ) -> AsyncIterator[Running]:
     """Start the fake and the real client; wait until it has the guild; stop both afterwards.
 
     `gateway_from_settings` sets DISCORD_GATEWAY_URL instead of letting the bot ask `/gateway/bot`.
+    `interaction_window_s` shortens how long the bot answers through an interaction's token
+    (Discord's 15 minutes) so a test needn't wait that long. `review_channels` may name the
+    fake's channels by attribute: "channel_id", "forum_id".
     """
     fake = FakeDiscord()
     await fake.start()
+    if "review_channels" in overrides:
+        overrides["review_channels"] = [getattr(fake, n) for n in overrides["review_channels"]]
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         discord_bot_token=fake.token,
@@ -45,7 +54,11 @@ async def running_bot(
         discord_gateway_url=fake.gateway_url if gateway_from_settings else None,
         **overrides,
     )
-    bot = build_bot(settings)
+    bot = (
+        build_bot(settings)
+        if interaction_window_s is None
+        else build_bot(settings, interaction_window_s=interaction_window_s)
+    )
     client = bot.client
     task = asyncio.create_task(client.start(fake.token))
     try:

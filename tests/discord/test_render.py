@@ -13,6 +13,7 @@ from bots.discord.limits import (
     DISCORD_EMBED_FIELD_NAME_MAX,
     DISCORD_EMBED_FIELD_VALUE_MAX,
     DISCORD_EMBED_FIELDS_MAX,
+    DISCORD_EMBED_FOOTER_MAX,
     DISCORD_EMBED_TITLE_MAX,
     DISCORD_EMBED_TOTAL_MAX,
     DISCORD_EMBEDS_PER_MESSAGE,
@@ -85,6 +86,7 @@ def test_any_result_fits_discord_limits(
         assert len(embed.title or "") <= DISCORD_EMBED_TITLE_MAX
         assert len(embed.description or "") <= DISCORD_EMBED_DESCRIPTION_MAX
         assert len(embed.fields) <= DISCORD_EMBED_FIELDS_MAX
+        assert len(embed.footer.text or "") <= DISCORD_EMBED_FOOTER_MAX
         for field in embed.fields:
             assert 0 < len(field.name or "") <= DISCORD_EMBED_FIELD_NAME_MAX
             assert 0 < len(field.value or "") <= DISCORD_EMBED_FIELD_VALUE_MAX
@@ -203,3 +205,26 @@ def test_thread_names_fit() -> None:
 
 def test_review_filename_is_safe() -> None:
     assert review_file_name("../../My CV (final).pdf") == "My_CV_final-review.md"
+
+
+def test_the_footer_stays_within_discords_limit_whatever_the_model_is_called() -> None:
+    result = make_result([]).model_copy(update={"engine": "huggingface " + "m" * 3000})
+    [summary, *_] = render_result(result).embeds
+    assert len(summary.footer.text) <= DISCORD_EMBED_FOOTER_MAX
+    assert summary.footer.text.startswith("Engine: huggingface")
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_warnings_too_long_to_show_point_to_the_review_file(count: int) -> None:
+    warnings = [f"Warning {n}: " + "word " * 250 for n in range(count)]  # each over 1,000
+    [summary, *_] = render_result(make_result([], warnings=warnings)).embeds
+    [field] = [f for f in summary.fields if f.name == "Warnings"]
+    assert "cv\\-review.md" in field.value or "cv-review.md" in field.value
+    assert str(count) in field.value and len(field.value) <= DISCORD_EMBED_FIELD_VALUE_MAX
+
+
+def test_warnings_past_the_room_are_counted_with_the_file_named() -> None:
+    warnings = ["Short warning.", "Long warning: " + "word " * 250]
+    [summary, *_] = render_result(make_result([], warnings=warnings)).embeds
+    [field] = [f for f in summary.fields if f.name == "Warnings"]
+    assert field.value.startswith("Short warning.") and "+1 more in cv" in field.value

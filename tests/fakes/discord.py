@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,11 @@ EPHEMERAL_FLAG = 1 << 6
 DEFER_WITH_SOURCE = 5  # interaction callback type: "thinking…"
 CHANNEL_MESSAGE = 4
 HEARTBEAT_INTERVAL_MS = 41_250
-TEXT_CHANNEL, DM_CHANNEL, PUBLIC_THREAD = 0, 1, 11
+TEXT_CHANNEL, DM_CHANNEL, PUBLIC_THREAD, FORUM_CHANNEL = 0, 1, 11, 15
+MESSAGE_CONTENT_INTENT = 1 << 15
+INVALID_WEBHOOK_TOKEN = 50027
+DISALLOWED_INTENTS = 4014  # gateway close code: a privileged intent the portal hasn't enabled
+TOKEN_LIFETIME_S = 15 * 60
 SLASH_COMMAND, MESSAGE_COMMAND = 1, 3
 OPTION_STRING, OPTION_BOOLEAN, OPTION_ATTACHMENT = 3, 5, 11
 ALL_PERMISSIONS = str((1 << 50) - 1)
@@ -72,6 +77,42 @@ class Call:
     def filenames(self) -> list[str]:
         return [f.filename for f in self.files]
 
+    @property
+    def message_body(self) -> dict[str, Any] | None:
+        """The message this call creates or edits (an interaction callback nests it in `data`)."""
+        if self.method not in ("POST", "PATCH") or not isinstance(self.json, dict):
+            return None
+        if self.path.endswith("/callback"):  # a deferral ("thinking…") carries no message
+            return self.json.get("data") if self.json.get("type") == CHANNEL_MESSAGE else None
+        if self.path.endswith("/threads"):
+            return None
+        if "/messages" in self.path or "/webhooks/" in self.path:
+            return self.json
+        return None
+
+    def pings(self) -> set[str]:
+        """What Discord would notify for this message, applying its `allowed_mentions` as Discord
+        does (absent: every @everyone, @here, user and role mention in the content counts)."""
+        body = self.message_body
+        if not body:
+            return set()
+        content = body.get("content") or ""
+        allowed = body.get("allowed_mentions")
+        parse = {"everyone", "users", "roles"} if allowed is None else set(allowed.get("parse", []))
+        found = set()
+        if "everyone" in parse:
+            found |= {f"@{m}" for m in re.findall(r"@(everyone|here)\b", content)}
+        for kind, ids in (
+            ("users", re.findall(r"<@!?(\d+)>", content)),
+            ("roles", re.findall(r"<@&(\d+)>", content)),
+        ):
+            listed = set((allowed or {}).get(kind) or [])
+            found |= {f"{kind}:{i}" for i in ids if kind in parse or i in listed}
+        replied = allowed is None or allowed.get("replied_user", False)
+        if body.get("message_reference") and replied:
+            found.add("replied_user")
+        return found
+
     def text(self) -> str:
         """Everything a user reads in this message: content and every embed string."""
         parts = [self.content]
@@ -98,6 +139,12 @@ class FakeDiscord:
     reject_if: Callable[[Call], bool] | None = None
     """Calls it matches get Discord's 400 Invalid Form Body (e.g. an embed Discord won't take)."""
     rejected: list[Call] = field(default_factory=list)
+    interaction_token_lifetime_s: float = TOKEN_LIFETIME_S
+    """An interaction's token answers 401 (code 50027) this long after its INTERACTION_CREATE."""
+    expired: list[Call] = field(default_factory=list)
+    """Calls refused with 401/50027 because their interaction token had expired."""
+    message_content_allowed: bool = True
+    """The portal's Message Content switch: off, IDENTIFY with that intent is closed with 4014."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_100_000_000_000_000_000)
@@ -105,10 +152,15 @@ class FakeDiscord:
         self.bot_id = self.app_id
         self.guild_id = self.new_id()
         self.channel_id = self.new_id()
+        self.other_channel_id = self.new_id()  # a text channel that is not a review channel
+        self.forum_id = self.new_id()
         self.dm_channel_id = self.new_id()
         self.user_id = self.new_id()
         self.other_bot_id = self.new_id()
         self._files: dict[str, tuple[bytes, str]] = {}
+        self._tokens: dict[str, float] = {}  # interaction token → when it was issued
+        self._expired_tokens: set[str] = set()
+        self.threads: dict[str, dict[str, Any]] = {}  # thread id → channel object
         self._seq = 0
         self._ws: web.WebSocketResponse | None = None
         self._runner: web.AppRunner | None = None
@@ -177,17 +229,83 @@ class FakeDiscord:
             "permissions": ALL_PERMISSIONS,
         }
 
-    def text_channel(self) -> dict[str, Any]:
+    def text_channel(
+        self, channel_id: str | None = None, name: str = "career-help"
+    ) -> dict[str, Any]:
         return {
-            "id": self.channel_id,
+            "id": channel_id or self.channel_id,
             "type": TEXT_CHANNEL,
             "guild_id": self.guild_id,
-            "name": "career-help",
+            "name": name,
             "position": 0,
             "permission_overwrites": [],
             "nsfw": False,
             "parent_id": None,
         }
+
+    def forum_channel(self) -> dict[str, Any]:
+        """A forum: each post is a thread whose first message has the thread's id."""
+        return {
+            "id": self.forum_id,
+            "type": FORUM_CHANNEL,
+            "guild_id": self.guild_id,
+            "name": "resume-reviews",
+            "position": 2,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": "Post your resume for feedback",
+            "rate_limit_per_user": 0,
+            "default_auto_archive_duration": 1440,
+            "flags": 0,
+            "available_tags": [],
+            "default_reaction_emoji": None,
+            "default_thread_rate_limit_per_user": 0,
+            "default_sort_order": None,
+            "default_forum_layout": 0,
+            "last_message_id": None,
+        }
+
+    def thread(self, parent_id: str, name: str, *, owner_id: str | None = None) -> dict[str, Any]:
+        """A public thread (a forum post, or a thread started from a message), remembered."""
+        thread_id = self.new_id()
+        data = {
+            "id": thread_id,
+            "type": PUBLIC_THREAD,
+            "guild_id": self.guild_id,
+            "parent_id": parent_id,
+            "owner_id": owner_id or self.bot_id,
+            "name": name,
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "flags": 0,
+            "applied_tags": [],
+            "last_message_id": None,
+            "thread_metadata": {
+                "archived": False,
+                "auto_archive_duration": 1440,
+                "archive_timestamp": TIMESTAMP,
+                "locked": False,
+            },
+        }
+        self.threads[thread_id] = data
+        return data
+
+    def forum_post(
+        self,
+        title: str,
+        content: str = "",
+        attachments: list[dict[str, Any]] | None = None,
+        *,
+        author: dict[str, Any] | None = None,
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A new forum post as Discord sends it: THREAD_CREATE, then its first MESSAGE_CREATE."""
+        author = author or self.user()
+        thread = self.thread(self.forum_id, title, owner_id=author["id"]) | {"newly_created": True}
+        first = self.message(content, attachments, author=author, channel_id=thread["id"])
+        first["id"] = thread["id"]  # a forum post's first message shares the thread's id
+        return thread, first
 
     def guild(self) -> dict[str, Any]:
         everyone = {
@@ -211,7 +329,11 @@ class FakeDiscord:
             "stickers": [],
             "features": [],
             "member_count": 2,
-            "channels": [self.text_channel()],
+            "channels": [
+                self.text_channel(),
+                self.text_channel(self.other_channel_id, "general"),
+                self.forum_channel(),
+            ],
             "threads": [],
             "members": [self.member(self.bot_user())],
             "voice_states": [],
@@ -265,15 +387,16 @@ class FakeDiscord:
         dm: bool = False,
         author: dict[str, Any] | None = None,
         mention_bot: bool = False,
+        channel_id: str | None = None,
     ) -> dict[str, Any]:
-        """A MESSAGE_CREATE payload, in the career channel or in a DM with the bot."""
+        """A MESSAGE_CREATE payload: in the career channel (or `channel_id`), or a DM."""
         author = author or self.user()
         data: dict[str, Any] = {
             "id": self.new_id(),
             "type": 0,
             "content": content,
             "author": author,
-            "channel_id": self.dm_channel_id if dm else self.channel_id,
+            "channel_id": self.dm_channel_id if dm else (channel_id or self.channel_id),
             "timestamp": TIMESTAMP,
             "edited_timestamp": None,
             "tts": False,
@@ -404,11 +527,38 @@ class FakeDiscord:
             data["webhook_id"] = self.app_id
         return data
 
+    def expire_token(self, interaction: dict[str, Any]) -> None:
+        """From now on the interaction's token answers 401/50027, as after 15 minutes."""
+        self._expired_tokens.add(interaction["token"])
+
+    def _token_expired(self, path: str) -> bool:
+        parts = path.strip("/").split("/")  # webhooks/<application id>/<token>/…
+        token = parts[2] if len(parts) > 2 and parts[0] == "webhooks" else None
+        if token is None or token not in self._tokens:
+            return False
+        age = time.monotonic() - self._tokens[token]
+        return token in self._expired_tokens or age > self.interaction_token_lifetime_s
+
+    def _can_read(self, data: dict[str, Any]) -> bool:
+        """Whether Discord would give the bot this message's content and attachments."""
+        intents = int((self.identify or {}).get("intents") or 0)
+        mentioned = any(u.get("id") == self.bot_id for u in data.get("mentions") or [])
+        return bool(intents & MESSAGE_CONTENT_INTENT) or "guild_id" not in data or mentioned
+
     # --- gateway ----------------------------------------------------------------
     async def dispatch(self, event: str, data: dict[str, Any]) -> float:
-        """Send one DISPATCH to the connected bot; returns time.monotonic() at send."""
+        """Send one DISPATCH to the connected bot; returns time.monotonic() at send.
+
+        As Discord does: a server message the bot may not read (no Message Content intent,
+        no mention) arrives without content, attachments and embeds; an interaction's token
+        starts its lifetime now.
+        """
         await asyncio.wait_for(self.ready.wait(), timeout=10)
         assert self._ws is not None
+        if event == "INTERACTION_CREATE":
+            self._tokens[data["token"]] = time.monotonic()
+        if event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and not self._can_read(data):
+            data = data | {"content": "", "attachments": [], "embeds": []}
         self._seq += 1
         frame = json.dumps({"op": 0, "t": event, "s": self._seq, "d": data})
         sent_at = time.monotonic()
@@ -431,6 +581,10 @@ class FakeDiscord:
                 await ws.send_json({"op": 11, "s": None, "t": None, "d": None})
             elif frame["op"] == 2:
                 self.identify = frame["d"]
+                intents = int(frame["d"].get("intents") or 0)
+                if intents & MESSAGE_CONTENT_INTENT and not self.message_content_allowed:
+                    await ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
+                    break
                 await self._send_ready(ws)
         return ws
 
@@ -483,6 +637,12 @@ class FakeDiscord:
             self.calls.remove(call)
             self.rejected.append(call)
             return _json({"message": "Invalid Form Body", "code": 50035, "errors": {}}, status=400)
+        if self._token_expired(path):
+            self.calls.remove(call)
+            self.expired.append(call)
+            return _json(
+                {"message": "Invalid Webhook Token", "code": INVALID_WEBHOOK_TOKEN}, status=401
+            )
         webhook = path.startswith(("/webhooks/", "/interactions/"))
         if not webhook and call.authorization != f"Bot {self.token}":
             return _json({"message": "401: Unauthorized", "code": 0}, status=401)
@@ -501,7 +661,8 @@ class FakeDiscord:
                         "bot_require_code_grant": False,
                         "owner": self.user(),
                         "verify_key": "0" * 64,
-                        "flags": 0,
+                        # GATEWAY_MESSAGE_CONTENT_LIMITED: the portal switch, for < 100 servers
+                        "flags": (1 << 19) if self.message_content_allowed else 0,
                         "summary": "",
                         "bot": self.bot_user(),
                     }
@@ -553,25 +714,18 @@ class FakeDiscord:
                     self._message_reply(channel_id, body or {}, files) | {"id": message_id}
                 )
             case "POST", ["channels", channel_id, "messages", _, "threads"]:
+                return _json(self.thread(channel_id, (body or {}).get("name", "")))
+            case "GET", ["channels", channel_id]:
+                if channel_id in self.threads:
+                    return _json(self.threads[channel_id])
+            case "POST", ["users", "@me", "channels"]:
+                recipient = str((body or {}).get("recipient_id"))
                 return _json(
                     {
-                        "id": self.new_id(),
-                        "type": PUBLIC_THREAD,
-                        "guild_id": self.guild_id,
-                        "parent_id": channel_id,
-                        "owner_id": self.bot_id,
-                        "name": (body or {}).get("name", ""),
-                        "message_count": 0,
-                        "member_count": 1,
-                        "rate_limit_per_user": 0,
-                        "flags": 0,
+                        "id": self.dm_channel_id,
+                        "type": DM_CHANNEL,
                         "last_message_id": None,
-                        "thread_metadata": {
-                            "archived": False,
-                            "auto_archive_duration": 1440,
-                            "archive_timestamp": TIMESTAMP,
-                            "locked": False,
-                        },
+                        "recipients": [self.user(recipient)],
                     }
                 )
             case "POST", ["channels", _, "typing"]:

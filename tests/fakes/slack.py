@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import itertools
 import json
+import re
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -34,6 +35,31 @@ _LOGIN_PAGE = (
     b"<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>"
 )
 _JSON_FIELDS = ("blocks", "attachments", "view", "files", "metadata")
+# what Slack turns into a notification or a link in mrkdwn:
+# <!here>, <!channel>, <@U…>, <#C…>, <url>
+PING = re.compile(r"<(?:![a-z]+(?:\^[A-Z0-9]+)?|[@#][A-Z0-9]+|https?:[^>]*)(?:\|[^>]*)?>")
+# the methods and fields whose text Slack reads as mrkdwn (a header or input is plain_text)
+_SHOWN_TEXT = {
+    "chat.postMessage": ("text",),
+    "chat.update": ("text",),
+    "chat.postEphemeral": ("text",),
+    "files.completeUploadExternal": ("initial_comment",),
+    "views.open": (),
+}
+
+
+def mrkdwn_strings(node: Any) -> list[str]:
+    """Every `mrkdwn` text in a block tree (plain_text objects are shown as typed, never parsed)."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+            found.append(node["text"])
+        for value in node.values():
+            found += mrkdwn_strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += mrkdwn_strings(item)
+    return found
 
 
 @dataclass
@@ -129,6 +155,9 @@ class FakeSlack(_Server):
         self.file_bodies: dict[str, tuple[bytes, str]] = {}
         self.uploads: dict[str, Upload] = {}
         self.socket_acks: list[dict[str, Any]] = []
+        # what auth.test's x-oauth-scopes says the install granted
+        self.scopes = ["app_mentions:read", "chat:write", "commands", "files:read", "files:write"]
+        self.scopes += ["im:history", "im:write", "channels:history", "groups:history"]
         self.fail_methods: dict[str, str] = {}  # method → Slack error to answer with
         # method → a check of its params that returns a Slack error to answer with, or None
         self.fail_if: dict[str, Callable[[dict[str, Any]], str | None]] = {}
@@ -196,6 +225,23 @@ class FakeSlack(_Server):
     def api_calls(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
+    def shown_texts(self) -> list[tuple[str, str]]:
+        """(method, text) for every string the bot sent that Slack renders as mrkdwn."""
+        shown: list[tuple[str, str]] = []
+        for call in self.calls:
+            if call.method not in _SHOWN_TEXT:
+                continue
+            for name in _SHOWN_TEXT[call.method]:
+                if isinstance(call.params.get(name), str):
+                    shown.append((call.method, call.params[name]))
+            for tree in (call.params.get("blocks"), call.params.get("view")):
+                shown += [(call.method, text) for text in mrkdwn_strings(tree)]
+        return shown
+
+    def pings(self) -> list[tuple[str, str]]:
+        """Every mention, channel ping or link Slack would make of what the bot sent."""
+        return [(m, hit) for m, text in self.shown_texts() for hit in PING.findall(text)]
+
     async def wait_for(self, predicate: Callable[[], Any], within_s: float = 60.0) -> Any:
         """Wait until `predicate()` is truthy (re-checked whenever the fake receives a request)."""
         async with asyncio.timeout(within_s), self._changed:
@@ -249,7 +295,8 @@ class FakeSlack(_Server):
             handler = getattr(self, "_m_" + method.replace(".", "_"), None)
             if handler is None:
                 return web.json_response({"ok": False, "error": "unknown_method"})
-            return web.json_response({"ok": True, **handler(params)})
+            headers = {"x-oauth-scopes": ",".join(self.scopes)} if method == "auth.test" else {}
+            return web.json_response({"ok": True, **handler(params)}, headers=headers)
         except SlackError as exc:
             return web.json_response({"ok": False, "error": str(exc)})
         finally:
@@ -527,3 +574,106 @@ def view_submission(
         },
     }
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def channel_message(
+    files: list[dict[str, Any]] | None = None,
+    *,
+    text: str = "Here's my resume, feedback welcome",
+    user: str = "U0USER",
+    ts: str = "1700000300.000100",
+    channel: str = "C0REVIEW",
+    channel_type: str = "channel",
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """A `message` event in a channel (message.channels; `channel_type="group"`: private)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "text": text,
+        "user": user,
+        "ts": ts,
+        "channel": channel,
+        "channel_type": channel_type,
+        "event_ts": ts,
+    }
+    if files:
+        event |= {"subtype": "file_share", "files": files, "upload": False}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def message_changed(original: dict[str, Any], new_text: str) -> dict[str, Any]:
+    """The `message` event Slack sends when `original` is edited."""
+    edited = {k: v for k, v in original.items() if k not in ("channel", "channel_type")}
+    ts = f"{float(original['ts']) + 5:.6f}"
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": original["channel"],
+        "channel_type": original["channel_type"],
+        "ts": ts,
+        "event_ts": ts,
+        "message": edited | {"text": new_text, "edited": {"user": original["user"], "ts": ts}},
+        "previous_message": edited,
+    }
+
+
+def message_shortcut(
+    message: dict[str, Any],
+    *,
+    callback_id: str = "review_resume",
+    user: str = "U0MENTOR",
+    channel: str | None = None,
+) -> str:
+    """The urlencoded form Slack POSTs when a message shortcut is run on `message`."""
+    channel = channel or message.get("channel") or "C0CAREER"
+    inner = {k: v for k, v in message.items() if k not in ("channel", "channel_type", "event_ts")}
+    payload = {
+        "type": "message_action",
+        "token": "legacy",
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user, "username": "mentor", "team_id": TEAM_ID, "name": "mentor"},
+        "channel": {"id": channel, "name": "career-help"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": "1337.44.ijkl",
+        "response_url": "https://hooks.slack.com/app/T/1/x",
+        "message_ts": message["ts"],
+        "message": {"type": "message", **inner},
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def form_submission(view: dict[str, Any], values: dict[str, Any], *, user: str = "U0MENTOR") -> str:
+    """The urlencoded form Slack POSTs when a modal opened with `view` is submitted."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID},
+        "user": {"id": user, "team_id": TEAM_ID},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": "1337.45.mnop",
+        "view": {
+            **view,
+            "id": f"V{next(_event_ids):04d}",
+            "hash": "h2",
+            "state": {"values": values},
+            "team_id": TEAM_ID,
+        },
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def shortcut_values(
+    where: str = "thread", job: str | None = None, role: str | None = None
+) -> dict[str, Any]:
+    """The Review resume form's state as the person left it."""
+    return {
+        "where": {"where": {"type": "radio_buttons", "selected_option": {"value": where}}},
+        "job": {"text": {"type": "plain_text_input", "value": job}},
+        "role": {"text": {"type": "plain_text_input", "value": role}},
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -144,25 +143,6 @@ def test_modal_remembers_channel_and_limits_inputs() -> None:
     view = optimize_modal("C123", role="r" * 5000)
     assert '"C123"' in view["private_metadata"]
     assert len(view["title"]["text"]) <= 24  # Slack's modal title limit
-
-
-def test_manifest_matches_the_app() -> None:
-    yaml = pytest.importorskip("yaml")
-    manifest = yaml.safe_load((Path(__file__).parents[2] / "bots/slack/manifest.yml").read_text())
-    assert {c["command"] for c in manifest["features"]["slash_commands"]} == {"/optimize"}
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_mention",
-        "message.im",
-    }
-    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {
-        "files:read",
-        "files:write",
-        "chat:write",
-        "commands",
-        "im:history",
-        "im:write",
-    } <= scopes
 
 
 def test_a_bullet_with_several_problems_is_quoted_once_with_each_problem_under_it() -> None:
