@@ -261,6 +261,7 @@ _NOW_WORDS = set(
         "gegenwärtig",
         "présent",
         "aujourd'hui",
+        "aujourd’hui",  # the typographic apostrophe most editors print
         "maintenant",
         "actuel",
         "actuellement",
@@ -279,6 +280,7 @@ _NOW_WORDS = set(
         "heden",
         "nu",
         "expected",
+        "exp",
         "expected)",
         "(expected)",
         "to",

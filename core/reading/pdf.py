@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import ctypes
 import io
+import json
 import re
 import statistics
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import resources
 from itertools import accumulate
 from operator import attrgetter
 
@@ -664,7 +666,8 @@ def _column_kind(left: list[Run], right: list[Run]) -> str:
         if left_rows and width(left_rows) < 0.5 * width(right_rows)
         else 0
     )
-    if dated >= 3 and dated >= 0.3 * len(left_rows):
+    margin = sum(1 for r in left_rows if _dateish(_text_of(r.runs))) if dated >= 3 else 0
+    if dated >= 3 and (dated >= 0.3 * len(left_rows) or margin >= 0.4 * len(left_rows)):
         return "label"  # a date margin that also holds a short list lower down: the dates still label their rows
     return "columns"
 
@@ -682,12 +685,25 @@ def _wraps(upper: str, lower: str) -> bool:
     return upper.isupper() and lower.isupper() and len(upper.split()) >= 2
 
 
+_PLACEHOLDER_DATE = re.compile(
+    "|".join(
+        json.loads(resources.files("core.data").joinpath("dates.json").read_bytes())["placeholders"]
+    ),
+    re.I,
+)
+
+
+def _dateish(text: str) -> bool:
+    """A date, or a template's unfilled one ('xx/xxxx –'): a margin of either labels its rows."""
+    return is_dateish(text) or bool(_PLACEHOLDER_DATE.fullmatch(text.strip(" -–—")))
+
+
 def _dates_beside(side: list[Row], other: list[Row]) -> int:
     """How many `side` rows are dates printed on the same line as an `other` row."""
     count = 0
     for row in side:
         tolerance = 0.35 * (row.y1 - row.y0)
-        if is_dateish(_text_of(row.runs)) and any(abs(row.mid - o.mid) <= tolerance for o in other):
+        if _dateish(_text_of(row.runs)) and any(abs(row.mid - o.mid) <= tolerance for o in other):
             count += 1
     return count
 
@@ -958,6 +974,12 @@ def _continues(
         return hanging and not line.label
     if abs(row.x0 - prev_row.x0) > 1.5 * body:
         return False
+    if (
+        len(prev_line.text.split()) <= 3
+        and line.text[:1].isupper()
+        and not prev_line.text.endswith((_HYPHEN_BREAK, ",", " and", " of", " &"))
+    ):
+        return False  # 'Working Student 1' over 'Description.': a title line, not wrapped prose
     main_right = max(r.x1 for r in prev_row.runs)
     filled = main_right >= column_right - max(3.0 * body, 0.12 * (column_right - prev_row.x0))
     return not (not filled and not prev_line.text.endswith((_HYPHEN_BREAK, ",")))

@@ -490,6 +490,8 @@ class _Markdown:
             return True  # an emphasis, link or bracket left open
         if prev.endswith(_TERMINAL) or prev.endswith("\\"):
             return False
+        if re.match(r"^<?(?:https?://|www\.)\S+$", line):
+            return False  # a link on a line of its own (an entry's website under its dates)
         if line[:1].islower() or line[:1] in "(&,":
             return True
         return prev.endswith(_JOIN_ENDINGS)
@@ -555,6 +557,8 @@ class _Markdown:
 
 
 def _strip_emphasis(text: str) -> str:
+    if m := re.fullmatch(r"(\*{1,2}|_{1,2})(?=\S)([^*_]+?)\s*\1", text):
+        return m.group(2)  # a whole line in emphasis, even with a space before it closes
     text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
     text = re.sub(r"~~(?=\S)(.+?)(?<=\S)~~", r"\1", text)
     text = re.sub(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])", r"\1", text)

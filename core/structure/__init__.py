@@ -36,8 +36,16 @@ from core.structure.contact import (
     phones_in,
 )
 from core.structure.dates import DATE_RANGE_RE, SINGLE_DATE_RE, YEAR_RE
-from core.structure.entries import split_entries
-from core.structure.headings import exact, heading_key, kind_of
+from core.structure.entries import kind_of_entries, split_entries
+from core.structure.headings import (
+    _CJK_RE,
+    by_content,
+    exact,
+    heading_key,
+    kind_by_words,
+    kind_of,
+    split_column_heads,
+)
 from core.structure.headings import find_headings as _find_headings
 from core.structure.language import detect_language
 
@@ -68,6 +76,8 @@ _PHONE_LABEL = re.compile(
     r"\b(?:tel|phone|mobile|cell|telefon|handy|téléphone|portable|teléfono|móvil|celular|telefone|cellulare)\b|电话|電話|携帯|\+\d",
     re.I,
 )
+_QUOTED = re.compile(r"^[“\"«„「『].{8,}[”\"»“」』]$")
+_NOTE = re.compile(r"^[(（][^()（）]{8,}[)）]$")
 _MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
 _FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
 _SOCIAL = (
@@ -155,10 +165,22 @@ def parse_lines(
             if note:
                 sections[-1].lines.append(note)  # kept in the text, not taken for an entry
             continue
+        if (
+            sections[-1].heading
+            and not section_lines[-1]
+            and not line.bullet
+            and _NOTE.match(line.text.strip())
+        ):
+            sections[-1].lines.append(line.text)  # the heading's note on the line under it
+            continue
         section_lines[-1].append(line)
         sections[-1].lines.append(line.full_text())
+    previous: tuple[Section, list[Line]] | None = None
     for section, own in zip(sections, section_lines, strict=True):
         section.name = _refine_kind(section, own, sections)
+        if previous is not None and _laid_out_like(section, own, *previous):
+            section.name = previous[0].name  # 'COMPRESSION' printed like 'WEB DEVELOPMENT' above it
+        previous = (section, own)
         if section.name in ENTRY_KINDS or (section.name is SectionName.OTHER and _has_entries(own)):
             first = next((ln for ln in own if not ln.bullet), None)
             distinct = first is not None and (
@@ -170,6 +192,16 @@ def parse_lines(
                 else None
             )
             section.roles = split_entries(own, style)
+            if (
+                section.name is SectionName.VOLUNTEERING
+                and by_content(section.heading)
+                and not any(r.dates or r.header for r in section.roles)
+            ):
+                section.name = SectionName.INTERESTS  # activities listed, no positions held
+                section.roles = []
+            named = kind_of_entries(section.roles) if not exact(section.heading) else None
+            if named == "volunteering" or (named and section.name is SectionName.OTHER):
+                section.name = SectionName(named)  # 'Projects & Associations' over volunteer roles
             if (
                 section.name is SectionName.EXPERIENCE
                 and not exact(section.heading)
@@ -184,14 +216,23 @@ def parse_lines(
     resume.language = detect_language(text)
     resume.form = bool(_FORM_RE.search(text))
     head = section_lines[0]
-    resume.name = find_name(lines, title_index, head)
+    opening_contact = (
+        section_lines[1] if len(sections) > 1 and sections[1].name is SectionName.CONTACT else None
+    )  # a resume that opens with a 'Contact' heading names the person under it
+    resume.name = find_name(lines, title_index, head, opening_contact)
     _contact(resume, sections, section_lines, links or [], header_links)
     resume.doubts = _doubts(resume)
     return resume
 
 
 def _heading_and_note(text: str) -> tuple[str, str]:
-    """'EXPERIENCE (most recent, full history on LinkedIn)' → the heading, and its note as a line."""
+    """'EXPERIENCE (most recent, full history on LinkedIn)' → the heading, and its note as a line;
+    '年 月 免許・資格' → the box's label, and the form's column labels as a line."""
+    heads, rest = split_column_heads(text)
+    if heads and kind_of(rest):
+        return rest.strip(), heads
+    if _CJK_RE.search(text):
+        return text, ""  # a form's label prints its instructions in brackets: they are the label
     m = re.match(r"^(.*?\S)\s*([(（][^()（）]{8,}[)）])$", text)
     if m and kind_of(m.group(1)):
         return m.group(1), m.group(2)
@@ -203,9 +244,42 @@ def _has_entries(own: list[Line]) -> bool:
     dated = sum(
         1
         for ln in own
-        if not ln.bullet and (dates.find_range(ln.aside) or dates.find_range(ln.label))
+        if not ln.bullet
+        and (
+            dates.find_range(ln.aside)
+            or dates.find_range(ln.label)
+            or (dates.find_date(ln.text) and dates.only_dates(ln.text))
+        )
     )
     return dated >= 2 and any(ln.bullet for ln in own)
+
+
+def _looks(own: list[Line]) -> list[tuple[float, bool, bool, bool]]:
+    return [(round(ln.size, 1), ln.bold, ln.caps, ln.bullet) for ln in own]
+
+
+def _laid_out_like(
+    section: Section, own: list[Line], before: Section, before_own: list[Line]
+) -> bool:
+    """A section with unknown words laid out line for line like the skills group above it
+    (a level, then its items, in the same type) is another skills group."""
+    if (
+        section.name is not SectionName.OTHER
+        or kind_of(section.heading) is not None
+        or before.name is not SectionName.SKILLS
+        or not 2 <= len(own) <= 12
+        or not before_own
+        or any(dates.find_date(ln.text) for ln in own)
+    ):
+        return False
+    mine, theirs = _looks(own), _looks(before_own)
+    distinct = own[0].bold or own[0].caps or abs(own[0].size - 1.0) >= 0.08  # a level or a label
+    return (
+        distinct
+        and mine[0] == theirs[0]
+        and set(mine[1:]) == set(theirs[1:])
+        and len(set(mine)) >= 2
+    )
 
 
 def _lists_skills(own: list[Line]) -> bool:
@@ -234,6 +308,10 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
     ):
         return SectionName.SKILLS  # 'WEB DEVELOPMENT' over HTML, CSS, JavaScript
     if section.name is SectionName.OTHER and kind_of(section.heading) is None:
+        if own and len(own) <= 2 and all(_QUOTED.match(ln.text.strip()) for ln in own):
+            return SectionName.SUMMARY  # a motto or a personal statement in quotation marks
+        if (named_by_words := kind_by_words(text)) is not None:
+            return named_by_words  # 'MOST PROUD OF' over achievements
         real = [s for s in sections if s.heading]
         prose = own and all(not ln.bullet and not dates.find_date(ln.text + ln.aside) for ln in own)
         if real and real[0] is section and prose:

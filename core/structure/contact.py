@@ -189,12 +189,56 @@ def _without_headline(text: str) -> str:
     return " ".join(words[:keep]) if keep < len(words) and keep >= 2 else text
 
 
-def find_name(lines: list[Line], title_index: int | None, head: list[Line]) -> str | None:
-    """The title line when it reads as a name, else the first name-like line of the header."""
+_PERSONAL = json.loads(
+    resources.files("core.data").joinpath("personal.json").read_text(encoding="utf-8")
+)
+_CLOSING = re.compile(
+    r"^(?:"
+    + "|".join(re.escape(w) for w in sorted(_PERSONAL["_closings"], key=len, reverse=True))
+    + r")\s*[,.!:、，]?$",
+    re.I,
+)
+_NAME_PLACEHOLDERS = tuple(
+    re.compile(p, re.I)
+    for p in json.loads(
+        resources.files("core.data").joinpath("placeholders.json").read_text(encoding="utf-8")
+    )["name"]
+)
+
+
+def _placeholder_name(text: str) -> str | None:
+    """Template text in the name's place ('[name]', 'Lorem ipsum.'), as printed, loop marks off."""
+    text = text.strip().strip("<>").strip()
+    return text if any(p.search(text) for p in _NAME_PLACEHOLDERS) else None
+
+
+def signed_name(lines: list[Line]) -> str | None:
+    """The name under a closing ('Mit freundlichen Grüßen' / 'Max Mustermann'): a signed CV."""
+    for k in range(len(lines) - 2, -1, -1):
+        if _CLOSING.match(lines[k].text.strip()):
+            after = lines[k + 1].text.strip()
+            if looks_like_name(after) and (_CJK_RE.search(after) or len(after.split()) >= 2):
+                return after
+    return None
+
+
+def find_name(
+    lines: list[Line],
+    title_index: int | None,
+    head: list[Line],
+    contact: list[Line] | None = None,
+) -> str | None:
+    """The title line when it reads as a name, else the first name-like line of the header
+    (or of a contact block the resume opens with), else the name signed under a closing."""
     if title_index is not None and looks_like_name(lines[title_index].text):
         return _without_headline(lines[title_index].text.strip())
+    opening = [*head[:10], *(contact or [])[:3]]
+    slot = [lines[title_index]] if title_index is not None else []
+    for line in [*slot, *opening[:2]]:
+        if placeholder := _placeholder_name(line.text):
+            return placeholder
     found: list[str] = []
-    for line in head[:10]:
+    for line in opening:
         text = re.sub(
             r"^(?:ふ\s*り\s*が\s*な|フ\s*リ\s*ガ\s*ナ|氏\s*名|名\s*前|name)\s*[:：]?\s*",
             "",
@@ -213,4 +257,4 @@ def find_name(lines: list[Line], title_index: int | None, head: list[Line]) -> s
         if _KANA_ONLY.fullmatch(name) and any(_KANJI.search(other) for other in found):
             continue  # furigana: the reading printed above the name, not the name
         return name
-    return None
+    return signed_name(lines)

@@ -16,7 +16,10 @@ MONTHS: dict[str, int] = {
 }
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _NOW_ALT = "|".join(sorted((re.escape(w) for w in _DATA["now"]), key=len, reverse=True))
+_EXPECTED_ALT = "|".join(sorted((re.escape(w) for w in _DATA["expected"]), key=len, reverse=True))
 _SINCE_ALT = "|".join(sorted((re.escape(w) for w in _DATA["since"]), key=len, reverse=True))
+PLACEHOLDER = "(?:" + "|".join(_DATA["placeholders"]) + ")"
+"""A template's unfilled date ('Month 20XX', 'xx/xxxx'): a date without a year we could use."""
 
 YEAR = r"(?:19|20)\d{2}"
 MONTH = rf"(?:{_MONTH_ALT})\.?"
@@ -29,13 +32,18 @@ DATE = (
     rf"|{_CJK}|{_ERA}"
     rf"|\d{{1,2}}\s*[/.-]\s*{YEAR}"  # 03/2019, 03.2019
     rf"|{YEAR}\s*[/.-]\s*\d{{1,2}}(?![\d])"  # 2019-04, 2019/04
-    rf"|{YEAR}(?:\s*\(\w+\))?)"  # 2019
+    rf"|{YEAR}(?:\s*\(\w+\))?"  # 2019
+    rf"|{PLACEHOLDER})"  # Month 20XX, xx/xxxx
 )
 NOW = rf"(?:{_NOW_ALT})"
 _SEP = r"\s*(?:[-–—~〜～‑]+|to|bis|until|till|à|au|a|até|al|fino a|tot|по|→)\s*"
+# 'ago. 2024 –' with nothing after the dash: a range still open (its end is empty)
+_OPEN_END = r"(?:(?<=[-–—~〜～])|(?<=[-–—~〜～]\s))(?=\s*$)"
+# 'since 2019' is a range too: its start is the date and its end is empty (never None).
 DATE_RANGE_RE = re.compile(
-    rf"(?<![\w/])(?P<start>{DATE})(?:{_SEP}|\s+)(?P<end>{DATE}|{NOW})(?![\w/])"
-    rf"|(?<![\w/])(?:{_SINCE_ALT})\s+(?P<since>{DATE})(?![\w/])",
+    rf"(?<![\w/])(?:(?P<since>{_SINCE_ALT})\s+)?(?P<start>{DATE})"
+    rf"(?(since)|(?:{_SEP}|\s+))(?P<end>(?(since)|(?:(?:(?:{_EXPECTED_ALT})\s*)?(?:{DATE}|{NOW})"
+    rf"|{_OPEN_END})))(?![\w/])",
     re.I,
 )
 SINGLE_DATE_RE = re.compile(rf"(?<![\w/]){DATE}(?![\w/])|(?<!\w){NOW}(?!\w)", re.I)
@@ -54,7 +62,12 @@ _DURATION_TAIL = re.compile(
 )
 
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = re.compile(r"\d|xx|yyyy", re.I)  # every date we read has digits, or is a placeholder
+
+
+def has_date_chars(text: str) -> bool:
+    """Could `text` hold a date at all? (A fast test before the long patterns.)"""
+    return bool(_DIGIT.search(text))
 
 
 def without_duration(text: str) -> str:
@@ -65,7 +78,7 @@ def without_duration(text: str) -> str:
 def find_range(text: str) -> re.Match[str] | None:
     """The first date range in `text` ('Jan 2020 – Present', 'since 2019'), or None."""
     if not _DIGIT.search(text):
-        return None  # every date we read has digits: skip the long month pattern
+        return None  # no digit and no placeholder: skip the long month pattern
     return DATE_RANGE_RE.search(text)
 
 
@@ -81,13 +94,23 @@ def is_duration(text: str) -> bool:
     return bool(_DURATION.match(text.strip()))
 
 
+_SINCE_ALONE = re.compile(rf"^(?:{_SINCE_ALT})$", re.I)
+
+
+def opens_range(text: str) -> bool:
+    """A date column's line that the next line completes: 'June 2020 –', 'Starting'."""
+    text = text.rstrip()
+    return text.endswith(("-", "–", "—", "~", "〜", "～")) or bool(_SINCE_ALONE.match(text))
+
+
 def is_current(range_text: str) -> bool:
     m = DATE_RANGE_RE.search(range_text)
     if not m:
         return False
-    if m["since"]:
-        return True
-    return bool(re.fullmatch(NOW, (m["end"] or "").strip(), re.I))
+    end = (m["end"] or "").strip()
+    if m["since"] or not end:
+        return True  # 'since 2019', 'ago. 2024 –'
+    return bool(re.fullmatch(NOW, end, re.I))
 
 
 def years(range_text: str) -> tuple[int | None, int | None]:
@@ -103,7 +126,7 @@ def only_dates(text: str) -> bool:
     rest = SINGLE_DATE_RE.sub(" ", rest)
     rest = re.sub(r"\(?\s*\d+\s*(?:years?|yrs?|months?|mos?)\b\s*\)?", " ", rest, flags=re.I)
     rest = re.sub(
-        r"\b(?:exp|expected|est|ca|approx|circa|since|seit|depuis|desde|dal)\b\.?",
+        rf"\b(?:exp|expected|est|ca|approx|circa|{_SINCE_ALT})\b\.?",
         " ",
         rest,
         flags=re.I,

@@ -31,6 +31,29 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 
 
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
+_KIND_WORDS = {
+    kind: re.compile(
+        "|".join(
+            re.escape(w) if _CJK_RE.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
+            for w in sorted(words, key=len, reverse=True)
+        ),
+        re.I,
+    )
+    for kind, words in _DATA["kinds"].items()
+}
+
+
+def kind_of_entries(roles: list[Role]) -> str | None:
+    """The kind every entry's header names ('Volunteer Data Analyst', '@Persönliches Projekt')."""
+    headers = [" ".join(r.header) for r in roles]
+    if not headers or not all(headers):
+        return None
+    for kind, pattern in _KIND_WORDS.items():
+        if all(pattern.search(h) for h in headers):
+            return kind
+    return None
+
+
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
 _SEPARATORS = re.compile(
     r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+|\s+@(?=\w)"
@@ -51,6 +74,8 @@ _LOCATION = re.compile(
     r"(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
 )
 _SENTENCE = re.compile(r"[.!?。]$")
+_LIST_LABEL = re.compile(r"^[^\W\d_][\w &/'’-]{0,30}[:：]$")  # 'Awards:', 'Relevant coursework:'
+_LABEL_VALUE = re.compile(r"^[^\W\d_][\w .&/-]{0,19}\s*[:：]\s*\S")
 
 
 def _count(words: set[str], cjk: list[str], text: str) -> int:
@@ -80,21 +105,22 @@ def _is_header(line: Line) -> bool:
         or dates.find_date(line.label)
     ):
         return True
-    if _CJK_RE.search(text):
-        return len(text) <= 30 and not _SENTENCE.search(text)
+    if _CJK_RE.search(text):  # the first field decides: '…硕士（GPA：4.9/5.0） | 俄罗斯，圣彼得堡'
+        first = re.split(r"\s+[|·•]\s+", text, maxsplit=1)[0]
+        return len(first) <= 30 and not _SENTENCE.search(text)
     return len(text.split()) <= 12 and not _SENTENCE.search(text)
 
 
 def _date_of(line: Line) -> str | None:
     """The entry date a line carries: its aside or label first, then its own text."""
-    if not any(ch.isdigit() for ch in line.text + line.aside + line.label):
+    if not dates.has_date_chars(line.text + line.aside + line.label):
         return None
     for source in (line.aside, line.label):
         if (
             source
             and dates.only_dates(source)
             and dates.SINGLE_DATE_RE.search(source)
-            and len(dates.YEAR_RE.findall(source)) >= 1
+            and (dates.YEAR_RE.search(source) or re.search(dates.PLACEHOLDER, source, re.I))
         ):
             return dates.without_duration(source).strip(
                 " |"
@@ -103,7 +129,7 @@ def _date_of(line: Line) -> str | None:
         if not source:
             continue
         m = dates.find_range(source) or (
-            dates.SINGLE_DATE_RE.search(source) if any(ch.isdigit() for ch in source) else None
+            dates.SINGLE_DATE_RE.search(source) if dates.has_date_chars(source) else None
         )
         if m and (source is not line.text or dates.find_range(source) or _looks_dated(source, m)):
             return m.group(0).strip()
@@ -143,19 +169,39 @@ def _starts_entry(lines: list[Line], index: int) -> bool:
 
 
 def _join_wrapped_dates(lines: list[Line]) -> list[Line]:
-    """'June 2020 –' over 'Present' in a date column is one date."""
+    """'June 2020 –' over 'Present', or 'Starting' over 'xx/xxxx', in a date column is one date;
+    so is a table's date cell read between the bullets of the cell beside it
+    ('2018年04月～' / • … / '現在')."""
     out = list(lines)
+    drop: set[int] = set()
+    for i in range(len(out) - 2):
+        here, bullet, rest = out[i], out[i + 1], out[i + 2]
+        if (
+            not here.bullet
+            and dates.opens_range(here.text)
+            and dates.only_dates(here.text)
+            and bullet.bullet
+            and not rest.bullet
+            and rest.gap <= here.gap + 0.5
+            and dates.only_dates(rest.text)
+            and dates.SINGLE_DATE_RE.fullmatch(rest.text.strip())
+        ):
+            out[i] = Line(
+                **{**_fields_of(here), "text": f"{here.text.rstrip()} {rest.text.strip()}"}
+            )
+            drop.add(i + 2)
+    out = [line for k, line in enumerate(out) if k not in drop]
     for i in range(len(out) - 1):
         for attr in ("label", "aside"):
             here, nxt = getattr(out[i], attr), getattr(out[i + 1], attr)
-            if (
-                here.rstrip().endswith(("-", "–", "—", "~", "〜", "～"))
-                and nxt
-                and dates.SINGLE_DATE_RE.match(nxt.strip())
-            ):
+            if dates.opens_range(here) and nxt and dates.SINGLE_DATE_RE.match(nxt.strip()):
                 setattr(out[i], attr, f"{here.rstrip()} {nxt.strip()}")
                 setattr(out[i + 1], attr, "")
     return out
+
+
+def _fields_of(line: Line) -> dict[str, object]:
+    return {f: getattr(line, f) for f in line.__slots__}  # type: ignore[attr-defined]
 
 
 def _opens_entry(
@@ -165,11 +211,15 @@ def _opens_entry(
     content: bool,
     date: str | None,
     entry_style: tuple[float, bool, bool] | None,
+    opened_by: tuple[int, int] = (0, 0),
 ) -> bool:
-    """Does this header-like line open a new entry, given the entry being read?"""
+    """Does this header-like line open a new entry, given the entry being read?
+    `opened_by` is the format heading level of the line that opened it, if any."""
     line = lines[index]
     if content and _starts_entry(lines, index):
         return True  # a header after bullets or prose
+    if line.heading and cur.header and opened_by == (line.heading, line.level):
+        return True  # '### Master…' after '### PhD…' and its date: headings of one level
     if (
         date
         and cur.dates
@@ -198,6 +248,9 @@ def split_entries(
     cur: Role | None = None
     content = False  # the current entry has bullets or prose already
     header_looks: set[tuple[float, bool, bool]] = set()
+    opened: dict[int, tuple[int, int]] = {}  # entry → heading level of its first line
+    in_prose: set[int] = set()  # entries whose date so far is one date inside a longer line
+    listing: Role | None = None  # the entry whose 'Awards:' list is being read
     for index, line in enumerate(lines):
         date = _date_of(line)
         nested_under = (
@@ -217,6 +270,34 @@ def split_entries(
             _keep_beside(cur, line)
             cur.bullets.append(line.text)
             content = True
+            continue
+        if listing is not None and listing is cur:
+            if line.bold or line.heading or dates.find_range(line.text + " " + line.aside):
+                listing = None
+            else:
+                cur.description.append(line.full_text())  # 'Dean's List  2020' under 'Awards:'
+                content = True
+                continue
+        if (
+            cur is not None
+            and cur.dates
+            and cur.header
+            and not line.bullet
+            and _LIST_LABEL.match(line.text.strip())
+            and not dates.find_date(line.text + line.aside)
+        ):
+            cur.description.append(line.text)  # 'Awards:' opens a list inside the entry
+            listing, content = cur, True
+            continue
+        if (
+            cur is not None
+            and not content
+            and cur.header
+            and not line.bold
+            and not dates.find_date(line.text)
+            and _LABEL_VALUE.match(line.text)
+        ):
+            cur.description.append(line.text)  # '事業内容：…', 'Stack: Go': about the entry
             continue
         header = _is_header(line) or bool(
             nested_under
@@ -250,7 +331,10 @@ def split_entries(
             )  # 'Leadership' over some bullets: a sub-heading inside a dated entry
             continue
         new = cur is None or (
-            header and _opens_entry(lines, index, cur, content, date, entry_style)
+            header
+            and _opens_entry(
+                lines, index, cur, content, date, entry_style, opened.get(id(cur), (0, 0))
+            )
         )
         if (
             new
@@ -263,12 +347,25 @@ def split_entries(
         ):
             _set_dates(cur, date)  # the last entry's date, pushed onto the next line or page
             continue
+        if (
+            new
+            and cur is not None
+            and id(cur) in in_prose
+            and not content
+            and dates.find_range(line.text)
+            and dates.only_dates(line.text)
+        ):
+            in_prose.discard(id(cur))  # 'Defended in Apr. 2025' then 'Sep. 2021 – Jun. 2025':
+            _set_dates(cur, date or line.text.strip())  # the range line is the entry's date
+            continue
         if new:
             cur = Role()
             roles.append(cur)
             content = False
         assert cur is not None
         if header and not content:
+            if not cur.header and line.heading:
+                opened[id(cur)] = (line.heading, line.level)
             if not cur.header and len(line.parts) >= 2 and line.source == "json":
                 first_parts[id(cur)] = (
                     line.parts
@@ -278,6 +375,12 @@ def split_entries(
             header_looks.add(look)
             if cur.dates is None and date:
                 _set_dates(cur, date)
+                single = not dates.find_range(date) and not dates.only_dates(line.text)
+                if single and (
+                    len(cur.header) > 1
+                    or (not line.aside and not line.label and len(line.text.split()) > 4)
+                ):
+                    in_prose.add(id(cur))  # one date inside a longer line, not the entry's range
         else:
             if cur.dates is None and date and (line.aside or line.label):
                 _set_dates(cur, date)
@@ -316,6 +419,12 @@ def _set_dates(role: Role, date: str) -> None:
     role.current = dates.is_current(date)
 
 
+def _ends_in_title(text: str) -> int:
+    """'Software Engineer': a title word closing the phrase is its head, whatever modifies it."""
+    words = re.findall(r"[\w.&+-]+", text.lower())
+    return int(bool(words) and words[-1].strip(".") in _TITLE_WORDS)
+
+
 def _place_like(text: str) -> bool:
     words = text.split()
     return (
@@ -347,7 +456,11 @@ def _comma_split(piece: str) -> list[str]:
     titled = [_count(_TITLE_WORDS, _TITLE_CJK, h) > 0 for h in halves]
     if not any(titled) or all(titled):
         return [piece]
-    if _DEGREE.match(halves[0]) and len(halves) == 2:
+    if (
+        _DEGREE.match(halves[0])
+        and len(halves) == 2
+        and not _count(_ORG_WORDS, _ORG_CJK, halves[1])
+    ):
         return [piece]  # 'PhD, Computer Science': a degree and its field are one title
     place: list[str] = []
     while len(halves) > 2 and len(place) < 2 and _place_like(halves[-1]):
@@ -412,17 +525,39 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
     if not rest:
         role.title = location
         return
-    title_scores = [_count(_TITLE_WORDS, _TITLE_CJK, p) for p in rest]
+    title_scores = [_count(_TITLE_WORDS, _TITLE_CJK, p) + _ends_in_title(p) for p in rest]
     org_scores = [_count(_ORG_WORDS, _ORG_CJK, p) for p in rest]
     title_i = max(range(len(rest)), key=lambda k: (title_scores[k] - org_scores[k], -k))
     if title_scores[title_i] - org_scores[title_i] <= 0 and len(rest) > 1:
         org_i = max(range(len(rest)), key=lambda k: (org_scores[k] - title_scores[k], -k))
         title_i = (
-            next((k for k in range(len(rest)) if k != org_i), 0) if org_scores[org_i] > 0 else 0
+            next((k for k in range(len(rest)) if k != org_i), 0)
+            if org_scores[org_i] > title_scores[org_i]
+            else 0
         )
     role.title = rest[title_i]
     others = [p for k, p in enumerate(rest) if k != title_i]
     if others:
+        home = next((h for h in role.header if role.title in h), "")
+        beside = [p for p in others if p in home and _count(_ORG_WORDS, _ORG_CJK, p)]
+        others = beside or others  # the organization named on the title's own line comes first
         org_i = max(range(len(others)), key=lambda k: (_count(_ORG_WORDS, _ORG_CJK, others[k]), -k))
         role.organization = others[org_i]
     role.location = location
+    role.title = _title_with_its_subject(role)
+
+
+def _title_with_its_subject(role: Role) -> str | None:
+    """'Attestato di frequenza - Office 97, Excel' over the school's line: what follows the title
+    on its own line, when it is neither the organization nor a place, belongs to the title."""
+    title, org = role.title, role.organization
+    if not title or not org:
+        return title
+    line = next((h for h in role.header if title in h), None)
+    if line is None or org in line:
+        return title
+    tail = line[line.index(title) + len(title) :].split(" | ")[0]
+    m = re.match(r"^\s+[-–—]\s+(?P<subject>[^|·•]+)$", tail)
+    if not m or dates.find_date(m["subject"]) or (role.location and role.location in tail):
+        return title
+    return f"{title}{tail}".rstrip()

@@ -35,11 +35,58 @@ _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_PHRASES = sorted(
     (p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True
 )
+_BY_CONTENT = frozenset(_DATA["_by_content"])
+_CONTENT = {
+    kind: re.compile(
+        "|".join(w if _CJK_RE.search(w) else rf"(?<!\w){re.escape(w)}" for w in words), re.I
+    )
+    for kind, words in _DATA["_content"].items()
+}
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
 _PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
 _BRACKETED = re.compile(r"^(?:\[[^\]]+\]|【[^】]+】|〔[^〕]+〕|<[^>]+>)$")
 _PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_COLUMN_HEADS = re.compile(
+    r"^(?:"
+    + "|".join(
+        re.escape(h).replace(r"\ ", r"\s*")
+        for h in sorted(_DATA["_column_heads"], key=len, reverse=True)
+    )
+    + r")\s+(?=\S)"
+)
+_LIST_TAIL = re.compile(
+    r"(?:" + "|".join(re.escape(w) for w in _DATA["_list_tail"]) + r")\s*[:：]?$"
+)
 _CONTACT_HINT = re.compile(r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github|〒\s*\d", re.I)
+
+
+def split_column_heads(text: str) -> tuple[str, str]:
+    """'年 月 免許・資格' → ('年 月', '免許・資格'): a form's column labels before a box's label."""
+    m = _COLUMN_HEADS.match(text.strip())
+    if m and _CJK_RE.search(text[m.end() :]):
+        return m.group(0).strip(), text.strip()[m.end() :]
+    return "", text
+
+
+def _first_topic(key: str) -> str:
+    """'志望の動機、特技、好きな学科など' → '志望の動機': a form label listing its topics."""
+    if "、" not in key or not _CJK_RE.search(key):
+        return key
+    return key.split("、", 1)[0] if _LIST_TAIL.search(key) or key.count("、") >= 2 else key
+
+
+def kind_by_words(lines: list[str]) -> SectionName | None:
+    """The kind most of a section's lines name ('Fantastic Achievement', 'Another award')."""
+    texts = [t for t in lines if t.strip()]
+    for kind, pattern in _CONTENT.items():
+        if len(texts) >= 2 and sum(1 for t in texts if pattern.search(t)) >= 0.5 * len(texts):
+            return SectionName(kind)
+    return None
+
+
+def by_content(text: str) -> bool:
+    """'Extracurricular Activities': a heading whose kind the content decides."""
+    return heading_key(_PAREN_TAIL.sub("", text.strip())) in _BY_CONTENT
 
 
 def heading_key(text: str) -> str:
@@ -54,11 +101,13 @@ def heading_key(text: str) -> str:
 
 def kind_of(text: str) -> SectionName | None:
     """The section kind the words of a heading name, or None."""
-    key = heading_key(_PAREN_TAIL.sub("", text.strip()))
+    key = heading_key(_PAREN_TAIL.sub("", split_column_heads(text)[1].strip()))
     if not key or len(key) > 60:
         return None
     if key in _EXACT:
         return _EXACT[key]
+    if _first_topic(key) in _EXACT:
+        return _EXACT[_first_topic(key)]
     squashed = key.replace(" ", "")
     if squashed in _EXACT:
         return _EXACT[squashed]
@@ -77,12 +126,14 @@ def kind_of(text: str) -> SectionName | None:
 
 def exact(text: str) -> bool:
     """The whole heading is a known phrase ('Work Experience', not 'Project 1')."""
-    key = heading_key(_PAREN_TAIL.sub("", text.strip()))
-    return key in _EXACT or key.replace(" ", "") in _EXACT
+    key = heading_key(_PAREN_TAIL.sub("", split_column_heads(text)[1].strip()))
+    return key in _EXACT or key.replace(" ", "") in _EXACT or _first_topic(key) in _EXACT
 
 
 def is_short(line: Line) -> bool:
-    text = _PAREN_TAIL.sub("", line.text.strip()) if line.caps else line.text.strip()
+    text = split_column_heads(line.text)[1].strip()
+    if line.caps or _CJK_RE.search(text):  # a form label's instructions: '本人希望記入欄（…）'
+        text = _PAREN_TAIL.sub("", text)
     if not text or line.bullet or len(text) > 70:
         return False
     if _CJK_RE.search(text):
@@ -91,9 +142,16 @@ def is_short(line: Line) -> bool:
     return len(words) <= 7 and not text.endswith((".", ";", ",")) and not _CONTACT_HINT.search(text)
 
 
-def signature(line: Line) -> tuple[float, bool, bool, int]:
-    """How a line looks: size bucket, bold, capitals, format heading level."""
-    return (round(line.size * 10) / 10, line.bold, line.caps, line.heading)
+def signature(line: Line) -> tuple[float, bool, bool, int, bool]:
+    """How a line looks: size bucket, bold, capitals, format heading level, and brackets
+    ('【職務経歴】': a bold company name under it is not a heading of the same look)."""
+    return (
+        round(line.size * 10) / 10,
+        line.bold,
+        line.caps,
+        line.heading,
+        bool(_BRACKETED.match(line.text.strip())),
+    )
 
 
 def _distinctive(line: Line) -> bool:

@@ -307,3 +307,54 @@ def test_a_sparse_last_page_keeps_the_label_column_of_the_pages_before() -> None
     assert "Other skills" in headings and "Driving licence" in headings
     other = next(s for s in structure.sections if s.heading == "Other skills")
     assert other.lines == ["Woodworking and cycling; ran two charity rides."]
+
+
+def test_a_margin_of_a_template_s_unfilled_dates_labels_its_entries() -> None:
+    """'xx/xxxx –' over 'xx/xxxx' in a left margin (each date's second line a little off its
+    entry's lines) that also holds a skills list: the dates still label their entries."""
+    page = header(Page())
+    page.text("EDUCATION", 50, 680, 12, True)
+    degree = "in Human Computer Interaction and Design"
+    y = 660
+    margins = (("Starting", "xx/xxxx"), ("xx/xxxx –", "xx/xxxx"), ("xx/xxxx –", "xx/xxxx"))
+    for k, margin in enumerate(margins):
+        page.text(margin[0], 50, y, 8).text(f"School {k + 1}", 140, y, 10, True)
+        page.text(margin[1], 50, y - 8, 8).text(f"Degree {k + 1} {degree}", 140, y - 12)
+        y -= 40
+    page.text("EXPERIENCE", 50, y, 12, True)
+    y -= 20
+    page.text("xx/xxxx –", 50, y, 8).text("Company Name", 140, y, 10, True)
+    page.text("xx/xxxx", 50, y - 8, 8).text("Working Student", 140, y - 12)
+    y -= 50
+    page.text("SKILLS", 50, y, 12, True)
+    for k, skill in enumerate(("Go", "Python", "PostgreSQL", "Kubernetes", "Terraform", "Rust")):
+        page.text(skill, 50, y - 16 - 12 * k)
+    structure, _ = structure_of(page)
+    education = section(structure, "education").entries
+    assert [(e.organization, e.title, e.dates) for e in education] == [
+        ("School 1", f"Degree 1 {degree}", "Starting xx/xxxx"),
+        ("School 2", f"Degree 2 {degree}", "xx/xxxx – xx/xxxx"),
+        ("School 3", f"Degree 3 {degree}", "xx/xxxx – xx/xxxx"),
+    ]
+    assert [e.dates for e in section(structure, "experience").entries] == ["xx/xxxx – xx/xxxx"]
+    assert section(structure, "skills").lines[:2] == ["Go", "Python"]
+
+
+def test_a_short_title_line_is_not_joined_to_the_line_under_it() -> None:
+    """In a narrow column every line reaches the right edge: a short title line followed
+    closely by a capitalised line is still two lines, not one wrapped sentence."""
+    page = Page().text("Jane Roe", 50, 740, 20, True).text("jane@ex.io", 50, 722)
+    page.text("EXPERIENCE", 50, 690, 12, True)
+    y = 670
+    for org, title in (("Northwind", "Working Student"), ("Kite Labs", "Junior Analyst")):
+        page.text(org, 50, y, 10, True).text(title, 50, y - 11).text("Description.", 50, y - 20)
+        y -= 40
+    page.text("SKILLS", 50, y, 12, True).text("Python, SQL", 50, y - 16)
+    structure, document = structure_of(page)
+    texts = [line.text for line in document.lines]
+    assert "Working Student" in texts and "Description." in texts
+    entries = section(structure, "experience").entries
+    assert [(e.organization, e.title) for e in entries] == [
+        ("Northwind", "Working Student"),
+        ("Kite Labs", "Junior Analyst"),
+    ]

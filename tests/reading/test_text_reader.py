@@ -260,3 +260,19 @@ def test_italic_lines_and_a_dated_list_item_over_its_duties() -> None:
     assert lines[0].italic and not lines[1].italic
     assert (lines[1].text, lines[1].aside) == ("Backend Engineer bei Firma A", "2022–2023")
     assert lines[3].aside == "" and lines[3].text == "2021 a plain dated item"
+
+
+def test_a_range_ending_in_a_word_for_now_with_a_typographic_apostrophe_stays_whole() -> None:
+    lines = _md("### Développeur, Resilio\n*Déc. 2023 – Aujourd’hui*\n- Tests plus rapides\n")
+    assert (lines[1].text, lines[1].aside) == ("Déc. 2023 – Aujourd’hui", "")
+    assert is_dateish("Déc. 2023 – aujourd’hui")
+
+
+def test_a_link_on_its_own_line_does_not_continue_the_dates_above_it() -> None:
+    lines = _md("### Engineer, Acme\n*2018-04 – Present*\nhttps://acme.example.com\n- Built it\n")
+    assert [ln.text for ln in lines][1:3] == ["2018-04 – Present", "https://acme.example.com"]
+
+
+def test_a_line_wholly_in_emphasis_is_read_even_with_a_space_before_it_closes() -> None:
+    lines = _md("### Engineer · Acme\n*ago. 2024 – *\n- Built it\n")
+    assert lines[1].text == "ago. 2024 –"
