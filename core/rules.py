@@ -799,6 +799,8 @@ def _format(resume: Resume, document: Document, out: _Collector) -> None:
             m = DATE_RANGE_RE.search(role.dates)
             if m:
                 for part in (m["start"], m["end"]):
+                    if not part:  # an open range ('since 2020') has one end only
+                        continue
                     style = _date_style(part)
                     if style and style != "YYYY":
                         styles.setdefault(style, part.strip())
