@@ -985,9 +985,64 @@ def _continues(
     return not (not filled and not prev_line.text.endswith((_HYPHEN_BREAK, ",")))
 
 
+def _term_split(row: Row, left_edge: float) -> int:
+    """Where a definition list's term ends in `row`: the index of the first run after a wide
+    gap, when a short term starts the row at the flow's left edge; 0 when it isn't such a row."""
+    if row.label or row.aside or len(row.runs) < 2 or abs(row.x0 - left_edge) > 2:
+        return 0
+    for k in range(1, len(row.runs)):
+        if row.runs[k].x0 - max(r.x1 for r in row.runs[:k]) >= 1.5 * row.size:
+            term = _text_of(row.runs[:k]).strip()
+            words = term.split()
+            return k if 1 <= len(words) <= 4 and not term.endswith((".", ",", ";")) else 0
+    return 0
+
+
+def _definition_terms(rows: list[Row]) -> list[Row]:
+    """A definition list in a single-column stretch ('Programming' / 'Languages' to the left of
+    their text, '2010-2014' / '(expected)' beside a degree): too few rows for a page-wide
+    gutter, but each term sits at the flow's left edge, a wide gap before text that starts
+    where the definitions' other lines start. The terms become the rows' labels; a term's
+    wrapped second line joins it."""
+    if len(rows) < 4:
+        return rows
+    left_edge = min(r.x0 for r in rows)
+    splits = {id(row): k for row in rows if (k := _term_split(row, left_edge))}
+    indents = [round(row.runs[splits[id(row)]].x0) for row in rows if id(row) in splits]
+    if len(indents) < 2:
+        return rows
+    indent = max(set(indents), key=indents.count)
+    # the definitions' own lines: rows that start at the indent, with no term
+    continued = sum(1 for row in rows if id(row) not in splits and abs(row.x0 - indent) <= 2)
+    if indents.count(indent) < 2 or continued < 2:
+        return rows
+    out: list[Row] = []
+    for row in rows:
+        k = splits.get(id(row), 0)
+        if k and abs(row.runs[k].x0 - indent) <= 2:
+            row.label, row.runs = row.runs[:k], row.runs[k:]
+            row.refresh()
+            out.append(row)
+            continue
+        above = out[-1] if out else None
+        if (
+            above is not None
+            and above.label
+            and row.x1 < indent - 2  # alone in the term column
+            and abs(row.x0 - left_edge) <= 2
+            and above.y0 - row.y1 <= 0.8 * row.size
+            and len(_text_of(row.runs).split()) <= 3
+        ):
+            above.label.extend(row.runs)  # the term wrapped: '2010-2014' / '(expected)'
+            continue
+        out.append(row)
+    return out
+
+
 def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
     if not rows:
         return []
+    rows = _definition_terms(rows)
     left_edge = min(r.x0 for r in rows)
     rights = sorted(
         max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs))[0]) for row in rows

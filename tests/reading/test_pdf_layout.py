@@ -358,3 +358,52 @@ def test_a_short_title_line_is_not_joined_to_the_line_under_it() -> None:
         ("Northwind", "Working Student"),
         ("Kite Labs", "Junior Analyst"),
     ]
+
+
+def test_a_definition_list_on_a_single_column_page_keeps_its_terms_apart() -> None:
+    """Terms at the left edge, their text after a wide gap at a shared indent, on a page whose
+    full-width paragraphs leave no page-wide gutter: each term labels its text (a wrapped term
+    joins it) instead of being read into the middle of the sentence beside it."""
+    page = header(Page())
+    page.text("Experience", 50, 680, 14, True)
+    page.text(
+        "Backend Engineer, Acme Corp, 2019 - 2023: payments, billing and the ledger, with the",
+        50,
+        660,
+    )
+    page.text(
+        "finance team; on call for the services that settle every invoice each night.", 50, 646
+    )
+    page.text("Education", 50, 620, 14, True)
+    page.text("2014-2018", 50, 600).text(
+        "BSc Computer Science; State University (Portland)", 140, 600
+    )
+    page.text("(expected)", 50, 586)
+    page.text("Thesis: queueing models for payment networks", 140, 572)
+    page.text("Technical Experience", 50, 546, 14, True)
+    page.text("Programming", 50, 526).text(
+        "first-lang: an itemization with descriptions for the first", 140, 526
+    )
+    page.text("Languages", 50, 512).text(
+        "few items and the rest named together at the end of it.", 140, 512
+    )
+    page.text("second-lang: a description of the experience with it.", 140, 496)
+    page.text("Open Source", 50, 476).text(
+        "Contributions to the Linux kernel and to node.js over the", 140, 476
+    )
+    page.text("years, each named with the project it went into.", 140, 462)
+    page.text("Extra", 50, 436, 14, True)
+    for k in range(8):  # full-width lines: no gutter runs down the page
+        page.text(
+            f"• Closing bullet {k} that runs across the whole width of the page, past it.",
+            50,
+            416 - 14 * k,
+        )
+    structure, document = structure_of(page)
+    lines = document.lines
+    labels = {ln.label for ln in lines if ln.label}
+    assert {"Programming Languages", "Open Source", "2014-2018 (expected)"} <= labels
+    texts = [ln.text for ln in lines]
+    assert not any("Programming" in t or "Languages to the" in t for t in texts)
+    assert any(t.startswith("first-lang: an itemization") for t in texts)
+    assert "skills" in {s.kind for s in structure.sections}
