@@ -80,6 +80,9 @@ class Settings(BaseModel):
     state_key: SecretStr | None = None  # Fernet key; unset: resume text kept in memory only
     retention_hours: float = Field(default=72.0, gt=0)
 
+    # Several processes (core/scale/): unset, one process does everything, as before
+    redis_url: SecretStr | None = None  # redis://host:6379/0: shared queue, claims, arq reviews
+
     # Process
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests read it back)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -31,7 +31,7 @@ from core.config import Settings
 from core.errors import FileTooLargeError, ResumeBotError, ShuttingDownError
 from core.export import safe_stem
 from core.models import Finding, ReviewResult, SectionName, Severity
-from core.queue import ReviewQueue
+from core.queue import Admission
 from core.report import ReportEntry, group_findings, quote_label
 from core.review import (
     ReviewRequest,
@@ -44,6 +44,7 @@ from core.state.keys import ConversationKey
 
 if TYPE_CHECKING:  # the database library loads only where a store is made (core/state/store.py)
     from core.models import Document
+    from core.scale.coordination import EventClaims
     from core.state.store import Snapshot, StateStore
 
 log = logging.getLogger(__name__)
@@ -325,7 +326,7 @@ class TaskTracker:
         return True
 
     async def shutdown(
-        self, queue: ReviewQueue, deadline_s: float, *, grace_s: float = 2.0
+        self, queue: Admission, deadline_s: float, *, grace_s: float = 2.0
     ) -> bool:
         """Stop admitting, tell those in line, give those in flight `deadline_s`, then stop them.
 
@@ -354,10 +355,11 @@ class Conversations:
     """Runs every conversation of one bot process through the same steps."""
 
     settings: Settings
-    queue: ReviewQueue
+    queue: Admission  # core.queue.ReviewQueue, or the one replicas share (core/scale/shared.py)
     http: httpx.AsyncClient | None = None
     tasks: TaskTracker = field(default_factory=TaskTracker)
     state: StateStore | None = None  # None: every upload is a first one, nothing survives
+    claims: EventClaims | None = None  # event ids shared by replicas (core/scale), if several
 
     async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
         """See `TaskTracker.shutdown`."""
@@ -497,7 +499,14 @@ class Conversations:
         return forgotten_text(versions) if versions else FORGOTTEN_NOTHING
 
     async def claim_event(self, key: str) -> bool:
-        """True the first time a platform event is seen, across restarts (when a store is set)."""
+        """True the first time a platform event is seen, across restarts (when a store is set)
+        and across replicas (when claims are shared)."""
+        if self.claims is not None:
+            try:
+                if not await self.claims.claim(key):
+                    return False
+            except Exception as exc:  # Redis away: better answer twice than never
+                log.warning("could not claim an event on Redis: %s", type(exc).__name__)
         if self.state is None:
             return True
         try:

@@ -21,6 +21,7 @@ from core.config import Settings
 from core.errors import ConfigError
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
+from core.scale import coordination
 from core.state.store import running_state
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,13 @@ async def run(
     token = settings.discord_bot_token.get_secret_value()
     stop = stop or asyncio.Event()
     with stop_on_signals(stop):
-        async with running_state(settings) as state, httpx.AsyncClient() as http:
-            bot = build_bot(settings, http=http, queue=queue, state=state)
+        async with (
+            running_state(settings) as state,
+            coordination(settings) as shared,  # in-process, or on Redis with REDIS_URL
+            httpx.AsyncClient() as http,
+        ):
+            bot = build_bot(settings, http=http, queue=queue or shared.queue, state=state)
+            bot.conversations.claims = shared.claims
             async with bot.client:
                 serving = asyncio.create_task(bot.client.start(token))
                 stopping = asyncio.create_task(stop.wait())

@@ -24,6 +24,7 @@ from bots.lifecycle import stop_on_signals
 from core.config import Settings
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
+from core.scale import coordination
 from core.state.store import running_state
 
 from .app import DOWNLOAD_TIMEOUT_S, SlackBot, build_bot
@@ -74,10 +75,13 @@ async def run(
     with stop_on_signals(stop):
         async with (
             running_state(settings) as state,
+            coordination(settings) as shared,  # in-process, or on Redis with REDIS_URL
             httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http,
             aiohttp.ClientSession() as session,
         ):
+            queue = queue or shared.queue
             bot = build_bot(settings, http=http, session=session, queue=queue, state=state)
+            bot.conversations.claims = shared.claims  # a retried event is answered by one replica
             await bot.warm_up()
             await bot.recover()  # reviews a previous process accepted and never answered
             if settings.slack_app_token:
