@@ -82,6 +82,9 @@ class Settings(BaseModel):
 
     # Several processes (core/scale/): unset, one process does everything, as before
     redis_url: SecretStr | None = None  # redis://host:6379/0: shared queue, claims, arq reviews
+    job_timeout_s: float = Field(default=180.0, gt=0)  # one review job on a worker, at most
+    worker_jobs: int = Field(default=1, ge=1)  # reviews one `resume-bot worker` runs at once
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)  # /metrics, /healthz
 
     # Process
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests read it back)

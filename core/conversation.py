@@ -325,9 +325,7 @@ class TaskTracker:
                 return False
         return True
 
-    async def shutdown(
-        self, queue: Admission, deadline_s: float, *, grace_s: float = 2.0
-    ) -> bool:
+    async def shutdown(self, queue: Admission, deadline_s: float, *, grace_s: float = 2.0) -> bool:
         """Stop admitting, tell those in line, give those in flight `deadline_s`, then stop them.
 
         True when every conversation finished; otherwise the rest were cancelled
@@ -360,6 +358,8 @@ class Conversations:
     tasks: TaskTracker = field(default_factory=TaskTracker)
     state: StateStore | None = None  # None: every upload is a first one, nothing survives
     claims: EventClaims | None = None  # event ids shared by replicas (core/scale), if several
+    # who reviews a file: `review_with_document` here (None), or a worker's job (core/scale)
+    reviewer: Callable[..., Awaitable[tuple[Document, ReviewResult]]] | None = None
 
     async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
         """See `TaskTracker.shutdown`."""
@@ -584,7 +584,8 @@ class Conversations:
                 if job or role:
                     notes.append(carried_over_text(previous.number, bool(job), bool(role)))
             request = ReviewRequest(data=data, filename=filename, job_description=job, role=role)
-            document, result = await review_with_document(request, self.settings, http=self.http)
+            review = self.reviewer or review_with_document
+            document, result = await review(request, self.settings, http=self.http)
         if previous is not None:
             from core.compare import compare
 

@@ -36,3 +36,6 @@ REDIS_LEASE_RENEW_SECONDS = 10.0  # how often a live process renews its places a
 REDIS_POLL_SECONDS = 0.05  # how often a waiter asks whether its turn has come
 REDIS_EVENT_TTL_SECONDS = 3600.0  # a claimed platform event is remembered this long (Slack: 1 h)
 REDIS_RETRY_SECONDS = 1.0  # pause before asking Redis again after a lost connection
+JOB_TRIES = 3  # a review job whose worker dies is tried on another worker, at most this often
+JOB_POLL_SECONDS = 0.1  # how often the bot looks for its job's result
+JOB_KEEP_RESULT_SECONDS = 300  # a sealed result left in Redis (the bot deletes it when read)

@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     for platform in PLATFORMS:
         sub.add_parser(platform.name, help=platform.help)
     sub.add_parser("doctor", help="check the configuration and the services it points at")
+    sub.add_parser("worker", help="review jobs from Redis (REDIS_URL; several bots, many machines)")
     return parser
 
 
@@ -350,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_optimize(args, settings))
         if args.command == "doctor":
             return asyncio.run(_doctor(settings))
+        if args.command == "worker":
+            from resume_bot.worker import run as run_worker
+
+            asyncio.run(run_worker(settings))
+            return 0
         platform = next(p for p in PLATFORMS if p.name == args.command)
         asyncio.run(platform.run(settings))
         return 0

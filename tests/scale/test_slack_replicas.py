@@ -25,6 +25,7 @@ from tests.fakes.slack import (
     event_callback,
     sign,
 )
+from tests.scale.conftest import running_worker
 from tests.scale.redis_server import RedisServer
 from tests.slack.conftest import RESUME_TXT
 
@@ -39,6 +40,7 @@ async def replica(settings: Settings) -> AsyncIterator[tuple[str, SlackBot]]:
     ):
         bot = build_bot(settings, http=http, session=session, socket_mode=False, queue=shared.queue)
         bot.conversations.claims = shared.claims
+        bot.conversations.reviewer = shared.reviewer
         runner = web.AppRunner(build_web_app(bot.app), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, LOCALHOST, 0)
@@ -63,7 +65,7 @@ async def post(url: str, payload: dict[str, Any], headers: dict[str, str] | None
 
 
 async def test_retried_event_reaching_another_replica_is_answered_once(
-    redis_server: RedisServer,
+    redis_server: RedisServer, state_key: str
 ) -> None:
     fake = FakeSlack()
     await fake.start()
@@ -76,14 +78,13 @@ async def test_retried_event_reaching_another_replica_is_answered_once(
                 slack_signing_secret=SIGNING_SECRET,
                 slack_api_url=fake.api_url,
                 redis_url=redis_server.url,
+                state_key=state_key,
             )
 
         async with (
+            running_worker(settings()) as worker,
             replica(settings()) as (one, bot_one),
-            replica(settings()) as (
-                two,
-                bot_two,
-            ),
+            replica(settings()) as (two, bot_two),
         ):
             file = fake.add_file("jane.txt", RESUME_TXT.encode())
             event = dm_file_share([file])
@@ -95,6 +96,10 @@ async def test_retried_event_reaching_another_replica_is_answered_once(
             await fake.wait_for(lambda: fake.uploads_in("D0USER", event["ts"]))
             await bot_one.conversations.tasks.drain()
             await bot_two.conversations.tasks.drain()
+            async with httpx.AsyncClient(base_url=worker.url) as client:
+                assert (await client.get("/healthz")).json() == {"ok": True}
+                metrics = (await client.get("/metrics")).text
+            assert 'resume_bot_reviews_total{engine="offline",outcome="ok"}' in metrics
         assert len(fake.thread("D0USER", event["ts"])) == 1
         assert len(fake.api_calls("files.completeUploadExternal")) == 1
         assert len([c for c in fake.calls if c.method.startswith("GET /files/")]) == 1
