@@ -103,9 +103,10 @@ class MeasuredReviews:
         except Exception:
             REVIEWS.labels(asked, "failed").inc()
             raise
-        REVIEW_SECONDS.labels(result.engine).observe(time.perf_counter() - start)
-        REVIEWS.labels(result.engine, "ok").inc()
-        if asked == "huggingface" and result.engine != "huggingface":
+        engine = result.engine.partition(":")[0]  # "huggingface:<model>" → "huggingface"
+        REVIEW_SECONDS.labels(engine).observe(time.perf_counter() - start)
+        REVIEWS.labels(engine, "ok").inc()
+        if asked == "huggingface" and engine != "huggingface":
             FALLBACKS.labels(fallback_reason(result)).inc()
         return document, result
 
