@@ -37,6 +37,7 @@ from discord.http import Route
 from bots.discord.channels import ReviewChannels
 from bots.discord.interaction import INTERACTION_WINDOW_SECONDS, InteractionTransport
 from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_MAX
+from bots.discord.metrics import count_rate_limits
 from bots.discord.render import NO_MENTIONS, Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
@@ -499,6 +500,7 @@ def build_bot(
     """
     configure_endpoints(settings)
     keep_library_logs_content_free("discord")
+    count_rate_limits()  # /metrics: discord.py's 429s
     intents = discord.Intents.default()
     # privileged, so only for review channels: without it a post that doesn't mention the bot
     # arrives without its attachments (DMs and mentions carry theirs regardless)
