@@ -131,7 +131,8 @@ class WorkerReviews:
         """Enqueue and wait; Redis away or restarted empty: wait, then enqueue again."""
         from arq.jobs import ResultNotFound
         from arq.worker import JobExecutionFailed
-        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        from core.scale.shared import UNREACHABLE
 
         job_id = uuid.uuid4().hex
         while True:
@@ -153,7 +154,7 @@ class WorkerReviews:
                 raise TOOK_TOO_LONG from None
             except ResultNotFound:
                 log.warning("redis lost a review job (restarted?): enqueueing it again")
-            except (RedisConnectionError, OSError) as exc:
+            except UNREACHABLE as exc:
                 log.warning("redis unreachable (%s): the review waits", type(exc).__name__)
                 await asyncio.sleep(REDIS_RETRY_SECONDS)
 

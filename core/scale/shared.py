@@ -26,6 +26,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.exceptions import WatchError
 
 from core.errors import RateLimitedError, ShuttingDownError
 from core.limits import (
@@ -40,7 +41,8 @@ from core.queue import HOUR_S
 log = logging.getLogger(__name__)
 
 PREFIX = "resume-bot:"
-UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# Redis away, or gone mid-transaction (arq enqueues under WATCH): wait and try again
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, WatchError, OSError)
 
 # KEYS: quota, waiting, tickets, seq, leases  ARGV: now, hour, limit, ticket, user, lease, count
 _ENTER = """

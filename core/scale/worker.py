@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
 import httpx
 
 from core.config import Settings
 from core.errors import ConfigError
+from core.limits import REDIS_RETRY_SECONDS
 from core.scale.jobs import KEEP_RESULT_S, QUEUE_NAME, Sealer, worker_functions
 from core.scale.metrics import MeasuredReviews, serving
+from core.scale.shared import UNREACHABLE
 
 log = logging.getLogger(__name__)
 
@@ -56,30 +59,43 @@ async def run_worker(
             "http": http,
             "reviewer": MeasuredReviews(review_with_document),
         }
-        worker = Worker(
-            functions=worker_functions(settings),
-            redis_settings=RedisSettings.from_dsn(settings.redis_url.get_secret_value()),
-            queue_name=QUEUE_NAME,
-            max_jobs=settings.worker_jobs,
-            keep_result=KEEP_RESULT_S,
-            poll_delay=POLL_SECONDS,
-            handle_signals=False,
-            log_results=False,
-            ctx=ctx,
-        )
         log.info("worker ready: %d review(s) at a time", settings.worker_jobs)
         if listening is not None and port is not None and not listening.done():
             listening.set_result(port)
-        running = asyncio.create_task(worker.async_run())
-        stopping = asyncio.create_task(stop.wait())
-        try:
-            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if running.done():
-                running.result()
-        finally:
-            stopping.cancel()
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await running
-            with contextlib.suppress(Exception):
-                await worker.close()
+        while not stop.is_set():
+            worker = Worker(
+                functions=worker_functions(settings),
+                redis_settings=RedisSettings.from_dsn(settings.redis_url.get_secret_value()),
+                queue_name=QUEUE_NAME,
+                max_jobs=settings.worker_jobs,
+                keep_result=KEEP_RESULT_S,
+                poll_delay=POLL_SECONDS,
+                handle_signals=False,
+                log_results=False,
+                ctx=ctx,
+            )
+            if not await _until_stopped(worker, stop):
+                log.warning("redis unreachable: the worker connects again shortly")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), REDIS_RETRY_SECONDS)
+
+
+async def _until_stopped(worker: Any, stop: asyncio.Event) -> bool:
+    """Run arq's loop until `stop` (True) or until Redis goes away (False: start again)."""
+    running = asyncio.create_task(worker.async_run())
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if running.done():
+            error = running.exception()
+            if isinstance(error, UNREACHABLE):
+                return False
+            running.result()  # anything else is a bug: let it surface
+        return True
+    finally:
+        stopping.cancel()
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await running
+        with contextlib.suppress(Exception):
+            await worker.close()

@@ -10,6 +10,7 @@ from typing import Any
 
 import aiohttp
 import httpx
+import pytest
 from aiohttp import web
 
 from bots.slack.app import SlackBot, build_bot
@@ -103,5 +104,55 @@ async def test_retried_event_reaching_another_replica_is_answered_once(
         assert len(fake.thread("D0USER", event["ts"])) == 1
         assert len(fake.api_calls("files.completeUploadExternal")) == 1
         assert len([c for c in fake.calls if c.method.startswith("GET /files/")]) == 1
+    finally:
+        await fake.close()
+
+
+async def test_redis_restarted_during_a_burst_every_request_is_answered_once(
+    redis_server: RedisServer, state_key: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = FakeSlack()
+    await fake.start()
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.api_url,
+        redis_url=redis_server.url,
+        state_key=state_key,
+        max_concurrent_reviews=2,
+    )
+    try:
+        async with (
+            running_worker(settings),
+            replica(settings) as (one, bot_one),
+            replica(settings) as (two, bot_two),
+        ):
+            events = [
+                dm_file_share(
+                    [fake.add_file(f"cv{n}.txt", RESUME_TXT.encode())],
+                    user=f"U{n}",
+                    channel=f"DU{n}",
+                    ts=f"1700000200.{n:06d}",
+                )
+                for n in range(6)
+            ]
+            acks = [
+                await post((one, two)[n % 2], event_callback(e)) for n, e in enumerate(events[:3])
+            ]
+            redis_server.stop()  # mid-burst: reviews in line and in flight lose Redis
+            acks += [
+                await post((one, two)[n % 2], event_callback(e)) for n, e in enumerate(events[3:])
+            ]
+            await fake.wait_for(lambda: "redis unreachable" in caplog.text)  # reviews wait
+            redis_server.start()  # back, empty
+            assert acks == [200] * 6  # every request acknowledged while Redis was away
+            for e in events:
+                await fake.wait_for(lambda e=e: fake.uploads_in(e["channel"], e["ts"]), 90)
+            await bot_one.conversations.tasks.drain()
+            await bot_two.conversations.tasks.drain()
+        for e in events:
+            [answer] = fake.thread(e["channel"], e["ts"])  # one answer each, no duplicate
+            assert "/100" in answer.all_text()
     finally:
         await fake.close()
