@@ -61,6 +61,10 @@ class Settings(BaseModel):
     discord_api_url: str = DEFAULT_DISCORD_API_URL
     discord_gateway_url: str | None = None
     discord_guild_id: int | None = None
+    # Shards (discord.py's AutoShardedClient): how many in all, and which this process runs
+    # ("0,1"; unset: all of them). Unset count: one unsharded connection, as before.
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: tuple[int, ...] | None = None
 
     # Review channels (opt-in, both bots): Slack channel ids and Discord text or forum channel ids
     # where every new post carrying a resume is reviewed without a mention
@@ -94,6 +98,14 @@ class Settings(BaseModel):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        """`0, 1` or `0 1` (the environment) → (0, 1); empty → None."""
+        if isinstance(value, str):
+            value = tuple(int(v) for v in value.replace(",", " ").split()) or None
+        return value
 
     @field_validator("review_channels", mode="before")
     @classmethod

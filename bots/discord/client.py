@@ -483,6 +483,18 @@ class DiscordBot:
         await self.recover()  # reviews a previous process accepted and never answered
 
 
+def _client(settings: Settings, intents: discord.Intents) -> discord.Client:
+    """One connection, or DISCORD_SHARD_COUNT shards (this process: DISCORD_SHARD_IDS)."""
+    if settings.discord_shard_count is None:
+        return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
+    return discord.AutoShardedClient(
+        intents=intents,
+        allowed_mentions=NO_MENTIONS,
+        shard_count=settings.discord_shard_count,
+        shard_ids=list(settings.discord_shard_ids) if settings.discord_shard_ids else None,
+    )
+
+
 def build_bot(
     settings: Settings,
     *,
@@ -505,7 +517,7 @@ def build_bot(
     # privileged, so only for review channels: without it a post that doesn't mention the bot
     # arrives without its attachments (DMs and mentions carry theirs regardless)
     intents.message_content = bool(settings.review_channels)
-    client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
+    client = _client(settings, intents)
     tree = app_commands.CommandTree(client)
     queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
     bot = DiscordBot(
