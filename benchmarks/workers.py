@@ -67,8 +67,15 @@ async def main() -> None:
         server.start()
         try:
             settings = Settings(_env_file=None, redis_url=server.url, state_key=key)
-            env = {**os.environ, "PYTHONPATH": str(ROOT), "REDIS_URL": server.url,
-                   "STATE_KEY": key, "WORKER_JOBS": "1", "PORT": "0", "LOG_LEVEL": "WARNING"}  # fmt: skip
+            env = {
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "REDIS_URL": server.url,
+                "STATE_KEY": key,
+                "WORKER_JOBS": "1",
+                "PORT": "0",
+                "LOG_LEVEL": "WARNING",
+            }
             env.pop("HUGGINGFACE_API_KEY", None)
             env.pop("HF_TOKEN", None)
             rates: dict[int, float] = {}

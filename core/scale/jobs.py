@@ -55,7 +55,7 @@ NEEDS_KEY = (
 
 
 class Sealer:
-    """pickle → zlib → Fernet. Authenticated, so a worker only unpickles what a key holder made."""
+    """pickle, zlib, Fernet: authenticated, so a worker unpickles only what a key holder made."""
 
     def __init__(self, key: str) -> None:
         self._fernet = Fernet(key.encode())

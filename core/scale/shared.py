@@ -33,6 +33,7 @@ from core.limits import (
     REDIS_EVENT_TTL_SECONDS,
     REDIS_LEASE_RENEW_SECONDS,
     REDIS_LEASE_SECONDS,
+    REDIS_POLL_MAX_SECONDS,
     REDIS_POLL_SECONDS,
     REDIS_RETRY_SECONDS,
 )
@@ -200,7 +201,9 @@ class RedisReviewQueue:
                 if not told and on_wait is not None:
                     told = True
                     await on_wait(place)
-                await asyncio.sleep(self._poll_s)
+                # far back in line, ask less often: 200 waiters polling at once would keep
+                # Redis and this event loop busy (and slow the platform's acks) for nothing
+                await asyncio.sleep(min(self._poll_s * place, REDIS_POLL_MAX_SECONDS))
         except BaseException:
             self._waiting -= 1
             await self._release(ticket)
@@ -252,9 +255,11 @@ class RedisReviewQueue:
                 await self._unreachable(exc)
         if not ok:
             minutes = max(1, round((HOUR_S - (now - int(value) / 1000)) / 60))
+            plural = "s" if minutes != 1 else ""
             raise RateLimitedError(
-                f"You've had {self.per_user_per_hour} reviews in the last hour, which is the limit.",
-                hint=f"You can send another in about {minutes} minute{'s' if minutes != 1 else ''}.",
+                f"You've had {self.per_user_per_hour} reviews in the last hour, "
+                "which is the limit.",
+                hint=f"You can send another in about {minutes} minute{plural}.",
             )
 
     async def _ask(self, ticket: str) -> tuple[int, int]:
