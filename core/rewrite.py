@@ -1,10 +1,11 @@
 """Where a resume is rewritten offline: the whole resume as clean Markdown.
 
-Headings are normalised, bullets get the honest fixes the findings list with
-their before and after (weak openers, first person, tense, "by me" passives;
-nothing else, so no edit is silent) and dates one format. Nothing is added: no number, employer, title, date, degree
-or skill appears here that isn't in the original (tests check this on every
-corpus resume).
+Headings stay as the person wrote them, each entry is headed by its title or
+organization with its dates under it, bullets get the honest fixes the findings
+list with their before and after (weak openers, first person, tense, "by me"
+passives; nothing else, so no edit is silent) and dates one format. Nothing is
+added: no number, employer, title, date, degree or skill appears here that isn't
+in the original (tests check this on every corpus resume).
 """
 
 from __future__ import annotations
@@ -13,20 +14,13 @@ import re
 
 from core.models import Resume, Role, Section, SectionName
 from core.structure import DATE_RANGE_RE, EMAIL_RE, LINK_RE, PHONE_RE
+from core.structure.entries import is_location
 from core.wording import (
     drop_first_person,
     fix_weak_opener,
     past_tense_sentence,
 )
 
-CANONICAL_HEADINGS = {
-    SectionName.SUMMARY: "Summary",
-    SectionName.EXPERIENCE: "Experience",
-    SectionName.EDUCATION: "Education",
-    SectionName.SKILLS: "Skills",
-    SectionName.PROJECTS: "Projects",
-    SectionName.CERTIFICATIONS: "Certifications",
-}
 _MONTHS = {
     "jan": "Jan",
     "feb": "Feb",
@@ -41,6 +35,7 @@ _MONTHS = {
     "nov": "Nov",
     "dec": "Dec",
 }
+_BREAK = "  "  # a Markdown hard line break: the line ends here, it doesn't wrap into the next
 _MONTH_NUM = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _PASSIVE_BY_ME = re.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
@@ -62,10 +57,18 @@ def normalise_date(part: str) -> str:
 
 
 def normalise_range(text: str) -> str:
-    """Rewrite every date range in `text` as 'Start – End'."""
+    """Rewrite every date range in `text` as 'Start – End'.
+
+    An open range keeps its words: 'Starting 09/2020' → 'Starting Sep 2020', 'ago. 2024 –' stays
+    open ('ago. 2024 –'), never 'Sep 2020 – ' with its meaning gone."""
 
     def repl(m: re.Match[str]) -> str:
-        return f"{normalise_date(m['start'])} – {normalise_date(m['end'])}"
+        start = normalise_date(m["start"])
+        if m["since"]:
+            return f"{m['since']} {start}"
+        if not m["end"].strip():
+            return f"{start} –"
+        return f"{start} – {normalise_date(m['end'])}"
 
     return DATE_RANGE_RE.sub(repl, text)
 
@@ -85,12 +88,10 @@ def improve_statement(text: str, past_role: bool) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _heading(section: Section, language: str) -> str:
-    """English headings are normalised ('WORK EXPERIENCE' → 'Experience'); others stay in their language."""
-    if language == "en" and section.heading.isascii() and section.name in CANONICAL_HEADINGS:
-        return CANONICAL_HEADINGS[section.name]
-    heading = section.heading.strip(" —–-:：")
-    return heading.title() if heading.isupper() and heading.isascii() else heading
+def _heading(section: Section) -> str:
+    """The heading as the person wrote it ('Work Experience', 'RESEARCH EXPERIENCE', 'Berufserfahrung'):
+    renaming it would be an edit no finding lists, and could drop its words ('Research')."""
+    return section.heading.strip(" —–-:：") or section.heading
 
 
 def _without_dates(text: str, dates: str | None) -> str:
@@ -100,17 +101,29 @@ def _without_dates(text: str, dates: str | None) -> str:
     return re.sub(r"\s{2,}", " ", text).strip(" ,|–—-")
 
 
+def _is_place(text: str, role: Role) -> bool:
+    return text == role.location or is_location(text)
+
+
 def _role_lines(role: Role, bullets: list[str], past_role: bool, work: bool) -> list[str]:
-    """One entry as printed: its header lines (title, organization, place), its dates, prose, bullets."""
+    """One entry as printed: its header lines (title, organization, place), its dates, prose, bullets.
+
+    The entry is headed by its title or organization line: a place printed above it (a Europass
+    'Feb 2019 – Aug 2024 | Rajshahi, Bangladesh' over the degree) goes on the dates line. Each
+    head line ends in a Markdown hard break, so no reader runs them together into one paragraph.
+    """
     lines: list[str] = []
     header = [h for h in (_without_dates(h, role.dates) for h in role.header) if h]
+    places: list[str] = []
+    while role.dates and len(header) > 1 and _is_place(header[0], role):
+        places.append(header.pop(0))
     if header:
         lines.append(f"### {header[0]}")
-        lines += header[1:]
+        lines += [f"{line}{_BREAK}" for line in header[1:]]
     elif role.title:
         lines.append(f"### {role.title}")
     if role.dates:
-        lines.append(f"*{normalise_range(role.dates)}*")
+        lines.append(f"*{' | '.join([normalise_range(role.dates), *places])}*{_BREAK}")
     lines += _improved_prose(role, past_role) if work and not role.bullets else role.description
     lines += [f"- {bullet}" for bullet in bullets]
     return lines
@@ -190,7 +203,7 @@ def rewrite_markdown(resume: Resume) -> str:
     for index, section in enumerate(resume.sections):
         if section is top:
             continue
-        out += ["", f"## {_heading(section, resume.language)}", ""]
+        out += ["", f"## {_heading(section)}", ""]
         if section.roles:
             leading = [ln for ln in section.lines if ln.startswith(("(", "（"))][
                 :1
