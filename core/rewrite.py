@@ -15,6 +15,7 @@ import re
 from core.models import Resume, Role, Section, SectionName
 from core.structure import DATE_RANGE_RE, EMAIL_RE, LINK_RE, PHONE_RE
 from core.structure.entries import is_location
+from core.structure.headings import kind_of
 from core.wording import (
     drop_first_person,
     fix_weak_opener,
@@ -105,9 +106,42 @@ def _is_place(text: str, role: Role) -> bool:
     return text == role.location or is_location(text)
 
 
-def _role_lines(role: Role, bullets: list[str], past_role: bool, work: bool) -> list[str]:
+def _printed_order(role: Role, printed: list[str], start: int) -> tuple[list[tuple[str, int]], int]:
+    """The entry's prose lines and bullets in the order the resume printed them.
+
+    `Role` keeps prose and bullets apart; the section's lines, read from `start`, say which came
+    first (a 'Responsibilities: …' paragraph under the bullets stays under them). Returns
+    ('prose'|'bullet', index) pairs and where the entry ends in `printed`; when a line can't be
+    found the order is prose, then bullets, as before.
+    """
+    default = [("prose", i) for i in range(len(role.description))] + [
+        ("bullet", i) for i in range(len(role.bullets))
+    ]
+    keyed: list[tuple[int, int, str, int]] = []
+    for kind, texts in (("prose", role.description), ("bullet", role.bullets)):
+        at = start
+        for i, text in enumerate(texts):
+            at = next((k for k in range(at, len(printed)) if text in printed[k]), -1)
+            if at < 0:
+                return default, start
+            keyed.append((at, 0 if kind == "prose" else 1, kind, i))  # one line may hold two
+    if not keyed:
+        return default, start
+    keyed.sort()
+    return [(kind, i) for _at, _rank, kind, i in keyed], max(k[0] for k in keyed) + 1
+
+
+def _role_lines(
+    role: Role,
+    bullets: list[str],
+    past_role: bool,
+    work: bool,
+    order: list[tuple[str, int]] | None = None,
+) -> list[str]:
     """One entry as printed: its header lines (title, organization, place), its dates, prose, bullets.
 
+    An undated entry headed by a section's words ('Skills', 'Other experiences' inside 'Technical
+    Experience') is a sub-heading: it is written in bold, so it can't read as a section of its own.
     The entry is headed by its title or organization line: a place printed above it (a Europass
     'Feb 2019 – Aug 2024 | Rajshahi, Bangladesh' over the degree) goes on the dates line. Each
     head line ends in a Markdown hard break, so no reader runs them together into one paragraph.
@@ -117,15 +151,24 @@ def _role_lines(role: Role, bullets: list[str], past_role: bool, work: bool) -> 
     places: list[str] = []
     while role.dates and len(header) > 1 and _is_place(header[0], role):
         places.append(header.pop(0))
-    if header:
-        lines.append(f"### {header[0]}")
-        lines += [f"{line}{_BREAK}" for line in header[1:]]
-    elif role.title:
-        lines.append(f"### {role.title}")
+    head = header[0] if header else role.title
+    if head and not role.dates and kind_of(head):  # 'Skills' inside 'Technical Experience'
+        lines.append(f"**{head}**{_BREAK}")
+    elif head:
+        lines.append(f"### {head}")
+    lines += [f"{line}{_BREAK}" for line in header[1:]]
     if role.dates:
         lines.append(f"*{' | '.join([normalise_range(role.dates), *places])}*{_BREAK}")
-    lines += _improved_prose(role, past_role) if work and not role.bullets else role.description
-    lines += [f"- {bullet}" for bullet in bullets]
+    prose = _improved_prose(role, past_role) if work and not role.bullets else role.description
+    after_bullet = False
+    for kind, i in order or [("prose", i) for i in range(len(prose))] + [
+        ("bullet", i) for i in range(len(bullets))
+    ]:
+        if kind == "bullet":
+            lines.append(f"- {bullets[i]}")
+        else:
+            lines += ["", prose[i]] if after_bullet else [prose[i]]  # a blank line ends the list
+        after_bullet = kind == "bullet"
     return lines
 
 
@@ -209,6 +252,7 @@ def rewrite_markdown(resume: Resume) -> str:
                 :1
             ]  # a heading's note
             out += leading
+            cursor = 0
             for role, bullets in zip(section.roles, improved[index], strict=True):
                 past = (
                     section.name is SectionName.EXPERIENCE
@@ -216,7 +260,8 @@ def rewrite_markdown(resume: Resume) -> str:
                     and not role.current
                 )
                 work = is_work_role(section.name, role)
-                out += [*_role_lines(role, bullets, past, work), ""]
+                order, cursor = _printed_order(role, section.lines, cursor)
+                out += [*_role_lines(role, bullets, past, work, order), ""]
         elif section.name is SectionName.SUMMARY:
             out += [drop_first_person(line) or line for line in section.lines]
         else:
