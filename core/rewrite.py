@@ -61,7 +61,8 @@ def normalise_range(text: str) -> str:
     """Rewrite every date range in `text` as 'Start – End'.
 
     An open range keeps its words: 'Starting 09/2020' → 'Starting Sep 2020', 'ago. 2024 –' stays
-    open ('ago. 2024 –'), never 'Sep 2020 – ' with its meaning gone."""
+    open ('ago. 2024 –'), never 'Sep 2020 – ' with its meaning gone; and no dash is added where
+    none was printed ('2024年 06月 29日 現在' is a date 'as of', not a range)."""
 
     def repl(m: re.Match[str]) -> str:
         start = normalise_date(m["start"])
@@ -69,6 +70,8 @@ def normalise_range(text: str) -> str:
             return f"{m['since']} {start}"
         if not m["end"].strip():
             return f"{start} –"
+        if not text[m.end("start") : m.start("end")].strip():
+            return f"{start} {normalise_date(m['end'])}"  # '2024年 06月 29日 現在' is 'as of'
         return f"{start} – {normalise_date(m['end'])}"
 
     return DATE_RANGE_RE.sub(repl, text)
@@ -90,8 +93,8 @@ def improve_statement(text: str, past_role: bool) -> str:
 
 
 def _heading(section: Section) -> str:
-    """The heading as the person wrote it ('Work Experience', 'RESEARCH EXPERIENCE', 'Berufserfahrung'):
-    renaming it would be an edit no finding lists, and could drop its words ('Research')."""
+    """The heading as the person wrote it ('RESEARCH EXPERIENCE', 'Berufserfahrung'): renaming it
+    would be an edit no finding lists, and could drop its words ('Research')."""
     return section.heading.strip(" —–-:：") or section.heading
 
 
@@ -138,7 +141,7 @@ def _role_lines(
     work: bool,
     order: list[tuple[str, int]] | None = None,
 ) -> list[str]:
-    """One entry as printed: its header lines (title, organization, place), its dates, prose, bullets.
+    """One entry as printed: its header lines (title, organization, place), dates, prose, bullets.
 
     An undated entry headed by a section's words ('Skills', 'Other experiences' inside 'Technical
     Experience') is a sub-heading: it is written in bold, so it can't read as a section of its own.
@@ -226,8 +229,8 @@ def rewrite_markdown(resume: Resume) -> str:
     top = resume.sections[0] if resume.sections and not resume.sections[0].heading else None
     details = []
     for line in top.lines if top else []:
-        if line.strip() == resume.name or re.match(r"^(last updated|updated)\b", line, re.I):
-            continue
+        if line.strip() == resume.name:
+            continue  # 'Last updated in Mar 2026' stays: dropping it would be an unlisted edit
         if resume.name and line.startswith(resume.name):
             line = line[len(resume.name) :].strip(" |·•—–-")
             if not line:
