@@ -102,6 +102,7 @@ def _without_dates(text: str, dates: str | None) -> str:
     if dates and dates in text:
         text = text.replace(dates, " ")
     text = DATE_RANGE_RE.sub(" ", text) if dates else text
+    text = re.sub(r"[(（]\s*[)）]", " ", text)  # 'Acme (2019 – 2021)': the brackets go with it
     return re.sub(r"\s{2,}", " ", text).strip(" ,|–—-")
 
 

@@ -325,3 +325,21 @@ def test_markdown_hard_breaks_keep_lines_apart_when_read() -> None:
 
     lines = read_text("# A\n\n## B\n\n**Languages**  \nfirst-lang: Lua\n", markdown=True).lines
     assert [ln.text for ln in lines] == ["A", "B", "Languages", "first-lang: Lua"]
+
+
+def test_dates_taken_out_of_a_header_take_their_brackets_with_them() -> None:
+    from core.models import Resume, Role, Section, SectionName
+    from core.rewrite import rewrite_markdown
+
+    role = Role(
+        header=["Analyst, Acme Corp (Jan 2020 – Present)"],
+        title="Analyst",
+        organization="Acme Corp",
+        dates="Jan 2020 – Present",
+        bullets=["Built the weekly sales report"],
+    )
+    resume = Resume(
+        name="Ana Ruiz",
+        sections=[Section(name=SectionName.EXPERIENCE, heading="Experience", roles=[role])],
+    )
+    assert "### Analyst, Acme Corp\n*Jan 2020 – Present*" in rewrite_markdown(resume)
