@@ -183,3 +183,163 @@ def test_a_skills_list_inside_projects_is_not_advised_on_as_work() -> None:
     _, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
     assert not [f for f in result.findings if f.rule == "section.missing"]
     assert not [f for f in result.findings if "itemization" in (f.before or "")]
+
+
+def _contents(text: str) -> tuple[set[str], set[str], set[tuple[str, ...]]]:
+    """A text's words, numbers and dates; a date counts as its year and month however it is
+    spelt ('03/2021' = 'Mar 2021', 'PRESENT' = 'Present'), so normalising it loses nothing."""
+    from benchmarks.structure import date_key, tokens
+    from core.structure import SINGLE_DATE_RE
+
+    found = {date_key(m.group(0)) for m in SINGLE_DATE_RE.finditer(text)}
+    rest = tokens(SINGLE_DATE_RE.sub(" ", text))
+    numbers = {t for t in rest if any(ch.isdigit() for ch in t)}
+    return rest - numbers, numbers, found - {()}
+
+
+@pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)
+def test_the_rewrite_of_every_corpus_resume_keeps_its_words_numbers_and_dates(path: Path) -> None:
+    """≥ 98 % of the words, of the numbers and of the dates of the text we read come back in the
+    rewrite (issue 10): nothing of the person's is dropped on the way, not even from the top."""
+    original, rewritten = _rewrite(path.read_bytes(), path.name)
+    for kind, want, got in zip(
+        ("words", "numbers", "dates"), _contents(original), _contents(rewritten), strict=True
+    ):
+        assert len(want & got) >= 0.98 * len(want), (kind, sorted(want - got, key=str)[:20])
+
+
+EUROPASS_LIKE = """Jane Roe
+jane.roe@example.com | +1 555 010 0100 | Lisbon, Portugal
+
+RESEARCH EXPERIENCE
+
+Feb 2019 – Aug 2024 | Braga, Portugal
+RESEARCH ASSISTANT – Department of Physics, University of Minho
+• Built a photometric pipeline that classified 7,848 objects
+• Cut processing time by 40% with a new cache
+Responsibilities: lab safety and the weekly seminar schedule.
+
+Starting 09/2024 | Lisbon, Portugal
+DATA SCIENTIST – Example Analytics
+• Model churn for 12 retail clients
+
+EDUCATION
+
+Sep 2015 – Jun 2019
+BSc Physics, University of Minho
+"""
+
+
+def test_the_rewrite_keeps_headings_as_printed_and_heads_each_entry_with_its_title() -> None:
+    """'RESEARCH EXPERIENCE' is not renamed 'Experience'; a date-and-place line printed above the
+    title goes under it, the place with the dates; 'Starting 09/2024' keeps its word; a paragraph
+    printed under the bullets stays under them."""
+    _, md = _rewrite(EUROPASS_LIKE.encode(), "cv.txt")
+    assert "## RESEARCH EXPERIENCE\n" in md and "## Experience" not in md
+    assert (
+        "### RESEARCH ASSISTANT – Department of Physics, University of Minho\n"
+        "*Feb 2019 – Aug 2024 | Braga, Portugal*  \n"
+    ) in md
+    assert "### DATA SCIENTIST – Example Analytics\n*Starting Sep 2024 | Lisbon, Portugal*" in md
+    assert md.index("- Cut processing time") < md.index("Responsibilities: lab safety")
+    assert md.index("Responsibilities: lab safety") < md.index("### DATA SCIENTIST")
+
+
+def test_the_rewrite_reads_back_as_the_entries_it_was_made_from() -> None:
+    """Reading the rewrite again (as compare.py does) gives each entry its own title,
+    organization and dates."""
+    from core.structure import parse_resume
+
+    _, md = _rewrite(EUROPASS_LIKE.encode(), "cv.txt")
+    again = [(r.title, r.organization, r.dates) for s in parse_resume(md).sections for r in s.roles]
+    assert again == [
+        (
+            "RESEARCH ASSISTANT",
+            "Department of Physics, University of Minho",
+            "Feb 2019 – Aug 2024",
+        ),
+        ("DATA SCIENTIST", "Example Analytics", "Starting Sep 2024"),
+        ("BSc Physics", "University of Minho", "Sep 2015 – Jun 2019"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "written"),
+    [
+        ("Starting 09/2024", "Starting Sep 2024"),
+        ("since 2019", "since 2019"),
+        ("ago. 2024 –", "ago. 2024 –"),
+        ("2024年 06月 29日 現在", "2024年 06月 29日 現在"),  # 'as of': no dash
+    ],
+)
+def test_an_open_range_keeps_its_words_and_no_dash_is_added(raw: str, written: str) -> None:
+    assert normalise_range(raw) == written
+
+
+def test_an_undated_sub_heading_stays_inside_its_section() -> None:
+    """'Skills' and 'Other experiences' read as entries of 'Technical Experience' are written in
+    bold: as '### Skills' they would outnumber the real headings and read back as sections."""
+    from core.models import Resume, Role, Section, SectionName
+    from core.rewrite import rewrite_markdown
+    from core.structure import parse_resume
+
+    resume = Resume(
+        name="Sam Lee",
+        sections=[
+            Section(
+                name=SectionName.EDUCATION,
+                heading="Education",
+                roles=[
+                    Role(
+                        header=["BSc Computer Science; University of Toronto", "2020 – 2024"],
+                        title="BSc Computer Science",
+                        organization="University of Toronto",
+                        dates="2020 – 2024",
+                    )
+                ],
+            ),
+            Section(
+                name=SectionName.PROJECTS,
+                heading="Technical Experience",
+                roles=[
+                    Role(header=[h], title=h, description=[text])
+                    for h, text in [
+                        ("Sample Projects", "pinned-cards: cards from pinned repositories."),
+                        ("Skills", "Languages: Python, Lua"),
+                        ("Other experiences", "Volunteered as a tutor for grade 12 CS."),
+                    ]
+                ],
+            ),
+        ],
+    )
+    md = rewrite_markdown(resume)
+    assert "**Skills**" in md and "### Skills" not in md
+    again = parse_resume(md)
+    assert [s.heading for s in again.sections if s.heading] == ["Education", "Technical Experience"]
+    assert [r.title for r in again.sections[1].roles] == ["BSc Computer Science"]
+
+
+def test_markdown_hard_breaks_keep_lines_apart_when_read() -> None:
+    """A line ending in two spaces is a hard break: the next line is not its continuation."""
+    from core.reading.text import read_text
+
+    lines = read_text("# A\n\n## B\n\n**Languages**  \nfirst-lang: Lua\n", markdown=True).lines
+    assert [ln.text for ln in lines] == ["A", "B", "Languages", "first-lang: Lua"]
+
+
+def test_dates_taken_out_of_a_header_take_their_brackets_with_them() -> None:
+    from core.models import Resume, Role, Section, SectionName
+    from core.rewrite import rewrite_markdown
+
+    role = Role(
+        header=["Analyst, Acme Corp (Jan 2020 – Present)"],
+        title="Analyst",
+        organization="Acme Corp",
+        dates="Jan 2020 – Present",
+        bullets=["Built the weekly sales report"],
+    )
+    resume = Resume(
+        name="Ana Ruiz",
+        sections=[Section(name=SectionName.EXPERIENCE, heading="Experience", roles=[role])],
+    )
+    assert "### Analyst, Acme Corp\n*Jan 2020 – Present*" in rewrite_markdown(resume)
