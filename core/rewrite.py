@@ -37,6 +37,20 @@ _MONTHS = {
     "dec": "Dec",
 }
 _BREAK = "  "  # a Markdown hard line break: the line ends here, it doesn't wrap into the next
+_MD_INLINE = re.compile(r"([\\`*_\[\]<])")
+_MD_LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(\d{1,2})([.)]))(?=\s|$)")
+
+
+def md(text: str) -> str:
+    """The person's text as Markdown that shows it as printed: a masked '1820 ******' or a
+    'first_name' stays as typed instead of turning bold or italic, and a line opening with
+    '#1 in sales' or '- ' stays a line (every reader and our DOCX/PDF export undo the escapes)."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(
+        lambda m: m.group(1) + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), text
+    )
+
+
 _MONTH_NUM = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _PASSIVE_BY_ME = re.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
@@ -157,21 +171,23 @@ def _role_lines(
         places.append(header.pop(0))
     head = header[0] if header else role.title
     if head and not role.dates and kind_of(head):  # 'Skills' inside 'Technical Experience'
-        lines.append(f"**{head}**{_BREAK}")
+        lines.append(f"**{md(head)}**{_BREAK}")
     elif head:
-        lines.append(f"### {head}")
-    lines += [f"{line}{_BREAK}" for line in header[1:]]
+        lines.append(f"### {md(head)}")
+    lines += [f"{md(line)}{_BREAK}" for line in header[1:]]
     if role.dates:
-        lines.append(f"*{' | '.join([normalise_range(role.dates), *places])}*{_BREAK}")
+        dated = " | ".join([normalise_range(role.dates), *places])
+        lines.append(f"*{md(dated)}*{_BREAK}")
     prose = _improved_prose(role, past_role) if work and not role.bullets else role.description
     after_bullet = False
     for kind, i in order or [("prose", i) for i in range(len(prose))] + [
         ("bullet", i) for i in range(len(bullets))
     ]:
         if kind == "bullet":
-            lines.append(f"- {bullets[i]}")
+            lines.append(f"- {md(bullets[i])}")
         else:
-            lines += ["", prose[i]] if after_bullet else [prose[i]]  # a blank line ends the list
+            text = md(prose[i])
+            lines += ["", text] if after_bullet else [text]  # a blank line ends the list
         after_bullet = kind == "bullet"
     return lines
 
@@ -226,7 +242,7 @@ def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
 
 def rewrite_markdown(resume: Resume) -> str:
     """The whole resume, rewritten, as Markdown: the person's own sections, in their order and language."""
-    out: list[str] = [f"# {resume.name or 'Resume'}"]
+    out: list[str] = [f"# {md(resume.name) if resume.name else 'Resume'}"]
     top = resume.sections[0] if resume.sections and not resume.sections[0].heading else None
     details = []
     for line in top.lines if top else []:
@@ -243,19 +259,19 @@ def rewrite_markdown(resume: Resume) -> str:
         else:
             details.append(line)
     if details:
-        out += ["", "  \n".join(details)]
+        out += ["", "  \n".join(md(d) for d in details)]
     from core.rules import is_work_role
 
     improved = _improved_bullets(resume)
     for index, section in enumerate(resume.sections):
         if section is top:
             continue
-        out += ["", f"## {_heading(section)}", ""]
+        out += ["", f"## {md(_heading(section))}", ""]
         if section.roles:
             leading = [ln for ln in section.lines if ln.startswith(("(", "（"))][
                 :1
             ]  # a heading's note
-            out += leading
+            out += [md(line) for line in leading]
             cursor = 0
             for role, bullets in zip(section.roles, improved[index], strict=True):
                 past = (
@@ -267,8 +283,10 @@ def rewrite_markdown(resume: Resume) -> str:
                 order, cursor = _printed_order(role, section.lines, cursor)
                 out += [*_role_lines(role, bullets, past, work, order), ""]
         elif section.name is SectionName.SUMMARY:
-            out += [drop_first_person(line) or line for line in section.lines]
+            out += [md(drop_first_person(line) or line) for line in section.lines]
         else:
             for line in section.lines:
-                out.append(f"- {line[2:]}" if line.startswith("• ") else normalise_range(line))
+                out.append(
+                    f"- {md(line[2:])}" if line.startswith("• ") else md(normalise_range(line))
+                )
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"

@@ -95,7 +95,8 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(
 ) -> None:
     result = review_of(path)
     assert result.structure is not None
-    rewrite = result.rewritten
+    # as the person reads it: Markdown's escapes of their own characters ('skill\_list') undone
+    rewrite = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", result.rewritten)
     blocks = re.split(r"\n(?=#{2,3} )", rewrite)
     for section in result.structure.sections:
         for entry in section.entries:
