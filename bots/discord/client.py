@@ -541,6 +541,9 @@ def build_bot(
     async def forget(interaction: discord.Interaction) -> None:
         await bot.forget(interaction)
 
+    from .feedback import register_feedback  # 👍 / 👎 under reviews (issue 17)
+
+    register_feedback(client, bot.conversations)
     tree.error(bot.on_app_command_error)
     client.event(bot.on_message)
     client.setup_hook = bot.setup_hook  # type: ignore[method-assign]

@@ -625,6 +625,9 @@ def build_bot(
     from .shortcut import register_review_shortcut  # it builds on this module's classes
 
     register_review_shortcut(app, slack)
+    from .feedback import register_feedback
+
+    register_feedback(app, slack)
     return SlackBot(app=app, messages=slack, authorize=authorize)
 
 

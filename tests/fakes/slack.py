@@ -683,3 +683,49 @@ def shortcut_values(
         "job": {"text": {"type": "plain_text_input", "value": job}},
         "role": {"text": {"type": "plain_text_input", "value": role}},
     }
+
+
+def block_action(
+    message: Message, action_id: str, *, user: str = "U0USER", block_id: str | None = None
+) -> str:
+    """The urlencoded form Slack POSTs when `user` clicks the button `action_id` in `message`."""
+    button = next(
+        element
+        for block in message.blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if element.get("action_id") == action_id
+    )
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user, "username": "person", "team_id": TEAM_ID},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": "1337.46.qrst",
+        "container": {
+            "type": "message",
+            "message_ts": message.ts,
+            "channel_id": message.channel,
+            "is_ephemeral": False,
+        },
+        "channel": {"id": message.channel, "name": "directmessage"},
+        "message": {
+            "type": "message",
+            "ts": message.ts,
+            "text": message.text,
+            "blocks": message.blocks,
+        },
+        "response_url": "https://hooks.slack.com/actions/T/1/x",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id or "feedback",
+                "value": button["value"],
+                "text": button["text"],
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
