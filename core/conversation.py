@@ -500,9 +500,9 @@ class Conversations:
         """Delete everything kept about `person`; the confirmation to show them."""
         if self.state is None:
             return FORGOTTEN_NOTHING
-        versions = await self.state.forget(person)
-        log.info("forgot a person: %d version(s) deleted", versions)
-        return forgotten_text(versions) if versions else FORGOTTEN_NOTHING
+        versions, other = await self.state.forget_all(person)
+        log.info("forgot a person: %d version(s), %d other row(s) deleted", versions, other)
+        return forgotten_text(versions) if versions or other else FORGOTTEN_NOTHING
 
     async def claim_event(self, key: str) -> bool:
         """True the first time a platform event is seen, across restarts (when a store is set)."""

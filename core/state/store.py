@@ -368,6 +368,11 @@ class StateStore:
     # --- deletion ---------------------------------------------------------------------------
     async def forget(self, person: str) -> int:
         """Delete every row about `person`; returns how many versions were deleted."""
+        versions_gone, _ = await self.forget_all(person)
+        return versions_gone
+
+    async def forget_all(self, person: str) -> tuple[int, int]:
+        """Delete every row about `person`: (versions, other rows: cached answers, votes)."""
         async with self.engine.begin() as conn:
             ids = (
                 (await conn.execute(select(versions.c.id).where(versions.c.person == person)))
@@ -377,10 +382,10 @@ class StateStore:
             await conn.execute(delete(versions).where(versions.c.person == person))
             await conn.execute(delete(pending).where(pending.c.person == person))
             cached = await self._delete_cache(conn, model_cache.c.person == person)
-            await conn.execute(delete(votes).where(votes.c.voter == person))
+            voted = await conn.execute(delete(votes).where(votes.c.voter == person))
         self.vault.drop("versions", list(ids))
         self.vault.drop("model_cache", cached)
-        return len(ids)
+        return len(ids), len(cached) + max(voted.rowcount, 0)
 
     async def purge(self) -> int:
         """Delete what is past retention; returns how many versions went."""
