@@ -80,6 +80,9 @@ RESUMED_NOTE = "I restarted while reviewing this, so it took a little longer. He
 RESUME_ATTEMPTS = 2  # a review lost in a restart is tried once more, never a third time
 VOTE_NOT_RECORDED = "Sorry, I couldn't record that vote just now. Please try again later."
 VOTE_TOO_OLD = "This review is too old to vote on now (I no longer keep it)."
+NO_STATS = "No usage is recorded: this bot runs without a state database (STATE_URL)."
+NOT_AN_ADMIN = "Only workspace admins can see the usage stats."
+STATS_UNREADABLE = "Sorry, I couldn't read the usage just now. Please try again later."
 
 
 def vote_text(up: int, down: int) -> str:
@@ -656,6 +659,23 @@ class Conversations:
             )
         except Exception as exc:
             log.error("state: could not record a review for stats: %s", type(exc).__name__)
+
+    async def stats(self, since: str = "7d") -> str:
+        """The usage summary (`resume-bot stats`) for an admin's chat command, as text."""
+        from core.stats import format_stats, parse_since, summarise
+
+        if self.state is None:
+            return NO_STATS
+        try:
+            since_s = parse_since(since)
+        except ResumeBotError as exc:
+            return exc.for_user()
+        try:
+            reviews, votes = await self.state.usage(self.state.clock() - since_s)
+        except Exception as exc:
+            log.error("state: could not read usage: %s", type(exc).__name__)
+            return STATS_UNREADABLE
+        return format_stats(summarise(reviews, votes, since_s))
 
     async def vote(self, review: str, voter: str, up: bool) -> str:
         """`voter`'s 👍 (`up`) or 👎 on a review, replacing their earlier vote: the line the

@@ -1,4 +1,5 @@
-"""👍 / 👎 under each review (message components), acknowledged by editing that message.
+"""👍 / 👎 under each review (message components), acknowledged by editing that message;
+and `/stats`, the usage summary for members who can manage the server.
 
 The buttons' custom ids carry the review's feedback id (`feedback:up:<id>`), so they keep
 working after a restart: a `DynamicItem` matches them by pattern instead of a view kept in
@@ -83,3 +84,28 @@ def register_feedback(client: discord.Client, conversations: Conversations) -> N
                 log.warning("could not acknowledge a vote (HTTP %s)", exc.status)
 
     client.add_dynamic_items(FeedbackButton)
+
+
+STATS_DESCRIPTION = "Reviews, cache savings, fallbacks and 👍 per model (Manage Server only)"
+MANAGE_GUILD_ONLY = "Only members who can manage this server can see the usage stats."
+
+
+def register_stats(
+    tree: discord.app_commands.CommandTree[Any], conversations: Conversations
+) -> None:
+    """`/stats [since]`: servers only, shown by default to Manage Server (Discord hides it from
+    others; the permission is checked again here, as a server can change who sees a command)."""
+
+    @tree.command(name="stats", description=STATS_DESCRIPTION)
+    @discord.app_commands.describe(since="How far back: 30m, 12h, 7d (default) or 2w")
+    @discord.app_commands.default_permissions(manage_guild=True)
+    @discord.app_commands.guild_only()
+    async def stats(interaction: discord.Interaction, since: str = "7d") -> None:
+        allowed = interaction.permissions.manage_guild if interaction.guild else False
+        if not allowed:
+            await interaction.response.send_message(MANAGE_GUILD_ONLY, ephemeral=True)
+            return
+        text = await conversations.stats(since)
+        fence = "```"
+        body = discord.utils.escape_mentions(text)[: DISCORD_CONTENT_MAX - 8].replace(fence, "")
+        await interaction.response.send_message(f"{fence}\n{body}\n{fence}", ephemeral=True)

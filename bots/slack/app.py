@@ -77,6 +77,7 @@ from .render import (
     render_error,
     render_review,
 )
+from .stats import is_stats, stats_answer
 from .versions import (
     RESUME_ATTEMPTS,
     RESUMED_NOTE,
@@ -593,6 +594,11 @@ def build_bot(
         text = (command.get("text") or "").strip()
         if text.lower() in ("help", "?", "-h", "--help"):
             await ack(text=HELP_TEXT, response_type="ephemeral")
+            return
+        if is_stats(text):  # usage per model, for workspace admins only (issue 17)
+            await ack(
+                text=await stats_answer(client, command, conversations), response_type="ephemeral"
+            )
             return
         if is_forget(text):  # everything about this person, at once; confirmed privately
             team = command.get("team_id")

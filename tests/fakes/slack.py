@@ -162,6 +162,7 @@ class FakeSlack(_Server):
         # method → a check of its params that returns a Slack error to answer with, or None
         self.fail_if: dict[str, Callable[[dict[str, Any]], str | None]] = {}
         self.not_member_of: set[str] = set()  # channels where chat.postMessage says not_in_channel
+        self.admins: set[str] = set()  # users whose users.info says is_admin
         self.rate_limit_once: dict[
             str, int
         ] = {}  # method → Retry-After seconds, answered once with 429
@@ -341,6 +342,10 @@ class FakeSlack(_Server):
         msg.history.append(msg.text)
         msg.text, msg.blocks = p.get("text", ""), p.get("blocks") or []
         return {"channel": msg.channel, "ts": msg.ts}
+
+    def _m_users_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        user = str(p.get("user"))
+        return {"user": {"id": user, "team_id": TEAM_ID, "is_admin": user in self.admins}}
 
     def _m_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         return {"channel": {"id": "D" + str(p["users"]).split(",")[0]}}
