@@ -133,7 +133,7 @@ def _compare(engines: list[EngineStats]) -> Comparison | None:
     )
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     for unit, size in (("d", 86_400), ("h", 3600), ("m", 60)):
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)}{unit}"
@@ -142,7 +142,7 @@ def _duration(seconds: float) -> str:
 
 def format_stats(stats: Stats) -> str:
     """The summary as people read it in a terminal or a chat message."""
-    out = [f"Reviews in the last {_duration(stats.since_s)}:"]
+    out = [f"Reviews in the last {duration(stats.since_s)}:"]
     if not stats.engines:
         return out[0] + " none."
     for e in stats.engines:

@@ -3,7 +3,7 @@
     resume-bot optimize FILE... [--job FILE] [--role TEXT] [--engine auto|offline|huggingface]
                                 [--json] [--out DIR] [--format docx,pdf,md]
     resume-bot slack | discord | doctor
-    resume-bot stats [--since 7d] [--json]
+    resume-bot stats [--since 7d] [--json] [--plot FILE]
 
 The application's entry point, outside `core` on purpose: it is the one place that
 knows both core and the registered chat platforms (`resume_bot.platforms`).
@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="reviews, cache savings, fallbacks and votes per model")
     stats.add_argument("--since", default="7d", help="how far back: 30m, 12h, 7d, 2w (default 7d)")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.add_argument("--plot", type=Path, metavar="FILE", help="also draw them as a PNG chart")
     return parser
 
 
@@ -357,6 +358,13 @@ async def _stats(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
     else:
         print(format_stats(stats))
+    if args.plot is not None:
+        from core.stats_chart import chart_png
+
+        try:
+            args.plot.write_bytes(chart_png(stats))
+        except OSError as exc:
+            raise ConfigError(f"--plot: can't write {args.plot} ({exc.strerror}).") from None
     return 0
 
 

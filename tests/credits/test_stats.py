@@ -131,3 +131,23 @@ def test_no_database_is_said_plainly(
     assert main(["stats"]) == 1
     assert "set STATE_URL" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())  # and none was made
+
+
+async def test_plot_draws_a_png(
+    seeded: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    chart = tmp_path / "stats.png"
+    assert await run("--plot", str(chart)) == 0
+    assert chart.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert "Reviews in the last 7d:" in capsys.readouterr().out
+
+
+def test_a_name_in_the_chart_is_printed_never_run() -> None:
+    from core.stats import summarise
+    from core.stats_chart import chart_data, chart_png
+
+    hostile = 'huggingface:#read("/etc/passwd") $x$ *b*'
+    row = {"token": "t", "engine": hostile, "cached": 0, "fallback": None, "seconds": 1.0}
+    stats = summarise([row], [{"review": "t", "vote": 1}], 7 * DAY)
+    assert chart_data(stats)["engines"][0]["engine"] == hostile
+    assert chart_png(stats).startswith(b"\x89PNG")  # no file read, no markup error
