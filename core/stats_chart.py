@@ -1,14 +1,20 @@
 """`resume-bot stats --plot FILE`: the summary as a PNG, typeset by Typst.
 
-No plotting library: Typst (already here for the PDF rewrite) draws the bars, 20-30 ms,
-with the fonts its wheel carries. matplotlib would add numpy, Pillow and about 40 MB to
-every install for one chart. The template (core/data/stats_chart.typ) is fixed and the
-figures reach it as JSON data, so nothing in a model's name is ever run as markup.
+No plotting library: Typst (already here for the PDF rewrite) draws the bars with the
+fonts its wheel carries. matplotlib would add numpy, Pillow and about 40 MB to every
+install for one chart. The template (core/data/stats_chart.typ) is fixed and the figures
+reach it as JSON data, so nothing in a model's name is ever run as markup.
+
+Typst runs in a fresh interpreter, never in this process: its thread pool would make
+every later fork of this process (review workers, the PDF export) hang on its first
+compile (see core/export/pdf.py). That costs about a third of a second, once per chart.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tempfile
 from importlib import resources
 from typing import Any
@@ -16,6 +22,13 @@ from typing import Any
 from core.stats import Stats, duration
 
 CHART_PPI = 144  # sharp on a high-density screen, ~60 KB
+CHART_TIMEOUT_S = 60
+_TYPESET = (
+    "import json, sys, typst\n"
+    "a = json.loads(sys.stdin.buffer.read())\n"
+    "sys.stdout.buffer.write(typst.compile(a['template'].encode(), format='png', ppi=a['ppi'],"
+    " root=a['root'], ignore_system_fonts=True, sys_inputs={'data': a['data']}))\n"
+)
 
 
 def chart_data(stats: Stats) -> dict[str, Any]:
@@ -54,18 +67,20 @@ def chart_data(stats: Stats) -> dict[str, Any]:
 
 
 def chart_png(stats: Stats) -> bytes:
-    """The chart as PNG bytes."""
-    import typst
-
-    template = resources.files("core.data").joinpath("stats_chart.typ").read_bytes()
+    """The chart as PNG bytes (typeset in a child interpreter)."""
+    template = resources.files("core.data").joinpath("stats_chart.typ").read_text("utf-8")
     with tempfile.TemporaryDirectory(prefix="resume-bot-chart-") as root:  # reads no file
-        png = typst.compile(
-            template,
-            format="png",
-            ppi=CHART_PPI,
-            root=root,
-            ignore_system_fonts=True,
-            sys_inputs={"data": json.dumps(chart_data(stats), ensure_ascii=False)},
+        job = {
+            "template": template,
+            "ppi": CHART_PPI,
+            "root": root,
+            "data": json.dumps(chart_data(stats), ensure_ascii=False),
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", _TYPESET],
+            input=json.dumps(job).encode(),
+            capture_output=True,
+            timeout=CHART_TIMEOUT_S,
+            check=True,
         )
-    assert isinstance(png, bytes)  # one page: one PNG
-    return png
+    return done.stdout

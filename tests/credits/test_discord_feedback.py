@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from core.state.schema import votes
-from tests.fakes.discord import Call, FakeDiscord, is_channel_message
+from tests.fakes.discord import EPHEMERAL_FLAG, Call, FakeDiscord, is_channel_message, is_followup
 from tests.state.test_discord_versions import discord_bot, dm
 from tests.state.threads import V1
 
@@ -66,3 +66,17 @@ async def test_votes_are_one_per_person_changeable_and_shown_in_place(
         async with store.engine.connect() as conn:
             cast = (await conn.execute(select(votes.c.voter, votes.c.vote))).all()
     assert sorted(cast) == sorted([(f"discord:{person}", -1), (f"discord:{mentor}", 1)])
+
+
+async def test_a_private_optimize_answer_carries_the_buttons_too(
+    fake: FakeDiscord, tmp_path, state_key: str
+) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    async with discord_bot(fake, url, state_key):
+        attachment = fake.attachment("jane.txt", V1.encode())
+        await fake.dispatch("INTERACTION_CREATE", fake.optimize(attachment))
+        (followup,) = await fake.wait_for(is_followup)
+        assert followup.flags & EPHEMERAL_FLAG and "Score: " in followup.text()
+        up = buttons(followup)["👍 Helpful"]
+        line = await click(fake, followup, up, fake.user_id)
+    assert "👍 1 · 👎 0" in line

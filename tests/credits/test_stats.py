@@ -151,3 +151,23 @@ def test_a_name_in_the_chart_is_printed_never_run() -> None:
     stats = summarise([row], [{"review": "t", "vote": 1}], 7 * DAY)
     assert chart_data(stats)["engines"][0]["engine"] == hostile
     assert chart_png(stats).startswith(b"\x89PNG")  # no file read, no markup error
+
+
+def test_the_chart_never_runs_typst_in_the_calling_process() -> None:
+    """Typst's threads would make this process's later forks (review workers) hang."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from core.stats import summarise\n"
+        "from core.stats_chart import chart_png\n"
+        "row = {'token': 't', 'engine': 'offline', 'cached': 0, 'fallback': None, 'seconds': 1.0}\n"
+        "assert chart_png(summarise([row], [], 60.0)).startswith(b'\\x89PNG')\n"
+        "print('typst' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"
