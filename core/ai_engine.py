@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import hashlib
 import json
 import logging
 import random
@@ -28,7 +29,7 @@ import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -195,6 +196,49 @@ ANSWER_SCHEMA: dict[str, Any] = {
 SYSTEM_PROMPT = (
     resources.files("core.data").joinpath("system_prompt.txt").read_text(encoding="utf-8")
 )
+
+# What a cached answer was asked with: a new system prompt or answer schema misses the cache.
+PROMPT_VERSION = hashlib.sha256(
+    (SYSTEM_PROMPT + json.dumps(ANSWER_SCHEMA, sort_keys=True)).encode()
+).hexdigest()[:16]
+
+# Why a review has no model rewrite (`ReviewResult.fallback`, the stats' "fallbacks by reason")
+FALLBACK_REASONS: dict[type[ModelError], str] = {
+    ModelAuthError: "auth",
+    ModelQuotaError: "quota",
+    ModelNotServedError: "model_not_served",
+    ModelUnavailableError: "unavailable",
+    ModelOutputError: "bad_output",
+}
+
+
+def fallback_reason(exc: BaseException) -> str:
+    if isinstance(exc, ModelError):
+        return FALLBACK_REASONS.get(type(exc), "error")
+    return "bug"
+
+
+class AnswerCache(Protocol):
+    """Where model answers are kept between reviews (core/state/cache.py: the state store)."""
+
+    async def get(self, key: str) -> dict[str, Any] | None: ...
+
+    async def put(self, key: str, answer: dict[str, Any]) -> None: ...
+
+
+def cache_key(resume: str, job: str | None, role: str | None, settings: Settings) -> str:
+    """The hash a model answer is cached under: the same resume text, job, role, model, server
+    and prompt version ask the same question, so they get the same answer back."""
+    parts = [
+        resume,
+        (job or "").strip(),
+        (role or "").strip(),
+        settings.huggingface_model,
+        settings.huggingface_base_url.rstrip("/"),
+        PROMPT_VERSION,
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
 
 REPAIR_PROMPT = (
     "Your answer could not be used: {problem}. Reply again with only the JSON object described "
@@ -612,25 +656,39 @@ async def improve(
     http: httpx.AsyncClient | None = None,
     *,
     retry: RetryPolicy | None = None,
+    cache: AnswerCache | None = None,
 ) -> ReviewResult:
     """The offline `result`, improved by the model; never raises for model problems.
 
     `request` carries the job description and role; `retry` is how the model's
-    transient failures are retried (default: `RetryPolicy()`).
+    transient failures are retried (default: `RetryPolicy()`); `cache`, when given, answers
+    a question asked before without a model call (the answer is guarded and scored again).
     """
     owns_client = http is None
     client = http or httpx.AsyncClient(timeout=REQUEST_TIMEOUT)
     try:
-        return await _improve(result, document, request, settings, client, retry or RetryPolicy())
+        return await _improve(
+            result, document, request, settings, client, retry or RetryPolicy(), cache
+        )
     except ModelError as exc:
         log.warning("AI rewrite skipped (%s); the offline review is returned", type(exc).__name__)
-        return result.model_copy(update={"warnings": [*result.warnings, exc.user_message]})
+        return result.model_copy(
+            update={
+                "warnings": [*result.warnings, exc.user_message],
+                "fallback": fallback_reason(exc),
+            }
+        )
     except Exception as exc:  # never let a model-side bug cost the user their review
         log.error(
             "AI rewrite failed unexpectedly (%s); the offline review is returned",
             type(exc).__name__,
         )
-        return result.model_copy(update={"warnings": [*result.warnings, ModelError().user_message]})
+        return result.model_copy(
+            update={
+                "warnings": [*result.warnings, ModelError().user_message],
+                "fallback": fallback_reason(exc),
+            }
+        )
     finally:
         if owns_client:
             await client.aclose()
@@ -643,10 +701,17 @@ async def _improve(
     settings: Settings,
     http: httpx.AsyncClient,
     retry: RetryPolicy,
+    cache: AnswerCache | None = None,
 ) -> ReviewResult:
     job, role = request.job_description, request.role
     # redaction, trimming and the guard are pure CPU work: keep them off the event loop
     prompt = await asyncio.to_thread(build_prompt, result, document, job, role, settings)
+    key = cache_key(document.text, job, role, settings) if cache is not None else ""
+    answer = await _cached(cache, key)
+    if answer is not None:
+        log.info("AI rewrite from the cache (model %s): no model call", settings.huggingface_model)
+        merged = await asyncio.to_thread(_merge, result, document, answer, prompt, settings)
+        return merged.model_copy(update={"model_cache": "hit"})
     client = ChatClient(http, settings, retry)
     started = time.monotonic()
     answer = await client.complete_json(prompt.messages, prompt.max_tokens)
@@ -658,7 +723,26 @@ async def _improve(
         prompt.tokens,
         prompt.redactor.count,
     )
-    return await asyncio.to_thread(_merge, result, document, answer, prompt, settings)
+    merged = await asyncio.to_thread(_merge, result, document, answer, prompt, settings)
+    if cache is None:
+        return merged
+    try:  # the answer as the model gave it (placeholders, not contact details), sealed
+        await cache.put(key, answer.model_dump(mode="json"))
+    except Exception as exc:  # a cache that can't write costs a later call, not this review
+        log.warning("model cache: could not keep an answer: %s", type(exc).__name__)
+    return merged.model_copy(update={"model_cache": "miss"})
+
+
+async def _cached(cache: AnswerCache | None, key: str) -> ModelAnswer | None:
+    """The cached answer for `key`, or None (no cache, nothing cached, or unreadable)."""
+    if cache is None:
+        return None
+    try:
+        data = await cache.get(key)
+        return ModelAnswer.model_validate(data) if data is not None else None
+    except Exception as exc:  # a cache that can't be read costs a model call, never the review
+        log.warning("model cache: could not read: %s", type(exc).__name__)
+        return None
 
 
 def _merge(

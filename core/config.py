@@ -49,6 +49,10 @@ class Settings(BaseModel):
     huggingface_base_url: str = DEFAULT_HF_BASE_URL
     huggingface_deadline_s: float = Field(default=90.0, gt=0)
     huggingface_max_prompt_tokens: int = Field(default=6000, ge=500)
+    # issue 17: a second model for an A/B test (each person held to one), and the answer cache
+    huggingface_model_b: str | None = None
+    model_b_share: float = Field(default=0.5, ge=0, le=1)  # share of people given model B
+    model_cache_hours: float = Field(default=24.0, ge=0)  # 0: every review asks the model
 
     # Slack
     slack_bot_token: SecretStr | None = None

@@ -40,6 +40,7 @@ from core.review import (
     split_job_and_role,
 )
 from core.scoring import CATEGORY_LABELS
+from core.state.cache import ModelCache
 from core.state.keys import ConversationKey
 
 if TYPE_CHECKING:  # the database library loads only where a store is made (core/state/store.py)
@@ -78,6 +79,16 @@ NOT_KEPT = (
 FORGOTTEN_NOTHING = "I had nothing stored about you, so there was nothing to delete."
 RESUMED_NOTE = "I restarted while reviewing this, so it took a little longer. Here it is."
 RESUME_ATTEMPTS = 2  # a review lost in a restart is tried once more, never a third time
+VOTE_NOT_RECORDED = "Sorry, I couldn't record that vote just now. Please try again later."
+VOTE_TOO_OLD = "This review is too old to vote on now (I no longer keep it)."
+NO_STATS = "No usage is recorded: this bot runs without a state database (STATE_URL)."
+NOT_AN_ADMIN = "Only workspace admins can see the usage stats."
+STATS_UNREADABLE = "Sorry, I couldn't read the usage just now. Please try again later."
+
+
+def vote_text(up: int, down: int) -> str:
+    """Shown under the 👍/👎 buttons once someone voted: the same for everyone who sees it."""
+    return f"Thanks for the feedback! 👍 {up} · 👎 {down} so far (a vote can be changed)."
 
 
 def forgotten_text(versions: int) -> str:
@@ -494,9 +505,9 @@ class Conversations:
         """Delete everything kept about `person`; the confirmation to show them."""
         if self.state is None:
             return FORGOTTEN_NOTHING
-        versions = await self.state.forget(person)
-        log.info("forgot a person: %d version(s) deleted", versions)
-        return forgotten_text(versions) if versions else FORGOTTEN_NOTHING
+        versions, other = await self.state.forget_all(person)
+        log.info("forgot a person: %d version(s), %d other row(s) deleted", versions, other)
+        return forgotten_text(versions) if versions or other else FORGOTTEN_NOTHING
 
     async def claim_event(self, key: str) -> bool:
         """True the first time a platform event is seen, across restarts (when a store is set)
@@ -571,6 +582,7 @@ class Conversations:
             await self._show(transport, Progress("queued", upload.name, position=position))
             await self._remember_place(*place)
 
+        started = asyncio.get_running_loop().time()
         async with self.queue.slot(user, on_wait=on_wait):
             log.info("review for %s starts (waited: %s)", user, waited)
             await self._show(transport, Progress("started", upload.name, waited=waited))
@@ -584,8 +596,10 @@ class Conversations:
                 if job or role:
                     notes.append(carried_over_text(previous.number, bool(job), bool(role)))
             request = ReviewRequest(data=data, filename=filename, job_description=job, role=role)
-            review = self.reviewer or review_with_document
-            document, result = await review(request, self.settings, http=self.http)
+            settings, cache = self._model(conversation, user)
+            review = self.reviewer or review_with_document  # or a worker's job (core/scale)
+            document, result = await review(request, settings, http=self.http, cache=cache)
+        await self._record(conversation, user, result, started)
         if previous is not None:
             from core.compare import compare
 
@@ -612,15 +626,79 @@ class Conversations:
         async def on_wait(position: int) -> None:
             await self._show(transport, Progress("queued", name, position=position))
 
+        started = asyncio.get_running_loop().time()
         async with self.queue.slot(user, on_wait=on_wait):
             await self._show(transport, Progress("started", name))
             request = ReviewRequest(data=b"", filename=name, job_description=job, role=role)
+            settings, cache = self._model(conversation, user)
             document, result = await review_with_document(
-                request, self.settings, http=self.http, document=previous.document
+                request, settings, http=self.http, document=previous.document, cache=cache
             )
+        await self._record(conversation, user, result, started)
         result.comparison = compare(previous, result, number=previous.number, kind=kind)
         await self._save(conversation, result, document, job, role, number=previous.number)
         return result, []
+
+    # --- issue 17: the person's model (A/B), the answer cache, usage stats and votes ---------
+    def _model(
+        self, conversation: ConversationKey | None, user: str
+    ) -> tuple[Settings, ModelCache | None]:
+        """The settings with this person's model, and the answer cache (with a store)."""
+        from core.ab import settings_for
+
+        person = conversation.person if conversation is not None else user
+        cache = ModelCache(self.state, person) if self.state is not None else None
+        return settings_for(person, self.settings), cache
+
+    async def _record(
+        self, conversation: ConversationKey | None, user: str, result: ReviewResult, started: float
+    ) -> None:
+        """Numbers for `resume-bot stats` (no text); the id set on the result carries votes."""
+        if self.state is None:
+            return
+        try:
+            result.feedback_id = await self.state.record_review(
+                platform=conversation.platform if conversation else user.split(":")[0],
+                engine=result.engine,
+                score=result.score,
+                cached=result.model_cache == "hit",
+                fallback=result.fallback,
+                seconds=asyncio.get_running_loop().time() - started,
+            )
+        except Exception as exc:
+            log.error("state: could not record a review for stats: %s", type(exc).__name__)
+
+    async def stats(self, since: str = "7d") -> str:
+        """The usage summary (`resume-bot stats`) for an admin's chat command, as text."""
+        from core.stats import format_stats, parse_since, summarise
+
+        if self.state is None:
+            return NO_STATS
+        try:
+            since_s = parse_since(since)
+        except ResumeBotError as exc:
+            return exc.for_user()
+        try:
+            reviews, votes = await self.state.usage(self.state.clock() - since_s)
+        except Exception as exc:
+            log.error("state: could not read usage: %s", type(exc).__name__)
+            return STATS_UNREADABLE
+        return format_stats(summarise(reviews, votes, since_s))
+
+    async def vote(self, review: str, voter: str, up: bool) -> str:
+        """`voter`'s 👍 (`up`) or 👎 on a review, replacing their earlier vote: the line the
+        message shows in place (the tally, or why the vote could not be recorded)."""
+        if self.state is None or not review:
+            return VOTE_NOT_RECORDED
+        try:
+            tally = await self.state.vote(review, voter, 1 if up else -1)
+        except Exception as exc:
+            log.error("state: could not record a vote: %s", type(exc).__name__)
+            return VOTE_NOT_RECORDED
+        if tally is None:
+            return VOTE_TOO_OLD
+        log.info("feedback recorded: %s", "up" if up else "down")
+        return vote_text(*tally)
 
     # --- state, where one is set: a failing database never costs anyone their review ------
     async def _latest(self, conversation: ConversationKey | None) -> Snapshot | None:

@@ -308,3 +308,12 @@ class ReviewResult(BaseModel):
     comparison: Comparison | None = Field(
         default=None, description="against the previous version in the same conversation"
     )
+    model_cache: Literal["hit", "miss"] | None = Field(
+        default=None, description="whether the model's answer came from the cache (None: no model)"
+    )
+    fallback: str | None = Field(
+        default=None, description="why the model's rewrite is missing, when it is (a reason code)"
+    )
+    feedback_id: str | None = Field(
+        default=None, description="the id people's 👍/👎 on this review are recorded under"
+    )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     import httpx  # the model engine imports it; the offline path never needs it
 
 if TYPE_CHECKING:  # the model code is imported only when a review uses it
-    from core.ai_engine import RetryPolicy
+    from core.ai_engine import AnswerCache, RetryPolicy
 
 log = logging.getLogger(__name__)
 
@@ -176,9 +176,11 @@ async def review_with_document(
     retry: RetryPolicy | None = None,
     document: Document | None = None,
     warm: bool = True,
+    cache: AnswerCache | None = None,
 ) -> tuple[Document, ReviewResult]:
     """`review_resume`, also returning the document as read (a conversation keeps it for
-    follow-ups). With `document` given (a stored version), `request.data` is not read again."""
+    follow-ups). With `document` given (a stored version), `request.data` is not read again.
+    `cache` keeps model answers for the same question (core/state/cache.py)."""
     check_upload_size(len(request.data), settings)
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
@@ -211,7 +213,9 @@ async def review_with_document(
         from core import ai_engine  # imported lazily: the offline path needs no model code
         from core.compare import rewrite_score
 
-        result = await ai_engine.improve(result, document, request, settings, http, retry=retry)
+        result = await ai_engine.improve(
+            result, document, request, settings, http, retry=retry, cache=cache
+        )
         result.rewrite_score = await run_isolated(
             rewrite_score, result, request.job_description, request.role, settings, **limits
         )

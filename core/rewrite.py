@@ -1,10 +1,11 @@
 """Where a resume is rewritten offline: the whole resume as clean Markdown.
 
-Headings are normalised, bullets get the honest fixes the findings list with
-their before and after (weak openers, first person, tense, "by me" passives;
-nothing else, so no edit is silent) and dates one format. Nothing is added: no number, employer, title, date, degree
-or skill appears here that isn't in the original (tests check this on every
-corpus resume).
+Headings stay as the person wrote them, each entry is headed by its title or
+organization with its dates under it, bullets get the honest fixes the findings
+list with their before and after (weak openers, first person, tense, "by me"
+passives; nothing else, so no edit is silent) and dates one format. Nothing is
+added: no number, employer, title, date, degree or skill appears here that isn't
+in the original (tests check this on every corpus resume).
 """
 
 from __future__ import annotations
@@ -13,20 +14,14 @@ import re
 
 from core.models import Resume, Role, Section, SectionName
 from core.structure import DATE_RANGE_RE, EMAIL_RE, LINK_RE, PHONE_RE
+from core.structure.entries import is_location
+from core.structure.headings import kind_of
 from core.wording import (
     drop_first_person,
     fix_weak_opener,
     past_tense_sentence,
 )
 
-CANONICAL_HEADINGS = {
-    SectionName.SUMMARY: "Summary",
-    SectionName.EXPERIENCE: "Experience",
-    SectionName.EDUCATION: "Education",
-    SectionName.SKILLS: "Skills",
-    SectionName.PROJECTS: "Projects",
-    SectionName.CERTIFICATIONS: "Certifications",
-}
 _MONTHS = {
     "jan": "Jan",
     "feb": "Feb",
@@ -41,6 +36,21 @@ _MONTHS = {
     "nov": "Nov",
     "dec": "Dec",
 }
+_BREAK = "  "  # a Markdown hard line break: the line ends here, it doesn't wrap into the next
+_MD_INLINE = re.compile(r"([\\`*_\[\]<])")
+_MD_LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(\d{1,2})([.)]))(?=\s|$)")
+
+
+def md(text: str) -> str:
+    """The person's text as Markdown that shows it as printed: a masked '1820 ******' or a
+    'first_name' stays as typed instead of turning bold or italic, and a line opening with
+    '#1 in sales' or '- ' stays a line (every reader and our DOCX/PDF export undo the escapes)."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(
+        lambda m: m.group(1) + (f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"), text
+    )
+
+
 _MONTH_NUM = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _PASSIVE_BY_ME = re.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
@@ -62,10 +72,21 @@ def normalise_date(part: str) -> str:
 
 
 def normalise_range(text: str) -> str:
-    """Rewrite every date range in `text` as 'Start – End'."""
+    """Rewrite every date range in `text` as 'Start – End'.
+
+    An open range keeps its words: 'Starting 09/2020' → 'Starting Sep 2020', 'ago. 2024 –' stays
+    open ('ago. 2024 –'), never 'Sep 2020 – ' with its meaning gone; and no dash is added where
+    none was printed ('2024年 06月 29日 現在' is a date 'as of', not a range)."""
 
     def repl(m: re.Match[str]) -> str:
-        return f"{normalise_date(m['start'])} – {normalise_date(m['end'])}"
+        start = normalise_date(m["start"])
+        if m["since"]:
+            return f"{m['since']} {start}"
+        if not m["end"].strip():
+            return f"{start} –"
+        if not text[m.end("start") : m.start("end")].strip():
+            return f"{start} {normalise_date(m['end'])}"  # '2024年 06月 29日 現在' is 'as of'
+        return f"{start} – {normalise_date(m['end'])}"
 
     return DATE_RANGE_RE.sub(repl, text)
 
@@ -85,34 +106,89 @@ def improve_statement(text: str, past_role: bool) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _heading(section: Section, language: str) -> str:
-    """English headings are normalised ('WORK EXPERIENCE' → 'Experience'); others stay in their language."""
-    if language == "en" and section.heading.isascii() and section.name in CANONICAL_HEADINGS:
-        return CANONICAL_HEADINGS[section.name]
-    heading = section.heading.strip(" —–-:：")
-    return heading.title() if heading.isupper() and heading.isascii() else heading
+def _heading(section: Section) -> str:
+    """The heading as the person wrote it ('RESEARCH EXPERIENCE', 'Berufserfahrung'): renaming it
+    would be an edit no finding lists, and could drop its words ('Research')."""
+    return section.heading.strip(" —–-:：") or section.heading
 
 
 def _without_dates(text: str, dates: str | None) -> str:
     if dates and dates in text:
         text = text.replace(dates, " ")
     text = DATE_RANGE_RE.sub(" ", text) if dates else text
+    text = re.sub(r"[(（]\s*[)）]", " ", text)  # 'Acme (2019 – 2021)': the brackets go with it
     return re.sub(r"\s{2,}", " ", text).strip(" ,|–—-")
 
 
-def _role_lines(role: Role, bullets: list[str], past_role: bool, work: bool) -> list[str]:
-    """One entry as printed: its header lines (title, organization, place), its dates, prose, bullets."""
+def _is_place(text: str, role: Role) -> bool:
+    return text == role.location or is_location(text)
+
+
+def _printed_order(role: Role, printed: list[str], start: int) -> tuple[list[tuple[str, int]], int]:
+    """The entry's prose lines and bullets in the order the resume printed them.
+
+    `Role` keeps prose and bullets apart; the section's lines, read from `start`, say which came
+    first (a 'Responsibilities: …' paragraph under the bullets stays under them). Returns
+    ('prose'|'bullet', index) pairs and where the entry ends in `printed`; when a line can't be
+    found the order is prose, then bullets, as before.
+    """
+    default = [("prose", i) for i in range(len(role.description))] + [
+        ("bullet", i) for i in range(len(role.bullets))
+    ]
+    keyed: list[tuple[int, int, str, int]] = []
+    for kind, texts in (("prose", role.description), ("bullet", role.bullets)):
+        at = start
+        for i, text in enumerate(texts):
+            at = next((k for k in range(at, len(printed)) if text in printed[k]), -1)
+            if at < 0:
+                return default, start
+            keyed.append((at, 0 if kind == "prose" else 1, kind, i))  # one line may hold two
+    if not keyed:
+        return default, start
+    keyed.sort()
+    return [(kind, i) for _at, _rank, kind, i in keyed], max(k[0] for k in keyed) + 1
+
+
+def _role_lines(
+    role: Role,
+    bullets: list[str],
+    past_role: bool,
+    work: bool,
+    order: list[tuple[str, int]] | None = None,
+) -> list[str]:
+    """One entry as printed: its header lines (title, organization, place), dates, prose, bullets.
+
+    An undated entry headed by a section's words ('Skills', 'Other experiences' inside 'Technical
+    Experience') is a sub-heading: it is written in bold, so it can't read as a section of its own.
+    The entry is headed by its title or organization line: a place printed above it (a Europass
+    'Feb 2019 – Aug 2024 | Rajshahi, Bangladesh' over the degree) goes on the dates line. Each
+    head line ends in a Markdown hard break, so no reader runs them together into one paragraph.
+    """
     lines: list[str] = []
     header = [h for h in (_without_dates(h, role.dates) for h in role.header) if h]
-    if header:
-        lines.append(f"### {header[0]}")
-        lines += header[1:]
-    elif role.title:
-        lines.append(f"### {role.title}")
+    places: list[str] = []
+    while role.dates and len(header) > 1 and _is_place(header[0], role):
+        places.append(header.pop(0))
+    head = header[0] if header else role.title
+    if head and not role.dates and kind_of(head):  # 'Skills' inside 'Technical Experience'
+        lines.append(f"**{md(head)}**{_BREAK}")
+    elif head:
+        lines.append(f"### {md(head)}")
+    lines += [f"{md(line)}{_BREAK}" for line in header[1:]]
     if role.dates:
-        lines.append(f"*{normalise_range(role.dates)}*")
-    lines += _improved_prose(role, past_role) if work and not role.bullets else role.description
-    lines += [f"- {bullet}" for bullet in bullets]
+        dated = " | ".join([normalise_range(role.dates), *places])
+        lines.append(f"*{md(dated)}*{_BREAK}")
+    prose = _improved_prose(role, past_role) if work and not role.bullets else role.description
+    after_bullet = False
+    for kind, i in order or [("prose", i) for i in range(len(prose))] + [
+        ("bullet", i) for i in range(len(bullets))
+    ]:
+        if kind == "bullet":
+            lines.append(f"- {md(bullets[i])}")
+        else:
+            text = md(prose[i])
+            lines += ["", text] if after_bullet else [text]  # a blank line ends the list
+        after_bullet = kind == "bullet"
     return lines
 
 
@@ -166,12 +242,12 @@ def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
 
 def rewrite_markdown(resume: Resume) -> str:
     """The whole resume, rewritten, as Markdown: the person's own sections, in their order and language."""
-    out: list[str] = [f"# {resume.name or 'Resume'}"]
+    out: list[str] = [f"# {md(resume.name) if resume.name else 'Resume'}"]
     top = resume.sections[0] if resume.sections and not resume.sections[0].heading else None
     details = []
     for line in top.lines if top else []:
-        if line.strip() == resume.name or re.match(r"^(last updated|updated)\b", line, re.I):
-            continue
+        if line.strip() == resume.name:
+            continue  # 'Last updated in Mar 2026' stays: dropping it would be an unlisted edit
         if resume.name and line.startswith(resume.name):
             line = line[len(resume.name) :].strip(" |·•—–-")
             if not line:
@@ -183,19 +259,20 @@ def rewrite_markdown(resume: Resume) -> str:
         else:
             details.append(line)
     if details:
-        out += ["", "  \n".join(details)]
+        out += ["", "  \n".join(md(d) for d in details)]
     from core.rules import is_work_role
 
     improved = _improved_bullets(resume)
     for index, section in enumerate(resume.sections):
         if section is top:
             continue
-        out += ["", f"## {_heading(section, resume.language)}", ""]
+        out += ["", f"## {md(_heading(section))}", ""]
         if section.roles:
             leading = [ln for ln in section.lines if ln.startswith(("(", "（"))][
                 :1
             ]  # a heading's note
-            out += leading
+            out += [md(line) for line in leading]
+            cursor = 0
             for role, bullets in zip(section.roles, improved[index], strict=True):
                 past = (
                     section.name is SectionName.EXPERIENCE
@@ -203,10 +280,13 @@ def rewrite_markdown(resume: Resume) -> str:
                     and not role.current
                 )
                 work = is_work_role(section.name, role)
-                out += [*_role_lines(role, bullets, past, work), ""]
+                order, cursor = _printed_order(role, section.lines, cursor)
+                out += [*_role_lines(role, bullets, past, work, order), ""]
         elif section.name is SectionName.SUMMARY:
-            out += [drop_first_person(line) or line for line in section.lines]
+            out += [md(drop_first_person(line) or line) for line in section.lines]
         else:
             for line in section.lines:
-                out.append(f"- {line[2:]}" if line.startswith("• ") else normalise_range(line))
+                out.append(
+                    f"- {md(line[2:])}" if line.startswith("• ") else md(normalise_range(line))
+                )
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"

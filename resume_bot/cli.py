@@ -3,6 +3,7 @@
     resume-bot optimize FILE... [--job FILE] [--role TEXT] [--engine auto|offline|huggingface]
                                 [--json] [--out DIR] [--format docx,pdf,md]
     resume-bot slack | discord | doctor
+    resume-bot stats [--since 7d] [--json] [--plot FILE]
 
 The application's entry point, outside `core` on purpose: it is the one place that
 knows both core and the registered chat platforms (`resume_bot.platforms`).
@@ -26,7 +27,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.errors import ResumeBotError
+from core.errors import ConfigError, ResumeBotError
 from resume_bot.platforms import PLATFORMS
 
 if TYPE_CHECKING:
@@ -75,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_parser(platform.name, help=platform.help)
     sub.add_parser("doctor", help="check the configuration and the services it points at")
     sub.add_parser("worker", help="review jobs from Redis (REDIS_URL; several bots, many machines)")
+    stats = sub.add_parser("stats", help="reviews, cache savings, fallbacks and votes per model")
+    stats.add_argument("--since", default="7d", help="how far back: 30m, 12h, 7d, 2w (default 7d)")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.add_argument("--plot", type=Path, metavar="FILE", help="also draw them as a PNG chart")
     return parser
 
 
@@ -332,6 +337,38 @@ async def _doctor(settings: Settings) -> int:
     return 0 if all(c.ok is not False for c in checks) else 1
 
 
+async def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    """`resume-bot stats`: the usage summary from the state database (core/stats.py)."""
+    import json
+
+    from core.state.store import DEFAULT_STATE_FILE, open_state
+    from core.stats import format_stats, parse_since, summarise
+
+    since_s = parse_since(args.since)
+    if settings.state_url is None and not (Path.cwd() / DEFAULT_STATE_FILE).exists():
+        raise ConfigError(
+            f"no state database here ({DEFAULT_STATE_FILE}): set STATE_URL to the bots' database."
+        )
+    store = await open_state(settings)
+    try:
+        reviews, votes = await store.usage(store.clock() - since_s)
+    finally:
+        await store.close()
+    stats = summarise(reviews, votes, since_s)
+    if args.json:
+        print(json.dumps(stats.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_stats(stats))
+    if args.plot is not None:
+        from core.stats_chart import chart_png
+
+        try:
+            args.plot.write_bytes(chart_png(stats))
+        except OSError as exc:
+            raise ConfigError(f"--plot: can't write {args.plot} ({exc.strerror}).") from None
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "optimize":
@@ -356,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
 
             asyncio.run(run_worker(settings))
             return 0
+        if args.command == "stats":
+            return asyncio.run(_stats(args, settings))
         platform = next(p for p in PLATFORMS if p.name == args.command)
         asyncio.run(platform.run(settings))
         return 0

@@ -29,9 +29,11 @@ _ACCENT_RGB = (0x1F, 0x3A, 0x5F)
 
 # XML 1.0 forbids these code points; Word refuses a file that contains them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# \* escapes (the Markdown grammar moved on: the rewrite escapes the person's own '*', '_'…),
 # **bold**, *italic* / _italic_, [text](url), `code`
 _INLINE = re.compile(
-    r"\*\*(?P<bold>.+?)\*\*|__(?P<bold2>.+?)__|(?<![\w*])\*(?P<ital>[^*\s](?:[^*]*[^*\s])?)\*(?!\w)"
+    r"\\(?P<esc>[!-/:-@\[-`{-~])"
+    r"|\*\*(?P<bold>.+?)\*\*|__(?P<bold2>.+?)__|(?<![\w*])\*(?P<ital>[^*\s](?:[^*]*[^*\s])?)\*(?!\w)"
     r"|(?<![\w_])_(?P<ital2>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])|\[(?P<link>[^\]]+)\]\((?P<url>[^)\s]+)\)"
     r"|`(?P<code>[^`]+)`"
 )
@@ -58,7 +60,9 @@ def _inline_runs(text: str, *, bold: bool = False, italic: bool = False) -> list
     for m in _INLINE.finditer(text):
         if m.start() > pos:
             runs.append(_Run(text[pos : m.start()], bold, italic))
-        if (inner := m["bold"] or m["bold2"]) is not None:
+        if m["esc"] is not None:
+            runs.append(_Run(m["esc"], bold, italic))
+        elif (inner := m["bold"] or m["bold2"]) is not None:
             runs.extend(_inline_runs(inner, bold=True, italic=italic))
         elif (inner := m["ital"] or m["ital2"]) is not None:
             runs.extend(_inline_runs(inner, bold=bold, italic=True))

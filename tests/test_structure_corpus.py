@@ -95,7 +95,8 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(
 ) -> None:
     result = review_of(path)
     assert result.structure is not None
-    rewrite = result.rewritten
+    # as the person reads it: Markdown's escapes of their own characters ('skill\_list') undone
+    rewrite = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", result.rewritten)
     blocks = re.split(r"\n(?=#{2,3} )", rewrite)
     for section in result.structure.sections:
         for entry in section.entries:
@@ -130,8 +131,10 @@ def test_the_rewrite_keeps_each_entry_whole_and_the_words_of_the_original(
 
 
 # Share of the entries read from a corpus resume that read back from its rewrite as one entry
-# with the same title, organization and dates (what it is today, a point or two below).
-READ_BACK_FLOOR = 0.91
+# with the same title, organization and dates: 265 of 275 (96.4 %) today. The ten left are
+# misreads of the original (form fields read as entries, a place read as an organization) or of
+# the rewrite's date lines ('gennaio 2005 – alla data attuale'), not entries the rewrite split.
+READ_BACK_FLOOR = 0.96
 
 
 def test_the_rewrite_reads_back_as_the_same_entries() -> None:

@@ -555,6 +555,10 @@ def build_bot(
     async def forget(interaction: discord.Interaction) -> None:
         await bot.forget(interaction)
 
+    from .feedback import register_feedback, register_stats  # 👍 / 👎, /stats (issue 17)
+
+    register_feedback(client, bot.conversations)
+    register_stats(tree, bot.conversations)
     tree.error(bot.on_app_command_error)
     client.event(bot.on_message)
     client.setup_hook = bot.setup_hook  # type: ignore[method-assign]

@@ -65,6 +65,7 @@ class Reply:
     content: str = ""
     embeds: list[discord.Embed] = field(default_factory=list)
     files: list[FileSpec] = field(default_factory=list)
+    view: discord.ui.View | None = None  # the 👍 / 👎 buttons under a review (feedback.py)
 
     def send_kwargs(self) -> dict[str, object]:
         """Keyword arguments shared by `Messageable.send`, `Message.reply` and `Webhook.send`."""
@@ -75,6 +76,8 @@ class Reply:
         }
         if self.files:
             kwargs["files"] = [spec.to_file() for spec in self.files]
+        if self.view is not None:
+            kwargs["view"] = self.view
         return kwargs
 
     def with_preface(self, line: str) -> Reply:
@@ -82,7 +85,7 @@ class Reply:
         content = f"{line}\n{self.content}" if self.content else line
         if len(content) > DISCORD_CONTENT_MAX:
             return self
-        return Reply(content=content, embeds=self.embeds, files=self.files)
+        return Reply(content=content, embeds=self.embeds, files=self.files, view=self.view)
 
 
 def _escape(text: str) -> str:
@@ -270,10 +273,13 @@ def render_result(result: ReviewResult, notes: Sequence[str] = ()) -> Reply:
             *(_escape(note) for note in notes),
         ]
     )
+    from .feedback import feedback_view  # 👍 / 👎 (issue 17)
+
     return Reply(
         content=content[:DISCORD_CONTENT_MAX],
         embeds=budget.embeds,
         files=files[:DISCORD_FILES_PER_MESSAGE],
+        view=feedback_view(result.feedback_id),
     )
 
 

@@ -78,6 +78,7 @@ from .render import (
     render_error,
     render_review,
 )
+from .stats import is_stats, stats_answer
 from .versions import (
     RESUME_ATTEMPTS,
     RESUMED_NOTE,
@@ -596,6 +597,11 @@ def build_bot(
         if text.lower() in ("help", "?", "-h", "--help"):
             await ack(text=HELP_TEXT, response_type="ephemeral")
             return
+        if is_stats(text):  # usage per model, for workspace admins only (issue 17)
+            await ack(
+                text=await stats_answer(client, command, conversations), response_type="ephemeral"
+            )
+            return
         if is_forget(text):  # everything about this person, at once; confirmed privately
             team = command.get("team_id")
             done = await conversations.forget(person(team, command.get("user_id")))
@@ -627,6 +633,9 @@ def build_bot(
     from .shortcut import register_review_shortcut  # it builds on this module's classes
 
     register_review_shortcut(app, slack)
+    from .feedback import register_feedback
+
+    register_feedback(app, slack)
     return SlackBot(app=app, messages=slack, authorize=authorize)
 
 

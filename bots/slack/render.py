@@ -219,6 +219,9 @@ def render_review(result: ReviewResult, *, notes: list[str] | None = None) -> Re
         out.overflow = True
         del blocks[SLACK_MAX_BLOCKS - 1 :]
         blocks.append(_context(f"More in {escape(review_file_name(result.source_name))}"))
+    from .feedback import with_feedback  # 👍 / 👎, last (issue 17)
+
+    out.blocks = with_feedback(blocks, result.feedback_id)
     return out
 
 

@@ -15,9 +15,10 @@ from typing import Literal
 
 # XML 1.0 forbids these code points; Word refuses a file that contains them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# **bold**, *italic* / _italic_, [text](url), `code`
+# \* escapes, **bold**, *italic* / _italic_, [text](url), `code`
 _INLINE = re.compile(
-    r"\*\*(?P<bold>.+?)\*\*|__(?P<bold2>.+?)__|(?<![\w*])\*(?P<ital>[^*\s](?:[^*]*[^*\s])?)\*(?!\w)"
+    r"\\(?P<esc>[!-/:-@\[-`{-~])"  # a backslash escape: the character as typed
+    r"|\*\*(?P<bold>.+?)\*\*|__(?P<bold2>.+?)__|(?<![\w*])\*(?P<ital>[^*\s](?:[^*]*[^*\s])?)\*(?!\w)"
     r"|(?<![\w_])_(?P<ital2>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])|\[(?P<link>[^\]]+)\]\((?P<url>[^)\s]+)\)"
     r"|`(?P<code>[^`]+)`"
 )
@@ -71,7 +72,9 @@ def inline_runs(text: str, *, bold: bool = False, italic: bool = False) -> list[
     for m in _INLINE.finditer(text):
         if m.start() > pos:
             runs.append(Run(text[pos : m.start()], bold, italic))
-        if (inner := m["bold"] or m["bold2"]) is not None:
+        if m["esc"] is not None:
+            runs.append(Run(m["esc"], bold, italic))
+        elif (inner := m["bold"] or m["bold2"]) is not None:
             runs.extend(inline_runs(inner, bold=True, italic=italic))
         elif (inner := m["ital"] or m["ital2"]) is not None:
             runs.extend(inline_runs(inner, bold=bold, italic=True))

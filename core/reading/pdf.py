@@ -586,6 +586,25 @@ def _page_rows(
     return _merge_flows(flows)
 
 
+_SIDE_BY_SIDE_ROWS = 6
+
+
+def _side_by_side(flows: list[list[Row]]) -> bool:
+    """Two columns of text printed beside each other (what trips an ATS parser), not a header
+    above a body, a date margin or a short block beside a few lines (a languages box, a
+    label/value table): two flows that each have 6+ rows level with the other."""
+    for i, a in enumerate(flows):
+        for b in flows[i + 1 :]:
+            a_lo, a_hi = min(r.y0 for r in a), max(r.y1 for r in a)
+            b_lo, b_hi = min(r.y0 for r in b), max(r.y1 for r in b)
+            if (
+                sum(1 for r in a if b_lo <= r.mid <= b_hi) >= _SIDE_BY_SIDE_ROWS
+                and sum(1 for r in b if a_lo <= r.mid <= a_hi) >= _SIDE_BY_SIDE_ROWS
+            ):
+                return True
+    return False
+
+
 def _merge_flows(flows: list[list[Row]]) -> list[list[Row]]:
     """Consecutive single-column stretches are one flow (paragraphs continue across them)."""
     out: list[list[Row]] = []
@@ -1227,7 +1246,7 @@ def read_pdf(data: bytes, max_pages: int) -> tuple[Layout, int, int, bool, str]:
                 markers, images, photo = _page_shapes(page)
                 if markers:
                     _mark_bullets(flows, markers)
-                if len(flows) > 1 and all(len(f) >= 4 for f in flows[-2:]):
+                if _side_by_side(flows):
                     columns += 1
                 pages.append((height, flows))
                 raw_text.extend(r.text for r in runs)

@@ -55,7 +55,8 @@ def read_text(text: str, markdown: bool) -> Layout:
     """A TXT or Markdown resume as Lines. `text` is already decoded."""
     if text.count("\\n") >= 2:  # exported with literal escape sequences: they were line breaks
         text = text.replace("\\n", "\\\n" if markdown else "\n")
-    if markdown:
+    if markdown:  # tidy() drops trailing spaces: a '  ' hard break becomes the '\\' one first
+        text = _SPACE_BREAK.sub(r"\1\\", text)
         return _Markdown(tidy(text, keep_indent=True).split("\n")).read()
     return _read_plain(
         tidy(
@@ -64,6 +65,8 @@ def read_text(text: str, markdown: bool) -> Layout:
     )
 
 
+# a paragraph or list line ending in two spaces (a Markdown hard break); not a heading or table row
+_SPACE_BREAK = re.compile(r"^(?![ \t]*#)(.*[^\s|\\]) {2,}$", re.M)
 _GAP = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 
 

@@ -84,7 +84,9 @@ async def review_job(ctx: dict[str, Any], sealed: bytes) -> bytes:
     """
     sealer: Sealer = ctx["sealer"]
     settings: Settings = ctx["settings"]
-    request: ReviewRequest = sealer.open(sealed)
+    request, model = sealer.open(sealed)
+    if model and model != settings.huggingface_model:  # this person's model (A/B, core/ab.py)
+        settings = settings.model_copy(update={"huggingface_model": model})
     try:
         reviewer = ctx.get("reviewer", review_with_document)
         document, result = await reviewer(request, settings, ctx.get("http"))
@@ -119,7 +121,8 @@ class WorkerReviews:
     ) -> tuple[Document, ReviewResult]:
         if document is not None:  # a stored version again: no parsing, stays in the bot
             return await review_with_document(request, settings, http, document=document, **options)
-        sealed = self._sealer.seal(request)
+        # the model answer cache (options["cache"]) lives in the bot's store: not on workers
+        sealed = self._sealer.seal((request, settings.huggingface_model))
         outcome, value = self._sealer.open(await self._run(sealed))
         if outcome == "refused":
             raise value

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
-from core import errors
 from core.errors import ResumeBotError
 
 if TYPE_CHECKING:
@@ -55,12 +54,6 @@ PLATFORM_ERRORS = Counter(
     ["platform", "kind"],
 )
 
-_REASONS = {
-    cls.user_message: name.removeprefix("Model").removesuffix("Error").lower() or "other"
-    for name, cls in vars(errors).items()
-    if isinstance(cls, type) and issubclass(cls, errors.ModelError)
-}
-
 
 def platform_error(platform: str, *, rate_limited: bool) -> None:
     """Count one failed platform call (the bots call this where they see the error)."""
@@ -68,11 +61,8 @@ def platform_error(platform: str, *, rate_limited: bool) -> None:
 
 
 def fallback_reason(result: ReviewResult) -> str:
-    """Why the model's rewrite is missing: the ModelError whose text the warnings carry."""
-    for warning in result.warnings:
-        if warning in _REASONS:
-            return _REASONS[warning]
-    return "other"
+    """Why the model's rewrite is missing (core/ai_engine.py's FALLBACK_REASONS)."""
+    return result.fallback or "other"
 
 
 Reviewer = Callable[..., Awaitable[tuple["Document", "ReviewResult"]]]
@@ -106,7 +96,7 @@ class MeasuredReviews:
         engine = result.engine.partition(":")[0]  # "huggingface:<model>" → "huggingface"
         REVIEW_SECONDS.labels(engine).observe(time.perf_counter() - start)
         REVIEWS.labels(engine, "ok").inc()
-        if asked == "huggingface" and engine != "huggingface":
+        if asked == "huggingface" and (result.fallback or engine != "huggingface"):
             FALLBACKS.labels(fallback_reason(result)).inc()
         return document, result
 

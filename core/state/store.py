@@ -42,7 +42,7 @@ from core.config import Settings
 from core.errors import ConfigError
 from core.models import Document, Extraction, Finding, KeywordMatch, ReviewResult, Structure
 from core.state.keys import ConversationKey
-from core.state.schema import pending, seen_events, versions
+from core.state.schema import model_cache, pending, reviews, seen_events, versions, votes
 from core.state.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -162,6 +162,7 @@ class StateStore:
         *,
         key: str | None = None,
         retention_hours: float = 72.0,
+        cache_hours: float = 24.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.url = url
@@ -170,6 +171,7 @@ class StateStore:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.vault = Vault(key)
         self.retention_s = retention_hours * 3600.0
+        self.cache_s = cache_hours * 3600.0
         self.clock = clock
         self.owner = uuid.uuid4().hex  # this process, for pending rows
 
@@ -366,6 +368,11 @@ class StateStore:
     # --- deletion ---------------------------------------------------------------------------
     async def forget(self, person: str) -> int:
         """Delete every row about `person`; returns how many versions were deleted."""
+        versions_gone, _ = await self.forget_all(person)
+        return versions_gone
+
+    async def forget_all(self, person: str) -> tuple[int, int]:
+        """Delete every row about `person`: (versions, other rows: cached answers, votes)."""
         async with self.engine.begin() as conn:
             ids = (
                 (await conn.execute(select(versions.c.id).where(versions.c.person == person)))
@@ -374,8 +381,11 @@ class StateStore:
             )
             await conn.execute(delete(versions).where(versions.c.person == person))
             await conn.execute(delete(pending).where(pending.c.person == person))
+            cached = await self._delete_cache(conn, model_cache.c.person == person)
+            voted = await conn.execute(delete(votes).where(votes.c.voter == person))
         self.vault.drop("versions", list(ids))
-        return len(ids)
+        self.vault.drop("model_cache", cached)
+        return len(ids), len(cached) + max(voted.rowcount, 0)
 
     async def purge(self) -> int:
         """Delete what is past retention; returns how many versions went."""
@@ -388,15 +398,149 @@ class StateStore:
             )
             await conn.execute(delete(versions).where(versions.c.created_at < cutoff))
             await conn.execute(delete(pending).where(pending.c.created_at < cutoff))
+            cache_cutoff = max(cutoff, self.clock() - self.cache_s)
+            cached = await self._delete_cache(conn, model_cache.c.created_at < cache_cutoff)
+            # a vote past retention still counts, but no longer says whose it was
+            await conn.execute(
+                update(votes)
+                .where(votes.c.created_at < cutoff, votes.c.voter.is_not(None))
+                .values(voter=None)
+            )
             await conn.execute(
                 delete(seen_events).where(
                     seen_events.c.created_at < self.clock() - SEEN_EVENTS_KEEP_S
                 )
             )
         self.vault.drop("versions", list(ids))
+        self.vault.drop("model_cache", cached)
         if ids:
             log.info("state: purged %d version(s) past retention", len(ids))
         return len(ids)
+
+    # --- the model answer cache (issue 17) ----------------------------------------------------
+    @staticmethod
+    async def _delete_cache(conn: Any, where: Any) -> list[int]:
+        ids = list((await conn.execute(select(model_cache.c.id).where(where))).scalars().all())
+        if ids:
+            await conn.execute(delete(model_cache).where(model_cache.c.id.in_(ids)))
+        return ids
+
+    async def cached_answer(self, key: str) -> dict[str, Any] | None:
+        """The model's answer stored under `key` within MODEL_CACHE_HOURS (and retention)."""
+        since = max(self._cutoff(), self.clock() - self.cache_s)
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    select(model_cache.c.id, model_cache.c.payload).where(
+                        model_cache.c.key == key, model_cache.c.created_at >= since
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        return self.vault.open(row.payload) or self.vault.recall("model_cache", row.id)
+
+    async def keep_answer(self, key: str, person: str, answer: dict[str, Any]) -> None:
+        """Store the model's answer under `key` (replacing an expired one), sealed."""
+        if self.cache_s <= 0:
+            return
+        try:
+            async with self.engine.begin() as conn:
+                old = await self._delete_cache(conn, model_cache.c.key == key)
+                row = await conn.execute(
+                    insert(model_cache)
+                    .values(
+                        key=key,
+                        person=person,
+                        created_at=self.clock(),
+                        payload=self.vault.seal(answer),
+                    )
+                    .returning(model_cache.c.id)
+                )
+                row_id = int(row.scalar_one())
+        except IntegrityError:
+            return  # another review stored the same answer a moment ago
+        self.vault.drop("model_cache", old)
+        self.vault.keep("model_cache", row_id, answer)
+
+    # --- usage stats and votes (issue 17): numbers and ids only, never text -------------------
+    async def record_review(
+        self,
+        *,
+        platform: str,
+        engine: str,
+        score: int,
+        cached: bool,
+        fallback: str | None,
+        seconds: float,
+    ) -> str:
+        """One answered review for `resume-bot stats`; returns the id its vote buttons carry."""
+        token = uuid.uuid4().hex
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                insert(reviews).values(
+                    token=token,
+                    created_at=self.clock(),
+                    platform=platform,
+                    engine=engine[:200],
+                    score=score,
+                    cached=int(cached),
+                    fallback=fallback,
+                    seconds=seconds,
+                )
+            )
+        return token
+
+    async def vote(self, review: str, voter: str, vote: int) -> tuple[int, int] | None:
+        """Record (or change) `voter`'s 👍 (+1) / 👎 (-1) on a review; the review's (👍, 👎)
+        after it, or None when there is no such review (past retention, or never recorded)."""
+        vote = 1 if vote > 0 else -1
+        async with self.engine.begin() as conn:
+            known = await conn.scalar(select(reviews.c.id).where(reviews.c.token == review))
+            if known is None:
+                return None
+            changed = await conn.execute(
+                update(votes)
+                .where(votes.c.review == review, votes.c.voter == voter)
+                .values(vote=vote, created_at=self.clock())
+            )
+            if changed.rowcount == 0:
+                await conn.execute(
+                    insert(votes).values(
+                        review=review, voter=voter, vote=vote, created_at=self.clock()
+                    )
+                )
+            counted = dict(
+                (
+                    await conn.execute(
+                        select(votes.c.vote, func.count())
+                        .where(votes.c.review == review)
+                        .group_by(votes.c.vote)
+                    )
+                ).all()
+            )
+        return counted.get(1, 0), counted.get(-1, 0)
+
+    async def usage(self, since: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Reviews answered since `since` and the votes on them, as plain rows for stats."""
+        async with self.engine.connect() as conn:
+            done = (
+                (await conn.execute(select(reviews).where(reviews.c.created_at >= since)))
+                .mappings()
+                .all()
+            )
+            cast = (
+                (
+                    await conn.execute(
+                        select(votes.c.review, votes.c.vote)
+                        .join(reviews, reviews.c.token == votes.c.review)
+                        .where(reviews.c.created_at >= since)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        return [dict(r) for r in done], [dict(v) for v in cast]
 
     async def purge_forever(self, interval_s: float = PURGE_INTERVAL_S) -> None:
         """Purge now and then every `interval_s` until cancelled (a bot's background task)."""
@@ -416,7 +560,13 @@ async def open_state(settings: Settings, *, clock: Callable[[], float] = time.ti
     if parsed.get_backend_name() == "sqlite" and parsed.database and not folder.is_dir():
         raise ConfigError(f"STATE_URL: the folder {folder} for the state database doesn't exist.")
     key = settings.state_key.get_secret_value() if settings.state_key else None
-    store = StateStore(url, key=key, retention_hours=settings.retention_hours, clock=clock)
+    store = StateStore(
+        url,
+        key=key,
+        retention_hours=settings.retention_hours,
+        cache_hours=settings.model_cache_hours,
+        clock=clock,
+    )
     try:
         await store.migrate()
     except Exception as exc:

@@ -98,7 +98,7 @@ async def test_start_up_uses_no_privileged_intent_and_syncs_both_commands(bot: R
     assert fake.find("GET", "/gateway/bot"), "the gateway URL comes from REST"
     (sync,) = fake.find("PUT", f"/applications/{fake.app_id}/commands")
     by_name = {c["name"]: c for c in sync.json}
-    assert set(by_name) == {"optimize", "Review resume", "forget"}
+    assert set(by_name) == {"optimize", "Review resume", "forget", "stats"}
     options = {o["name"]: o for o in by_name["optimize"]["options"]}
     assert options["resume"]["type"] == OPTION_ATTACHMENT and options["resume"]["required"]
     assert not options["private"].get("required", False)
@@ -108,7 +108,7 @@ async def test_guild_id_syncs_to_that_guild() -> None:
     async with running_bot(guild_sync=True) as running:
         fake = running.fake
         (sync,) = fake.find("PUT", f"/applications/{fake.app_id}/guilds/{fake.guild_id}/commands")
-        assert {c["name"] for c in sync.json} == {"optimize", "Review resume", "forget"}
+        assert {c["name"] for c in sync.json} == {"optimize", "Review resume", "forget", "stats"}
 
 
 async def test_optimize_defers_first_then_answers_privately_with_embed_and_docx(

@@ -500,6 +500,17 @@ class FakeDiscord:
         }
         return self._interaction(data)
 
+    def button_click(
+        self, sent: Call, custom_id: str, *, user_id: str | None = None, dm: bool = True
+    ) -> dict[str, Any]:
+        """The INTERACTION_CREATE Discord sends when `user_id` clicks a button (`custom_id`)
+        on the message the bot sent with the call `sent`."""
+        body = sent.json or {}
+        message = self.message(body.get("content") or "", author=self.bot_user(), dm=dm)
+        message |= {"embeds": body.get("embeds") or [], "components": body.get("components") or []}
+        data = {"custom_id": custom_id, "component_type": 2}
+        return self._interaction(data, dm=dm, user_id=user_id) | {"type": 3, "message": message}
+
     def _command_id(self, name: str) -> str:
         return self.commands.get(name, {}).get("id") or self.new_id()
 

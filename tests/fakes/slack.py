@@ -162,6 +162,7 @@ class FakeSlack(_Server):
         # method → a check of its params that returns a Slack error to answer with, or None
         self.fail_if: dict[str, Callable[[dict[str, Any]], str | None]] = {}
         self.not_member_of: set[str] = set()  # channels where chat.postMessage says not_in_channel
+        self.admins: set[str] = set()  # users whose users.info says is_admin
         self.rate_limit_once: dict[
             str, int
         ] = {}  # method → Retry-After seconds, answered once with 429
@@ -341,6 +342,10 @@ class FakeSlack(_Server):
         msg.history.append(msg.text)
         msg.text, msg.blocks = p.get("text", ""), p.get("blocks") or []
         return {"channel": msg.channel, "ts": msg.ts}
+
+    def _m_users_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        user = str(p.get("user"))
+        return {"user": {"id": user, "team_id": TEAM_ID, "is_admin": user in self.admins}}
 
     def _m_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         return {"channel": {"id": "D" + str(p["users"]).split(",")[0]}}
@@ -683,3 +688,49 @@ def shortcut_values(
         "job": {"text": {"type": "plain_text_input", "value": job}},
         "role": {"text": {"type": "plain_text_input", "value": role}},
     }
+
+
+def block_action(
+    message: Message, action_id: str, *, user: str = "U0USER", block_id: str | None = None
+) -> str:
+    """The urlencoded form Slack POSTs when `user` clicks the button `action_id` in `message`."""
+    button = next(
+        element
+        for block in message.blocks
+        if block.get("type") == "actions"
+        for element in block.get("elements", [])
+        if element.get("action_id") == action_id
+    )
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": user, "username": "person", "team_id": TEAM_ID},
+        "api_app_id": "A0001",
+        "token": "legacy",
+        "trigger_id": "1337.46.qrst",
+        "container": {
+            "type": "message",
+            "message_ts": message.ts,
+            "channel_id": message.channel,
+            "is_ephemeral": False,
+        },
+        "channel": {"id": message.channel, "name": "directmessage"},
+        "message": {
+            "type": "message",
+            "ts": message.ts,
+            "text": message.text,
+            "blocks": message.blocks,
+        },
+        "response_url": "https://hooks.slack.com/actions/T/1/x",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": block_id or "feedback",
+                "value": button["value"],
+                "text": button["text"],
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})

@@ -407,3 +407,25 @@ def test_a_definition_list_on_a_single_column_page_keeps_its_terms_apart() -> No
     assert not any("Programming" in t or "Languages to the" in t for t in texts)
     assert any(t.startswith("first-lang: an itemization") for t in texts)
     assert "skills" in {s.kind for s in structure.sections}
+
+
+def test_the_multi_column_warning_needs_two_columns_side_by_side_not_a_box_or_a_header() -> None:
+    """ATS parsers trip on two columns of text printed beside each other; a short box beside a
+    few lines (a languages list, a label/value table) or a header above the body is one column."""
+    two = header(Page())
+    for k in range(8):
+        two.text(f"Left column line {k} about the work done", 50, 680 - 14 * k)
+        two.text(f"Right column line {k} about skills", 330, 680 - 14 * k)
+    _, document = structure_of(two)
+    assert document.extraction.multi_column
+
+    one = header(Page())
+    for k in range(10):
+        one.text(
+            f"A line {k} of the only column, about the work that was done there", 50, 680 - 14 * k
+        )
+    one.text("Languages", 50, 520, 12, True)
+    for k, (label, value) in enumerate([("English", "native"), ("French", "fluent")]):
+        one.text(label, 50, 500 - 14 * k).text(value, 200, 500 - 14 * k)
+    _, document = structure_of(one)
+    assert not document.extraction.multi_column

@@ -32,8 +32,9 @@ USED_SCOPES = {
     "im:write",  # conversations.open for private answers
     "channels:history",  # review channels (optional)
     "groups:history",  # private review channels (optional)
+    "users:read",  # users.info: is who ran /optimize stats an admin (optional)
 }
-OPTIONAL_SCOPES = {"channels:history", "groups:history"}
+OPTIONAL_SCOPES = {"channels:history", "groups:history", "users:read"}
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,7 @@ async def test_migrations_run_at_start_up_and_again_changes_nothing(state_url: s
     store = await opened(state_url)
     again = await opened(state_url)  # a restart: the schema is current, nothing to do
     try:
-        assert await rows(store, "SELECT version_num FROM alembic_version") == [("0001",)]
+        assert await rows(store, "SELECT version_num FROM alembic_version") == [("0002",)]
         assert await rows(again, "SELECT count(*) FROM versions") == [(0,)]
     finally:
         await store.close()
