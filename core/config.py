@@ -65,6 +65,10 @@ class Settings(BaseModel):
     discord_api_url: str = DEFAULT_DISCORD_API_URL
     discord_gateway_url: str | None = None
     discord_guild_id: int | None = None
+    # Shards (discord.py's AutoShardedClient): how many in all, and which this process runs
+    # ("0,1"; unset: all of them). Unset count: one unsharded connection, as before.
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: tuple[int, ...] | None = None
 
     # Review channels (opt-in, both bots): Slack channel ids and Discord text or forum channel ids
     # where every new post carrying a resume is reviewed without a mention
@@ -84,6 +88,12 @@ class Settings(BaseModel):
     state_key: SecretStr | None = None  # Fernet key; unset: resume text kept in memory only
     retention_hours: float = Field(default=72.0, gt=0)
 
+    # Several processes (core/scale/): unset, one process does everything, as before
+    redis_url: SecretStr | None = None  # redis://host:6379/0: shared queue, claims, arq reviews
+    job_timeout_s: float = Field(default=180.0, gt=0)  # one review job on a worker, at most
+    worker_jobs: int = Field(default=1, ge=1)  # reviews one `resume-bot worker` runs at once
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)  # /metrics, /healthz
+
     # Process
     port: int = Field(default=3000, ge=0, le=65535)  # 0: any free port (tests read it back)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -92,6 +102,14 @@ class Settings(BaseModel):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object) -> object:
+        """`0, 1` or `0 1` (the environment) → (0, 1); empty → None."""
+        if isinstance(value, str):
+            value = tuple(int(v) for v in value.replace(",", " ").split()) or None
+        return value
 
     @field_validator("review_channels", mode="before")
     @classmethod

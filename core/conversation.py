@@ -31,7 +31,7 @@ from core.config import Settings
 from core.errors import FileTooLargeError, ResumeBotError, ShuttingDownError
 from core.export import safe_stem
 from core.models import Finding, ReviewResult, SectionName, Severity
-from core.queue import ReviewQueue
+from core.queue import Admission
 from core.report import ReportEntry, group_findings, quote_label
 from core.review import (
     ReviewRequest,
@@ -45,6 +45,7 @@ from core.state.keys import ConversationKey
 
 if TYPE_CHECKING:  # the database library loads only where a store is made (core/state/store.py)
     from core.models import Document
+    from core.scale.coordination import EventClaims
     from core.state.store import Snapshot, StateStore
 
 log = logging.getLogger(__name__)
@@ -335,9 +336,7 @@ class TaskTracker:
                 return False
         return True
 
-    async def shutdown(
-        self, queue: ReviewQueue, deadline_s: float, *, grace_s: float = 2.0
-    ) -> bool:
+    async def shutdown(self, queue: Admission, deadline_s: float, *, grace_s: float = 2.0) -> bool:
         """Stop admitting, tell those in line, give those in flight `deadline_s`, then stop them.
 
         True when every conversation finished; otherwise the rest were cancelled
@@ -365,10 +364,13 @@ class Conversations:
     """Runs every conversation of one bot process through the same steps."""
 
     settings: Settings
-    queue: ReviewQueue
+    queue: Admission  # core.queue.ReviewQueue, or the one replicas share (core/scale/shared.py)
     http: httpx.AsyncClient | None = None
     tasks: TaskTracker = field(default_factory=TaskTracker)
     state: StateStore | None = None  # None: every upload is a first one, nothing survives
+    claims: EventClaims | None = None  # event ids shared by replicas (core/scale), if several
+    # who reviews a file: `review_with_document` here (None), or a worker's job (core/scale)
+    reviewer: Callable[..., Awaitable[tuple[Document, ReviewResult]]] | None = None
 
     async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
         """See `TaskTracker.shutdown`."""
@@ -508,7 +510,14 @@ class Conversations:
         return forgotten_text(versions) if versions or other else FORGOTTEN_NOTHING
 
     async def claim_event(self, key: str) -> bool:
-        """True the first time a platform event is seen, across restarts (when a store is set)."""
+        """True the first time a platform event is seen, across restarts (when a store is set)
+        and across replicas (when claims are shared)."""
+        if self.claims is not None:
+            try:
+                if not await self.claims.claim(key):
+                    return False
+            except Exception as exc:  # Redis away: better answer twice than never
+                log.warning("could not claim an event on Redis: %s", type(exc).__name__)
         if self.state is None:
             return True
         try:
@@ -588,9 +597,8 @@ class Conversations:
                     notes.append(carried_over_text(previous.number, bool(job), bool(role)))
             request = ReviewRequest(data=data, filename=filename, job_description=job, role=role)
             settings, cache = self._model(conversation, user)
-            document, result = await review_with_document(
-                request, settings, http=self.http, cache=cache
-            )
+            review = self.reviewer or review_with_document  # or a worker's job (core/scale)
+            document, result = await review(request, settings, http=self.http, cache=cache)
         await self._record(conversation, user, result, started)
         if previous is not None:
             from core.compare import compare

@@ -29,3 +29,14 @@ SHUTDOWN_EXIT_SECONDS = 30  # hard bound from SIGTERM to exit (PaaS send SIGKILL
 # took 20 s), and 300 short lines or 20,000 characters is already a crammed page.
 RESUME_CHARS_PER_PAGE_MAX = 20_000
 RESUME_LINES_PER_PAGE_MAX = 300
+
+# --- several processes on Redis (core/scale/) ------------------------------------------------
+REDIS_LEASE_SECONDS = 30.0  # a place in line or a review slot not renewed this long is freed
+REDIS_LEASE_RENEW_SECONDS = 10.0  # how often a live process renews its places and slots
+REDIS_POLL_SECONDS = 0.05  # how often the first in line asks whether its turn has come
+REDIS_POLL_MAX_SECONDS = 1.0  # ... and the rest: place × REDIS_POLL_SECONDS, at most this
+REDIS_EVENT_TTL_SECONDS = 3600.0  # a claimed platform event is remembered this long (Slack: 1 h)
+REDIS_RETRY_SECONDS = 1.0  # pause before asking Redis again after a lost connection
+JOB_TRIES = 3  # a review job whose worker dies is tried on another worker, at most this often
+JOB_POLL_SECONDS = 0.1  # how often the bot looks for its job's result
+JOB_KEEP_RESULT_SECONDS = 300  # a sealed result left in Redis (the bot deletes it when read)

@@ -11,12 +11,30 @@ import asyncio
 import time
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from core.errors import RateLimitedError, ShuttingDownError
 
 HOUR_S = 3600.0
+
+
+class Admission(Protocol):
+    """What a conversation needs from a queue: this process's `ReviewQueue`, or the one every
+    replica shares on Redis (core/scale/shared.py)."""
+
+    @property
+    def in_flight(self) -> int: ...
+
+    @property
+    def waiting(self) -> int: ...
+
+    def slot(
+        self, user: str, *, on_wait: Callable[[int], Awaitable[None]] | None = None
+    ) -> AbstractAsyncContextManager[None]: ...
+
+    async def close(self, timeout_s: float) -> bool: ...
 
 
 @dataclass(eq=False)

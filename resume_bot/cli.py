@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     for platform in PLATFORMS:
         sub.add_parser(platform.name, help=platform.help)
     sub.add_parser("doctor", help="check the configuration and the services it points at")
+    sub.add_parser("worker", help="review jobs from Redis (REDIS_URL; several bots, many machines)")
     stats = sub.add_parser("stats", help="reviews, cache savings, fallbacks and votes per model")
     stats.add_argument("--since", default="7d", help="how far back: 30m, 12h, 7d, 2w (default 7d)")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -387,6 +388,11 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_optimize(args, settings))
         if args.command == "doctor":
             return asyncio.run(_doctor(settings))
+        if args.command == "worker":
+            from resume_bot.worker import run as run_worker
+
+            asyncio.run(run_worker(settings))
+            return 0
         if args.command == "stats":
             return asyncio.run(_stats(args, settings))
         platform = next(p for p in PLATFORMS if p.name == args.command)

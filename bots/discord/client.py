@@ -37,6 +37,7 @@ from discord.http import Route
 from bots.discord.channels import ReviewChannels
 from bots.discord.interaction import INTERACTION_WINDOW_SECONDS, InteractionTransport
 from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_MAX
+from bots.discord.metrics import count_rate_limits
 from bots.discord.render import NO_MENTIONS, Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
@@ -482,6 +483,18 @@ class DiscordBot:
         await self.recover()  # reviews a previous process accepted and never answered
 
 
+def _client(settings: Settings, intents: discord.Intents) -> discord.Client:
+    """One connection, or DISCORD_SHARD_COUNT shards (this process: DISCORD_SHARD_IDS)."""
+    if settings.discord_shard_count is None:
+        return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
+    return discord.AutoShardedClient(
+        intents=intents,
+        allowed_mentions=NO_MENTIONS,
+        shard_count=settings.discord_shard_count,
+        shard_ids=list(settings.discord_shard_ids) if settings.discord_shard_ids else None,
+    )
+
+
 def build_bot(
     settings: Settings,
     *,
@@ -499,11 +512,12 @@ def build_bot(
     """
     configure_endpoints(settings)
     keep_library_logs_content_free("discord")
+    count_rate_limits()  # /metrics: discord.py's 429s
     intents = discord.Intents.default()
     # privileged, so only for review channels: without it a post that doesn't mention the bot
     # arrives without its attachments (DMs and mentions carry theirs regardless)
     intents.message_content = bool(settings.review_channels)
-    client = discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
+    client = _client(settings, intents)
     tree = app_commands.CommandTree(client)
     queue = queue or ReviewQueue(settings.max_concurrent_reviews, settings.user_reviews_per_hour)
     bot = DiscordBot(

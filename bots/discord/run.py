@@ -21,6 +21,8 @@ from core.config import Settings
 from core.errors import ConfigError
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
+from core.scale import coordination
+from core.scale.metrics import serving as serving_metrics
 from core.state.store import running_state
 
 log = logging.getLogger(__name__)
@@ -30,6 +32,9 @@ PRIVILEGED_INTENT_HINT = (
     "Privileged Gateway Intents → turn on Message Content Intent (or unset REVIEW_CHANNELS)."
 )
 CLOSE_MARGIN_S = 2  # of SHUTDOWN_EXIT_SECONDS, kept for closing the gateway and HTTP clients
+
+
+METRICS_HOST = "0.0.0.0"  # a container routes METRICS_PORT from outside
 
 
 async def shut_down(bot: DiscordBot, drain_s: float = SHUTDOWN_DRAIN_SECONDS) -> bool:
@@ -48,8 +53,15 @@ async def run(
     token = settings.discord_bot_token.get_secret_value()
     stop = stop or asyncio.Event()
     with stop_on_signals(stop):
-        async with running_state(settings) as state, httpx.AsyncClient() as http:
-            bot = build_bot(settings, http=http, queue=queue, state=state)
+        async with (
+            running_state(settings) as state,
+            coordination(settings) as shared,  # in-process, or on Redis with REDIS_URL
+            serving_metrics(METRICS_HOST, settings.metrics_port),  # /metrics and /healthz
+            httpx.AsyncClient() as http,
+        ):
+            bot = build_bot(settings, http=http, queue=queue or shared.queue, state=state)
+            bot.conversations.claims = shared.claims
+            bot.conversations.reviewer = shared.reviewer
             async with bot.client:
                 serving = asyncio.create_task(bot.client.start(token))
                 stopping = asyncio.create_task(stop.wait())

@@ -60,6 +60,7 @@ from .limits import (
     SLACK_EVENT_RETRY_WINDOW_SECONDS,
     SLACK_RATE_LIMIT_RETRIES,
 )
+from .metrics import CountErrors
 from .render import (
     FILE_ACTION,
     HELP_TEXT,
@@ -141,6 +142,7 @@ def _from_a_bot(event: dict[str, Any], bot_user_id: str | None) -> bool:
 def retry_handlers() -> list[AsyncRetryHandler]:
     """Honour Slack's 429 + Retry-After and retry a dropped connection, so no reply is lost."""
     return [
+        CountErrors(),  # /metrics: counts, never retries
         AsyncConnectionErrorRetryHandler(max_retry_count=SLACK_CONNECTION_RETRIES),
         AsyncRateLimitErrorRetryHandler(max_retry_count=SLACK_RATE_LIMIT_RETRIES),
     ]

@@ -24,6 +24,9 @@ from bots.lifecycle import stop_on_signals
 from core.config import Settings
 from core.limits import SHUTDOWN_DRAIN_SECONDS, SHUTDOWN_EXIT_SECONDS
 from core.queue import ReviewQueue
+from core.scale import coordination
+from core.scale.metrics import add_routes as add_metrics_routes
+from core.scale.metrics import serving
 from core.state.store import running_state
 
 from .app import DOWNLOAD_TIMEOUT_S, SlackBot, build_bot
@@ -48,6 +51,7 @@ def build_web_app(app: AsyncApp) -> web.Application:
     web_app = web.Application()
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get(HEALTH_PATH, health)
+    add_metrics_routes(web_app)  # /metrics for Prometheus
     return web_app
 
 
@@ -74,10 +78,15 @@ async def run(
     with stop_on_signals(stop):
         async with (
             running_state(settings) as state,
+            coordination(settings) as shared,  # in-process, or on Redis with REDIS_URL
+            serving(host, settings.metrics_port),  # /metrics, /healthz (Socket Mode has no server)
             httpx.AsyncClient(timeout=DOWNLOAD_TIMEOUT_S) as http,
             aiohttp.ClientSession() as session,
         ):
+            queue = queue or shared.queue
             bot = build_bot(settings, http=http, session=session, queue=queue, state=state)
+            bot.conversations.claims = shared.claims  # a retried event is answered by one replica
+            bot.conversations.reviewer = shared.reviewer  # here, or on a worker (REDIS_URL)
             await bot.warm_up()
             await bot.recover()  # reviews a previous process accepted and never answered
             if settings.slack_app_token:

@@ -612,6 +612,8 @@ class FakeDiscord:
             "resume_gateway_url": self.gateway_url,
             "application": {"id": self.app_id, "flags": 0},
         }
+        if (self.identify or {}).get("shard"):  # Discord echoes a shard's [id, count]
+            ready["shard"] = self.identify["shard"]
         for event, data in (("READY", ready), ("GUILD_CREATE", self.guild())):
             self._seq += 1
             await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})

@@ -1,0 +1,66 @@
+"""Fixtures: a real Redis server per test (skips when redis-server is absent), workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from redis.asyncio import Redis
+
+from core.config import Settings
+from core.scale.shared import connect
+from core.scale.worker import run_worker
+from tests.fakes.slack import LOCALHOST
+from tests.scale.redis_server import RedisServer
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+async def replicas(redis_server: RedisServer) -> AsyncIterator[tuple[Redis, Redis]]:
+    """Two clients, as two bot processes hold them."""
+    first, second = connect(redis_server.url), connect(redis_server.url)
+    yield first, second
+    await first.aclose()
+    await second.aclose()
+
+
+@pytest.fixture
+def state_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@dataclass
+class RunningWorker:
+    """A `resume-bot worker` in this process (its parse processes are real ones)."""
+
+    url: str  # its /healthz and /metrics
+    stop: asyncio.Event
+    task: asyncio.Task[None]
+
+
+@contextlib.asynccontextmanager
+async def running_worker(settings: Settings) -> AsyncIterator[RunningWorker]:
+    stop = asyncio.Event()
+    listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(
+        run_worker(settings.model_copy(update={"port": 0}), host=LOCALHOST, stop=stop,
+                   listening=listening)
+    )  # fmt: skip
+    port = await asyncio.wait_for(listening, 60)
+    try:
+        yield RunningWorker(f"http://{LOCALHOST}:{port}", stop, task)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 30)
