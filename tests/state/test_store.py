@@ -172,6 +172,9 @@ async def test_the_purge_runs_on_a_schedule(state_url: str, state_key: str) -> N
                     await asyncio.sleep(0.01)
         finally:
             task.cancel()
+            # let it finish unwinding before the engine goes: a purge cut off mid-query and
+            # left running after `close()` never completes, and the loop's teardown waits on it
+            await asyncio.gather(task, return_exceptions=True)
     finally:
         await store.close()
 
