@@ -5,28 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-V1 = """Jane Doe
-jane.doe@example.com | +1 555 123 4567 | linkedin.com/in/janedoe
+from tests.slack.conftest import RESUME_TXT
 
-Summary
-Backend engineer with six years of experience building Python services and data pipelines.
-
-Experience
-Senior Software Engineer, Acme Corp (2019 - Present)
-- Responsible for the payments API used by 2 million customers
-- Led the migration of 40 services to Kubernetes, cutting deploy time by 60%
-- Worked on monitoring and alerting
-
-Software Engineer, Initech (2016 - 2019)
-- Built an internal reporting tool in Django
-- Helped with on-call
-
-Education
-BSc Computer Science, State University, 2016
-
-Skills
-Python, Go, PostgreSQL, Kubernetes, AWS, Docker
-"""
+V1 = RESUME_TXT  # the Slack tests' sample resume: v2 below is its next version
 
 # what a person changes after reading v1's review: stronger openers, a number, one bullet more
 V2 = (
