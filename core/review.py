@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from core import offline
+from core import offline, regex_cache
 from core.config import Settings
 from core.errors import FileTooLargeError
 from core.export import export_rewrite, prepare
@@ -51,7 +51,7 @@ class ReviewRequest:
 
 ROLE_MAX_WORDS = 8
 ROLE_MAX_CHARS = 100
-_CHATTER = re.compile(
+_CHATTER = regex_cache.compile(
     r"[?!]|\b(?:please|pls|plz|can|could|would|review|check|look|feedback|my|me|i|thanks?|thx|"
     r"hi|hey|hello|help|resume|cv|here|this|attached|file|bitte|merci)\b",
     re.I,

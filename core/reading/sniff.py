@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from core import limits
+from core import limits, regex_cache
 from core.errors import EmptyFileError, TooManyPagesError, UnsupportedFileError
 from core.models import FileKind
 
-_CID_RE = re.compile(r"\(cid:\d+\)")
+_CID_RE = regex_cache.compile(r"\(cid:\d+\)")
 
 _MAGIC_REJECTS: tuple[tuple[bytes, str], ...] = (
     (b"MZ", "That file is a Windows program, not a resume."),
