@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from importlib import resources
 
 from core import regex_cache
@@ -104,8 +105,14 @@ def heading_key(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=2048)
 def kind_of(text: str) -> SectionName | None:
-    """The section kind the words of a heading name, or None."""
+    """The section kind the words of a heading name, or None.
+
+    Cached: one parse asks about the same line several times (~6 times for each distinct
+    text over the corpus). `parse_document` empties the cache for each document, so no line
+    of one resume stays in a worker's memory while it reads the next.
+    """
     key = heading_key(_PAREN_TAIL.sub("", split_column_heads(text)[1].strip()))
     if not key or len(key) > 60:
         return None
