@@ -1,23 +1,24 @@
 """`compile()`: `re.compile` for the patterns written in core's source, compiled once per install.
 
 CPython parses a pattern and generates its matching code in Python (`re._parser`,
-`re._compiler`): the ~330 patterns of the reading, structure and rules modules took ~60 ms
-of every process's start, most of a one-file review's own work. That result (the code, a
-list of integers) only depends on the pattern, its flags and the interpreter, so it is
-kept, like bytecode, in a file beside this package's `.pyc` files and handed straight to
-the matcher (`_sre.compile`, what `re.compile` itself ends with) in the next process.
-What comes back is the same pattern: `Pattern.__eq__` compares the code
-(tests/test_regex_cache.py checks every cached pattern against `re.compile`).
+`re._compiler`): the ~210 patterns of the reading, structure, rules, honesty and rewrite
+modules took ~60 ms of every process that reviews a file. That code (a list of integers)
+only depends on the pattern, its flags and the interpreter, so it is kept, like bytecode,
+in a file beside this package's .pyc files and handed straight to the matcher
+(`_sre.compile`, what `re.compile` itself ends with) in the next process. What comes back
+is the same pattern: `Pattern.__eq__` compares the code (tests/test_regex_cache.py checks
+every cached pattern against `re.compile`).
 
 Written at exit by a process that compiled a pattern it didn't find, unless Python was told
 not to write bytecode (PYTHONDONTWRITEBYTECODE, `-B`): then only `python -m
 core.regex_cache`, the equivalent of `compileall`, writes it (benchmarks/startup.py does).
 
-Safe to lose: the file is named for the interpreter and its regex engine (`_sre.MAGIC`),
-any failure to read, use or write it falls back to `re.compile`, and the engine validates
-code it is given. Only ever pass patterns written in the source or read from core/data:
-the file is written to disk, so a pattern built from a person's text (a job ad's terms)
-must go to `re.compile`, never here.
+It sits with the package's .pyc files and is trusted as they are (whoever can write one can
+write the other). Safe to lose: it is named for the interpreter and its regex engine
+(`_sre.MAGIC`), any failure to read, use or write it falls back to `re.compile`, and the
+engine validates code it is given. Only ever pass patterns written in the source or read
+from core/data: the file is written to disk, so a pattern built from a person's text (a job
+ad's terms) must go to `re.compile`, never here.
 """
 
 from __future__ import annotations
