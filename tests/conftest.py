@@ -23,6 +23,26 @@ EXAMPLES = ROOT / "examples"
 hypothesis_settings.register_profile("derandomized", derandomize=True, database=None)
 hypothesis_settings.load_profile("derandomized")
 
+_REVIEW_SHARE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's shared folder of corpus reviews (tests/corpus_reviews.py), made by the process
+    that starts the xdist workers, before they start."""
+    if not hasattr(config, "workerinput"):
+        from tests.corpus_reviews import share_folder
+
+        config.stash[_REVIEW_SHARE] = share_folder()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_REVIEW_SHARE, None)
+    if folder is not None:
+        from tests.corpus_reviews import remove_share_folder
+
+        remove_share_folder(folder)
+
+
 _PREFIXES = (
     "HUGGINGFACE_",
     "HF_",

@@ -9,11 +9,13 @@ import pytest
 
 from core.config import Settings
 from core.honesty import find_fabrications
+from core.models import ReviewResult
 from core.offline import review
 from core.reading import read_file
 from core.review import offline_pipeline
 from core.rewrite import normalise_date, normalise_range
 from tests.conftest import CORPUS, corpus_files
+from tests.corpus_reviews import corpus_review
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
 SETTINGS = Settings(_env_file=None)
@@ -33,9 +35,9 @@ def _rewrite(data: bytes, name: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)
 def test_rewrite_of_every_corpus_resume_invents_nothing(path: Path) -> None:
-    original, rewritten = _rewrite(path.read_bytes(), path.name)
-    assert find_fabrications(original, rewritten) == []
-    assert rewritten.startswith("# ")
+    document, result = corpus_review(path)
+    assert find_fabrications(document.text, result.rewritten) == []
+    assert result.rewritten.startswith("# ")
 
 
 @pytest.mark.parametrize("sample", [GOOD_RESUME, FLAWED_RESUME], ids=["good", "flawed"])
@@ -111,8 +113,12 @@ def _norm(text: str) -> str:
 
 
 def _unlisted_edits(data: bytes, name: str) -> list[str]:
-    """Bullets in the rewrite that are neither an original bullet or line nor the 'after' of a finding."""
     _, result = offline_pipeline(data, name, None, None, SETTINGS, False)
+    return _unlisted(result)
+
+
+def _unlisted(result: ReviewResult) -> list[str]:
+    """Bullets in the rewrite that are neither an original bullet or line nor the 'after' of a finding."""
     assert result.structure is not None
     originals = {_norm(b) for s in result.structure.sections for e in s.entries for b in e.bullets}
     originals |= {
@@ -129,7 +135,7 @@ def _unlisted_edits(data: bytes, name: str) -> list[str]:
 
 @pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)
 def test_every_edit_in_a_corpus_rewrite_is_a_listed_finding(path: Path) -> None:
-    assert _unlisted_edits(path.read_bytes(), path.name) == []
+    assert _unlisted(corpus_review(path)[1]) == []
 
 
 @pytest.mark.parametrize("sample", [GOOD_RESUME, FLAWED_RESUME], ids=["good", "flawed"])
@@ -150,7 +156,7 @@ def test_every_fix_a_finding_shows_is_in_the_rewrite(path: Path) -> None:
     """The converse: an 'after' of a fix the rewrite applies is what the rewrite prints (bullets and prose alike)."""
     from core.rules import REWRITE_RULES
 
-    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
+    _, result = corpus_review(path)
     flat = " ".join(result.rewritten.split())
     shown = [f.after for f in result.findings if f.after and f.rule in REWRITE_RULES]
     assert [a for a in shown if " ".join(a.split())[1:] not in flat] == []
@@ -209,8 +215,11 @@ def _contents(text: str) -> tuple[set[str], set[str], set[tuple[str, ...]]]:
 def test_the_rewrite_of_every_corpus_resume_keeps_its_words_numbers_and_dates(path: Path) -> None:
     """≥ 98 % of the words, of the numbers and of the dates of the text we read come back in the
     rewrite (issue 10): nothing of the person's is dropped on the way, not even from the top."""
-    original, rewritten = _rewrite(path.read_bytes(), path.name)
-    shown = _UNESCAPE.sub(r"\1", rewritten)  # 'skill\_list' reads 'skill_list'
+    document, result = corpus_review(path)
+    original, shown = (
+        document.text,
+        _UNESCAPE.sub(r"\1", result.rewritten),
+    )  # 'skill\_list' reads 'skill_list'
     for kind, want, got in zip(
         ("words", "numbers", "dates"), _contents(original), _contents(shown), strict=True
     ):
