@@ -36,7 +36,8 @@ def _rewrite(data: bytes, name: str) -> tuple[str, str]:
 @pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)
 def test_rewrite_of_every_corpus_resume_invents_nothing(path: Path) -> None:
     document, result = corpus_review(path)
-    assert find_fabrications(document.text, result.rewritten) == []
+    # what was read: the text, and the addresses behind its links ('LinkedIn' -> its URL)
+    assert find_fabrications("\n".join([document.text, *document.links]), result.rewritten) == []
     assert result.rewritten.startswith("# ")
 
 
@@ -380,3 +381,45 @@ def test_the_person_s_own_markdown_characters_show_as_typed_in_every_file() -> N
     assert "12. place in the hackathon of 2021 with a team of 4" in shown
     assert any("first_name and last_name column in the **legacy** schema" in t for t in shown)
     assert not any(r.bold or r.italic for b in blocks if b.kind == "bullet" for r in b.runs)
+
+
+def test_links_behind_words_are_kept_on_the_words_or_written_out() -> None:
+    """A PDF's 'LinkedIn | GitHub' are hyperlinks whose addresses the page never prints: the
+    rewrite keeps each one on the word that names its site, writes out one no word names, and
+    adds nothing the resume didn't link to."""
+    from core.models import Resume, Section, SectionName
+    from core.rewrite import rewrite_markdown
+
+    resume = Resume(
+        name="Jane Roe",
+        links=[
+            "https://www.linkedin.com/in/janeroe",
+            "https://github.com/janeroe",
+            "https://orcid.org/0000-0002-1825-0097",
+            "mailto:jane@example.com",
+            "https://janeroe.dev/",
+        ],
+        sections=[
+            Section(
+                name=SectionName.CONTACT,
+                heading="",
+                lines=["Jane Roe", "jane@example.com | LinkedIn | GitHub | janeroe.dev"],
+            ),
+            Section(name=SectionName.SKILLS, heading="Skills", lines=["Python, Go"]),
+        ],
+    )
+    top = rewrite_markdown(resume).split("## Skills")[0]
+    assert "[LinkedIn](https://www.linkedin.com/in/janeroe)" in top
+    assert "[GitHub](https://github.com/janeroe)" in top
+    assert "orcid.org/0000-0002-1825-0097" in top  # no word names it: written out
+    assert "mailto" not in top and top.count("janeroe.dev") == 1  # printed already
+
+
+def test_a_corpus_pdf_s_link_words_keep_their_addresses() -> None:
+    path = CORPUS / "resumes/pdf/europass_latex_deba_priyo_guha_en.pdf"
+    if not path.is_file():
+        pytest.skip("corpus not present")
+    document, result = corpus_review(path)
+    linked = [u for u in document.links if "linkedin.com" in u or "github.com" in u]
+    assert linked and all(f"]({u})" in result.rewritten for u in linked)
+    assert result.rewrite_score >= result.score  # no longer loses a link the rules look for
