@@ -278,6 +278,29 @@ def _link_words(lines: list[str], urls: list[str]) -> tuple[list[str], list[str]
     return lines, left
 
 
+def keep_links(markdown: str, links: list[str]) -> str:
+    """A rewrite someone else wrote (the model never sees the addresses behind a PDF's 'LinkedIn')
+    with the person's links kept the same way: on the word naming the site in the lines above the
+    first section, else written out after them."""
+    lines = markdown.split("\n")
+    missing = [
+        u
+        for u in links
+        if _SAFE_URL.fullmatch(u) and _bare(u).casefold() not in markdown.casefold()
+    ]
+    if not missing:
+        return markdown
+    end = next((i for i, ln in enumerate(lines) if ln.startswith("## ")), len(lines))
+    start = 1 if lines and lines[0].startswith("# ") else 0
+    head, left = _link_words(lines[start:end], list(dict.fromkeys(missing)))
+    if left:
+        last = max((i for i, ln in enumerate(head) if ln.strip()), default=-1)
+        head.insert(last + 1, " | ".join(md(_bare(u)) for u in left))
+        if last < 0:
+            head.insert(0, "")
+    return "\n".join([*lines[:start], *head, *lines[end:]])
+
+
 def _plain_lines(section: Section) -> list[str]:
     """A section without entries, as Markdown: its bullets as list items, dates in one format."""
     return [
