@@ -322,6 +322,11 @@ class SlackMessages:
             blocks=rendered.blocks,
         )
 
+    def transport(self, where: Mapping[str, Any]) -> SlackTransport:
+        """The conversation another replica began (its ids: channel, thread, its message)."""
+        dest = Destination(channel=where["channel"], thread_ts=where.get("thread_ts"))
+        return SlackTransport(self, dest, dict(where))
+
     async def post_progress(self, dest: Destination, rendered: Rendered) -> tuple[Destination, str]:
         """Post the first message; if the bot can't post in that channel, fall back to the user's DM."""
         blocks = rendered.blocks or None
@@ -457,8 +462,10 @@ class SlackBot:
         return self.messages.conversations
 
     async def recover(self) -> int:
-        """Tell whoever a previous process left unanswered (see `Conversations.recover`)."""
-        return await self.conversations.recover("slack", self.messages.tell_lost)
+        """Tell whoever a previous process left unanswered (see `Conversations.recover`); with
+        REDIS_URL, from now on also answer what a stopped replica left (core/scale/handover.py)."""
+        messages = self.messages
+        return await self.conversations.recover("slack", messages.tell_lost, messages.transport)
 
     async def warm_up(self) -> None:
         """Check the bot token once at start-up, so a bad token fails now and the first acks are fast."""

@@ -324,9 +324,13 @@ class StateStore:
                 .values(reply_to=_plain_place(reply_to))
             )
 
-    async def settle(self, pending_id: int) -> None:
+    async def settle(self, pending_id: int, *, owner: str | None = None) -> None:
+        """`owner`: only that process's row (another replica's, when it shares this database)."""
+        where = pending.c.id == pending_id
+        if owner is not None:
+            where = where & (pending.c.owner == owner)
         async with self.engine.begin() as conn:
-            await conn.execute(delete(pending).where(pending.c.id == pending_id))
+            await conn.execute(delete(pending).where(where))
 
     async def unsettled(self, platform: str) -> list[Pending]:
         """Reviews a previous process of `platform` accepted and never answered."""
