@@ -551,6 +551,17 @@ class Conversations:
             log.warning("state: could not record an event: %s", type(exc).__name__)
             return True
 
+    async def claim_shared(self, key: str) -> bool:
+        """True for the first replica to claim `key` (e.g. one message that arrived as two
+        events); always True in one process (the adapter's own dedupe does it there)."""
+        if self.claims is None:
+            return True
+        try:
+            return await self.claims.claim(key)
+        except Exception as exc:  # Redis away: better answer twice than never
+            log.warning("could not claim a message on Redis: %s", type(exc).__name__)
+            return True
+
     async def _run(
         self,
         review: Callable[[], Awaitable[tuple[ReviewResult, list[str]]]],
