@@ -89,12 +89,18 @@ async def review_job(ctx: dict[str, Any], sealed: bytes) -> bytes:
     """
     sealer: Sealer = ctx["sealer"]
     settings: Settings = ctx["settings"]
-    request, model = sealer.open(sealed)
+    request, model, *more = sealer.open(sealed)
     if model and model != settings.huggingface_model:  # this person's model (A/B, core/ab.py)
         settings = settings.model_copy(update={"huggingface_model": model})
+    person = more[0] if more else None
+    options = {}
+    if ctx.get("state") is not None and person:  # the model answer cache, as a bot keeps it
+        from core.state.cache import ModelCache
+
+        options["cache"] = ModelCache(ctx["state"], person)
     try:
         reviewer = ctx.get("reviewer", review_with_document)
-        document, result = await reviewer(request, settings, ctx.get("http"))
+        document, result = await reviewer(request, settings, ctx.get("http"), **options)
     except ResumeBotError as exc:
         log.info("review refused: %s", type(exc).__name__)
         return sealer.seal(("refused", exc))
@@ -128,8 +134,9 @@ class WorkerReviews:
         """`job_id`: a delivery's (core/scale/handover.py), whose `finish` deletes the result."""
         if document is not None:  # a stored version again: no parsing, stays in the bot
             return await review_with_document(request, settings, http, document=document, **options)
-        # the model answer cache (options["cache"]) lives in the bot's store: not on workers
-        sealed = self._sealer.seal((request, settings.huggingface_model))
+        # the model answer cache is the worker's own store's (STATE_URL), kept for this person
+        person = getattr(options.get("cache"), "person", None)
+        sealed = self._sealer.seal((request, settings.huggingface_model, person))
         return self._outcome(await self._run(sealed, job_id))
 
     async def wait(self, job_id: str) -> tuple[Document, ReviewResult]:
