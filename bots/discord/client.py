@@ -37,7 +37,7 @@ from discord.http import Route
 from bots.discord.channels import ReviewChannels
 from bots.discord.interaction import INTERACTION_WINDOW_SECONDS, InteractionTransport
 from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_MAX
-from bots.discord.metrics import count_rate_limits
+from bots.discord.metrics import count_rate_limits, error_trace
 from bots.discord.render import NO_MENTIONS, Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
@@ -485,11 +485,13 @@ class DiscordBot:
 
 def _client(settings: Settings, intents: discord.Intents) -> discord.Client:
     """One connection, or DISCORD_SHARD_COUNT shards (this process: DISCORD_SHARD_IDS)."""
+    trace = error_trace()  # /metrics: failed API calls other than 429s
     if settings.discord_shard_count is None:
-        return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
+        return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS, http_trace=trace)
     return discord.AutoShardedClient(
         intents=intents,
         allowed_mentions=NO_MENTIONS,
+        http_trace=trace,
         shard_count=settings.discord_shard_count,
         shard_ids=list(settings.discord_shard_ids) if settings.discord_shard_ids else None,
     )
