@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # the database library loads only where a store is made (core
     from core.models import Document
     from core.scale.coordination import EventClaims
     from core.scale.handover import Delivery, Handover
-    from core.state.store import Snapshot, StateStore
+    from core.state.store import Pending, Snapshot, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -500,19 +500,25 @@ class Conversations:
         answered, once, where they asked (`notify(reply_to, filename)`). Returns how many.
 
         With a handover (REDIS_URL) and `transport` (the adapter's, from a `reply_to`), from
-        now on this process also finishes the deliveries a stopped replica left.
+        now on this process also does it for replicas that stop (core/scale/handover.py):
+        it finishes the answers they owed and recovers what they had only accepted; and it
+        leaves alone what a replica that is alive has in hand.
         """
-        if self.handover is not None and transport is not None and self._sweeper is None:
-            adopt = transport  # bound now: the sweeper outlives this call
+        if self.handover is not None and transport is not None:
+            await self._beat()
+            told = await self._recover(platform, notify)
+            if self._sweeper is None:
+                self._sweeper = asyncio.create_task(self._adopting(platform, transport, notify))
+            return told
+        return await self._recover(platform, notify)
 
-            def spawn(delivery: Delivery) -> None:
-                self.tasks.spawn(self.adopt(delivery, adopt))
-
-            self._sweeper = asyncio.create_task(self.handover.sweep_forever(platform, spawn))
+    async def _recover(
+        self, platform: str, notify: Callable[[Mapping[str, Any], str | None], Awaitable[None]]
+    ) -> int:
         if self.state is None:
             return 0
         try:
-            lost = await self.state.unsettled(platform)
+            lost = await self._unanswered(platform)
         except Exception as exc:
             log.error("state: could not read unanswered reviews: %s", type(exc).__name__)
             return 0
@@ -525,6 +531,45 @@ class Conversations:
         if lost:
             log.info("told %d person(s) their review was lost in a restart", len(lost))
         return len(lost)
+
+    async def _unanswered(self, platform: str) -> list[Pending]:
+        """Reviews other processes accepted and never answered; with replicas, only those of
+        processes that stopped, not handed to a worker (their answers are adopted instead),
+        each claimed by one replica."""
+        assert self.state is not None
+        rows = await self.state.unsettled(platform)
+        if self.handover is None or not rows:
+            return rows
+        alive = await self.handover.alive(row.owner for row in rows)
+        return [
+            row
+            for row in rows
+            if row.owner not in alive
+            and not row.reply_to.get("delivery")
+            and await self.handover.claim(f"pending:{row.owner}:{row.id}")
+        ]
+
+    async def _beat(self) -> None:
+        assert self.handover is not None
+        await self.handover.heartbeat(self.state.owner if self.state else self.handover.me)
+
+    async def _adopting(
+        self,
+        platform: str,
+        transport: Callable[[Mapping[str, Any]], Transport],
+        notify: Callable[[Mapping[str, Any], str | None], Awaitable[None]],
+    ) -> None:
+        """Every third of a lease: this process is alive; what a stopped one owed is taken."""
+        assert self.handover is not None
+        while True:
+            await asyncio.sleep(self.handover.lease_s / 3)
+            try:
+                await self._beat()
+                for delivery in await self.handover.sweep(platform):
+                    self.tasks.spawn(self.adopt(delivery, transport))
+                await self._recover(platform, notify)
+            except Exception as exc:  # Redis or the database away: the next round tries again
+                log.warning("could not look for what stopped replicas left: %s", type(exc).__name__)
 
     async def forget(self, person: str) -> str:
         """Delete everything kept about `person`; the confirmation to show them."""
@@ -708,6 +753,9 @@ class Conversations:
         }
         user = str(delivery.record["user"])
         await self.handover.begin(delivery, user.partition(":")[0])
+        _, pending = delivery.record["pending"] or (None, None)
+        if reply_to is not None and pending is not None:  # a restart leaves it to the delivery
+            await self._remember_place(pending, {**reply_to, "delivery": delivery.id})
         return {"job_id": delivery.id}
 
     async def _ours(self, delivery: Delivery | None) -> bool:

@@ -13,6 +13,12 @@ and posts the answer. Posting is claimed too (`finish`): the first owner to fini
 a replica that was only slow (paused past its lease, then adopted) stands down instead of
 answering a second time. A replica stopped with SIGTERM while a review is still on a worker
 hands its delivery over at once (`hand_off`) rather than telling the person it stopped.
+
+A review the dead replica had accepted but not yet handed over (waiting in line, downloading)
+has no job to wait on: its state store row (core/state) is what is left. Each replica beats a
+heartbeat on Redis with its store's owner id, and the rows of an owner without one are
+recovered once (`claim`) by a survivor, as after a restart (core/conversation.py `recover`):
+never the rows of a replica that is alive, and never one whose answer is a delivery here.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -108,6 +114,8 @@ class Handover:
         self._clock = clock
         self._prefix = f"{prefix}delivery:"
         self._leases = f"{prefix}deliveries"
+        self._alive = f"{prefix}alive:"
+        self._claims = f"{prefix}recovered:"
         self.me = uuid.uuid4().hex  # this process
         self._adopt = redis.register_script(_ADOPT)
         self._finish = redis.register_script(_FINISH)
@@ -192,15 +200,26 @@ class Handover:
             log.info("adopted %d delivery(ies) a stopped replica left", len(adopted))
         return adopted
 
-    async def sweep_forever(self, platform: str, adopt: Callable[[Delivery], object]) -> None:
-        """Every third of a lease: adopt what is due and hand each to `adopt` (which spawns)."""
-        while True:
-            try:
-                for delivery in await self.sweep(platform):
-                    adopt(delivery)
-            except UNREACHABLE as exc:
-                log.warning("redis: could not look for deliveries: %s", type(exc).__name__)
-            await asyncio.sleep(self.lease_s / 3)
+    # --- which processes are alive (for the reviews they accepted, core/conversation.py) ---
+
+    async def heartbeat(self, process: str) -> None:
+        """`process` (a state store's owner id) is alive for one more lease."""
+        await self._redis.set(self._alive + process, b"1", px=self._lease_ms)
+
+    async def alive(self, processes: Iterable[str]) -> set[str]:
+        """Those of `processes` whose heartbeat is recent."""
+        names = sorted(set(processes))
+        if not names:
+            return set()
+        beats = await self._redis.mget([self._alive + p for p in names])
+        return {p for p, beat in zip(names, beats, strict=True) if beat}
+
+    async def claim(self, key: str) -> bool:
+        """True for the first process to claim `key` (a dead replica's review, recovered once)."""
+        claimed = await self._redis.set(
+            self._claims + key, b"1", nx=True, px=int(DELIVERY_KEEP_SECONDS * 1000)
+        )
+        return bool(claimed)
 
     # --- leases ---------------------------------------------------------------------------
 

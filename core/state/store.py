@@ -151,6 +151,7 @@ class Pending:
     reply_to: dict[str, Any]
     created_at: float
     source_name: str | None
+    owner: str = ""  # the process that accepted it (`StateStore.owner`)
 
 
 class StateStore:
@@ -353,6 +354,7 @@ class StateStore:
                     reply_to={**json.loads(row.reply_to), **data.get("place", {})},
                     created_at=row.created_at,
                     source_name=data.get("source_name"),
+                    owner=row.owner,
                 )
             )
         return out

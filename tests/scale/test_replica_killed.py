@@ -15,9 +15,12 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
 
 from core.config import Settings
 from core.state.store import StateStore
@@ -67,9 +70,38 @@ async def post_event(url: str, payload: dict[str, object]) -> int:
     return response.status_code
 
 
-async def test_a_killed_replica_answer_is_posted_once_by_the_survivor(
-    redis_server: RedisServer, state_key: str, tmp_path: Path
-) -> None:
+@dataclass
+class Scene:
+    """The fake Slack and model, two workers, replica one holding Jane's review on a worker
+    (the model call held) and Sam's in line; `env` starts more replicas like it."""
+
+    fake: FakeSlack
+    model: SlowModel
+    env: dict[str, str]
+    one: str
+    one_pid: int
+    jane: dict[str, Any]
+    sam: dict[str, Any]
+    tmp_path: Path
+
+    def answered_once_each(self) -> None:
+        for event in (self.jane, self.sam):  # the "Reviewing…" or "in line" message, now a review
+            [answer] = self.fake.thread(event["channel"], event["ts"])
+            assert "/100" in answer.all_text()
+        assert len(self.fake.api_calls("files.completeUploadExternal")) == 2  # one each
+        assert self.model.calls == 2  # one model call each: nothing reviewed twice
+
+    async def nothing_left_unanswered(self) -> None:
+        url = self.env["STATE_URL"].replace("sqlite:", "sqlite+aiosqlite:")
+        store = StateStore(url, key=self.env["STATE_KEY"])
+        try:  # a replica started later won't tell anyone their review was lost
+            assert await store.unsettled("slack") == []
+        finally:
+            await store.close()
+
+
+@pytest.fixture
+async def scene(redis_server: RedisServer, state_key: str, tmp_path: Path) -> AsyncIterator[Scene]:
     fake, model = FakeSlack(), SlowModel(delay_s=0.0, gated=True)
     await fake.start()
     await model.start()
@@ -83,6 +115,7 @@ async def test_a_killed_replica_answer_is_posted_once_by_the_survivor(
         "REDIS_LEASE_S": str(LEASE_S),
         "STATE_KEY": state_key,
         "STATE_URL": f"sqlite:///{tmp_path / 'state.db'}",  # one store, as with PostgreSQL
+        "MAX_CONCURRENT_REVIEWS": "1",  # so Sam waits in line
         "HUGGINGFACE_API_KEY": API_KEY,
         "HUGGINGFACE_MODEL": MODEL,
         "HUGGINGFACE_BASE_URL": model.base_url,
@@ -96,29 +129,60 @@ async def test_a_killed_replica_answer_is_posted_once_by_the_survivor(
         huggingface_model=MODEL,
         huggingface_base_url=model.base_url,
     )
+    jane = dm_file_share([fake.add_file("jane.txt", RESUME_TXT.encode())])
+    sam = dm_file_share(
+        [fake.add_file("sam.txt", RESUME_TXT.encode())],
+        user="U0SAM",
+        channel="D0SAM",
+        ts="1700000002.000100",
+    )
     try:
         async with (
             running_worker(workers),
             running_worker(workers),
             replica_process(env, tmp_path / "one.log") as (one, one_pid),
-            replica_process(env, tmp_path / "two.log"),
         ):
-            event = dm_file_share([fake.add_file("jane.txt", RESUME_TXT.encode())])
-            assert await post_event(one, event_callback(event)) == 200
+            assert await post_event(one, event_callback(jane)) == 200
             await model.wait_in_flight(1, within_s=60)  # acked, enqueued, on a worker
-            os.kill(one_pid, signal.SIGKILL)
-            model.gate.set()
-            await fake.wait_for(lambda: fake.uploads_in("D0USER", event["ts"]), 60)
-        [answer] = fake.thread("D0USER", event["ts"])  # the "Reviewing…" message, now the review
-        assert "/100" in answer.all_text()
-        assert len(fake.api_calls("files.completeUploadExternal")) == 1
-        assert model.calls == 1  # the same job: not reviewed again
-        assert "finishing a review another replica began" in (tmp_path / "two.log").read_text()
-        store = StateStore(env["STATE_URL"].replace("sqlite:", "sqlite+aiosqlite:"), key=state_key)
-        try:  # settled: a replica started later won't tell the person their review was lost
-            assert await store.unsettled("slack") == []
-        finally:
-            await store.close()
+            assert await post_event(one, event_callback(sam)) == 200
+            await fake.wait_for(lambda: "in line" in _texts(fake, sam))
+            yield Scene(fake, model, env, one, one_pid, jane, sam, tmp_path)
     finally:
         await model.close()
         await fake.close()
+
+
+async def test_a_killed_replica_reviews_are_each_answered_once_by_the_survivor(
+    scene: Scene,
+) -> None:
+    """Replica one is killed holding two reviews: Jane's on a worker (the answer it owed is
+    adopted: the same job, no second model call), Sam's still in line (recovered from the
+    shared store: Slack keeps the file, so it is reviewed again)."""
+    fake = scene.fake
+    async with replica_process(scene.env, scene.tmp_path / "two.log"):
+        os.kill(scene.one_pid, signal.SIGKILL)
+        scene.model.gate.set()
+        for event in (scene.jane, scene.sam):
+            await fake.wait_for(lambda e=event: fake.uploads_in(e["channel"], e["ts"]))
+    scene.answered_once_each()
+    assert "finishing a review another replica began" in (scene.tmp_path / "two.log").read_text()
+    await scene.nothing_left_unanswered()
+
+
+async def test_a_replica_started_beside_a_live_one_leaves_its_reviews_alone(
+    scene: Scene,
+) -> None:
+    """A second replica starting (a deploy, a scale-up) while the first holds reviews must not
+    take them for a dead process's: the first answers both, once."""
+    fake = scene.fake
+    async with replica_process(scene.env, scene.tmp_path / "two.log"):
+        scene.model.gate.set()
+        for event in (scene.jane, scene.sam):
+            await fake.wait_for(lambda e=event: fake.uploads_in(e["channel"], e["ts"]))
+    # two has stopped (SIGTERM: what it had in flight finished first)
+    scene.answered_once_each()
+    await scene.nothing_left_unanswered()
+
+
+def _texts(fake: FakeSlack, event: dict[str, str]) -> str:
+    return " ".join(m.all_text() for m in fake.thread(event["channel"], event["ts"]))
