@@ -221,8 +221,13 @@ class DiscordBot:
         await interaction.followup.send(text, ephemeral=True)
 
     async def recover(self) -> int:
-        """Answer whoever a previous process left unanswered (see `Conversations.recover`)."""
-        return await self.conversations.recover("discord", self._lost)
+        """Answer whoever a previous process left unanswered (see `Conversations.recover`); with
+        REDIS_URL, from now on also what a stopped replica left (core/scale/handover.py)."""
+        from .adopted import adopted_transport
+
+        return await self.conversations.recover(
+            "discord", self._lost, lambda where: adopted_transport(self.client, where)
+        )
 
     async def _lost(self, where: Mapping[str, Any], filename: str | None) -> None:
         """A message's review is done again, once, replying to it as before; an interaction's
