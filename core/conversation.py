@@ -505,8 +505,12 @@ class Conversations:
         leaves alone what a replica that is alive has in hand.
         """
         if self.handover is not None and transport is not None:
-            await self._beat()
-            told = await self._recover(platform, notify)
+            try:
+                await self._beat()
+                told = await self._recover(platform, notify)
+            except Exception as exc:  # Redis away at start: the sweeper's next rounds do it
+                log.warning("could not look for what stopped replicas left: %s", type(exc).__name__)
+                told = 0
             if self._sweeper is None:
                 self._sweeper = asyncio.create_task(self._adopting(platform, transport, notify))
             return told
@@ -539,13 +543,15 @@ class Conversations:
         assert self.state is not None
         rows = await self.state.unsettled(platform)
         if self.handover is None or not rows:
-            return rows
+            return rows  # one process: every other owner was a previous run of it
         alive = await self.handover.alive(row.owner for row in rows)
+        marks = {row.id: str(row.reply_to.get("delivery") or "") for row in rows}
+        owed = await self.handover.known(mark for mark in marks.values() if mark)
         return [
             row
             for row in rows
             if row.owner not in alive
-            and not row.reply_to.get("delivery")
+            and marks[row.id] not in owed  # its answer is adopted instead (unless Redis lost it)
             and await self.handover.claim(f"pending:{row.owner}:{row.id}")
         ]
 

@@ -214,6 +214,18 @@ class Handover:
         beats = await self._redis.mget([self._alive + p for p in names])
         return {p for p, beat in zip(names, beats, strict=True) if beat}
 
+    async def known(self, delivery_ids: Iterable[str]) -> set[str]:
+        """Those deliveries Redis still has (owed, or answered a moment ago); the rest it lost
+        (restarted empty), so their reviews are recovered like any other."""
+        ids = sorted(set(delivery_ids))
+        if not ids:
+            return set()
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for delivery_id in ids:
+                pipe.exists(self._prefix + delivery_id)
+            found = await pipe.execute()
+        return {d for d, exists in zip(ids, found, strict=True) if exists}
+
     async def claim(self, key: str) -> bool:
         """True for the first process to claim `key` (a dead replica's review, recovered once)."""
         claimed = await self._redis.set(
