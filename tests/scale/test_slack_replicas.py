@@ -46,6 +46,8 @@ async def replica(settings: Settings) -> AsyncIterator[tuple[str, SlackBot]]:
         bot = build_bot(settings, http=http, session=session, socket_mode=False, queue=shared.queue)
         bot.conversations.claims = shared.claims
         bot.conversations.reviewer = shared.reviewer
+        bot.conversations.handover = shared.handover
+        await bot.recover()  # its sweeper for what a stopped replica owed
         runner = web.AppRunner(build_web_app(bot.app), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, LOCALHOST, 0)
@@ -54,7 +56,7 @@ async def replica(settings: Settings) -> AsyncIterator[tuple[str, SlackBot]]:
         try:
             yield f"http://{LOCALHOST}:{port}", bot
         finally:
-            await bot.conversations.tasks.drain()
+            await bot.conversations.shutdown(30)  # as SIGTERM: the sweeper stops too
             await runner.cleanup()
 
 
