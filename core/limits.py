@@ -40,3 +40,6 @@ REDIS_RETRY_SECONDS = 1.0  # pause before asking Redis again after a lost connec
 JOB_TRIES = 3  # a review job whose worker dies is tried on another worker, at most this often
 JOB_POLL_SECONDS = 0.1  # how often the bot looks for its job's result
 JOB_KEEP_RESULT_SECONDS = 300  # a sealed result left in Redis (the bot deletes it when read)
+DELIVERY_KEEP_SECONDS = 3600.0  # a delivery owed (core/scale/handover.py) outlives any job
+DELIVERY_DONE_SECONDS = 600.0  # an answered delivery is remembered, so a late owner stands down
+DELIVERY_SWEEP_MAX = 100  # deliveries a replica adopts in one sweep (the rest: the next sweep)

@@ -48,6 +48,11 @@ TOOK_TOO_LONG = ProcessingError(
     "Sorry, your review took longer than I allow for one review, so I stopped it.",
     hint="Please try again in a few minutes, or send a shorter file (DOCX or PDF).",
 )
+JOB_LOST = ProcessingError(
+    "Sorry, I lost your review: the copy of the bot that had your file stopped before it "
+    "finished, and I never keep the file itself.",
+    hint="Please send it again.",
+)
 NEEDS_KEY = (
     "REDIS_URL needs STATE_KEY: resumes travel to the review workers through Redis, "
     "sealed with it (`resume-bot doctor` explains how to make one)."
@@ -84,12 +89,18 @@ async def review_job(ctx: dict[str, Any], sealed: bytes) -> bytes:
     """
     sealer: Sealer = ctx["sealer"]
     settings: Settings = ctx["settings"]
-    request, model = sealer.open(sealed)
+    request, model, *more = sealer.open(sealed)
     if model and model != settings.huggingface_model:  # this person's model (A/B, core/ab.py)
         settings = settings.model_copy(update={"huggingface_model": model})
+    person = more[0] if more else None
+    options = {}
+    if ctx.get("state") is not None and person:  # the model answer cache, as a bot keeps it
+        from core.state.cache import ModelCache
+
+        options["cache"] = ModelCache(ctx["state"], person)
     try:
         reviewer = ctx.get("reviewer", review_with_document)
-        document, result = await reviewer(request, settings, ctx.get("http"))
+        document, result = await reviewer(request, settings, ctx.get("http"), **options)
     except ResumeBotError as exc:
         log.info("review refused: %s", type(exc).__name__)
         return sealer.seal(("refused", exc))
@@ -117,38 +128,52 @@ class WorkerReviews:
         http: httpx.AsyncClient | None = None,
         *,
         document: Document | None = None,
+        job_id: str | None = None,
         **options: Any,
     ) -> tuple[Document, ReviewResult]:
+        """`job_id`: a delivery's (core/scale/handover.py), whose `finish` deletes the result."""
         if document is not None:  # a stored version again: no parsing, stays in the bot
             return await review_with_document(request, settings, http, document=document, **options)
-        # the model answer cache (options["cache"]) lives in the bot's store: not on workers
-        sealed = self._sealer.seal((request, settings.huggingface_model))
-        outcome, value = self._sealer.open(await self._run(sealed))
+        # the model answer cache is the worker's own store's (STATE_URL), kept for this person
+        person = getattr(options.get("cache"), "person", None)
+        sealed = self._sealer.seal((request, settings.huggingface_model, person))
+        return self._outcome(await self._run(sealed, job_id))
+
+    async def wait(self, job_id: str) -> tuple[Document, ReviewResult]:
+        """The outcome of a job another replica enqueued (its delivery adopted); JOB_LOST when
+        Redis no longer has it (the file went with it: only that replica had it)."""
+        return self._outcome(await self._run(None, job_id))
+
+    def _outcome(self, sealed: bytes) -> tuple[Document, ReviewResult]:
+        outcome, value = self._sealer.open(sealed)
         if outcome == "refused":
             raise value
         if outcome == "failed":
             raise ProcessingError()
         return value
 
-    async def _run(self, sealed: bytes) -> bytes:
-        """Enqueue and wait; Redis away or restarted empty: wait, then enqueue again."""
-        from arq.jobs import ResultNotFound
+    async def _run(self, sealed: bytes | None, job_id: str | None = None) -> bytes:
+        """Enqueue (`sealed`; None: only wait) and wait; Redis away or restarted empty: wait,
+        then enqueue again. The result is deleted once read, unless a delivery owns it."""
+        from arq.jobs import Job, ResultNotFound
         from arq.worker import JobExecutionFailed
 
         from core.scale.shared import UNREACHABLE
 
-        job_id = uuid.uuid4().hex
+        keep = job_id is not None
+        job_id = job_id or uuid.uuid4().hex
         while True:
             try:
-                job = await self._pool.enqueue_job(JOB_NAME, sealed, _job_id=job_id)
-                if job is None:  # already queued (our own earlier try): wait for that one
-                    from arq.jobs import Job
-
+                job = None
+                if sealed is not None:
+                    job = await self._pool.enqueue_job(JOB_NAME, sealed, _job_id=job_id)
+                if job is None:  # already queued (an earlier try, another replica's): wait
                     job = Job(job_id, self._pool, _queue_name=QUEUE_NAME)
                 try:
                     result = await job.result(poll_delay=JOB_POLL_SECONDS)
                 finally:
-                    await self._forget(job_id)
+                    if not keep:
+                        await self._forget(job_id)
                 return result
             except JobExecutionFailed as exc:
                 log.warning("review job failed every try: %s", exc)
@@ -156,6 +181,8 @@ class WorkerReviews:
             except TimeoutError:
                 raise TOOK_TOO_LONG from None
             except ResultNotFound:
+                if sealed is None:
+                    raise JOB_LOST from None
                 log.warning("redis lost a review job (restarted?): enqueueing it again")
             except UNREACHABLE as exc:
                 log.warning("redis unreachable (%s): the review waits", type(exc).__name__)

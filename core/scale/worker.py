@@ -3,7 +3,8 @@
 Each worker reviews with the same code and parsing isolation as a bot (its own pool of
 parse processes, the same time and memory limits), WORKER_JOBS at a time. It needs
 REDIS_URL and STATE_KEY (to open the sealed files), and the model key if the model is
-used; never a platform token. `/healthz` and `/metrics` are served on PORT.
+used; never a platform token. With STATE_URL (the bots' store) it keeps the model answer
+cache there. `/healthz` and `/metrics` are served on PORT.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -21,6 +23,9 @@ from core.limits import REDIS_RETRY_SECONDS
 from core.scale.jobs import KEEP_RESULT_S, QUEUE_NAME, Sealer, worker_functions
 from core.scale.metrics import MeasuredReviews, serving
 from core.scale.shared import UNREACHABLE
+
+if TYPE_CHECKING:
+    from core.state.store import StateStore
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +52,11 @@ async def run_worker(
         raise ConfigError("REDIS_URL is not set: a worker takes its reviews from Redis.")
     sealer = Sealer.from_settings(settings)
     stop = stop or asyncio.Event()
-    async with httpx.AsyncClient() as http, serving(host, settings.port) as port:
+    async with (
+        httpx.AsyncClient() as http,
+        serving(host, settings.port) as port,
+        _model_cache(settings) as state,
+    ):
         from core.review import review_with_document, warm_up
 
         warm_up()  # once, before the parse processes fork
@@ -58,6 +67,7 @@ async def run_worker(
             ),
             "http": http,
             "reviewer": MeasuredReviews(review_with_document),
+            "state": state,
         }
         log.info("worker ready: %d review(s) at a time", settings.worker_jobs)
         if listening is not None and port is not None and not listening.done():
@@ -78,6 +88,23 @@ async def run_worker(
                 log.warning("redis unreachable: the worker connects again shortly")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), REDIS_RETRY_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def _model_cache(settings: Settings) -> AsyncIterator[StateStore | None]:
+    """The bots' state store when STATE_URL is set, for its model answer cache (MODEL_CACHE_HOURS):
+    a worker then asks the model once for the same question, like a bot. Unset: no cache (a
+    worker's own SQLite file would be a cache no other worker sees). The bots purge it."""
+    if settings.state_url is None or settings.model_cache_hours <= 0:
+        yield None
+        return
+    from core.state.store import open_state
+
+    store = await open_state(settings)
+    try:
+        yield store
+    finally:
+        await store.close()
 
 
 async def _until_stopped(worker: Any, stop: asyncio.Event) -> bool:
