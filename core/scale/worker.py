@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 HOST = "0.0.0.0"  # a container routes PORT from outside; tests bind 127.0.0.1
 POLL_SECONDS = 0.01  # how often an idle worker looks for a job (a review is ~40 ms of CPU)
+ARQ_IN_PROGRESS_MARGIN_S = 10.0  # arq's own margin past a job's time limit, at most
 
 
 async def run_worker(
@@ -84,10 +85,19 @@ async def run_worker(
                 log_results=False,
                 ctx=ctx,
             )
+            # a killed worker's job goes to another once its in-progress mark expires: arq sets
+            # it to the time limit + 10 s; a live worker is done or cancelled at the limit, so a
+            # shorter margin is enough to write the result (a 2 s limit: retried after 3 s, not 12)
+            if hasattr(worker, "in_progress_timeout_s"):
+                worker.in_progress_timeout_s = settings.job_timeout_s + _margin(settings)
             if not await _until_stopped(worker, stop):
                 log.warning("redis unreachable: the worker connects again shortly")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), REDIS_RETRY_SECONDS)
+
+
+def _margin(settings: Settings) -> float:
+    return min(ARQ_IN_PROGRESS_MARGIN_S, max(1.0, settings.job_timeout_s / 4))
 
 
 @contextlib.asynccontextmanager

@@ -77,7 +77,7 @@ async def test_a_job_past_its_time_limit_is_stopped_with_a_clear_answer(
     assert stopped.value is TOOK_TOO_LONG
 
 
-@pytest.mark.slow  # arq gives a killed worker's job to another after job_timeout + 10 s
+@pytest.mark.slow  # a killed worker's job goes to another after its time limit (2 s) + 1 s
 async def test_worker_killed_mid_review_is_retried_and_answered_once(
     redis_server: RedisServer, state_key: str, model: SlowModel
 ) -> None:
