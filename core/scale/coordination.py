@@ -90,4 +90,5 @@ async def coordination(settings: Settings) -> AsyncIterator[Coordination]:
         )
     finally:
         await handover.aclose()
+        await workers.aclose()
         await pool.aclose()

@@ -20,7 +20,13 @@ import httpx
 from core.config import Settings
 from core.errors import ConfigError
 from core.limits import REDIS_RETRY_SECONDS
-from core.scale.jobs import KEEP_RESULT_S, QUEUE_NAME, Sealer, worker_functions
+from core.scale.jobs import (
+    KEEP_RESULT_S,
+    QUEUE_NAME,
+    Sealer,
+    announce_done,
+    worker_functions,
+)
 from core.scale.metrics import MeasuredReviews, serving
 from core.scale.shared import UNREACHABLE
 
@@ -81,6 +87,7 @@ async def run_worker(
                 max_jobs=settings.worker_jobs,
                 keep_result=KEEP_RESULT_S,
                 poll_delay=POLL_SECONDS,
+                after_job_end=announce_done,
                 handle_signals=False,
                 log_results=False,
                 ctx=ctx,
