@@ -694,7 +694,9 @@ class Conversations:
             review = self.reviewer or review_with_document  # or a worker's job (core/scale)
             owed = await self._begin(delivery, place[1], notes, job, role)
             document, result = await review(request, settings, http=self.http, cache=cache, **owed)
-        await self._conclude(conversation, user, result, document, previous, job, role, started)
+        await self._conclude(
+            conversation, user, result, document, previous, job, role, started, delivery
+        )
         return result, notes
 
     async def _conclude(
@@ -707,8 +709,13 @@ class Conversations:
         job: str | None,
         role: str | None,
         started: float,
+        delivery: Delivery | None = None,
     ) -> None:
-        """After a review: the numbers for stats, the comparison with v(n-1), v(n) kept."""
+        """After a review: the numbers for stats, the comparison with v(n-1), v(n) kept. Not
+        when another replica adopted the delivery (this one was paused past its lease): that
+        one answers and keeps the version, so nothing is kept twice."""
+        if not await self._ours(delivery):
+            return
         await self._record(conversation, user, result, started)
         if previous is not None:
             from core.compare import compare
@@ -793,7 +800,9 @@ class Conversations:
             document, result = await self.handover.outcome(delivery)
             previous = await self._latest(conversation)
             job, role = record.get("job"), record.get("role")
-            await self._conclude(conversation, user, result, document, previous, job, role, started)
+            await self._conclude(
+                conversation, user, result, document, previous, job, role, started, delivery
+            )
             return result, [RESUMED_NOTE]
 
         try:

@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DONE = "done"  # the owner of a delivery once answered (kept a while: a late owner stands down)
+DONE = "done:"  # + who answered: kept a while, so a late owner stands down and the winner may
+# claim again (it claims before keeping the version, then before posting)
 
 # KEYS: leases  ARGV: now, lease until, me, delivery key prefix, how many, platform
 # → {id, sealed record, id, sealed record, ...}: the deliveries this process now owns
@@ -53,7 +54,7 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, to
 for _, id in ipairs(due) do
   local key = ARGV[4] .. id
   local owner = redis.call('HGET', key, 'owner')
-  if (not owner) or owner == 'done' then
+  if (not owner) or owner == 'done' or string.sub(owner, 1, 5) == 'done:' then
     redis.call('ZREM', KEYS[1], id)
   elseif redis.call('HGET', key, 'platform') == ARGV[6] then
     redis.call('HSET', key, 'owner', ARGV[3])
@@ -66,11 +67,12 @@ return out
 """
 
 # KEYS: delivery, leases, the job's arq result  ARGV: me, id, how long to remember it was done
-# → 1: post the answer now (nobody else will); 0: another owner took it over
+# → 1: post the answer now (nobody else will; again 1 for the same owner); 0: another owner took it
 _FINISH = """
 local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner == 'done:' .. ARGV[1] then return 1 end
 if owner and owner ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'owner', 'done')
+redis.call('HSET', KEYS[1], 'owner', 'done:' .. ARGV[1])
 redis.call('HDEL', KEYS[1], 'record')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[2])

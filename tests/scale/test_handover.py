@@ -50,6 +50,9 @@ async def test_an_expired_delivery_is_adopted_once_and_its_late_owner_stands_dow
     assert adopted.id == delivery.id and adopted.record == RECORD
     assert not await owner.finish(delivery)  # back from its pause: another one answers
     assert await adopter.finish(adopted)
+    # the winner claims again before posting (it claimed before keeping the version); the late
+    # owner still may not: it neither keeps the version nor answers
+    assert await adopter.finish(adopted) and not await owner.finish(delivery)
     assert await owner.known([delivery.id, "lost-with-redis"]) == {delivery.id}  # answered
     clock.now += LEASE_S + 1
     assert [await s.sweep("slack") for s in survivors] == [[], [], []]  # answered: gone
