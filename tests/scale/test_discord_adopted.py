@@ -9,10 +9,6 @@ real discord.py client against the fake Discord, wired as `bots/discord/run.py` 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from bots.discord.adopted import adopted_transport
 from core.conversation import Conversations, Upload, user_key
 from core.scale import coordination
@@ -25,14 +21,6 @@ from tests.scale.redis_server import RedisServer
 
 LEASE_S = 0.6
 EPHEMERAL = 1 << 6
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[SlowModel]:
-    fake = SlowModel(delay_s=0.0, gated=True)
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def upload(name: str) -> Upload:

@@ -11,7 +11,6 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -29,14 +28,6 @@ from tests.slack.conftest import RESUME_TXT
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST = ReviewRequest(data=RESUME_TXT.encode(), filename="jane.txt")
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[SlowModel]:
-    fake = SlowModel(delay_s=0.0, gated=True)
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def model_settings(redis: RedisServer, key: str, model: SlowModel, **more: object) -> Settings:
