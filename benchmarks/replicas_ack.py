@@ -51,8 +51,9 @@ from tests.scale.redis_server import RedisServer  # noqa: E402
 DRAIN_TIMEOUT_S = 600
 
 
-async def serve(api_url: str, redis_url: str, key: str) -> None:
-    """One replica, wired as bots.slack.run.run does: prints its port, serves until killed."""
+async def serve(api_url: str, redis_url: str, key: str, handover: str = "1") -> None:
+    """One replica, wired as bots.slack.run.run does: prints its port, serves until killed.
+    `handover` "0": without the answers owed on Redis (core/scale/handover.py), to compare."""
     settings = Settings(
         _env_file=None,
         slack_bot_token=BOT_TOKEN,
@@ -69,7 +70,10 @@ async def serve(api_url: str, redis_url: str, key: str) -> None:
         bot = build_bot(settings, http=http, session=session, socket_mode=False, queue=shared.queue)
         bot.conversations.claims = shared.claims
         bot.conversations.reviewer = shared.reviewer
+        if handover == "1":
+            bot.conversations.handover = shared.handover
         await bot.warm_up()
+        await bot.recover()  # with a handover: the sweeper, as a replica runs it
         runner = web.AppRunner(build_web_app(bot.app), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, LOCALHOST, 0)
@@ -93,7 +97,7 @@ async def fire(client: httpx.AsyncClient, sends: list[tuple[str, dict, dict]]) -
     return list(await asyncio.gather(*(one(*s) for s in sends)))
 
 
-async def main(events: int, workers: int, retries: bool) -> None:
+async def main(events: int, workers: int, retries: bool, handover: bool) -> None:
     if shutil.which("redis-server") is None:
         sys.exit("redis-server is not installed (apt-get install redis-server)")
     key = Fernet.generate_key().decode()
@@ -133,6 +137,7 @@ async def main(events: int, workers: int, retries: bool) -> None:
                     fake.api_url,
                     redis.url,
                     key,
+                    "1" if handover else "0",
                     stdout=asyncio.subprocess.PIPE,
                 )
                 children.append(child)
@@ -182,7 +187,8 @@ async def main(events: int, workers: int, retries: bool) -> None:
             redis.stop()
             await fake.close()
     also = f" + {events} retries to the other replica" if retries else ""
-    print(f"two replicas, {workers} workers, {events} events{also}, all at once")
+    owed = "answers owed on Redis" if handover else "no handover (--no-handover)"
+    print(f"two replicas, {workers} workers, {events} events{also}, all at once; {owed}")
     print(f"(Slack's limit: {SLACK_ACK_SECONDS} s)")
     print(f"  baseline url_verification : {_ms(verify)}")
     print(f"  file_share and retries    : {_ms(acks)}")
@@ -200,7 +206,14 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-retries", dest="retries", action="store_false", help="events only")
     parser.add_argument(
-        "--serve", nargs=3, metavar=("API_URL", "REDIS_URL", "KEY"), help=argparse.SUPPRESS
+        "--no-handover",
+        dest="handover",
+        action="store_false",
+        help="replicas without the answers owed on Redis (to see what they cost)",
     )
+    parser.add_argument("--serve", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(serve(*args.serve) if args.serve else main(args.events, args.workers, args.retries))
+    if args.serve:
+        asyncio.run(serve(*args.serve))
+    else:
+        asyncio.run(main(args.events, args.workers, args.retries, args.handover))

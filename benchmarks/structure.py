@@ -29,7 +29,10 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.models import ReviewResult
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -238,16 +241,17 @@ def read_structure(path: Path) -> dict[str, Any]:
     return parse_document(document).structure.model_dump()
 
 
-def read_back(path: Path) -> tuple[int, int]:
+def read_back(path: Path, result: ReviewResult | None = None) -> tuple[int, int]:
     """(entries found again, entries) when the file's rewrite is read again: each entry's title,
-    organization and dates must come back as one entry."""
+    organization and dates must come back as one entry. `result`: the file's review, if made."""
     from core.config import Settings
     from core.review import offline_pipeline
     from core.structure import parse_resume, to_structure
 
-    _document, result = offline_pipeline(
-        path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
-    )
+    if result is None:
+        _document, result = offline_pipeline(
+            path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
+        )
     if result.structure is None:
         return 0, 0
     pool = [e for s in to_structure(parse_resume(result.rewritten)).sections for e in s.entries]

@@ -54,6 +54,7 @@ from core.errors import (
 from core.honesty import guard_rewrite, neutralise_injections, prompt_injection_spans
 from core.models import Document, Finding, ReviewResult, SectionName
 from core.privacy import Redactor
+from core.rewrite import keep_links
 
 if TYPE_CHECKING:  # core.review imports this module lazily; the type is only for annotations
     from core.review import ReviewRequest
@@ -756,6 +757,8 @@ def _merge(
     original = document.text
     rewritten = prompt.redactor.restore(answer.rewritten_markdown)
     rewritten, guard_warnings = guard_rewrite(original, rewritten)
+    if result.structure is not None:  # the addresses behind 'LinkedIn', which it never saw
+        rewritten = keep_links(rewritten, result.structure.contact.links)
     findings = [*result.findings, *_injection_findings(result, original)]
     findings += _model_findings(answer.findings, findings, prompt.redactor, original)
     return result.model_copy(

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from core.errors import ConfigError
+from core.limits import REDIS_LEASE_SECONDS
 
 DEFAULT_MODEL = "openai/gpt-oss-20b"
 DEFAULT_HF_BASE_URL = "https://router.huggingface.co/v1"
@@ -92,6 +93,9 @@ class Settings(BaseModel):
     redis_url: SecretStr | None = None  # redis://host:6379/0: shared queue, claims, arq reviews
     job_timeout_s: float = Field(default=180.0, gt=0)  # one review job on a worker, at most
     worker_jobs: int = Field(default=1, ge=1)  # reviews one `resume-bot worker` runs at once
+    # a place in line, a slot or an answer owed is a lease on Redis; one not renewed this long
+    # (its replica died) is freed, or the answer adopted by another replica
+    redis_lease_s: float = Field(default=REDIS_LEASE_SECONDS, gt=0)
     metrics_port: int | None = Field(default=None, ge=0, le=65535)  # /metrics, /healthz
 
     # Process

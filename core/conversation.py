@@ -46,7 +46,8 @@ from core.state.keys import ConversationKey
 if TYPE_CHECKING:  # the database library loads only where a store is made (core/state/store.py)
     from core.models import Document
     from core.scale.coordination import EventClaims
-    from core.state.store import Snapshot, StateStore
+    from core.scale.handover import Delivery, Handover
+    from core.state.store import Pending, Snapshot, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -371,9 +372,14 @@ class Conversations:
     claims: EventClaims | None = None  # event ids shared by replicas (core/scale), if several
     # who reviews a file: `review_with_document` here (None), or a worker's job (core/scale)
     reviewer: Callable[..., Awaitable[tuple[Document, ReviewResult]]] | None = None
+    # answers owed, on Redis: a replica finishes what a killed one left (core/scale/handover.py)
+    handover: Handover | None = None
+    _sweeper: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     async def shutdown(self, deadline_s: float, *, grace_s: float = 2.0) -> bool:
-        """See `TaskTracker.shutdown`."""
+        """See `TaskTracker.shutdown` (a review still on a worker is handed to another replica)."""
+        if self._sweeper is not None:  # adopt nothing more here, not even what this one hands off
+            self._sweeper.cancel()
         return await self.tasks.shutdown(self.queue, deadline_s, grace_s=grace_s)
 
     async def shut_down(
@@ -424,6 +430,7 @@ class Conversations:
         ids) is where a restarted bot says the review was lost, should it die first.
         """
         pending = await self._accept(conversation, reply_to, upload.name)
+        delivery = self._owed(upload.name, user, notes, conversation, reply_to, pending)
         try:
             await self._run(
                 lambda: self._review(
@@ -434,12 +441,16 @@ class Conversations:
                     role=role,
                     conversation=conversation,
                     place=(pending, reply_to),
+                    delivery=delivery,
                 ),
                 transport,
                 user,
                 notes,
+                delivery=delivery,
             )
         finally:
+            if delivery is not None and self.handover is not None:
+                self.handover.close(delivery)
             await self._settle(pending)
 
     async def follow_up(
@@ -480,14 +491,38 @@ class Conversations:
         return True
 
     async def recover(
-        self, platform: str, notify: Callable[[Mapping[str, Any], str | None], Awaitable[None]]
+        self,
+        platform: str,
+        notify: Callable[[Mapping[str, Any], str | None], Awaitable[None]],
+        transport: Callable[[Mapping[str, Any]], Transport] | None = None,
     ) -> int:
         """After a restart: tell everyone whose review a previous process accepted and never
-        answered, once, where they asked (`notify(reply_to, filename)`). Returns how many."""
+        answered, once, where they asked (`notify(reply_to, filename)`). Returns how many.
+
+        With a handover (REDIS_URL) and `transport` (the adapter's, from a `reply_to`), from
+        now on this process also does it for replicas that stop (core/scale/handover.py):
+        it finishes the answers they owed and recovers what they had only accepted; and it
+        leaves alone what a replica that is alive has in hand.
+        """
+        if self.handover is not None and transport is not None:
+            try:
+                await self._beat()
+                told = await self._recover(platform, notify)
+            except Exception as exc:  # Redis away at start: the sweeper's next rounds do it
+                log.warning("could not look for what stopped replicas left: %s", type(exc).__name__)
+                told = 0
+            if self._sweeper is None:
+                self._sweeper = asyncio.create_task(self._adopting(platform, transport, notify))
+            return told
+        return await self._recover(platform, notify)
+
+    async def _recover(
+        self, platform: str, notify: Callable[[Mapping[str, Any], str | None], Awaitable[None]]
+    ) -> int:
         if self.state is None:
             return 0
         try:
-            lost = await self.state.unsettled(platform)
+            lost = await self._unanswered(platform)
         except Exception as exc:
             log.error("state: could not read unanswered reviews: %s", type(exc).__name__)
             return 0
@@ -500,6 +535,47 @@ class Conversations:
         if lost:
             log.info("told %d person(s) their review was lost in a restart", len(lost))
         return len(lost)
+
+    async def _unanswered(self, platform: str) -> list[Pending]:
+        """Reviews other processes accepted and never answered; with replicas, only those of
+        processes that stopped, not handed to a worker (their answers are adopted instead),
+        each claimed by one replica."""
+        assert self.state is not None
+        rows = await self.state.unsettled(platform)
+        if self.handover is None or not rows:
+            return rows  # one process: every other owner was a previous run of it
+        alive = await self.handover.alive(row.owner for row in rows)
+        marks = {row.id: str(row.reply_to.get("delivery") or "") for row in rows}
+        owed = await self.handover.known(mark for mark in marks.values() if mark)
+        return [
+            row
+            for row in rows
+            if row.owner not in alive
+            and marks[row.id] not in owed  # its answer is adopted instead (unless Redis lost it)
+            and await self.handover.claim(f"pending:{row.owner}:{row.id}")
+        ]
+
+    async def _beat(self) -> None:
+        assert self.handover is not None
+        await self.handover.heartbeat(self.state.owner if self.state else self.handover.me)
+
+    async def _adopting(
+        self,
+        platform: str,
+        transport: Callable[[Mapping[str, Any]], Transport],
+        notify: Callable[[Mapping[str, Any], str | None], Awaitable[None]],
+    ) -> None:
+        """Every third of a lease: this process is alive; what a stopped one owed is taken."""
+        assert self.handover is not None
+        while True:
+            await asyncio.sleep(self.handover.lease_s / 3)
+            try:
+                await self._beat()
+                for delivery in await self.handover.sweep(platform):
+                    self.tasks.spawn(self.adopt(delivery, transport))
+                await self._recover(platform, notify)
+            except Exception as exc:  # Redis or the database away: the next round tries again
+                log.warning("could not look for what stopped replicas left: %s", type(exc).__name__)
 
     async def forget(self, person: str) -> str:
         """Delete everything kept about `person`; the confirmation to show them."""
@@ -526,22 +602,39 @@ class Conversations:
             log.warning("state: could not record an event: %s", type(exc).__name__)
             return True
 
+    async def claim_shared(self, key: str) -> bool:
+        """True for the first replica to claim `key` (e.g. one message that arrived as two
+        events); always True in one process (the adapter's own dedupe does it there)."""
+        if self.claims is None:
+            return True
+        try:
+            return await self.claims.claim(key)
+        except Exception as exc:  # Redis away: better answer twice than never
+            log.warning("could not claim a message on Redis: %s", type(exc).__name__)
+            return True
+
     async def _run(
         self,
         review: Callable[[], Awaitable[tuple[ReviewResult, list[str]]]],
         transport: Transport,
         user: str,
         notes: Sequence[str],
+        *,
+        delivery: Delivery | None = None,
     ) -> None:
         try:
             result, more_notes = await review()
         except asyncio.CancelledError:  # shutdown deadline passed: say so, then stop
-            await self._tell(transport, STOPPED.for_user())
+            if not await self._handed_off(delivery):  # (or another replica answers)
+                await self._tell(transport, STOPPED.for_user())
             raise
         except Exception as exc:
-            await self._tell(transport, user_text(exc))
+            if await self._ours(delivery):
+                await self._tell(transport, user_text(exc))
             return
         notes = [*more_notes, *notes]
+        if not await self._ours(delivery):
+            return
         try:
             await transport.deliver(result, notes)
             log.info(
@@ -571,6 +664,7 @@ class Conversations:
         role: str | None,
         conversation: ConversationKey | None,
         place: tuple[int | None, Mapping[str, Any] | None] = (None, None),
+        delivery: Delivery | None = None,
     ) -> tuple[ReviewResult, list[str]]:
         self.check_size(upload)  # before taking a place in line
         waited = False
@@ -598,14 +692,129 @@ class Conversations:
             request = ReviewRequest(data=data, filename=filename, job_description=job, role=role)
             settings, cache = self._model(conversation, user)
             review = self.reviewer or review_with_document  # or a worker's job (core/scale)
-            document, result = await review(request, settings, http=self.http, cache=cache)
+            owed = await self._begin(delivery, place[1], notes, job, role)
+            document, result = await review(request, settings, http=self.http, cache=cache, **owed)
+        await self._conclude(
+            conversation, user, result, document, previous, job, role, started, delivery
+        )
+        return result, notes
+
+    async def _conclude(
+        self,
+        conversation: ConversationKey | None,
+        user: str,
+        result: ReviewResult,
+        document: Document,
+        previous: Snapshot | None,
+        job: str | None,
+        role: str | None,
+        started: float,
+        delivery: Delivery | None = None,
+    ) -> None:
+        """After a review: the numbers for stats, the comparison with v(n-1), v(n) kept. Not
+        when another replica adopted the delivery (this one was paused past its lease): that
+        one answers and keeps the version, so nothing is kept twice."""
+        if not await self._ours(delivery):
+            return
         await self._record(conversation, user, result, started)
         if previous is not None:
             from core.compare import compare
 
             result.comparison = compare(previous, result, number=previous.number + 1)
         await self._save(conversation, result, document, job, role)
-        return result, notes
+
+    # --- issue 16: an answer owed survives its replica (core/scale/handover.py) -------------
+    def _owed(
+        self,
+        name: str,
+        user: str,
+        notes: Sequence[str],
+        conversation: ConversationKey | None,
+        reply_to: Mapping[str, Any] | None,
+        pending: int | None,
+    ) -> Delivery | None:
+        """A delivery another replica could finish (REDIS_URL and a place to answer), or None."""
+        if self.handover is None or reply_to is None:
+            return None
+        delivery = self.handover.new()
+        delivery.record = {
+            "name": name,
+            "user": user,
+            "notes": list(notes),
+            "conversation": conversation.fields() if conversation is not None else None,
+            "pending": [self.state.owner, pending] if self.state and pending else None,
+        }
+        return delivery
+
+    async def _begin(
+        self,
+        delivery: Delivery | None,
+        reply_to: Mapping[str, Any] | None,
+        notes: Sequence[str],
+        job: str | None,
+        role: str | None,
+    ) -> dict[str, Any]:
+        """Just before the job is enqueued: what finishing needs (the progress message's id
+        included) goes to Redis, and the job takes the delivery's id."""
+        if delivery is None or self.handover is None:
+            return {}
+        delivery.record |= {
+            "reply_to": dict(reply_to or {}),
+            "notes": [*notes, *delivery.record["notes"]],
+            "job": job,
+            "role": role,
+        }
+        user = str(delivery.record["user"])
+        await self.handover.begin(delivery, user.partition(":")[0])
+        _, pending = delivery.record["pending"] or (None, None)
+        if reply_to is not None and pending is not None:  # a restart leaves it to the delivery
+            await self._remember_place(pending, {**reply_to, "delivery": delivery.id})
+        return {"job_id": delivery.id}
+
+    async def _ours(self, delivery: Delivery | None) -> bool:
+        """May this process answer? Always, unless another replica adopted the delivery."""
+        if delivery is None or self.handover is None or not delivery.begun:
+            return True
+        return await self.handover.finish(delivery)
+
+    async def _handed_off(self, delivery: Delivery | None) -> bool:
+        """At shutdown, a review still on a worker: another replica will answer it."""
+        if delivery is None or self.handover is None or not delivery.begun:
+            return False
+        return await self.handover.hand_off(delivery)
+
+    async def adopt(
+        self, delivery: Delivery, transport: Callable[[Mapping[str, Any]], Transport]
+    ) -> None:
+        """Finish a delivery a stopped replica began: wait on its job, answer once, where
+        that replica would have (`transport(reply_to)`: its "Reviewing…" message)."""
+        record = delivery.record
+        key = record.get("conversation")
+        conversation = ConversationKey(**key) if key else None
+        user = str(record.get("user") or "")
+        started = asyncio.get_running_loop().time()
+        log.info("finishing a review another replica began, for %s", user)
+
+        async def review() -> tuple[ReviewResult, list[str]]:
+            assert self.handover is not None
+            document, result = await self.handover.outcome(delivery)
+            previous = await self._latest(conversation)
+            job, role = record.get("job"), record.get("role")
+            await self._conclude(
+                conversation, user, result, document, previous, job, role, started, delivery
+            )
+            return result, [RESUMED_NOTE]
+
+        try:
+            where = record.get("reply_to") or {}
+            notes = record.get("notes") or []
+            await self._run(review, transport(where), user, notes, delivery=delivery)
+        finally:
+            if self.handover is not None:
+                self.handover.close(delivery)
+            owner, pending = record.get("pending") or (None, None)
+            if self.state is not None and pending is not None:
+                await self._settle(pending, owner=owner)
 
     async def _rerun(
         self,
@@ -752,11 +961,11 @@ class Conversations:
         except Exception as exc:
             log.warning("state: could not note where the answer goes: %s", type(exc).__name__)
 
-    async def _settle(self, pending: int | None) -> None:
+    async def _settle(self, pending: int | None, *, owner: str | None = None) -> None:
         if self.state is None or pending is None:
             return
         try:
-            await asyncio.shield(self.state.settle(pending))
+            await asyncio.shield(self.state.settle(pending, owner=owner))
         except (asyncio.CancelledError, Exception) as exc:
             log.warning("state: could not settle an answered review: %s", type(exc).__name__)
 

@@ -241,6 +241,75 @@ def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
     ]
 
 
+_SAFE_URL = regex_cache.compile(r"(?:https?://)?[\w.-]+\.[a-z]{2,}(?:[/?#][^\s()<>\[\]]*)?", re.I)
+
+
+def _bare(url: str) -> str:
+    """'https://www.linkedin.com/in/jane/' as people print it: 'linkedin.com/in/jane'."""
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url, flags=re.I).rstrip("/")
+
+
+def _missing_links(resume: Resume, details: list[str]) -> list[str]:
+    """The person's web links whose address the resume never prints: a PDF's 'LinkedIn | GitHub'
+    are hyperlinks behind the words, so a rewrite of the words alone would lose them."""
+    printed = "\n".join([*(ln for s in resume.sections for ln in s.lines), *details]).casefold()
+    missing: list[str] = []
+    for url in resume.links:
+        bare = _bare(url)
+        if _SAFE_URL.fullmatch(url) and bare.casefold() not in printed:
+            missing.append(url)  # not a mail or phone link, an odd scheme, or printed already
+            printed += "\n" + bare.casefold()
+    return missing
+
+
+def _link_words(lines: list[str], urls: list[str]) -> tuple[list[str], list[str]]:
+    """Markdown lines where a word naming a link's site ('LinkedIn' for linkedin.com) becomes
+    the link, and the links no word names."""
+    lines, left = list(lines), []
+    for url in urls:
+        site = _bare(url).split("/")[0].casefold().split(".")[0]
+        label = re.compile(rf"(?<![\w\[/.]){re.escape(site)}(?![\w\]/.])", re.I)
+        for i, line in enumerate(lines):
+            if len(site) > 2 and (m := label.search(line)):
+                target = url if "://" in url else f"https://{url}"
+                lines[i] = f"{line[: m.start()]}[{m.group(0)}]({target}){line[m.end() :]}"
+                break
+        else:
+            left.append(url)
+    return lines, left
+
+
+def keep_links(markdown: str, links: list[str]) -> str:
+    """A rewrite someone else wrote (the model never sees the addresses behind a PDF's 'LinkedIn')
+    with the person's links kept the same way: on the word naming the site in the lines above the
+    first section, else written out after them."""
+    lines = markdown.split("\n")
+    missing = [
+        u
+        for u in links
+        if _SAFE_URL.fullmatch(u) and _bare(u).casefold() not in markdown.casefold()
+    ]
+    if not missing:
+        return markdown
+    end = next((i for i, ln in enumerate(lines) if ln.startswith("## ")), len(lines))
+    start = 1 if lines and lines[0].startswith("# ") else 0
+    head, left = _link_words(lines[start:end], list(dict.fromkeys(missing)))
+    if left:
+        last = max((i for i, ln in enumerate(head) if ln.strip()), default=-1)
+        head.insert(last + 1, " | ".join(md(_bare(u)) for u in left))
+        if last < 0:
+            head.insert(0, "")
+    return "\n".join([*lines[:start], *head, *lines[end:]])
+
+
+def _plain_lines(section: Section) -> list[str]:
+    """A section without entries, as Markdown: its bullets as list items, dates in one format."""
+    return [
+        f"- {md(line[2:])}" if line.startswith("• ") else md(normalise_range(line))
+        for line in section.lines
+    ]
+
+
 def rewrite_markdown(resume: Resume) -> str:
     """The whole resume, rewritten, as Markdown: the person's own sections, in their order and language."""
     out: list[str] = [f"# {md(resume.name) if resume.name else 'Resume'}"]
@@ -259,8 +328,18 @@ def rewrite_markdown(resume: Resume) -> str:
             )
         else:
             details.append(line)
-    if details:
-        out += ["", "  \n".join(md(d) for d in details)]
+    # the person's links: on the words that name them, at the top or in a contact section, or
+    # written out under the contact lines; nothing the resume didn't link to
+    top_md, unlinked = _link_words([md(d) for d in details], _missing_links(resume, details))
+    contact = next(
+        (s for s in resume.sections if s is not top and s.name is SectionName.CONTACT), None
+    )
+    contact_md: list[str] = []
+    if contact is not None and not contact.roles:
+        contact_md, unlinked = _link_words(_plain_lines(contact), unlinked)
+    top_md += [" | ".join(md(_bare(url)) for url in unlinked)] if unlinked else []
+    if top_md:
+        out += ["", "  \n".join(top_md)]
     from core.rules import is_work_role
 
     improved = _improved_bullets(resume)
@@ -286,8 +365,5 @@ def rewrite_markdown(resume: Resume) -> str:
         elif section.name is SectionName.SUMMARY:
             out += [md(drop_first_person(line) or line) for line in section.lines]
         else:
-            for line in section.lines:
-                out.append(
-                    f"- {md(line[2:])}" if line.startswith("• ") else md(normalise_range(line))
-                )
+            out += contact_md if section is contact and contact_md else _plain_lines(section)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip() + "\n"

@@ -49,6 +49,9 @@ def score_findings(
     counts = counts or Counter(f.rule for f in findings)
     # as the findings carry it (a check may raise or lower its rule's usual severity; a model's
     # finding, ai.*, carries the model's judgement); categories as the registry declares them
+    shown: dict[str, list[int]] = {}
+    for f in findings:  # each finding costs what its own severity says
+        shown.setdefault(f.rule, []).append(PENALTY[f.severity])
     severity = {f.rule: f.severity for f in findings}
     category = {f.rule: f.category for f in findings}
     for rule in REGISTRY:
@@ -63,9 +66,11 @@ def score_findings(
         if declared is not None and declared.share_penalty:
             lost[cat] += declared.share_penalty * min(1.0, n / statements)
         else:
-            usual = severity.get(rule) or (declared.severity if declared else None)
-            if usual is not None:
-                lost[cat] += min(RULE_CAP, PENALTY[usual] * n)
+            # past the display cap, a finding costs its rule's usual severity
+            paid = shown.get(rule, [])[:n]
+            usual = (declared.severity if declared else None) or severity.get(rule)
+            hidden = (n - len(paid)) * PENALTY[usual] if usual is not None else 0
+            lost[cat] += min(RULE_CAP, sum(paid) + hidden)
     if (
         resume.section(SectionName.EXPERIENCE) is None
         and resume.section(SectionName.PROJECTS) is None

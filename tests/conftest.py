@@ -8,11 +8,14 @@ import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import settings as hypothesis_settings
 
 from core.config import Settings
+from tests.fakes.discord import FakeDiscord
 from tests.fakes.model import SlowModel
+from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -22,6 +25,26 @@ EXAMPLES = ROOT / "examples"
 # and nothing passes or fails by the luck of the draw. (Each @settings inherits this profile.)
 hypothesis_settings.register_profile("derandomized", derandomize=True, database=None)
 hypothesis_settings.load_profile("derandomized")
+
+_REVIEW_SHARE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's shared folder of corpus reviews (tests/corpus_reviews.py), made by the process
+    that starts the xdist workers, before they start."""
+    if not hasattr(config, "workerinput"):
+        from tests.corpus_reviews import share_folder
+
+        config.stash[_REVIEW_SHARE] = share_folder()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = config.stash.get(_REVIEW_SHARE, None)
+    if folder is not None:
+        from tests.corpus_reviews import remove_share_folder
+
+        remove_share_folder(folder)
+
 
 _PREFIXES = (
     "HUGGINGFACE_",
@@ -62,6 +85,31 @@ def require_corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present")
     return CORPUS
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """The fake Slack Web API on 127.0.0.1 (tests/fakes/slack.py)."""
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    """The fake Discord REST API and gateway on 127.0.0.1 (tests/fakes/discord.py)."""
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    """A client for the test's own requests (Slack's side of the HTTP events, for one)."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        yield client
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.advice import PRECISION_GOAL, corpus_resumes, judge, load_expectations, review
-from core.config import Settings
-from core.review import offline_pipeline
+from benchmarks.advice import PRECISION_GOAL, corpus_resumes, judge, load_expectations
 from tests.conftest import CORPUS, corpus_files
+from tests.corpus_reviews import corpus_review, every_finding
 
-SETTINGS = Settings(_env_file=None)
 LABELS = corpus_files("expected", "*.json")
 
 
@@ -23,8 +21,7 @@ def _label_and_result(label_path: Path):
     path = CORPUS / label["file"]
     if not path.is_file():
         pytest.skip(f"{label['file']} is not in the corpus")
-    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
-    return label, result
+    return label, corpus_review(path)[1]
 
 
 @pytest.mark.parametrize("label_path", LABELS, ids=lambda p: p.name.removesuffix(".json"))
@@ -50,13 +47,10 @@ def test_no_false_missing_claim(label_path: Path) -> None:
 # `python benchmarks/advice.py` prints the same figures per rule.
 JUDGED = load_expectations()
 RESUMES = corpus_resumes()
-_FINDINGS: dict[str, list] = {}
 
 
 def _every_finding(name: str) -> list:
-    if name not in _FINDINGS:  # the precision test reuses the per-resume reviews
-        _FINDINGS[name] = review(name)
-    return _FINDINGS[name]
+    return every_finding(CORPUS / name)
 
 
 def test_every_corpus_resume_has_a_judgement() -> None:
@@ -86,7 +80,7 @@ def test_precision_on_the_corpus_is_what_a_coach_would_sign() -> None:
 def test_no_fix_is_weak_and_no_verb_is_swapped(path: Path) -> None:
     from core.wording import WEAK_OPENER_WORDS
 
-    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
+    _, result = corpus_review(path)
     for f in result.findings:
         if f.rule == "bullet.weak_opener" and f.after:
             assert f.after.split()[0].lower() not in WEAK_OPENER_WORDS, f.after

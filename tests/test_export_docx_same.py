@@ -9,17 +9,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from functools import cache
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.config import Settings
 from core.export import markdown_to_docx
-from core.review import offline_pipeline
 from tests.conftest import CORPUS, corpus_files
+from tests.corpus_reviews import corpus_review
 from tests.export_reference import markdown_to_docx as reference_docx
 from tests.test_export import REWRITE
 
@@ -39,12 +37,8 @@ def assert_same_document(markdown: str) -> None:
         assert new[name] == old[name], name
 
 
-@cache
 def corpus_rewrite(path: Path) -> str:
-    _, result = offline_pipeline(
-        path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
-    )
-    return result.rewritten
+    return corpus_review(path)[1].rewritten
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")

@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 import unicodedata
-from functools import cache
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -30,8 +29,8 @@ from core.export.markdown import parse_rewrite
 from core.export.pdf import blocks_to_pdf
 from core.isolation import run_isolated
 from core.models import Attachment, Extraction, FileKind, ReviewResult
-from core.review import offline_pipeline
 from tests.conftest import CORPUS, corpus_files
+from tests.corpus_reviews import corpus_review
 
 RESUMES = [p for p in corpus_files("resumes", "*/*") if p.is_file()]
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff"
@@ -92,12 +91,8 @@ def result_for(rewrite: str, name: str = "cv.pdf", pages: int = 1) -> ReviewResu
     )
 
 
-@cache
 def corpus_rewrite(path: Path) -> ReviewResult:
-    _, result = offline_pipeline(
-        path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
-    )
-    return result
+    return corpus_review(path)[1]
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not present")

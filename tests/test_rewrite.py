@@ -9,11 +9,13 @@ import pytest
 
 from core.config import Settings
 from core.honesty import find_fabrications
+from core.models import ReviewResult
 from core.offline import review
 from core.reading import read_file
 from core.review import offline_pipeline
 from core.rewrite import normalise_date, normalise_range
 from tests.conftest import CORPUS, corpus_files
+from tests.corpus_reviews import corpus_review
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
 SETTINGS = Settings(_env_file=None)
@@ -33,9 +35,10 @@ def _rewrite(data: bytes, name: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)
 def test_rewrite_of_every_corpus_resume_invents_nothing(path: Path) -> None:
-    original, rewritten = _rewrite(path.read_bytes(), path.name)
-    assert find_fabrications(original, rewritten) == []
-    assert rewritten.startswith("# ")
+    document, result = corpus_review(path)
+    # what was read: the text, and the addresses behind its links ('LinkedIn' -> its URL)
+    assert find_fabrications("\n".join([document.text, *document.links]), result.rewritten) == []
+    assert result.rewritten.startswith("# ")
 
 
 @pytest.mark.parametrize("sample", [GOOD_RESUME, FLAWED_RESUME], ids=["good", "flawed"])
@@ -111,8 +114,12 @@ def _norm(text: str) -> str:
 
 
 def _unlisted_edits(data: bytes, name: str) -> list[str]:
-    """Bullets in the rewrite that are neither an original bullet or line nor the 'after' of a finding."""
     _, result = offline_pipeline(data, name, None, None, SETTINGS, False)
+    return _unlisted(result)
+
+
+def _unlisted(result: ReviewResult) -> list[str]:
+    """Bullets in the rewrite that are neither an original bullet or line nor the 'after' of a finding."""
     assert result.structure is not None
     originals = {_norm(b) for s in result.structure.sections for e in s.entries for b in e.bullets}
     originals |= {
@@ -129,7 +136,7 @@ def _unlisted_edits(data: bytes, name: str) -> list[str]:
 
 @pytest.mark.parametrize("path", RESUMES, ids=lambda p: p.name)
 def test_every_edit_in_a_corpus_rewrite_is_a_listed_finding(path: Path) -> None:
-    assert _unlisted_edits(path.read_bytes(), path.name) == []
+    assert _unlisted(corpus_review(path)[1]) == []
 
 
 @pytest.mark.parametrize("sample", [GOOD_RESUME, FLAWED_RESUME], ids=["good", "flawed"])
@@ -150,7 +157,7 @@ def test_every_fix_a_finding_shows_is_in_the_rewrite(path: Path) -> None:
     """The converse: an 'after' of a fix the rewrite applies is what the rewrite prints (bullets and prose alike)."""
     from core.rules import REWRITE_RULES
 
-    _, result = offline_pipeline(path.read_bytes(), path.name, None, None, SETTINGS, False)
+    _, result = corpus_review(path)
     flat = " ".join(result.rewritten.split())
     shown = [f.after for f in result.findings if f.after and f.rule in REWRITE_RULES]
     assert [a for a in shown if " ".join(a.split())[1:] not in flat] == []
@@ -209,8 +216,11 @@ def _contents(text: str) -> tuple[set[str], set[str], set[tuple[str, ...]]]:
 def test_the_rewrite_of_every_corpus_resume_keeps_its_words_numbers_and_dates(path: Path) -> None:
     """≥ 98 % of the words, of the numbers and of the dates of the text we read come back in the
     rewrite (issue 10): nothing of the person's is dropped on the way, not even from the top."""
-    original, rewritten = _rewrite(path.read_bytes(), path.name)
-    shown = _UNESCAPE.sub(r"\1", rewritten)  # 'skill\_list' reads 'skill_list'
+    document, result = corpus_review(path)
+    original, shown = (
+        document.text,
+        _UNESCAPE.sub(r"\1", result.rewritten),
+    )  # 'skill\_list' reads 'skill_list'
     for kind, want, got in zip(
         ("words", "numbers", "dates"), _contents(original), _contents(shown), strict=True
     ):
@@ -371,3 +381,45 @@ def test_the_person_s_own_markdown_characters_show_as_typed_in_every_file() -> N
     assert "12. place in the hackathon of 2021 with a team of 4" in shown
     assert any("first_name and last_name column in the **legacy** schema" in t for t in shown)
     assert not any(r.bold or r.italic for b in blocks if b.kind == "bullet" for r in b.runs)
+
+
+def test_links_behind_words_are_kept_on_the_words_or_written_out() -> None:
+    """A PDF's 'LinkedIn | GitHub' are hyperlinks whose addresses the page never prints: the
+    rewrite keeps each one on the word that names its site, writes out one no word names, and
+    adds nothing the resume didn't link to."""
+    from core.models import Resume, Section, SectionName
+    from core.rewrite import rewrite_markdown
+
+    resume = Resume(
+        name="Jane Roe",
+        links=[
+            "https://www.linkedin.com/in/janeroe",
+            "https://github.com/janeroe",
+            "https://orcid.org/0000-0002-1825-0097",
+            "mailto:jane@example.com",
+            "https://janeroe.dev/",
+        ],
+        sections=[
+            Section(
+                name=SectionName.CONTACT,
+                heading="",
+                lines=["Jane Roe", "jane@example.com | LinkedIn | GitHub | janeroe.dev"],
+            ),
+            Section(name=SectionName.SKILLS, heading="Skills", lines=["Python, Go"]),
+        ],
+    )
+    top = rewrite_markdown(resume).split("## Skills")[0]
+    assert "[LinkedIn](https://www.linkedin.com/in/janeroe)" in top
+    assert "[GitHub](https://github.com/janeroe)" in top
+    assert "orcid.org/0000-0002-1825-0097" in top  # no word names it: written out
+    assert "mailto" not in top and top.count("janeroe.dev") == 1  # printed already
+
+
+def test_a_corpus_pdf_s_link_words_keep_their_addresses() -> None:
+    path = CORPUS / "resumes/pdf/europass_latex_deba_priyo_guha_en.pdf"
+    if not path.is_file():
+        pytest.skip("corpus not present")
+    document, result = corpus_review(path)
+    linked = [u for u in document.links if "linkedin.com" in u or "github.com" in u]
+    assert linked and all(f"]({u})" in result.rewritten for u in linked)
+    assert result.rewrite_score >= result.score  # no longer loses a link the rules look for

@@ -596,3 +596,25 @@ def test_a_common_misspelling_is_flagged(bullet: str, word: str, better: str) ->
 )
 def test_names_tools_and_tech_words_are_not_misspellings(bullet: str) -> None:
     assert "style.misspelling" not in rules(run(with_bullet(bullet)))
+
+
+def test_each_finding_costs_its_own_severity_whatever_the_order() -> None:
+    """A date of birth (medium) and a photo (low) cost the same in either order: the score once
+    charged every finding of a rule at the severity of its last one, so the rewrite, without the
+    photo, scored lower than the original."""
+    from core.models import Category, Finding, Severity
+    from core.scoring import score_findings
+    from core.structure import parse_document
+
+    parsed = parse_document(read_file(GOOD_RESUME.encode(), "cv.txt", 10)).resume
+    birth, photo = (
+        Finding(
+            rule="privacy.sensitive_data", severity=s, category=Category.COMPLETENESS, message="m"
+        )
+        for s in (Severity.MEDIUM, Severity.LOW)
+    )
+    _, one_way = score_findings([birth, photo], parsed, None)
+    _, other_way = score_findings([photo, birth], parsed, None)
+    _, birth_only = score_findings([birth], parsed, None)
+    assert one_way["completeness"] == other_way["completeness"] == 100 - 12 - 4
+    assert birth_only["completeness"] == 100 - 12  # one finding fewer never scores lower

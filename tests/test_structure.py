@@ -9,6 +9,15 @@ from core.structure import heading_section, parse_date_range, parse_resume
 from tests.samples import GOOD_RESUME
 
 
+def test_a_street_address_s_numbers_are_not_taken_for_the_phone() -> None:
+    """Europass prints the address above the phone: '100/2 - 12345' reads like a number."""
+    resume = parse_resume(
+        "Maria Bianchi\nVia Roma, 100/2 - 12345 Torino (Italia)\n+39 392 1234567\n"
+        "maria.bianchi@example.org\n\nEsperienza\nTirocinio, Benetton, 2001 – 2004\n"
+    )
+    assert resume.phone == "+39 392 1234567"
+
+
 def test_sample_resume_structure_and_contact() -> None:
     resume = parse_resume(GOOD_RESUME)
     assert resume.name == "Jordan Lee"

@@ -37,7 +37,7 @@ from discord.http import Route
 from bots.discord.channels import ReviewChannels
 from bots.discord.interaction import INTERACTION_WINDOW_SECONDS, InteractionTransport
 from bots.discord.limits import DISCORD_STRING_OPTION_MAX, DISCORD_THREAD_NAME_MAX
-from bots.discord.metrics import count_rate_limits
+from bots.discord.metrics import count_rate_limits, error_trace
 from bots.discord.render import NO_MENTIONS, Reply, render_error, render_help, render_result
 from bots.lifecycle import keep_library_logs_content_free
 from core.config import Settings
@@ -221,8 +221,13 @@ class DiscordBot:
         await interaction.followup.send(text, ephemeral=True)
 
     async def recover(self) -> int:
-        """Answer whoever a previous process left unanswered (see `Conversations.recover`)."""
-        return await self.conversations.recover("discord", self._lost)
+        """Answer whoever a previous process left unanswered (see `Conversations.recover`); with
+        REDIS_URL, from now on also what a stopped replica left (core/scale/handover.py)."""
+        from .adopted import adopted_transport
+
+        return await self.conversations.recover(
+            "discord", self._lost, lambda where: adopted_transport(self.client, where)
+        )
 
     async def _lost(self, where: Mapping[str, Any], filename: str | None) -> None:
         """A message's review is done again, once, replying to it as before; an interaction's
@@ -485,11 +490,13 @@ class DiscordBot:
 
 def _client(settings: Settings, intents: discord.Intents) -> discord.Client:
     """One connection, or DISCORD_SHARD_COUNT shards (this process: DISCORD_SHARD_IDS)."""
+    trace = error_trace()  # /metrics: failed API calls other than 429s
     if settings.discord_shard_count is None:
-        return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS)
+        return discord.Client(intents=intents, allowed_mentions=NO_MENTIONS, http_trace=trace)
     return discord.AutoShardedClient(
         intents=intents,
         allowed_mentions=NO_MENTIONS,
+        http_trace=trace,
         shard_count=settings.discord_shard_count,
         shard_ids=list(settings.discord_shard_ids) if settings.discord_shard_ids else None,
     )

@@ -62,6 +62,7 @@ async def run(
             bot = build_bot(settings, http=http, queue=queue or shared.queue, state=state)
             bot.conversations.claims = shared.claims
             bot.conversations.reviewer = shared.reviewer
+            bot.conversations.handover = shared.handover  # answers a killed replica owed
             async with bot.client:
                 serving = asyncio.create_task(bot.client.start(token))
                 stopping = asyncio.create_task(stop.wait())

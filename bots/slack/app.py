@@ -322,6 +322,11 @@ class SlackMessages:
             blocks=rendered.blocks,
         )
 
+    def transport(self, where: Mapping[str, Any]) -> SlackTransport:
+        """The conversation another replica began (its ids: channel, thread, its message)."""
+        dest = Destination(channel=where["channel"], thread_ts=where.get("thread_ts"))
+        return SlackTransport(self, dest, dict(where))
+
     async def post_progress(self, dest: Destination, rendered: Rendered) -> tuple[Destination, str]:
         """Post the first message; if the bot can't post in that channel, fall back to the user's DM."""
         blocks = rendered.blocks or None
@@ -457,8 +462,10 @@ class SlackBot:
         return self.messages.conversations
 
     async def recover(self) -> int:
-        """Tell whoever a previous process left unanswered (see `Conversations.recover`)."""
-        return await self.conversations.recover("slack", self.messages.tell_lost)
+        """Tell whoever a previous process left unanswered (see `Conversations.recover`); with
+        REDIS_URL, from now on also answer what a stopped replica left (core/scale/handover.py)."""
+        messages = self.messages
+        return await self.conversations.recover("slack", messages.tell_lost, messages.transport)
 
     async def warm_up(self) -> None:
         """Check the bot token once at start-up, so a bad token fails now and the first acks are fast."""
@@ -538,11 +545,13 @@ def build_bot(
             return BoltResponse(status=200, body="")
         return await next()
 
-    def _claim(event: dict[str, Any]) -> bool:
-        """One answer per message even if both `message` and `app_mention` arrive for it."""
-        return slack.seen.add(f"msg:{event.get('channel')}:{event.get('ts')}")
+    async def _claim(event: dict[str, Any]) -> bool:
+        """One answer per message even if both `message` and `app_mention` arrive for it (two
+        event ids), here and, with REDIS_URL, whichever replica each of them reached."""
+        key = f"msg:{event.get('channel')}:{event.get('ts')}"
+        return slack.seen.add(key) and await conversations.claim_shared(f"slack:{key}")
 
-    def answer_event(
+    async def answer_event(
         event: dict[str, Any], context: AsyncBoltContext, *, help_in_threads: bool
     ) -> None:
         """A DM or mention: review its file in the thread (once, however often Slack retries), or explain."""
@@ -558,13 +567,13 @@ def build_bot(
             dm=event.get("channel_type") == "im",
         )
         if event.get("files"):
-            if _claim(event):
+            if await _claim(event):
                 tasks.spawn(
                     slack.answer(
                         event["files"], dest, event.get("text"), user=user, conversation=key
                     )
                 )
-        elif event.get("text") and _claim(event):  # a reply: re-run, else help as before
+        elif event.get("text") and await _claim(event):  # a reply: re-run, else help
             wants_help = help_in_threads or not event.get("thread_ts")
             tasks.spawn(
                 slack.reply(event["text"], dest, user=user, conversation=key, help=wants_help)
@@ -580,16 +589,16 @@ def build_bot(
             return  # edits, deletions, joins…
         if event.get("channel_type") != "im":  # review channels, and mentions Slack sent as this
             if reviews_channel_message(event, context.bot_user_id, settings.review_channels):
-                answer_event(event, context, help_in_threads=False)
+                await answer_event(event, context, help_in_threads=False)
             return
         # a plain DM gets help; chatter inside a review thread gets silence
-        answer_event(event, context, help_in_threads=False)
+        await answer_event(event, context, help_in_threads=False)
 
     @app.event("app_mention")
     async def on_mention(event: dict[str, Any], context: AsyncBoltContext) -> None:
         if _from_a_bot(event, context.bot_user_id):
             return
-        answer_event(event, context, help_in_threads=True)
+        await answer_event(event, context, help_in_threads=True)
 
     @app.command("/optimize")
     async def on_optimize(ack: AsyncAck, command: dict[str, Any], client: AsyncWebClient) -> None:

@@ -87,6 +87,7 @@ async def run(
             bot = build_bot(settings, http=http, session=session, queue=queue, state=state)
             bot.conversations.claims = shared.claims  # a retried event is answered by one replica
             bot.conversations.reviewer = shared.reviewer  # here, or on a worker (REDIS_URL)
+            bot.conversations.handover = shared.handover  # answers a killed replica owed
             await bot.warm_up()
             await bot.recover()  # reviews a previous process accepted and never answered
             if settings.slack_app_token:

@@ -9,8 +9,10 @@ definition term) is a date or place that belongs beside the line.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
+from importlib import resources
 
 from core import regex_cache
 from core.reading.lines import Line
@@ -138,185 +140,6 @@ def tidy(
 
 # --- dates and places -------------------------------------------------------------
 
-_MONTH_WORDS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "januar",
-    "februar",
-    "märz",
-    "mai",
-    "juni",
-    "juli",
-    "oktober",
-    "dezember",
-    "jän",
-    "mär",
-    "okt",
-    "dez",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-    "janv",
-    "févr",
-    "fév",
-    "avr",
-    "juil",
-    "sept",
-    "déc",
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "setiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-    "ene",
-    "abr",
-    "ago",
-    "dic",
-    "janeiro",
-    "fevereiro",
-    "março",
-    "maio",
-    "junho",
-    "julho",
-    "setembro",
-    "outubro",
-    "novembro",
-    "dezembro",
-    "fev",
-    "out",
-    "dez",
-    "set",
-    "gennaio",
-    "febbraio",
-    "aprile",
-    "maggio",
-    "giugno",
-    "luglio",
-    "settembre",
-    "ottobre",
-    "dicembre",
-    "gen",
-    "mag",
-    "giu",
-    "lug",
-    "ott",
-    "januari",
-    "februari",
-    "maart",
-    "mei",
-    "augustus",
-    "oktober",
-    "mrt",
-]
-_MONTHS = set(_MONTH_WORDS)
-_NOW_WORDS = set(
-    [
-        "present",
-        "current",
-        "currently",
-        "now",
-        "today",
-        "ongoing",
-        "date",
-        "heute",
-        "jetzt",
-        "aktuell",
-        "gegenwärtig",
-        "présent",
-        "aujourd'hui",
-        "aujourd’hui",  # the typographic apostrophe most editors print
-        "maintenant",
-        "actuel",
-        "actuellement",
-        "depuis",
-        "since",
-        "seit",
-        "desde",
-        "dal",
-        "presente",
-        "actualidad",
-        "actual",
-        "atual",
-        "hoje",
-        "oggi",
-        "attuale",
-        "heden",
-        "nu",
-        "expected",
-        "exp",
-        "expected)",
-        "(expected)",
-        "to",
-        "bis",
-        "until",
-        "à",
-        "a",
-        "al",
-        "de",
-        "des",
-        "du",
-        "da",
-        "do",
-        "em",
-        "in",
-        "of",
-        "von",
-        "vom",
-        "zum",
-        "till",
-        "från",
-        "–",
-        "-",
-        "—",
-        "~",
-        "〜",
-        "～",
-        "|",
-        "et",
-        "and",
-        "y",
-        "e",
-        "und",
-    ]
-)
 _CJK_DATE = regex_cache.compile(
     r"(?:明治|大正|昭和|平成|令和)?\s*\d{1,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
     r"|至今|现在|現在|今|在学中|在籍中|予定|月"
@@ -327,12 +150,33 @@ _YEAR = regex_cache.compile(
 _TOKEN = regex_cache.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+|\S")
 
 
+def _one_token(word: str) -> bool:
+    return len(_TOKEN.findall(word)) == 1
+
+
+# Month names and 'until now' / 'since' words and phrases, every language we read: the same data
+# the structure reads dates with (core/data/dates.json), plus what joins two dates in a range.
+_DATE_WORDS = json.loads(
+    resources.files("core.data").joinpath("dates.json").read_text(encoding="utf-8")
+)
+_MONTHS = {w for words in _DATE_WORDS["months"].values() for w in words}
+_NOW_PHRASES = [w for w in (*_DATE_WORDS["now"], *_DATE_WORDS["since"]) if not _one_token(w)]
+_NOW_WORDS = {w for w in (*_DATE_WORDS["now"], *_DATE_WORDS["since"]) if _one_token(w)} | set(
+    _DATE_WORDS["range_words"]
+)
+# 'alla data attuale', 'по настоящее время', 'bis heute': taken out whole before the words count
+_NOW_PHRASE_RE = regex_cache.compile(
+    "|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in sorted(_NOW_PHRASES, key=len, reverse=True)),
+    re.I,
+)
+
+
 def is_dateish(text: str) -> bool:
     """Is `text` a date or date range and little else ('03/2019 – heute', 'mai de 2025 - jun de 2025')?"""
     text = text.strip()
     if not text or len(text) > 48 or not _YEAR.search(text):
         return False
-    for token in _TOKEN.findall(_CJK_DATE.sub(" ", text)):
+    for token in _TOKEN.findall(_NOW_PHRASE_RE.sub(" ", _CJK_DATE.sub(" ", text))):
         t = token.casefold().rstrip(".")
         if t.isdigit():
             if len(t) > 4:
@@ -497,13 +341,14 @@ def split_date(text: str, max_words: int = 14) -> tuple[str, str]:
     return text, ""
 
 
-# a cut between these would split a date range ('… Freight 03/2019 - 05/2022'); longest
-# first, then alphabetical: the same pattern in every process (sets have no fixed order)
+# a cut between these would split a date range ('… Freight 03/2019 - 05/2022')
+# longest first, then alphabetical: the same pattern in every process (sets have no order)
 _MONTH_ALT = "|".join(re.escape(w) for w in sorted(_MONTHS, key=lambda w: (-len(w), w)))
 _NOW_ALT = "|".join(
     re.escape(w)
     for w in sorted(
-        (w for w in _NOW_WORDS if w.isalpha() and len(w) > 2), key=lambda w: (-len(w), w)
+        {*(w for w in _NOW_WORDS if w.isalpha() and len(w) > 2), *_NOW_PHRASES},
+        key=lambda w: (-len(w), w),
     )
 )
 _DATE_END = regex_cache.compile(rf"(?:\d|\b(?:{_MONTH_ALT})\.?)\s*$", re.I)

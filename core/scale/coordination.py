@@ -5,7 +5,9 @@
 - platform event claims (a retried event answered once): none in one process (the bots'
   own TTL caches and the state store do it), `RedisClaims` on Redis;
 - who reviews a file: `review_with_document` in this process, or an arq job that a
-  `resume-bot worker` runs (`core.scale.jobs.WorkerReviews`).
+  `resume-bot worker` runs (`core.scale.jobs.WorkerReviews`);
+- answers owed (`core.scale.handover.Handover`, Redis only): what a replica needs to finish
+  another's delivery, should that one die while its review is on a worker.
 
 `coordination(settings)` picks by REDIS_URL; tests and benchmarks may build either directly.
 Both are measured for /metrics (core/scale/metrics.py) without changing what they do.
@@ -25,6 +27,7 @@ from core.queue import ReviewQueue
 if TYPE_CHECKING:
     from core.models import Document, ReviewResult
     from core.queue import Admission
+    from core.scale.handover import Handover
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ class Coordination:
     reviewer: Callable[..., Awaitable[tuple[Document, ReviewResult]]]
     claims: EventClaims | None = None
     redis: Any = None  # arq's ArqRedis (a redis.asyncio.Redis) when distributed
+    handover: Handover | None = None  # answers owed, that another replica can finish
 
     @property
     def distributed(self) -> bool:
@@ -63,6 +67,7 @@ async def coordination(settings: Settings) -> AsyncIterator[Coordination]:
     from arq import create_pool
     from arq.connections import RedisSettings
 
+    from core.scale.handover import Handover
     from core.scale.jobs import QUEUE_NAME, Sealer, WorkerReviews
     from core.scale.shared import RedisClaims, RedisReviewQueue
 
@@ -70,12 +75,20 @@ async def coordination(settings: Settings) -> AsyncIterator[Coordination]:
     redis_settings = RedisSettings.from_dsn(settings.redis_url.get_secret_value())
     redis_settings.conn_timeout = 2
     pool = await create_pool(redis_settings, default_queue_name=QUEUE_NAME)
+    workers = WorkerReviews(pool, sealer, timeout_s=settings.job_timeout_s)
+    handover = Handover(pool, sealer, workers, lease_s=settings.redis_lease_s)
     try:
         shared = RedisReviewQueue(
-            pool, settings.max_concurrent_reviews, settings.user_reviews_per_hour
+            pool,
+            settings.max_concurrent_reviews,
+            settings.user_reviews_per_hour,
+            lease_s=settings.redis_lease_s,
         )
-        workers = WorkerReviews(pool, sealer, timeout_s=settings.job_timeout_s)
         log.info("distributed mode: queue and event claims on Redis, reviews on workers")
-        yield Coordination(MeasuredQueue(shared), MeasuredReviews(workers), RedisClaims(pool), pool)
+        yield Coordination(
+            MeasuredQueue(shared), MeasuredReviews(workers), RedisClaims(pool), pool, handover
+        )
     finally:
+        await handover.aclose()
+        await workers.aclose()
         await pool.aclose()

@@ -55,9 +55,10 @@ PLATFORM_ERRORS = Counter(
 )
 
 
-def platform_error(platform: str, *, rate_limited: bool) -> None:
-    """Count one failed platform call (the bots call this where they see the error)."""
-    PLATFORM_ERRORS.labels(platform, "rate_limited" if rate_limited else "error").inc()
+def platform_error(platform: str, *, rate_limited: bool = False, kind: str = "error") -> None:
+    """Count one failed platform call (the bots call this where they see the error); `kind` is
+    one of a small fixed set per platform (bots/<platform>/metrics.py)."""
+    PLATFORM_ERRORS.labels(platform, "rate_limited" if rate_limited else kind).inc()
 
 
 def fallback_reason(result: ReviewResult) -> str:

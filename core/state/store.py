@@ -151,6 +151,7 @@ class Pending:
     reply_to: dict[str, Any]
     created_at: float
     source_name: str | None
+    owner: str = ""  # the process that accepted it (`StateStore.owner`)
 
 
 class StateStore:
@@ -324,9 +325,13 @@ class StateStore:
                 .values(reply_to=_plain_place(reply_to))
             )
 
-    async def settle(self, pending_id: int) -> None:
+    async def settle(self, pending_id: int, *, owner: str | None = None) -> None:
+        """`owner`: only that process's row (another replica's, when it shares this database)."""
+        where = pending.c.id == pending_id
+        if owner is not None:
+            where = where & (pending.c.owner == owner)
         async with self.engine.begin() as conn:
-            await conn.execute(delete(pending).where(pending.c.id == pending_id))
+            await conn.execute(delete(pending).where(where))
 
     async def unsettled(self, platform: str) -> list[Pending]:
         """Reviews a previous process of `platform` accepted and never answered."""
@@ -349,6 +354,7 @@ class StateStore:
                     reply_to={**json.loads(row.reply_to), **data.get("place", {})},
                     created_at=row.created_at,
                     source_name=data.get("source_name"),
+                    owner=row.owner,
                 )
             )
         return out

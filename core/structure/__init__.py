@@ -32,6 +32,7 @@ from core.structure.contact import (
     PHONE_RE,
     find_location,
     find_name,
+    is_address,
     labelled_location,
     links_in,
     phones_in,
@@ -360,7 +361,12 @@ def _contact(
         or (k and _PHONE_LABEL.search(everything[k - 1]) and len(everything[k - 1]) < 20)
     ]
     phones = phones_in("\n".join(candidate)) or phones_in("\n".join(labelled))
-    resume.phone = phones[0] if phones else None
+    # numbers in a street address ('ABC Road, 100/2 - 12345 Rome') are read like a phone: a
+    # number on a line of its own, with a '+' or a label, comes first
+    likely = [
+        p for t in candidate if not is_address(t) or _PHONE_LABEL.search(t) for p in phones_in(t)
+    ]
+    resume.phone = (likely or phones or [None])[0]
     found = links_in("\n".join(candidate))
     candidate_text = EMAIL_RE.sub(
         " ", "\n".join(candidate)

@@ -59,6 +59,11 @@ _CITY_REGION = regex_cache.compile(
 _SEGMENT = regex_cache.compile(r"\s*[|·•◦]\s*|\s{2,}|\s+[–—]\s+|;\s*")
 
 
+def is_address(text: str) -> bool:
+    """A street address ('ABC Road, 100/2 - 12345 Rome', '221B Baker St'): its numbers aren't a phone."""
+    return bool(_ADDRESS.search(text))
+
+
 def phones_in(text: str) -> list[str]:
     found = []
     for m in PHONE_RE.finditer(text):

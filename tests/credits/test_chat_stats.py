@@ -4,10 +4,8 @@ summary as `resume-bot stats`, privately, through the real Bolt app and discord.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 
 from bots.discord.feedback import MANAGE_GUILD_ONLY
 from core.conversation import NOT_AN_ADMIN
@@ -16,28 +14,6 @@ from tests.fakes.slack import FakeSlack, event_callback, slash_command
 from tests.state.test_discord_versions import discord_bot, dm
 from tests.state.test_slack_versions import answered, slack_bot, upload_event
 from tests.state.threads import V1
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
-
-
-@pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 async def test_slack_admins_see_the_stats_privately(

@@ -4,10 +4,7 @@ stored with the review's engine, score and fallback, never with resume text."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
-import pytest
 from sqlalchemy import select
 
 from core.state.schema import reviews, votes
@@ -17,20 +14,6 @@ from tests.fakes.slack import FakeSlack, block_action, event_callback
 from tests.slack.conftest import BoltServer
 from tests.state.test_slack_versions import DM, answered, slack_bot, upload_event
 from tests.state.threads import V1
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
 
 
 def tally(message) -> str:  # type: ignore[no-untyped-def]

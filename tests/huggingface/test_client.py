@@ -501,3 +501,19 @@ async def test_improve_without_a_shared_client_makes_and_closes_its_own(kit: Any
     request = ReviewRequest(data=kit.resume.encode(), filename="jane.txt", engine="huggingface")
     result = await review_resume(request, kit.settings(), http=None, retry=kit.retry)
     assert result.engine.startswith("huggingface:")
+
+
+@respx.mock
+async def test_the_model_s_rewrite_keeps_the_links_behind_words(
+    kit: Any, http: httpx.AsyncClient
+) -> None:
+    """The model sees 'LinkedIn', never the address behind it: the person's rewrite still links
+    it, and nothing the resume didn't link to is added."""
+    resume = kit.resume.replace(kit.linkedin, "[LinkedIn](https://www.linkedin.com/in/janedoe)")
+    rewrite = GOOD.replace("[URL_1]", "LinkedIn")
+    respx.post(CHAT).respond(200, json=answer(rewrite))
+    request = ReviewRequest(data=resume.encode(), filename="jane.md", engine="huggingface")
+    result = await review_resume(request, kit.settings(), http=http, retry=kit.retry)
+    assert result.engine.startswith("huggingface")
+    assert "[LinkedIn](https://www.linkedin.com/in/janedoe)" in result.rewritten
+    assert result.rewritten.count("linkedin.com") == 1

@@ -194,6 +194,9 @@ def test_dates_and_asides() -> None:
         "2010-2014 (expected)",
         "2013-09 –",
         "平成30年4月",
+        "gennaio 2005 – alla data attuale",  # 'now' in several words, from core/data/dates.json
+        "Sep 2019 – bis heute",
+        "сентябрь 2019 – по настоящее время",
     ):
         assert is_dateish(date), date
     for other in (
@@ -202,6 +205,7 @@ def test_dates_and_asides() -> None:
         "Dean's List, 2020",
         "Present",
         "Senior Engineer 2019",
+        "alla data attuale dal Comune 2019",
     ):
         assert not is_dateish(other), other
     assert split_aside("2019 – 2021\tEngineer, Firma") == ("Engineer, Firma", "2019 – 2021")

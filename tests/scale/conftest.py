@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from core.config import Settings
 from core.scale.shared import connect
 from core.scale.worker import run_worker
+from tests.fakes.model import SlowModel
 from tests.fakes.slack import LOCALHOST
 from tests.scale.redis_server import RedisServer
 
@@ -34,6 +35,15 @@ async def replicas(redis_server: RedisServer) -> AsyncIterator[tuple[Redis, Redi
     yield first, second
     await first.aclose()
     await second.aclose()
+
+
+@pytest.fixture
+async def model() -> AsyncIterator[SlowModel]:
+    """The model fake, held until `model.gate.set()`, answering at once when let go."""
+    fake = SlowModel(delay_s=0.0, gated=True)
+    await fake.start()
+    yield fake
+    await fake.close()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ retries to the other replica is still answered once."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
@@ -19,9 +20,12 @@ from core.config import Settings
 from core.scale import coordination
 from tests.fakes.slack import (
     BOT_TOKEN,
+    BOT_USER_ID,
     LOCALHOST,
     SIGNING_SECRET,
     FakeSlack,
+    app_mention,
+    channel_message,
     dm_file_share,
     event_callback,
     sign,
@@ -42,6 +46,8 @@ async def replica(settings: Settings) -> AsyncIterator[tuple[str, SlackBot]]:
         bot = build_bot(settings, http=http, session=session, socket_mode=False, queue=shared.queue)
         bot.conversations.claims = shared.claims
         bot.conversations.reviewer = shared.reviewer
+        bot.conversations.handover = shared.handover
+        await bot.recover()  # its sweeper for what a stopped replica owed
         runner = web.AppRunner(build_web_app(bot.app), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, LOCALHOST, 0)
@@ -50,7 +56,7 @@ async def replica(settings: Settings) -> AsyncIterator[tuple[str, SlackBot]]:
         try:
             yield f"http://{LOCALHOST}:{port}", bot
         finally:
-            await bot.conversations.tasks.drain()
+            await bot.conversations.shutdown(30)  # as SIGTERM: the sweeper stops too
             await runner.cleanup()
 
 
@@ -154,5 +160,45 @@ async def test_redis_restarted_during_a_burst_every_request_is_answered_once(
         for e in events:
             [answer] = fake.thread(e["channel"], e["ts"])  # one answer each, no duplicate
             assert "/100" in answer.all_text()
+    finally:
+        await fake.close()
+
+
+async def test_one_upload_sent_as_message_and_mention_to_two_replicas_is_reviewed_once(
+    redis_server: RedisServer, state_key: str
+) -> None:
+    """Slack sends a file shared with a mention as a `message` and an `app_mention` (two event
+    ids); each may reach another replica, and still one review is made and posted."""
+    fake = FakeSlack()
+    await fake.start()
+    settings = Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.api_url,
+        redis_url=redis_server.url,
+        state_key=state_key,
+    )
+    try:
+        async with (
+            running_worker(settings),
+            replica(settings) as (one, bot_one),
+            replica(settings) as (two, bot_two),
+        ):
+            file = fake.add_file("cv.txt", RESUME_TXT.encode())
+            text = f"<@{BOT_USER_ID}> could you look at this?"
+            message = channel_message([file], text=text, channel="C0GENERAL")
+            mention = app_mention([file], text=text, ts=message["ts"], channel="C0GENERAL")
+            acks = await asyncio.gather(
+                post(one, event_callback(message)), post(two, event_callback(mention))
+            )
+            assert acks == [200, 200]
+            await fake.wait_for(lambda: fake.uploads_in("C0GENERAL", message["ts"]))
+            await bot_one.conversations.tasks.drain()
+            await bot_two.conversations.tasks.drain()
+        [answer] = fake.thread("C0GENERAL", message["ts"])
+        assert "/100" in answer.all_text()
+        assert len(fake.api_calls("files.completeUploadExternal")) == 1
+        assert len([c for c in fake.calls if c.method.startswith("GET /files/")]) == 1
     finally:
         await fake.close()

@@ -11,7 +11,6 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -29,14 +28,6 @@ from tests.slack.conftest import RESUME_TXT
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST = ReviewRequest(data=RESUME_TXT.encode(), filename="jane.txt")
-
-
-@pytest.fixture
-async def model() -> AsyncIterator[SlowModel]:
-    fake = SlowModel(delay_s=0.0, gated=True)
-    await fake.start()
-    yield fake
-    await fake.close()
 
 
 def model_settings(redis: RedisServer, key: str, model: SlowModel, **more: object) -> Settings:
@@ -77,7 +68,7 @@ async def test_a_job_past_its_time_limit_is_stopped_with_a_clear_answer(
     assert stopped.value is TOOK_TOO_LONG
 
 
-@pytest.mark.slow  # arq gives a killed worker's job to another after job_timeout + 10 s
+@pytest.mark.slow  # a killed worker's job goes to another after its time limit (2 s) + 1 s
 async def test_worker_killed_mid_review_is_retried_and_answered_once(
     redis_server: RedisServer, state_key: str, model: SlowModel
 ) -> None:

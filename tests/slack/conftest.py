@@ -52,14 +52,6 @@ Python, Go, PostgreSQL, Kubernetes, AWS, Docker
 
 
 @pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
 async def foreign() -> AsyncIterator[ForeignServer]:
     server = ForeignServer()
     await server.start()
@@ -75,12 +67,6 @@ def slack_settings(fake_slack: FakeSlack) -> Settings:
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
     )
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
 
 
 @dataclass

@@ -17,7 +17,6 @@ from typing import Any
 
 import aiohttp
 import httpx
-import pytest
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
@@ -51,20 +50,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.close()
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
 
 
 @asynccontextmanager

@@ -1,0 +1,89 @@
+"""A Discord replica stopped while its reviews are on a worker hands the answers it owes to
+another replica, which posts each once from the ids alone: a reply to the message that
+carried the file, and an interaction's follow-up (its "thinking…" replaced), never "stopped".
+
+The replica that stops is core's conversation flow with its own Redis connections, stopped
+with `Conversations.shutdown` past its deadline as SIGTERM does; the one that answers is the
+real discord.py client against the fake Discord, wired as `bots/discord/run.py` wires it.
+"""
+
+from __future__ import annotations
+
+from bots.discord.adopted import adopted_transport
+from core.conversation import Conversations, Upload, user_key
+from core.scale import coordination
+from tests.discord.conftest import running_bot
+from tests.discord.test_e2e import RESUME_TXT
+from tests.fakes.discord import is_channel_message, is_followup
+from tests.fakes.model import API_KEY, MODEL, SlowModel
+from tests.scale.conftest import running_worker
+from tests.scale.redis_server import RedisServer
+
+LEASE_S = 0.6
+EPHEMERAL = 1 << 6
+
+
+def upload(name: str) -> Upload:
+    async def fetch() -> tuple[bytes, str]:
+        return RESUME_TXT, name
+
+    return Upload(name=name, size=len(RESUME_TXT), fetch=fetch, platform="Discord")
+
+
+async def test_a_stopped_discord_replica_answers_are_posted_once_by_another(
+    redis_server: RedisServer, state_key: str, model: SlowModel
+) -> None:
+    async with running_bot(
+        redis_url=redis_server.url,
+        state_key=state_key,
+        redis_lease_s=LEASE_S,
+        worker_jobs=2,
+        huggingface_api_key=API_KEY,
+        huggingface_model=MODEL,
+        huggingface_base_url=model.base_url,
+    ) as running:
+        fake, settings, bot = running.fake, running.settings, running.bot
+        async with (
+            running_worker(settings),
+            coordination(settings) as live,
+            coordination(settings) as leaving,
+        ):
+            bot.conversations.queue = live.queue  # as bots/discord/run.py wires a replica
+            bot.conversations.claims = live.claims
+            bot.conversations.reviewer = live.reviewer
+            bot.conversations.handover = live.handover
+            await bot.recover()  # what setup_hook does at start: now it also adopts
+            gone = Conversations(
+                settings,
+                leaving.queue,
+                claims=leaving.claims,
+                reviewer=leaving.reviewer,
+                handover=leaving.handover,
+            )
+            posted = fake.message("my resume", [fake.attachment("cv.txt", RESUME_TXT)])
+            places = [
+                {"channel_id": fake.channel_id, "message_id": posted["id"]},
+                {"application_id": fake.app_id, "token": "interaction-token", "ephemeral": True},
+            ]
+            for n, where in enumerate(places):
+                gone.tasks.spawn(
+                    gone.handle(
+                        upload(f"cv{n}.txt"),
+                        adopted_transport(running.client, where),
+                        user=user_key("discord", f"{fake.user_id}{n}"),  # two people
+                        reply_to=where,
+                    )
+                )
+            await model.wait_in_flight(2, within_s=60)  # both on the worker
+            assert not await gone.shutdown(0.05, grace_s=5)  # past its deadline: stopped
+            model.gate.set()
+            [reply] = await fake.wait_for(is_channel_message(fake.channel_id))
+            [followup] = await fake.wait_for(is_followup)
+            await bot.conversations.tasks.drain()
+    assert "/100" in reply.content and "cv0.txt" in reply.content
+    assert str(reply.json["message_reference"]["message_id"]) == posted["id"]
+    assert "/100" in followup.content and "cv1.txt" in followup.content
+    assert followup.json["flags"] & EPHEMERAL  # still private
+    answers = [c for c in fake.calls if c.message_body]
+    assert len(answers) == 2 and not any("restarting" in c.content for c in answers)
+    assert model.calls == 2  # the same two jobs: nothing reviewed again
