@@ -108,7 +108,7 @@ import asyncio, sys
 from core.scale.shared import RedisReviewQueue, connect
 
 async def main():
-    queue = RedisReviewQueue(connect(sys.argv[1]), 1, 10, lease_s=3.0)
+    queue = RedisReviewQueue(connect(sys.argv[1]), 1, 10, lease_s=1.5)
     async with queue.slot("slack:T:gone"):
         print("holding", flush=True)
         await asyncio.Event().wait()

@@ -110,8 +110,8 @@ async def test_slack_429_on_our_reply_is_retried_and_the_reply_arrives_once(
     bolt: BoltServer, fake_slack: FakeSlack, model: SlowModel
 ) -> None:
     model.gate.set()
-    fake_slack.rate_limit_once["chat.update"] = 1
-    fake_slack.rate_limit_once["chat.postMessage"] = 1
+    fake_slack.rate_limit_once["chat.update"] = 0  # Retry-After: 0 (slack_sdk adds < 1 s)
+    fake_slack.rate_limit_once["chat.postMessage"] = 0
     event = _dm(fake_slack, "UA", 1)
     await bolt.event(event_callback(event))
     await fake_slack.wait_for(lambda: fake_slack.uploads_in(event["channel"], event["ts"]))
