@@ -10,7 +10,9 @@ Times, as fresh processes, median of --runs:
             export costs is the difference
   per-file  (once) one `resume-bot optimize FILE --out TMP` process per file: what a
             career centre had to run before batch mode
-and prints each, per file, and the ratio batch/floor (goal <= 3x). A file the
+and prints each, per file, and the ratio batch/floor (goal <= 3x). With --stages it also
+prints where a review worker's CPU goes, stage by stage, over the same files (in one forked
+process, as a worker is: read, review, the rewrite's own score, its blocks, DOCX, PDF). A file the
 review refuses (e.g. longer than MAX_PAGES) still counts: it was read and answered.
 core/ and bots/ are byte-compiled first, as an installed copy is (--no-compile to time the source).
 """
@@ -85,6 +87,73 @@ def wall(argv: list[str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, int,
     return elapsed, done.returncode, cpu
 
 
+STAGES = ("read", "review", "rewrite score", "rewrite as blocks", "docx", "pdf")
+
+
+def stages(files: list[Path]) -> dict[str, float]:
+    """CPU seconds per stage over `files`, measured in a forked child (after a warm-up pass).
+
+    Forked like a review worker, after the same warm-up, so the PDF is typeset by a kept
+    compiler as in a batch (in an unforked process Typst runs in a child of its own, whose
+    CPU time this clock would miss).
+    """
+    import json as json_lib
+
+    from core.review import warm_up
+
+    warm_up()  # as a batch does before it forks its workers (the kept typesetter needs it)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_fd)
+        with os.fdopen(read_fd, "rb") as pipe:
+            raw = pipe.read()
+        os.waitpid(pid, 0)
+        return json_lib.loads(raw)
+    os.close(read_fd)
+    payload, code = b"{}", 1
+    try:
+        payload, code = json_lib.dumps(_stage_times(files)).encode(), 0
+    finally:
+        os.write(write_fd, payload)  # a few hundred bytes: within the pipe's buffer
+        os._exit(code)
+
+
+def _stage_times(files: list[Path]) -> dict[str, float]:
+    from core import offline
+    from core.compare import rewrite_score
+    from core.config import load_settings
+    from core.errors import ResumeBotError
+    from core.export import clean_xml_text, docx, parse_rewrite, pdf
+    from core.reading import read_file
+
+    settings = load_settings()
+    clock = time.process_time
+    totals = dict.fromkeys(STAGES, 0.0)
+    for warm_up in (True, False):
+        for path in files:
+            marks = [clock()]
+            try:
+                document = read_file(path.read_bytes(), path.name, settings.max_pages)
+            except ResumeBotError:
+                continue
+            marks.append(clock())
+            result = offline.review(document, path.name, None, None, settings)
+            marks.append(clock())
+            rewrite_score(result, None, None, settings)
+            marks.append(clock())
+            blocks = parse_rewrite(clean_xml_text(result.rewritten))
+            marks.append(clock())
+            docx.blocks_to_docx(blocks)
+            marks.append(clock())
+            pdf.blocks_to_pdf(blocks, source_pages=result.extraction.pages)
+            marks.append(clock())
+            if not warm_up:
+                for stage, start, end in zip(STAGES, marks, marks[1:], strict=False):
+                    totals[stage] += end - start
+    return totals
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -93,6 +162,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--no-per-file", action="store_true", help="skip the one-process-per-file run"
+    )
+    parser.add_argument(
+        "--stages", action="store_true", help="also print a review worker's CPU per stage"
     )
     args = parser.parse_args()
     files = sorted(p for p in CORPUS.glob("*/*") if p.is_file()) if CORPUS.is_dir() else []
@@ -172,6 +244,14 @@ def main() -> int:
         f"without --out {review_only / base:.2f}x; CPU {cpu_mine / cpu_base:.2f}x and "
         f"{cpu_review / cpu_base:.2f}x (less sensitive to a busy machine)"
     )
+    if args.stages:
+        split = stages(files)
+        total = sum(split.values())
+        print(
+            f"worker CPU by stage ({n} files, one forked process): "
+            + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in split.items())
+            + f"; total {total * 1000:.0f} ms ({total / n * 1000:.1f} ms/file)"
+        )
     return 0
 
 

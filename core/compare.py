@@ -247,4 +247,4 @@ def rewrite_score(
     from core.reading import read_file
 
     document = read_file(result.rewritten.encode(), REWRITE_FILENAME, settings.max_pages)
-    return offline.review(document, REWRITE_FILENAME, job, role, settings).score
+    return offline.score(document, job, role, settings)

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from core import regex_cache
+
 FabricationKind = Literal["figure", "date", "employer", "school", "degree"]
 
 PLACEHOLDERS: dict[FabricationKind, str] = {
@@ -32,14 +34,14 @@ MAX_WARNINGS_NAMED = 6  # more than this and the warnings list stops being read
 
 # --- numbers, money, percentages, years --------------------------------------------
 
-_NUMBER_RE = re.compile(
+_NUMBER_RE = regex_cache.compile(
     r"(?P<money>[$€£¥₹]\s?\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmMbB]n?|million|billion|thousand)\b)?)"
     r"|(?P<pct>\d[\d,]*(?:\.\d+)?\s?(?:%|percent\b|per cent\b))"
     # (?!\.\d): never the integer part of a decimal ("0" of "0.1A" when "A" stops the whole match)
     r"|(?<![\w.\[])(?P<num>\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKmM]|million|billion|thousand)\b)?\+?)(?![\w\]]|\.\d)",
 )
-_YEAR_RE = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
-_MONTH_BEFORE_RE = re.compile(
+_YEAR_RE = regex_cache.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+_MONTH_BEFORE_RE = regex_cache.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+$", re.I
 )
 _WORD_NUMBERS = {
@@ -69,7 +71,7 @@ _WORD_NUMBERS = {
 _SMALL_ORDINALS = {"1", "2"}  # "one of two", "first" style counts are not claims worth flagging
 
 
-_LIST_MARKER_RE = re.compile(r"\d{1,2}[.)]\s")
+_LIST_MARKER_RE = regex_cache.compile(r"\d{1,2}[.)]\s")
 
 
 def _at_line_start(text: str, index: int) -> bool:
@@ -108,11 +110,11 @@ _ORG_SUFFIX = (
     r"Bank|Holdings|SE|S\.A\.|plc"
 )
 _SCHOOL_WORD = r"University|College|Institute|School|Academy|Polytechnic|Universität|Hochschule"
-_ORG_RE = re.compile(rf"\b{_NAME}[ \t]+(?:{_ORG_SUFFIX})(?![\w])")
-_SCHOOL_RE = re.compile(
+_ORG_RE = regex_cache.compile(rf"\b{_NAME}[ \t]+(?:{_ORG_SUFFIX})(?![\w])")
+_SCHOOL_RE = regex_cache.compile(
     rf"\b(?:(?:{_NAME})[ \t]+)?(?:{_SCHOOL_WORD})(?:[ \t]+(?:of|for|at)[ \t]+{_NAME})?"
 )
-_AT_EMPLOYER_RE = re.compile(rf"(?<=\s)(?:at|@|for|joined)[ \t]+(?P<name>{_NAME})")
+_AT_EMPLOYER_RE = regex_cache.compile(rf"(?<=\s)(?:at|@|for|joined)[ \t]+(?P<name>{_NAME})")
 _DEGREES: dict[str, tuple[str, ...]] = {
     "bachelor": (
         "bachelor",
@@ -146,7 +148,7 @@ _DEGREES: dict[str, tuple[str, ...]] = {
     "doctorate": ("phd", "ph.d", "doctorate", "doctor of", "dphil", "doctoral"),
     "associate": ("associate degree", "associate's", "associate of"),
 }
-_DEGREE_RE = re.compile(
+_DEGREE_RE = regex_cache.compile(
     r"\b(?:(?:Bachelor|Master)(?:'s)?(?:\s+(?:of|in)\s+[A-Z]\w+)?|MBA|M\.B\.A\.?|Ph\.?D\.?|"
     r"Doctorate|Doctor of \w+|B\.?Sc?\.?|M\.?Sc?\.?|"
     r"B\.A\.|M\.A\.|B\.?Eng\.?|M\.?Eng\.?|B\.?Tech|M\.?Tech|Associate(?:'s)? (?:Degree|of \w+))(?![\w])"
@@ -352,11 +354,11 @@ _INJECTION_PATTERNS = [
     # them (quadratic); the blank lines before a "system:" line are no longer part of its range
     r"^[^\S\n]*(?:system|assistant)\s*:",
 ]
-_INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS), re.I | re.M)
+_INJECTION_RE = regex_cache.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS), re.I | re.M)
 INJECTION_QUOTE_MAX = 160
 
 
-_SENTENCE_END_RE = re.compile(r"[.!?\n]")
+_SENTENCE_END_RE = regex_cache.compile(r"[.!?\n]")
 
 
 def _injection_ranges(text: str) -> list[tuple[int, int]]:

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from core import limits
+from core import limits, regex_cache
 from core.models import KeywordMatch
 
 
@@ -61,11 +61,11 @@ _RELATIONS = json.loads(_data_text("keyword_relations.json"))
 _WORDS = json.loads(_data_text("keywords.json"))
 _VOCAB += "\n".join(_RELATIONS["terms"]) + "\n"
 _IMPLIED = {
-    term: tuple(re.compile(p, re.I) for p in patterns)
+    term: tuple(regex_cache.compile(p, re.I) for p in patterns)
     for term, patterns in _RELATIONS["implied"].items()
 }
-_FALSE_FRIENDS = tuple(re.compile(p) for p in _RELATIONS.get("false_friends", ()))
-_ELLIPSIS = re.compile(
+_FALSE_FRIENDS = tuple(regex_cache.compile(p) for p in _RELATIONS.get("false_friends", ()))
+_ELLIPSIS = regex_cache.compile(
     r"\b([A-Za-z][\w-]+)\s+(and|or)\s+([A-Za-z][\w-]+)\s+(analys[ie]s|testing|tests|modell?ing)\b",
     re.I,
 )
@@ -83,7 +83,7 @@ _STOP_ACRONYMS = frozenset(_WORDS["stop_acronyms"])
 _HEAD_NOUNS = frozenset(_WORDS["head_nouns"])
 
 # Metadata lines: "Company: …", "Location: …". The title's skills count; the rest never do.
-_META_RE = re.compile(
+_META_RE = regex_cache.compile(
     r"^\s*(job title|title|position|role|company|employer|location|locations|employment type|"
     r"job type|contract|type|salary|compensation|pay|department|team|reports to|start date|"
     r"job id|req id|posted|deadline|work model|workplace)\s*:\s*(.*)$",
@@ -93,17 +93,17 @@ _TITLE_KEYS = {"job title", "title", "position", "role"}
 _COMPANY_KEYS = {"company", "employer"}
 
 _SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("about", re.compile(r"^about|overview|who we are|^the team|^our team|mission", re.I)),
+    ("about", regex_cache.compile(r"^about|overview|who we are|^the team|^our team|mission", re.I)),
     (
         "nice",
-        re.compile(
+        regex_cache.compile(
             r"nice[ -]to[ -]have|bonus|preferred|desirable|good to have|pluses|\ba plus\b|extra credit",
             re.I,
         ),
     ),
     (
         "ignore",
-        re.compile(
+        regex_cache.compile(
             r"we offer|benefit|compensation|salary|perks|how to apply|to apply|equal opportunit|"
             r"\beeo\b|diversity|why join|why work|our values|about us|about the company|"
             r"interview process|location",
@@ -112,7 +112,7 @@ _SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "required",
-        re.compile(
+        regex_cache.compile(
             r"require|qualification|looking for|must[ -]have|you have|you bring|you need|"
             r"who you are|about you|skills|minimum|essential|what we expect|your profile|"
             r"your background|experience",
@@ -121,7 +121,7 @@ _SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "responsibilities",
-        re.compile(
+        regex_cache.compile(
             r"responsib|what you.?ll do|what you will do|the role|duties|you will|day[ -]to[ -]day|"
             r"your impact|in this role|what you.?ll work on|the job",
             re.I,
@@ -142,18 +142,18 @@ _REPEAT_BONUS = 0.5
 _REPEAT_BONUS_MAX = 1.5
 _MAX_SHOWN = 30
 _GENERIC_SECTIONS = frozenset({"required", "responsibilities", "nice", "general"})
-_NICE_CLAUSE = re.compile(
+_NICE_CLAUSE = regex_cache.compile(
     r"\b(?:nice[ -]to[ -]have|a (?:strong |big |huge )?plus|bonus|preferred|ideally|desirable)\b",
     re.I,
 )
-_BULLET = re.compile(r"^\s*(?:[-*•▪◦●–—+]|\d{1,2}[.)])\s+")
+_BULLET = regex_cache.compile(r"^\s*(?:[-*•▪◦●–—+]|\d{1,2}[.)])\s+")
 
 # A token keeps "C++", "C#", ".NET", "Node.js", "CI/CD", "R&D", "Bachelor's" whole; "-" separates.
-_TOKEN = re.compile(r"\.?[^\W_]+(?:[./&'’][^\W_]+|[+#]+[^\W_]*)*")
-_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
-_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&/+#]{1,7}s?$")
-_PARENS = re.compile(r"\(([^()\n]{2,80})\)")
-_DEF_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9&/]{1,9}")
+_TOKEN = regex_cache.compile(r"\.?[^\W_]+(?:[./&'’][^\W_]+|[+#]+[^\W_]*)*")
+_CAMEL = regex_cache.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+_ACRONYM = regex_cache.compile(r"^[A-Z][A-Z0-9&/+#]{1,7}s?$")
+_PARENS = regex_cache.compile(r"\(([^()\n]{2,80})\)")
+_DEF_ACRONYM = regex_cache.compile(r"[A-Z][A-Za-z0-9&/]{1,9}")
 _DEF_LOOKBACK = 80
 _DEF_MAX_WORDS = 7
 _DEF_SKIP = frozenset({"of", "and", "for", "&", "the", "to", "in", "on", "as", "a"})
@@ -545,8 +545,8 @@ def _relations() -> tuple[
     return related, generic, implied
 
 
-_SKILL_AFTER = re.compile(r"^\s*(?:experience|skills?|background|expertise)\b", re.I)
-_SKILL_BEFORE = re.compile(
+_SKILL_AFTER = regex_cache.compile(r"^\s*(?:experience|skills?|background|expertise)\b", re.I)
+_SKILL_BEFORE = regex_cache.compile(
     r"\b(?:experience|skills?|background|expertise|knowledge)\s+(?:in|with|of)\s+$", re.I
 )
 
@@ -562,9 +562,11 @@ def _dedupe(labels: list[str]) -> set[str]:
     }
 
 
-_OR_SEP = re.compile(r"^\s*\)?\s*,?\s*or\s+$", re.I)
-_LIST_SEP = re.compile(r"^\s*,\s*$")
-_ONE_OF = re.compile(r"\b(?:at least one|one of|any of|such as|e\.g\.?|for example)\b[^.;]*$", re.I)
+_OR_SEP = regex_cache.compile(r"^\s*\)?\s*,?\s*or\s+$", re.I)
+_LIST_SEP = regex_cache.compile(r"^\s*,\s*$")
+_ONE_OF = regex_cache.compile(
+    r"\b(?:at least one|one of|any of|such as|e\.g\.?|for example)\b[^.;]*$", re.I
+)
 
 
 def _alternatives(text: str, spans: list[tuple[int, int, int]]) -> list[set[int]]:

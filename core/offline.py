@@ -8,11 +8,41 @@ from __future__ import annotations
 
 from core.config import Settings
 from core.keywords import match_keywords
-from core.models import Document, ReviewResult
+from core.models import Document, Finding, KeywordMatch, ReviewResult
 from core.rewrite import rewrite_markdown
 from core.rules import run_rules
 from core.scoring import score_findings
-from core.structure import parse_document
+from core.structure import Parsed, parse_document
+
+
+def _job(job_description: str | None, settings: Settings) -> tuple[str | None, list[str]]:
+    """The job text the review matches against (cut to MAX_JOB_CHARS), and a warning if cut."""
+    job = job_description.strip() if job_description else None
+    if job and len(job) > settings.max_job_chars:
+        return job[: settings.max_job_chars], [
+            f"The job description was {len(job):,} characters; I used the first "
+            f"{settings.max_job_chars:,}. Paste just the role's requirements for a sharper match."
+        ]
+    return job, []
+
+
+def _scored(
+    document: Document, job: str | None, role: str | None
+) -> tuple[Parsed, KeywordMatch | None, list[Finding], int, dict[str, int]]:
+    parsed = parse_document(document)
+    resume = parsed.resume
+    names = [r.organization for s in resume.sections for r in s.roles if r.organization]
+    keywords = match_keywords(job, document.text, names) if job else None
+    findings, counts = run_rules(resume, document, keywords, role.strip() if role else None)
+    score, breakdown = score_findings(findings, resume, keywords, counts)
+    return parsed, keywords, findings, score, breakdown
+
+
+def score(
+    document: Document, job_description: str | None, role: str | None, settings: Settings
+) -> int:
+    """`review(...).score` without the rest of a result (the rewrite's own score)."""
+    return _scored(document, _job(job_description, settings)[0], role)[3]
 
 
 def review(
@@ -23,20 +53,9 @@ def review(
     settings: Settings,
 ) -> ReviewResult:
     """Review `document` with rules only. Pure and synchronous (run it off the loop)."""
-    warnings: list[str] = []
-    job = job_description.strip() if job_description else None
-    if job and len(job) > settings.max_job_chars:
-        warnings.append(
-            f"The job description was {len(job):,} characters; I used the first "
-            f"{settings.max_job_chars:,}. Paste just the role's requirements for a sharper match."
-        )
-        job = job[: settings.max_job_chars]
-    parsed = parse_document(document)
+    job, warnings = _job(job_description, settings)
+    parsed, keywords, findings, points, breakdown = _scored(document, job, role)
     resume = parsed.resume
-    names = [r.organization for s in resume.sections for r in s.roles if r.organization]
-    keywords = match_keywords(job, document.text, names) if job else None
-    findings, counts = run_rules(resume, document, keywords, role.strip() if role else None)
-    score, breakdown = score_findings(findings, resume, keywords, counts)
     warnings += resume.doubts
     if document.extraction.quality == "poor":
         warnings.append(
@@ -44,7 +63,7 @@ def review(
         )
     return ReviewResult(
         source_name=source_name,
-        score=score,
+        score=points,
         breakdown=breakdown,
         findings=findings,
         keywords=keywords,

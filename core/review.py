@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from core import offline
+from core import offline, regex_cache
 from core.config import Settings
 from core.errors import FileTooLargeError
 from core.export import export_rewrite, prepare
 from core.isolation import configure as configure_workers
-from core.isolation import run_isolated
+from core.isolation import run_isolated, run_isolated_blocking
 from core.models import Document, ReviewResult
 from core.reading import preload as preload_reader
 from core.reading import read_file
@@ -51,7 +51,7 @@ class ReviewRequest:
 
 ROLE_MAX_WORDS = 8
 ROLE_MAX_CHARS = 100
-_CHATTER = re.compile(
+_CHATTER = regex_cache.compile(
     r"[?!]|\b(?:please|pls|plz|can|could|would|review|check|look|feedback|my|me|i|thanks?|thx|"
     r"hi|hey|hello|help|resume|cv|here|this|attached|file|bitte|merci)\b",
     re.I,
@@ -163,6 +163,27 @@ async def review_resume(
     """
     _, result = await review_with_document(
         request, settings, http, with_files=with_files, retry=retry, warm=warm
+    )
+    return result
+
+
+def review_offline_blocking(
+    request: ReviewRequest, settings: Settings, *, with_files: bool = True
+) -> ReviewResult:
+    """`review_resume` with the offline engine, for a process with no event loop that reviews
+    one file and exits (`resume-bot optimize FILE`): the same isolated child and limits, no
+    worker pool, no warm-up, no asyncio."""
+    check_upload_size(len(request.data), settings)
+    _, result = run_isolated_blocking(
+        offline_pipeline,
+        request.data,
+        request.filename,
+        request.job_description,
+        request.role,
+        settings,
+        with_files,
+        timeout_s=settings.parse_timeout_s,
+        memory_mb=settings.parse_memory_mb,
     )
     return result
 

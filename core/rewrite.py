@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from core import regex_cache
 from core.models import Resume, Role, Section, SectionName
 from core.structure import DATE_RANGE_RE, EMAIL_RE, LINK_RE, PHONE_RE
 from core.structure.entries import is_location
@@ -37,8 +38,8 @@ _MONTHS = {
     "dec": "Dec",
 }
 _BREAK = "  "  # a Markdown hard line break: the line ends here, it doesn't wrap into the next
-_MD_INLINE = re.compile(r"([\\`*_\[\]<])")
-_MD_LINE_START = re.compile(r"^(\s*)(?:([#>+-])|(\d{1,2})([.)]))(?=\s|$)")
+_MD_INLINE = regex_cache.compile(r"([\\`*_\[\]<])")
+_MD_LINE_START = regex_cache.compile(r"^(\s*)(?:([#>+-])|(\d{1,2})([.)]))(?=\s|$)")
 
 
 def md(text: str) -> str:
@@ -52,7 +53,7 @@ def md(text: str) -> str:
 
 
 _MONTH_NUM = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-_PASSIVE_BY_ME = re.compile(
+_PASSIVE_BY_ME = regex_cache.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
 )
 
@@ -240,7 +241,7 @@ def _improved_bullets(resume: Resume) -> list[list[list[str]]]:
     ]
 
 
-_SAFE_URL = re.compile(r"(?:https?://)?[\w.-]+\.[a-z]{2,}(?:[/?#][^\s()<>\[\]]*)?", re.I)
+_SAFE_URL = regex_cache.compile(r"(?:https?://)?[\w.-]+\.[a-z]{2,}(?:[/?#][^\s()<>\[\]]*)?", re.I)
 
 
 def _bare(url: str) -> str:

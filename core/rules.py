@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from core import limits
+from core import limits, regex_cache
 from core.models import (
     Category,
     Document,
@@ -47,26 +47,26 @@ from core.wording import (
 
 MAX_PER_RULE = 4  # findings shown per rule; the score counts them all
 
-_METRIC_RE = re.compile(
+_METRIC_RE = regex_cache.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     r"fifty|hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|double[ds]?|"
     r"tripled?|half|halved|percent)\b",
     re.I,
 )
-_FIRST_PERSON_RE = re.compile(
+_FIRST_PERSON_RE = regex_cache.compile(
     r"(?<![\w/])I(?![\w/'’.-])(?!\s*/)|\b(?:me|my|mine|myself|we|our|ours|us)\b"
 )
-_ROMAN_CONTEXT = re.compile(
+_ROMAN_CONTEXT = regex_cache.compile(
     r"(?:phase|level|tier|part|type|grade|class|war|stage|series|gen)\s+$", re.I
 )
-_PASSIVE_RE = re.compile(
+_PASSIVE_RE = regex_cache.compile(
     r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?(\w+(?:ed|en|wn|lt|ght))\b(?:\s+by\b)?", re.I
 )
-_PASSIVE_BY_ME = re.compile(
+_PASSIVE_BY_ME = regex_cache.compile(
     r"^(?P<obj>.+?)\s+(?:was|were)\s+(?P<verb>\w+ed)\s+by\s+(?:me|myself)\b(?P<rest>.*)$", re.I
 )
 # "… when a button is pressed": a condition the product reacts to, not the person's work hidden
-_WHEN_CLAUSE = re.compile(
+_WHEN_CLAUSE = regex_cache.compile(
     r"\b(?:when|whenever|if|once|until|unless|as soon as)\s+(?:\w+\s+){0,4}$", re.I
 )
 _NOT_PASSIVE = {
@@ -87,10 +87,13 @@ def _load(name: str) -> dict:
     return json.loads(resources.files("core.data").joinpath(name).read_text(encoding="utf-8"))
 
 
+_CJK = regex_cache.compile(r"[\u3040-\u9fff]")
+
+
 def _label_pattern(labels: list[str]) -> re.Pattern[str]:
     """Labels followed by a value: 'Date of birth: 1 May 1990', 'Nationalität deutsch', '生年月日 1990年'."""
-    latin = [re.escape(w) for w in labels if w.isascii() or not re.search(r"[\u3040-\u9fff]", w)]
-    cjk = [re.escape(w) for w in labels if re.search(r"[\u3040-\u9fff]", w)]
+    latin = [re.escape(w) for w in labels if w.isascii() or not _CJK.search(w)]
+    cjk = [re.escape(w) for w in labels if _CJK.search(w)]
     parts = []
     if latin:
         parts.append(
@@ -100,7 +103,7 @@ def _label_pattern(labels: list[str]) -> re.Pattern[str]:
         )
     if cjk:
         parts.append("(?:" + "|".join(cjk) + ")")
-    return re.compile("|".join(parts), re.I)
+    return regex_cache.compile("|".join(parts), re.I)
 
 
 _SENSITIVE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -114,7 +117,7 @@ _NEEDS_COLON = {
     "national ID number",
     "religion",
 }  # short words: only as a label ('Age: 31')
-_AGE_PHRASE = re.compile(
+_AGE_PHRASE = regex_cache.compile(
     r"\b(?:\d{2}|XX|NN)\s*(?:years? old|jahre alt|(?:ans|años|anos|anni|jaar)\b"
     # '10 años de experiencia' is experience, not an age
     r"(?!\s+(?:de\s+|d[’']|di\s+)?"
@@ -122,11 +125,11 @@ _AGE_PHRASE = re.compile(
     r"|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁",
     re.I,
 )
-_PLACEHOLDERS = tuple(re.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
+_PLACEHOLDERS = tuple(regex_cache.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
 
 
 # "by 30" with nothing after it: 30 what? (a year, "by 2021", is a deadline, not a figure)
-_BARE_NUMBER = re.compile(
+_BARE_NUMBER = regex_cache.compile(
     r"\bby\s+(?:about\s+|over\s+|nearly\s+|almost\s+|~)?(?!(?:19|20)\d{2}\b)(\d+(?:[.,]\d+)?)(?![\d.,]*[\w%$€£])"
     r"(?=\s*(?:[.;,)]|$)|\s+(?:and|while|through|with|via|in|for|across|over|using|after|within|by|from|on)\b)",
     re.I,
@@ -138,7 +141,7 @@ def _words(items: list[str]) -> str:
 
 
 _UNQUANTIFIED = _load("advice.json")["unquantified"]
-_MAGNITUDE_RE = re.compile(
+_MAGNITUDE_RE = regex_cache.compile(
     rf"\b(?:{_words(_UNQUANTIFIED['magnitudes'])})|"
     rf"(?<!\w)(?:{_words(_UNQUANTIFIED['number_words'])})(?!\w)",
     re.I,
@@ -147,7 +150,7 @@ _MAGNITUDE_RE = re.compile(
 _CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "change",
-        re.compile(
+        regex_cache.compile(
             rf"\b(?:{_words(_UNQUANTIFIED['change_verbs'])})\w*"
             rf"(?:[^\w,.;:]+\w+){{0,5}}?[^\w,.;:]+(?:{_words(_UNQUANTIFIED['measurable'])})\b",
             re.I,
@@ -155,7 +158,7 @@ _CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "team",
-        re.compile(
+        regex_cache.compile(
             rf"\b(?:{_words(_UNQUANTIFIED['lead_verbs'])})\s+(?:(?:a|an|the|my|our)\s+)?"
             r"(?:[\w-]+\s+){0,2}?team(?:\s+of)?\b",
             re.I,
@@ -163,7 +166,7 @@ _CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "vague",
-        re.compile(
+        regex_cache.compile(
             rf"\b(?:{_words(_UNQUANTIFIED['vague_amounts'])})"
             r"(?:\s+(?!(?:in|to|for|of|and|with|on|at|by|from|across)\b)[\w/-]+){1,2}",
             re.I,
@@ -171,13 +174,13 @@ _CLAIMS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "large",
-        re.compile(
+        regex_cache.compile(
             rf"\b(?:{_words(_UNQUANTIFIED['large'])})\s+(?:[\w-]+\s+)?"
             rf"(?:{_words(_UNQUANTIFIED['large_nouns'])})\b",
             re.I,
         ),
     ),
-    ("intensifier", re.compile(rf"\b(?:{_words(_UNQUANTIFIED['intensifiers'])})\b", re.I)),
+    ("intensifier", regex_cache.compile(rf"\b(?:{_words(_UNQUANTIFIED['intensifiers'])})\b", re.I)),
 )
 
 
@@ -634,7 +637,7 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
     _misspellings(resume, statements + summary_lines, out)
 
 
-_LOWER_WORD = re.compile(r"(?<![\w.@/'’#+-])([a-z]{5,})(?![\w.@/'’#+-])")
+_LOWER_WORD = regex_cache.compile(r"(?<![\w.@/'’#+-])([a-z]{5,})(?![\w.@/'’#+-])")
 
 
 def _misspellings(
@@ -733,11 +736,11 @@ def _repeated_verbs(statements: list[tuple[SectionName, Role, str]], out: _Colle
 # --- format & extraction ---------------------------------------------------------------
 
 _DATE_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("MM/YYYY", re.compile(r"^\d{1,2}[/.](?:19|20)\d{2}$")),
-    ("Mon. YYYY", re.compile(r"^[A-Za-z]{3,4}\.\s+(?:19|20)\d{2}$")),
-    ("Month YYYY", re.compile(r"^[A-Za-z]{3,9}\s+(?:19|20)\d{2}$")),
-    ("YYYY", re.compile(r"^(?:19|20)\d{2}$")),
-    ("YYYY-MM", re.compile(r"^(?:19|20)\d{2}[-/.]\d{1,2}$")),
+    ("MM/YYYY", regex_cache.compile(r"^\d{1,2}[/.](?:19|20)\d{2}$")),
+    ("Mon. YYYY", regex_cache.compile(r"^[A-Za-z]{3,4}\.\s+(?:19|20)\d{2}$")),
+    ("Month YYYY", regex_cache.compile(r"^[A-Za-z]{3,9}\s+(?:19|20)\d{2}$")),
+    ("YYYY", regex_cache.compile(r"^(?:19|20)\d{2}$")),
+    ("YYYY-MM", regex_cache.compile(r"^(?:19|20)\d{2}[-/.]\d{1,2}$")),
 )
 
 
@@ -858,6 +861,11 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
         return
     lines = text.split("\n")
     for pattern, label in _SENSITIVE:
+        # A label pattern (`_label_pattern`) that matches a line matches the joined text at the
+        # same place (its look-arounds see a line break as they see a line's end), so one search
+        # of the text skips the line-by-line pass for the labels a resume doesn't have.
+        if not pattern.search(text):
+            continue
         for line in lines:
             m = pattern.search(line)
             if not m:
@@ -865,7 +873,7 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
             if (
                 label in _NEEDS_COLON
                 and not re.search(r"[:：]", line[m.start() : m.end() + 2])
-                and not re.search(r"[\u3040-\u9fff]", m.group(0))
+                and not _CJK.search(m.group(0))
             ):
                 continue
             out.add(

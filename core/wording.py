@@ -11,6 +11,8 @@ import json
 import re
 from importlib import resources
 
+from core import regex_cache
+
 # Resume action verbs (base form). Used to tell tense and to spot openers.
 ACTION_VERBS = frozenset(
     json.loads(resources.files("core.data").joinpath("wording.json").read_text(encoding="utf-8"))[
@@ -159,7 +161,7 @@ BUZZWORDS: tuple[str, ...] = tuple(
 )  # clichés recruiters skip (core/data/advice.json)
 SPELLING_OK: frozenset[str] = frozenset(_ADVICE["spelling_ok"])  # never flagged as misspelt
 PLACEHOLDER_BULLETS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p, re.I) for p in _ADVICE["placeholder_bullets"]
+    regex_cache.compile(p, re.I) for p in _ADVICE["placeholder_bullets"]
 )
 
 # Verbs that say the same thing, offered when one opener repeats (never swapped in automatically).
@@ -321,8 +323,10 @@ def drop_leading_first_person(bullet: str) -> str | None:
     return verb.capitalize() + m.group(2)
 
 
-_SELF_INTRO = re.compile(r"^(?:I am|I'm|I’m)\s+(?:an?\s+)?(?=\S)")
-_I_HAVE = re.compile(r"^I(?: have|'ve|’ve)\s+(?=(?:\d|over\b|more than\b|nearly\b|almost\b|a\b))")
+_SELF_INTRO = regex_cache.compile(r"^(?:I am|I'm|I’m)\s+(?:an?\s+)?(?=\S)")
+_I_HAVE = regex_cache.compile(
+    r"^I(?: have|'ve|’ve)\s+(?=(?:\d|over\b|more than\b|nearly\b|almost\b|a\b))"
+)
 
 
 def drop_first_person(text: str) -> str | None:

@@ -167,6 +167,62 @@ def _model_client(engine: str, settings: Settings):  # -> httpx.AsyncClient | co
     return httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0))
 
 
+def _inputs(args: argparse.Namespace) -> tuple[bytes, bytes | None, str | None] | None:
+    """(the file, the --previous file, the job text), or None once a read error was printed."""
+    try:
+        previous = args.previous.read_bytes() if args.previous else None
+        data = args.file[0].read_bytes()
+        job = args.job.read_text(encoding="utf-8", errors="replace") if args.job else None
+    except OSError as exc:
+        print(f"resume-bot: can't read {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return None
+    return data, previous, job
+
+
+def _show(args: argparse.Namespace, result: ReviewResult) -> int:
+    """Print the review (report or JSON) and write the rewrite's files into --out."""
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print(format_report(result, shutil.get_terminal_size((88, 24)).columns))
+    if args.out:
+        from core.export import FORMAT_KEYS, rewrite_filename
+
+        wanted = {
+            rewrite_filename(result.source_name, key) for key in (args.formats or FORMAT_KEYS)
+        }
+        written = [a for a in result.attachments if a.filename in wanted]
+        args.out.mkdir(parents=True, exist_ok=True)
+        for attachment in written:
+            (args.out / attachment.filename).write_bytes(attachment.content)
+        if not args.json:
+            print(f"\nRewrite written to {args.out}/ ({', '.join(a.filename for a in written)})")
+    return 0
+
+
+def _optimize_offline(args: argparse.Namespace, settings: Settings) -> int:
+    """One file, offline engine: the isolated child reviews it, no event loop (nor asyncio)."""
+    from core.review import ReviewRequest, review_offline_blocking
+
+    inputs = _inputs(args)
+    if inputs is None:
+        return 2
+    data, previous, job = inputs
+    request = ReviewRequest(
+        data=data, filename=args.file[0].name, job_description=job, role=args.role
+    )
+    result = review_offline_blocking(request, settings, with_files=args.out is not None)
+    if previous is not None:
+        from core.compare import compare
+
+        before = ReviewRequest(
+            data=previous, filename=args.previous.name, job_description=job, role=args.role
+        )
+        earlier = review_offline_blocking(before, settings, with_files=False)
+        result.comparison = compare(earlier, result, number=2)
+    return _show(args, result)
+
+
 async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
     from core.review import ReviewRequest, review_resume
 
@@ -175,14 +231,11 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
             print("resume-bot: --previous compares one file with it", file=sys.stderr)
             return 2
         return await _optimize_many(args, settings)
-    path = args.file[0]
-    try:
-        previous = args.previous.read_bytes() if args.previous else None
-        data = path.read_bytes()
-        job = args.job.read_text(encoding="utf-8", errors="replace") if args.job else None
-    except OSError as exc:
-        print(f"resume-bot: can't read {exc.filename}: {exc.strerror}", file=sys.stderr)
+    inputs = _inputs(args)
+    if inputs is None:
         return 2
+    data, previous, job = inputs
+    path = args.file[0]
     request = ReviewRequest(
         data=data, filename=path.name, job_description=job, role=args.role, engine=args.engine
     )
@@ -202,23 +255,7 @@ async def _optimize(args: argparse.Namespace, settings: Settings) -> int:
             )
             earlier = await review_resume(before, settings, http, with_files=False, warm=False)
             result.comparison = compare(earlier, result, number=2)
-    if args.json:
-        print(result.model_dump_json(indent=2))
-    else:
-        print(format_report(result, shutil.get_terminal_size((88, 24)).columns))
-    if args.out:
-        from core.export import FORMAT_KEYS, rewrite_filename
-
-        wanted = {
-            rewrite_filename(result.source_name, key) for key in (args.formats or FORMAT_KEYS)
-        }
-        written = [a for a in result.attachments if a.filename in wanted]
-        args.out.mkdir(parents=True, exist_ok=True)
-        for attachment in written:
-            (args.out / attachment.filename).write_bytes(attachment.content)
-        if not args.json:
-            print(f"\nRewrite written to {args.out}/ ({', '.join(a.filename for a in written)})")
-    return 0
+    return _show(args, result)
 
 
 # --- batch: many files in one process (core/batch.py does the work) ----------------
@@ -376,14 +413,19 @@ def main(argv: list[str] | None = None) -> int:
         # when it builds the first model (~30 ms); a terminal review has no use for them
         os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
-        import asyncio
-
         from core.config import load_settings
 
         settings = load_settings()
         logging.basicConfig(
             level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )
+        if args.command == "optimize" and len(args.file) == 1:
+            from core.review import resolve_engine
+
+            if resolve_engine(args.engine, settings) == "offline":
+                return _optimize_offline(args, settings)
+        import asyncio  # the bots, the model engine and batches run on an event loop
+
         if args.command == "optimize":
             return asyncio.run(_optimize(args, settings))
         if args.command == "doctor":

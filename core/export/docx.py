@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -35,6 +34,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt, RGBColor
 
+from core import regex_cache
 from core.export.markdown import Block, clean_xml_text, document_title, parse_rewrite
 
 FONT = "Calibri"
@@ -53,7 +53,7 @@ _STYLE_OF = {
     "entry": "Heading 2",
     "bullet": "List Bullet",
 }
-_TAB_OR_BREAK = re.compile(r"([\t\r\n])")
+_TAB_OR_BREAK = regex_cache.compile(r"([\t\r\n])")
 # A thin line under a section heading, the way resume templates separate sections.
 _HEADING_RULE = (
     f'<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="{_ACCENT_HEX}"/></w:pBdr>'

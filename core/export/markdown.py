@@ -13,21 +13,23 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from core import regex_cache
+
 # XML 1.0 forbids these code points; Word refuses a file that contains them.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_XML_INVALID = regex_cache.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 # \* escapes, **bold**, *italic* / _italic_, [text](url), `code`
-_INLINE = re.compile(
+_INLINE = regex_cache.compile(
     r"\\(?P<esc>[!-/:-@\[-`{-~])"  # a backslash escape: the character as typed
     r"|\*\*(?P<bold>.+?)\*\*|__(?P<bold2>.+?)__|(?<![\w*])\*(?P<ital>[^*\s](?:[^*]*[^*\s])?)\*(?!\w)"
     r"|(?<![\w_])_(?P<ital2>[^_\s](?:[^_]*[^_\s])?)_(?![\w_])|\[(?P<link>[^\]]+)\]\((?P<url>[^)\s]+)\)"
     r"|`(?P<code>[^`]+)`"
 )
-_CONTACT_HINT = re.compile(r"@|\+?\d[\d ()-]{6,}|linkedin|github|https?://|www\.|\|")
-_DATE_HINT = re.compile(r"\b(19|20)\d{2}\b|\bpresent\b|\bcurrent\b", re.I)
-_RULE = re.compile(r"[-*_]{3,}")
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(.*)$")
-_DATE_LINE = re.compile(r"[*_][^*_].*[*_]")
+_CONTACT_HINT = regex_cache.compile(r"@|\+?\d[\d ()-]{6,}|linkedin|github|https?://|www\.|\|")
+_DATE_HINT = regex_cache.compile(r"\b(19|20)\d{2}\b|\bpresent\b|\bcurrent\b", re.I)
+_RULE = regex_cache.compile(r"[-*_]{3,}")
+_HEADING = regex_cache.compile(r"^(#{1,6})\s+(.*)$")
+_BULLET = regex_cache.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(.*)$")
+_DATE_LINE = regex_cache.compile(r"[*_][^*_].*[*_]")
 
 BlockKind = Literal["title", "header", "heading", "entry", "bullet", "dates", "text"]
 

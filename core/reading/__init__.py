@@ -14,12 +14,11 @@ it too. Every failure is a typed `InputError` a non-technical person can act on.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 import pypdfium2 as pdfium
 
-from core import limits
+from core import limits, regex_cache
 from core.config import Settings
 from core.errors import NotAResumeError, NoTextError
 from core.models import Document, Extraction, FileKind
@@ -49,7 +48,7 @@ def preload() -> None:
 
 # Characters that are never unreadable glyphs (printable ASCII and the breaks PDFium emits):
 # only the rest, usually a handful per page, needs its Unicode category looked up.
-_MAYBE_GARBLED = re.compile(r"[^\x20-\x7e\n\t\r\x02]")
+_MAYBE_GARBLED = regex_cache.compile(r"[^\x20-\x7e\n\t\r\x02]")
 
 
 def _pdf_garbled(raw: str) -> float:

@@ -14,13 +14,14 @@ import re
 import unicodedata
 from importlib import resources
 
+from core import regex_cache
 from core.reading.lines import Line
 
 # Bullet glyphs typed into text or emitted by PDF/Word.
 BULLET_GLYPHS = "•▪▫◦●○■□►▸‣⁃∙·*-–—➢➤✓✔➔→❖◆◇♦"
-BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\d{{1,2}}[.)])\s+")
+BULLET_RE = regex_cache.compile(rf"^\s*(?:[{re.escape(BULLET_GLYPHS)}]|\d{{1,2}}[.)])\s+")
 # A typed bullet glyph with no space after it ("•Led", "➢Built"): only the round/arrow glyphs.
-_GLUED_BULLET_RE = re.compile(r"^\s*[•▪◦●■►▸‣➢➤❖◆♦]\s*")
+_GLUED_BULLET_RE = regex_cache.compile(r"^\s*[•▪◦●■►▸‣➢➤❖◆♦]\s*")
 
 _LIGATURES = {
     "\ufb00": "ff",
@@ -47,8 +48,8 @@ _TABLE = str.maketrans(
         "\u2029": "\n",
     }
 )
-_HSPACE_RUN = re.compile(r"[ ]{2,}")
-_TAB_RUN = re.compile(r" *\t[ \t]*")
+_HSPACE_RUN = regex_cache.compile(r"[ ]{2,}")
+_TAB_RUN = regex_cache.compile(r" *\t[ \t]*")
 
 
 # Font Awesome code points (private use area) that stand for a kind of contact detail.
@@ -89,9 +90,9 @@ HYPHEN_BREAK = (
 
 # What `tidy` removes from ASCII text: control characters but line breaks and tabs (and,
 # with keep_marks, the hyphen-break mark). _ODD_CHAR: the only characters `_keep` may drop.
-_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-_ASCII_CONTROL_BUT_MARK = re.compile(r"[\x00\x01\x03-\x08\x0b-\x1f]")
-_ODD_CHAR = re.compile(r"[^\x20-\x7e\n\t\u00a0-\u02ff]")
+_ASCII_CONTROL = regex_cache.compile(r"[\x00-\x08\x0b-\x1f]")
+_ASCII_CONTROL_BUT_MARK = regex_cache.compile(r"[\x00\x01\x03-\x08\x0b-\x1f]")
+_ODD_CHAR = regex_cache.compile(r"[^\x20-\x7e\n\t\u00a0-\u02ff]")
 
 
 def _keep(ch: str, marks: bool = False) -> bool:
@@ -139,14 +140,14 @@ def tidy(
 
 # --- dates and places -------------------------------------------------------------
 
-_CJK_DATE = re.compile(
+_CJK_DATE = regex_cache.compile(
     r"(?:明治|大正|昭和|平成|令和)?\s*\d{1,4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?"
     r"|至今|现在|現在|今|在学中|在籍中|予定|月"
 )
-_YEAR = re.compile(
+_YEAR = regex_cache.compile(
     r"(?<!\d)(?:19|20)\d{2}(?!\d)|(?<!\d)\d{1,2}[/.](?:19|20)?\d{2}(?!\d)|\d{1,4}\s*年"
 )
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+|\S")
+_TOKEN = regex_cache.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+|\S")
 
 
 def _one_token(word: str) -> bool:
@@ -164,7 +165,7 @@ _NOW_WORDS = {w for w in (*_DATE_WORDS["now"], *_DATE_WORDS["since"]) if _one_to
     _DATE_WORDS["range_words"]
 )
 # 'alla data attuale', 'по настоящее время', 'bis heute': taken out whole before the words count
-_NOW_PHRASE_RE = re.compile(
+_NOW_PHRASE_RE = regex_cache.compile(
     "|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in sorted(_NOW_PHRASES, key=len, reverse=True)),
     re.I,
 )
@@ -188,7 +189,7 @@ def is_dateish(text: str) -> bool:
     return True
 
 
-_PLACE = re.compile(
+_PLACE = regex_cache.compile(
     r"^(?:remote|hybrid|on-?site|"
     r"[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,2}, ?[A-ZÀ-Ý][\w.'’-]*(?: [A-ZÀ-Ý][\w.'’-]*){0,2})$",
     re.I,
@@ -244,7 +245,7 @@ def strip_bullet(text: str) -> tuple[str, bool]:
     return text, False
 
 
-_DECORATION = re.compile(r"^\s*(?:[—–\-=_~*·•#|]\s*){2,}|(?:\s*[—–\-=_~*·•#|]){2,}\s*$")
+_DECORATION = regex_cache.compile(r"^\s*(?:[—–\-=_~*·•#|]\s*){2,}|(?:\s*[—–\-=_~*·•#|]){2,}\s*$")
 
 
 def strip_decoration(text: str) -> str:
@@ -307,8 +308,8 @@ def join_parts(parts: list[str]) -> str:
     return out
 
 
-_SEPARATORS = re.compile(r"\s+[|·•—–-]\s+|,\s+|:\s+|\s*[|｜]\s*")
-_PAREN_DATE = re.compile(r"^(?P<text>.*?\S)\s*[(（](?P<date>[^()（）]+)[)）]\s*[:：]?$")
+_SEPARATORS = regex_cache.compile(r"\s+[|·•—–-]\s+|,\s+|:\s+|\s*[|｜]\s*")
+_PAREN_DATE = regex_cache.compile(r"^(?P<text>.*?\S)\s*[(（](?P<date>[^()（）]+)[)）]\s*[:：]?$")
 
 
 def split_date(text: str, max_words: int = 14) -> tuple[str, str]:
@@ -341,24 +342,24 @@ def split_date(text: str, max_words: int = 14) -> tuple[str, str]:
 
 
 # a cut between these would split a date range ('… Freight 03/2019 - 05/2022')
-_MONTH_ALT = "|".join(re.escape(w) for w in sorted(_MONTHS, key=len, reverse=True))
+# longest first, then alphabetical: the same pattern in every process (sets have no order)
+_MONTH_ALT = "|".join(re.escape(w) for w in sorted(_MONTHS, key=lambda w: (-len(w), w)))
 _NOW_ALT = "|".join(
     re.escape(w)
     for w in sorted(
-        (*(w for w in _NOW_WORDS if w.isalpha() and len(w) > 2), *_NOW_PHRASES),
-        key=len,
-        reverse=True,
+        {*(w for w in _NOW_WORDS if w.isalpha() and len(w) > 2), *_NOW_PHRASES},
+        key=lambda w: (-len(w), w),
     )
 )
-_DATE_END = re.compile(rf"(?:\d|\b(?:{_MONTH_ALT})\.?)\s*$", re.I)
-_DATE_START = re.compile(rf"^\s*(?:\d|(?:{_MONTH_ALT}|{_NOW_ALT})\b)", re.I)
+_DATE_END = regex_cache.compile(rf"(?:\d|\b(?:{_MONTH_ALT})\.?)\s*$", re.I)
+_DATE_START = regex_cache.compile(rf"^\s*(?:\d|(?:{_MONTH_ALT}|{_NOW_ALT})\b)", re.I)
 
 
 def _balanced(text: str) -> bool:
     return text.count("(") + text.count("（") == text.count(")") + text.count("）")
 
 
-_YEAR_HINT = re.compile(r"(?:19|20)\d{2}|\d{1,4}\s*年|\d{1,2}[/.]\d{2}")
+_YEAR_HINT = regex_cache.compile(r"(?:19|20)\d{2}|\d{1,4}\s*年|\d{1,2}[/.]\d{2}")
 
 
 def attach_dates(lines: list[Line]) -> None:

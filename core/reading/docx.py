@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import docx
 from lxml import etree
 
-from core import limits
+from core import limits, regex_cache
 from core.errors import DamagedFileError, FileTooLargeError, UnsupportedFileError
 from core.reading.clean import (
     attach_dates,
@@ -50,19 +50,19 @@ _V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 _WP_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
 _V_SHAPE = "{urn:schemas-microsoft-com:vml}shape"
 _EMU_PER_PT = 12700
-_WIDE_SPACES = re.compile(r"(?<=\S) {4,}(?=\S)")
+_WIDE_SPACES = regex_cache.compile(r"(?<=\S) {4,}(?=\S)")
 _ICON_PT = 36.0  # a picture under half an inch on its short side is an icon, not a portrait
 _ZIP_READ_CHUNK = 64 * 1024
 _OFF = ("0", "false", "off", "none")
 
 # Heading style names in the languages Word ships ("heading 1" is how built-in names are stored;
 # some tools store the localized name instead). The outline level, when present, wins.
-_HEADING_NAME = re.compile(
+_HEADING_NAME = regex_cache.compile(
     r"^(?:heading|überschrift|berschrift|titre|título|titulo|titolo|kop|rubrik|overskrift|otsikko|"
     r"nagłówek|заголовок|nadpis|címsor|标题|標題|見出し|제목)\s*(\d)$",
     re.I,
 )
-_LIST_NAME = re.compile(r"^list (?:bullet|number)(?: (\d))?$")
+_LIST_NAME = regex_cache.compile(r"^list (?:bullet|number)(?: (\d))?$")
 _TITLE_NAMES = {
     "title",
     "titel",

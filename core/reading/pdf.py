@@ -40,7 +40,7 @@ from operator import attrgetter
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from core import limits
+from core import limits, regex_cache
 from core.errors import DamagedFileError, EncryptedFileError, TooManyPagesError
 from core.reading.clean import BULLET_GLYPHS, PRIVATE_ICONS, is_dateish, tidy
 from core.reading.lines import Layout, Line
@@ -48,12 +48,12 @@ from core.reading.sniff import visible
 
 _FONT_NAME_BUF = ctypes.create_string_buffer(256)
 _HYPHEN_BREAK = "\x02"  # where a word was hyphenated at a line end; _join decides what it was
-_BOLD_NAME = re.compile(
+_BOLD_NAME = regex_cache.compile(
     r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I
 )
-_ITALIC_NAME = re.compile(r"italic|oblique|[-_]it$|-i$", re.I)
-_BULLET_ONLY = re.compile(rf"^[{re.escape(BULLET_GLYPHS)}]$")
-_PAGE_FURNITURE = re.compile(
+_ITALIC_NAME = regex_cache.compile(r"italic|oblique|[-_]it$|-i$", re.I)
+_BULLET_ONLY = regex_cache.compile(rf"^[{re.escape(BULLET_GLYPHS)}]$")
+_PAGE_FURNITURE = regex_cache.compile(
     r"^(?:(?:page|seite|página|pagina|pag\.?|strona|стр\.?)\s*)?\d{1,3}(?:\s*(?:/|of|von|de|di|sur)\s*\d{1,3})?$|^[-–—]\s*\d{1,3}\s*[-–—]$",
     re.I,
 )
@@ -704,7 +704,7 @@ def _wraps(upper: str, lower: str) -> bool:
     return upper.isupper() and lower.isupper() and len(upper.split()) >= 2
 
 
-_PLACEHOLDER_DATE = re.compile(
+_PLACEHOLDER_DATE = regex_cache.compile(
     "|".join(
         json.loads(resources.files("core.data").joinpath("dates.json").read_bytes())["placeholders"]
     ),
@@ -823,7 +823,7 @@ def _body_size(pages: list[tuple[float, list[list[Row]]]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-_ASCII_LOWER = re.compile("[a-z]")
+_ASCII_LOWER = regex_cache.compile("[a-z]")
 
 
 def _is_caps(text: str) -> bool:
@@ -1290,7 +1290,7 @@ def _mark_title(lines: list[Line]) -> None:
         biggest.title = True
 
 
-_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_PRIVATE_USE = regex_cache.compile("[\ue000-\uf8ff]")
 
 
 def _strip_icons(lines: list[Line]) -> list[str]:

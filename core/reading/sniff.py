@@ -9,11 +9,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from core import limits
+from core import limits, regex_cache
 from core.errors import EmptyFileError, TooManyPagesError, UnsupportedFileError
 from core.models import FileKind
 
-_CID_RE = re.compile(r"\(cid:\d+\)")
+_CID_RE = regex_cache.compile(r"\(cid:\d+\)")
+# Unicode's control characters (category Cc: U+0000-001F, U+007F-009F, fixed by its stability
+# policy) but tab, line feed, form feed and carriage return
+_CONTROL = regex_cache.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# everything but printable ASCII, which is never garbled: only these need a category look-up
+_NOT_PRINTABLE_ASCII = regex_cache.compile(r"[^\x20-\x7e]")
 
 _MAGIC_REJECTS: tuple[tuple[bytes, str], ...] = (
     (b"MZ", "That file is a Windows program, not a resume."),
@@ -66,9 +71,7 @@ def decode_text(data: bytes) -> str:
                 text = data.decode("utf-8")
             except UnicodeDecodeError:
                 text = data.decode("cp1252", errors="replace")
-    controls = sum(
-        1 for ch in text[:4096] if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"
-    )
+    controls = len(_CONTROL.findall(text, 0, 4096))
     if controls > max(8, len(text[:4096]) // 50) or text[:4096].count("\ufffd") > 20:
         raise UnsupportedFileError()
     return text
@@ -88,7 +91,8 @@ def garbled_ratio(text: str) -> float:
     shown = visible(text)
     if not shown:
         return 0.0
-    bad = sum(1 for ch in shown if _is_garbled(ch)) + 5 * len(_CID_RE.findall(text))
+    odd = _NOT_PRINTABLE_ASCII.findall(shown)
+    bad = sum(1 for ch in odd if _is_garbled(ch)) + 5 * len(_CID_RE.findall(text))
     return min(1.0, bad / len(shown))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 
+from core import regex_cache
 from core.reading.clean import (
     attach_dates,
     is_caps,
@@ -46,9 +47,11 @@ _JOIN_ENDINGS = (
     " e",
     " y",
 )
-_DATE_TAIL = re.compile(r"(?:19|20)\d{2}\s*$|(?:present|current|now|heute|至今)\s*$", re.I)
-_PAGE_NUMBER = re.compile(r"^(?:\d{1,2}(?:\s*/\s*\d{1,2})?|page \d+(?: of \d+)?|- \d+ -)$", re.I)
-_UNDERLINE = re.compile(r"^(?:={3,}|-{3,}|_{3,}|~{3,}|\*{3,})$")
+_DATE_TAIL = regex_cache.compile(r"(?:19|20)\d{2}\s*$|(?:present|current|now|heute|至今)\s*$", re.I)
+_PAGE_NUMBER = regex_cache.compile(
+    r"^(?:\d{1,2}(?:\s*/\s*\d{1,2})?|page \d+(?: of \d+)?|- \d+ -)$", re.I
+)
+_UNDERLINE = regex_cache.compile(r"^(?:={3,}|-{3,}|_{3,}|~{3,}|\*{3,})$")
 
 
 def read_text(text: str, markdown: bool) -> Layout:
@@ -66,8 +69,8 @@ def read_text(text: str, markdown: bool) -> Layout:
 
 
 # a paragraph or list line ending in two spaces (a Markdown hard break); not a heading or table row
-_SPACE_BREAK = re.compile(r"^(?![ \t]*#)(.*[^\s|\\]) {2,}$", re.M)
-_GAP = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+_SPACE_BREAK = regex_cache.compile(r"^(?![ \t]*#)(.*[^\s|\\]) {2,}$", re.M)
+_GAP = regex_cache.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
 
 
 def _gap_to_tab(line: str) -> str:
@@ -196,36 +199,36 @@ def _read_plain(raw_lines: list[str]) -> Layout:
 
 # --- Markdown ---------------------------------------------------------------------
 
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?(?:\s+.*)?$")
-_QUOTE = re.compile(r"^\s*(?:>\s?)+")
-_HR = re.compile(r"^(?:[-*_])(?:\s*[-*_]){2,}$")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)])[ \t]+(.*)$")
-_DEFINITION = re.compile(r"^\s{0,3}:[ \t]+(.*)$")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.I)
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\s?\[([^\]]*)\]")
-_AUTOLINK = re.compile(
+_FENCE = regex_cache.compile(r"^\s*(```|~~~)")
+_REF_DEF = regex_cache.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?([^\s>]+)>?(?:\s+.*)?$")
+_QUOTE = regex_cache.compile(r"^\s*(?:>\s?)+")
+_HR = regex_cache.compile(r"^(?:[-*_])(?:\s*[-*_]){2,}$")
+_ATX = regex_cache.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_LIST = regex_cache.compile(r"^(\s*)([-*+•]|\d{1,3}[.)])[ \t]+(.*)$")
+_DEFINITION = regex_cache.compile(r"^\s{0,3}:[ \t]+(.*)$")
+_IMAGE = regex_cache.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>", re.I)
+_LINK = regex_cache.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+_REF_LINK = regex_cache.compile(r"\[([^\]]+)\]\s?\[([^\]]*)\]")
+_AUTOLINK = regex_cache.compile(
     r"<((?:https?|ftp)://[^>\s]+|mailto:[^>\s]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>", re.I
 )
-_BR = re.compile(r"<br\s*/?>", re.I)
-_HTML_TAG = re.compile(
+_BR = regex_cache.compile(r"<br\s*/?>", re.I)
+_HTML_TAG = regex_cache.compile(
     r"</?(?:a|b|i|u|s|em|strong|span|div|p|font|center|small|big|sup|sub|mark|code|pre|kbd|"
     r"section|header|footer|article|nav|main|aside|details|summary|table|thead|tbody|tr|td|th|"
     r"ul|ol|li|dl|dt|dd|h[1-6]|hr|blockquote|figure|figcaption|picture|source|abbr|cite|del|ins)\b[^<>]*>"
     r"|<!--.*?-->",
     re.I,
 )
-_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
-_HTML_HEADING = re.compile(r"^<h([1-6])\b[^>]*>(.*?)</h\1>$", re.I)
-_HTML_BOLD = re.compile(r"^<(b|strong)\b[^>]*>(.*?)</\1>$", re.I)
-_ITALIC_ALL = re.compile(
+_TABLE_SEPARATOR = regex_cache.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_HTML_HEADING = regex_cache.compile(r"^<h([1-6])\b[^>]*>(.*?)</h\1>$", re.I)
+_HTML_BOLD = regex_cache.compile(r"^<(b|strong)\b[^>]*>(.*?)</\1>$", re.I)
+_ITALIC_ALL = regex_cache.compile(
     r"^([*_])(?![*_\s])[^*_]*?(?<=\S)\1$|^<(?:i|em)\b[^>]*>.*</(?:i|em)>$", re.I
 )
-_BOLD_ALL = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1$")
-_BOLD_LEAD = re.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1(.*)$")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_BOLD_ALL = regex_cache.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1$")
+_BOLD_LEAD = regex_cache.compile(r"^(\*\*|__)(?!\s)(.+?)(?<!\s)\1(.*)$")
+_ESCAPE = regex_cache.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 
 
 class _Markdown:

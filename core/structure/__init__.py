@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core import regex_cache
 from core.models import (
     Contact,
     Document,
@@ -73,14 +74,14 @@ ENTRY_KINDS = {
     SectionName.VOLUNTEERING,
     SectionName.PROJECTS,
 }
-_PHONE_LABEL = re.compile(
+_PHONE_LABEL = regex_cache.compile(
     r"\b(?:tel|phone|mobile|cell|telefon|handy|téléphone|portable|teléfono|móvil|celular|telefone|cellulare)\b|电话|電話|携帯|\+\d",
     re.I,
 )
-_QUOTED = re.compile(r"^[“\"«„「『].{8,}[”\"»“」』]$")
-_NOTE = re.compile(r"^[(（][^()（）]{8,}[)）]$")
-_MARKDOWN_RE = re.compile(r"^#{1,6} \S", re.M)
-_FORM_RE = re.compile(r"履歴書|職務経歴書|rirekisho", re.I)
+_QUOTED = regex_cache.compile(r"^[“\"«„「『].{8,}[”\"»“」』]$")
+_NOTE = regex_cache.compile(r"^[(（][^()（）]{8,}[)）]$")
+_MARKDOWN_RE = regex_cache.compile(r"^#{1,6} \S", re.M)
+_FORM_RE = regex_cache.compile(r"履歴書|職務経歴書|rirekisho", re.I)
 _SOCIAL = (
     "linkedin",
     "github",
@@ -426,6 +427,7 @@ def parse_resume(text: str) -> Resume:
 
 def parse_document(document: Document) -> Parsed:
     """The structure of a read file: the internal `Resume` and the public `Structure`."""
+    kind_of.cache_clear()  # the previous document's headings (see `kind_of`)
     lines = document.lines or lines_from_text(document.text)
     resume = parse_lines(lines, document.links, document.photo, frozenset(document.header_links))
     return Parsed(resume=resume, structure=to_structure(resume))

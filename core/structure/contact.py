@@ -11,51 +11,52 @@ import json
 import re
 from importlib import resources
 
+from core import regex_cache
 from core.reading.lines import Line
 from core.structure.dates import DATE_RANGE_RE
 from core.structure.headings import _CJK_RE, kind_of
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(
+EMAIL_RE = regex_cache.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+PHONE_RE = regex_cache.compile(
     r"(?<![\w/.])\+?\(?\d[\d \t().\-/*]{7,}[\d*](?![\w/]|\.\w)|(?<![\w/.])\+?\(?\d[\d \t().\-/]{5,}\d[xX*]{2,}(?!\w)"
 )
-LINK_RE = re.compile(
+LINK_RE = regex_cache.compile(
     r"(?:https?://\S+|www\.\S+|(?:linkedin\.com|github\.com|gitlab\.com|twitter\.com|x\.com|orcid\.org)/\S+"
     r"|(?<![@\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|io|dev|me|org|net|ai|co|app|page|site|xyz|info|tech|de|fr|es|it|nl|br|cn|jp|ru)(?:/\S*)?(?![\w@]))",
     re.I,
 )
-_LABELLED_LINK = re.compile(
+_LABELLED_LINK = regex_cache.compile(
     r"\b(?P<kind>linkedin|github|gitlab|twitter|orcid|researchgate|mastodon|facebook|instagram|website|portfolio|homepage|blog|web)\s*[:：]\s*(?P<value>\S+)",
     re.I,
 )
-_NOT_NAME = re.compile(
+_NOT_NAME = regex_cache.compile(
     r"^(?:curriculum vitae|cv|resume|résumé|lebenslauf|currículum|curriculo|currículo|"
     r"履歴書|职务经历书|職務経歴書|简历|個人簡歴|"
     r"personal|contact|profile|summary|about me|last updated|updated)\b",
     re.I,
 )
-_ADDRESS = re.compile(
+_ADDRESS = regex_cache.compile(
     r"\b(?:street|st\.|road|rd\.|avenue|ave\.?|boulevard|blvd|lane|drive|straße|strasse|str\.|platz|weg|rue|avenue|boulevard|"
     r"calle|avenida|rua|via|piazza|viale|straat|laan|plein)\b|\b\d{4,5}\s+[A-ZÀ-Ý][a-zà-ÿ]+|\b[A-Z]{2}\s+\d{5}\b|"
     r"\b\d+[a-z]?\s+(?:[A-Z][\w'-]*\s+){1,3}(?:st|rd|ave|ln|dr|way|ct|pl|blvd|hwy)\b\.?|"
     r"(?:住所|地址|現住所|最寄駅|最寄り駅|所在地|〒\s*\d{3}-?\d{4})|[省市区県都府道]\S*[市区町村]",
     re.I,
 )
-_CITY_STATE_INLINE = re.compile(
+_CITY_STATE_INLINE = regex_cache.compile(
     r"(?<![\w@.])([A-Z][a-z]+(?: [A-Z][a-z]+){0,2}, (?:[A-Z]{2}|USA|UK))(?![\w.@])"
 )
-_LOCATION_LABEL = re.compile(
+_LOCATION_LABEL = regex_cache.compile(
     r"^(?:address|location|based in|city|adresse|wohnort|ort|dirección|ubicación|endereço|"
     r"localização|indirizzo|residenza|"
     r"adres|woonplaats|адрес|город|住所|地址|所在地)\s*[:：]?\s*\S",
     re.I,
 )
 _PLACE_WORD = r"(?:[A-ZÀ-Ý][\w'’À-ÿ.-]*|of|de|del|da|do|di|am|an|upon|la|le|sur)"
-_CITY_REGION = re.compile(
+_CITY_REGION = regex_cache.compile(
     rf"^[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*,\s*(?:[A-Z]{{2,3}}|[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*)"
     rf"(?:,\s*[A-ZÀ-Ý][\w'’À-ÿ.-]+(?:[ -]{_PLACE_WORD})*)?(?:\s+\d{{4,6}})?$"
 )
-_SEGMENT = re.compile(r"\s*[|·•◦]\s*|\s{2,}|\s+[–—]\s+|;\s*")
+_SEGMENT = regex_cache.compile(r"\s*[|·•◦]\s*|\s{2,}|\s+[–—]\s+|;\s*")
 
 
 def is_address(text: str) -> bool:
@@ -138,7 +139,7 @@ _COUNTRIES = frozenset(
         "countries"
     ]
 )
-_LOCATION_LINE = re.compile(
+_LOCATION_LINE = regex_cache.compile(
     r"^(?:住所|現住所|最寄り?駅|所在地|地址|address|adresse|wohnort|dirección|endereço|indirizzo|adres|адрес|location)\s*[:：]?\s*(?P<value>.*)$",
     re.I,
 )
@@ -179,8 +180,8 @@ def find_location(lines: list[str]) -> str | None:
     return None
 
 
-_KANA_ONLY = re.compile(r"[\u3040-\u30ff\s\u3000]+")
-_KANJI = re.compile(r"[\u4e00-\u9fff]")
+_KANA_ONLY = regex_cache.compile(r"[\u3040-\u30ff\s\u3000]+")
+_KANJI = regex_cache.compile(r"[\u4e00-\u9fff]")
 
 
 def _without_headline(text: str) -> str:
@@ -197,14 +198,14 @@ def _without_headline(text: str) -> str:
 _PERSONAL = json.loads(
     resources.files("core.data").joinpath("personal.json").read_text(encoding="utf-8")
 )
-_CLOSING = re.compile(
+_CLOSING = regex_cache.compile(
     r"^(?:"
     + "|".join(re.escape(w) for w in sorted(_PERSONAL["_closings"], key=len, reverse=True))
     + r")\s*[,.!:、，]?$",
     re.I,
 )
 _NAME_PLACEHOLDERS = tuple(
-    re.compile(p, re.I)
+    regex_cache.compile(p, re.I)
     for p in json.loads(
         resources.files("core.data").joinpath("placeholders.json").read_text(encoding="utf-8")
     )["name"]

@@ -10,6 +10,8 @@ import json
 import re
 from importlib import resources
 
+from core import regex_cache
+
 _DATA = json.loads(resources.files("core.data").joinpath("dates.json").read_text(encoding="utf-8"))
 MONTHS: dict[str, int] = {
     name: int(num) for num, names in _DATA["months"].items() for name in names
@@ -40,29 +42,30 @@ _SEP = r"\s*(?:[-–—~〜～‑]+|to|bis|until|till|à|au|a|até|al|fino a|tot
 # 'ago. 2024 –' with nothing after the dash: a range still open (its end is empty)
 _OPEN_END = r"(?:(?<=[-–—~〜～])|(?<=[-–—~〜～]\s))(?=\s*$)"
 # 'since 2019' is a range too: its start is the date and its end is empty (never None).
-DATE_RANGE_RE = re.compile(
+DATE_RANGE_RE = regex_cache.compile(
     rf"(?<![\w/])(?:(?P<since>{_SINCE_ALT})\s+)?(?P<start>{DATE})"
     rf"(?(since)|(?:{_SEP}|\s+))(?P<end>(?(since)|(?:(?:(?:{_EXPECTED_ALT})\s*)?(?:{DATE}|{NOW})"
     rf"|{_OPEN_END})))(?![\w/])",
     re.I,
 )
-SINGLE_DATE_RE = re.compile(rf"(?<![\w/]){DATE}(?![\w/])|(?<!\w){NOW}(?!\w)", re.I)
-YEAR_RE = re.compile(YEAR)
-_DURATION = re.compile(
+SINGLE_DATE_RE = regex_cache.compile(rf"(?<![\w/]){DATE}(?![\w/])|(?<!\w){NOW}(?!\w)", re.I)
+YEAR_RE = regex_cache.compile(YEAR)
+_DURATION = regex_cache.compile(
     r"^\(?\s*\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años?|meses|anni|mesi|jahre?|monate?|jaar|maanden|лет|года?|месяц\w*|年|ヶ月|个月)"
     r"(?:\s*(?:and|,|et|y|e|und)?\s*\d+\s*(?:months?|mos?|mois|meses|mesi|monate?|maanden|месяц\w*|ヶ月|个月))?\s*\)?$",
     re.I,
 )
 
 
-_DURATION_TAIL = re.compile(
+_DURATION_TAIL = regex_cache.compile(
     r"[\s,·|]*\(?\s*\d+\s*(?:years?|yrs?|months?|mos?|ans?|mois|años?|meses|anni|mesi|jahre?|monate?|лет|года?|ヶ月|个月)"
     r"(?:\s*(?:and|,|et|y|e|und)?\s*\d+\s*(?:months?|mos?|mois|meses|mesi|monate?|ヶ月|个月))?\s*\)?\s*$",
     re.I,
 )
 
 
-_DIGIT = re.compile(r"\d|xx|yyyy", re.I)  # every date we read has digits, or is a placeholder
+# every date we read has digits, or is a placeholder
+_DIGIT = regex_cache.compile(r"\d|xx|yyyy", re.I)
 
 
 def has_date_chars(text: str) -> bool:
@@ -94,13 +97,20 @@ def is_duration(text: str) -> bool:
     return bool(_DURATION.match(text.strip()))
 
 
-_SINCE_ALONE = re.compile(rf"^(?:{_SINCE_ALT})$", re.I)
+_SINCE_ALONE = regex_cache.compile(rf"^(?:{_SINCE_ALT})$", re.I)
 
 
 def opens_range(text: str) -> bool:
     """A date column's line that the next line completes: 'June 2020 –', 'Starting'."""
     text = text.rstrip()
     return text.endswith(("-", "–", "—", "~", "〜", "～")) or bool(_SINCE_ALONE.match(text))
+
+
+_NOW_RE = regex_cache.compile(NOW, re.I)
+_DURATION_WORDS = regex_cache.compile(r"\(?\s*\d+\s*(?:years?|yrs?|months?|mos?)\b\s*\)?", re.I)
+_HEDGES = regex_cache.compile(rf"\b(?:exp|expected|est|ca|approx|circa|{_SINCE_ALT})\b\.?", re.I)
+_DAY = regex_cache.compile(r"(?<!\d)(?:[1-9]|[12]\d|3[01])(?!\d)")  # a day: '3 – 28 July 2017'
+_SEPARATORS = regex_cache.compile(r"[\s\-–—~〜～|,.:;()/·•]+")
 
 
 def is_current(range_text: str) -> bool:
@@ -110,7 +120,7 @@ def is_current(range_text: str) -> bool:
     end = (m["end"] or "").strip()
     if m["since"] or not end:
         return True  # 'since 2019', 'ago. 2024 –'
-    return bool(re.fullmatch(NOW, end, re.I))
+    return bool(_NOW_RE.fullmatch(end))
 
 
 def years(range_text: str) -> tuple[int | None, int | None]:
@@ -124,12 +134,7 @@ def only_dates(text: str) -> bool:
     """Nothing but dates, separators and durations ('2019 – 2021', 'Sept 2018 – May 2023 (4 years)')."""
     rest = DATE_RANGE_RE.sub(" ", text)
     rest = SINGLE_DATE_RE.sub(" ", rest)
-    rest = re.sub(r"\(?\s*\d+\s*(?:years?|yrs?|months?|mos?)\b\s*\)?", " ", rest, flags=re.I)
-    rest = re.sub(
-        rf"\b(?:exp|expected|est|ca|approx|circa|{_SINCE_ALT})\b\.?",
-        " ",
-        rest,
-        flags=re.I,
-    )
-    rest = re.sub(r"(?<!\d)(?:[1-9]|[12]\d|3[01])(?!\d)", " ", rest)  # a day: '3 – 28 July 2017'
-    return not re.sub(r"[\s\-–—~〜～|,.:;()/·•]+", "", rest)
+    rest = _DURATION_WORDS.sub(" ", rest)
+    rest = _HEDGES.sub(" ", rest)
+    rest = _DAY.sub(" ", rest)
+    return not _SEPARATORS.sub("", rest)

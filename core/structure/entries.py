@@ -14,6 +14,7 @@ import json
 import re
 from importlib import resources
 
+from core import regex_cache
 from core.models import Role
 from core.reading.lines import Line
 from core.structure import dates
@@ -32,7 +33,7 @@ def _word_set(words: list[str]) -> tuple[set[str], list[str]]:
 
 _TITLE_WORDS, _TITLE_CJK = _word_set(_DATA["title"])
 _KIND_WORDS = {
-    kind: re.compile(
+    kind: regex_cache.compile(
         "|".join(
             re.escape(w) if _CJK_RE.search(w) else rf"(?<!\w){re.escape(w)}(?!\w)"
             for w in sorted(words, key=len, reverse=True)
@@ -55,27 +56,29 @@ def kind_of_entries(roles: list[Role]) -> str | None:
 
 
 _ORG_WORDS, _ORG_CJK = _word_set(_DATA["organization"])
-_SEPARATORS = re.compile(
+_SEPARATORS = regex_cache.compile(
     r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+(?:at|@|bei|chez|presso)\s+|\s+@(?=\w)"
 )
-_DEGREE = re.compile(
+_DEGREE = regex_cache.compile(
     r"^(?:ph\.?\s?d|b\.?\s?sc?|m\.?\s?sc?|b\.?\s?a|m\.?\s?a|mba|m\.?\s?eng|b\.?\s?eng|bachelor|master|doctor|doctorate|"
     r"diplom|diploma|licence|licenciatura|laurea|magister|mestrado|bacharelado)\b\.?",
     re.I,
 )
-_LEGAL_SUFFIX = re.compile(
+_LEGAL_SUFFIX = regex_cache.compile(
     r"^(?:inc|ltd|llc|llp|plc|gmbh|ag|co|corp|s\.?a|s\.?l|b\.?v|n\.?v|pty|sarl|srl|s\.?p\.?a)\.?$",
     re.I,
 )
-_STRONG_SEPARATORS = re.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+@(?=\w)")  # 'Analyst @Acme'
-_LOCATION = re.compile(
+# 'Analyst @Acme'
+_STRONG_SEPARATORS = regex_cache.compile(r"\s+[|·•–—]\s+|\s+-\s+|\s*[|·•;]\s*|\s+@(?=\w)")
+_LOCATION = regex_cache.compile(
     r"^(?:remote|hybrid|on-?site|télétravail|remoto)$"
     r"|^[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*,\s*"
     r"(?:[A-Z]{2}|[A-ZÀ-Ý][\w.'’À-ÿ-]+(?:[ -][A-ZÀ-Ý][\w.'’À-ÿ-]+)*)$",
 )
-_SENTENCE = re.compile(r"[.!?。]$")
-_LIST_LABEL = re.compile(r"^[^\W\d_][\w &/'’-]{0,30}[:：]$")  # 'Awards:', 'Relevant coursework:'
-_LABEL_VALUE = re.compile(r"^[^\W\d_][\w .&/-]{0,19}\s*[:：]\s*\S")
+_SENTENCE = regex_cache.compile(r"[.!?。]$")
+# 'Awards:', 'Relevant coursework:'
+_LIST_LABEL = regex_cache.compile(r"^[^\W\d_][\w &/'’-]{0,30}[:：]$")
+_LABEL_VALUE = regex_cache.compile(r"^[^\W\d_][\w .&/-]{0,19}\s*[:：]\s*\S")
 
 
 def _count(words: set[str], cjk: list[str], text: str) -> int:

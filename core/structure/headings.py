@@ -16,8 +16,10 @@ import json
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from importlib import resources
 
+from core import regex_cache
 from core.models import SectionName
 from core.reading.lines import Line
 from core.structure.dates import find_date
@@ -31,22 +33,24 @@ for _kind, _phrases in _DATA.items():
         continue
     for _phrase in _phrases:
         _EXACT.setdefault(_phrase, SectionName(_kind))
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CJK_RE = regex_cache.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_PHRASES = sorted(
     (p for p in _EXACT if len(p) >= 2 and not _CJK_RE.search(p)), key=len, reverse=True
 )
 _BY_CONTENT = frozenset(_DATA["_by_content"])
 _CONTENT = {
-    kind: re.compile(
+    kind: regex_cache.compile(
         "|".join(w if _CJK_RE.search(w) else rf"(?<!\w){re.escape(w)}" for w in words), re.I
     )
     for kind, words in _DATA["_content"].items()
 }
 _CJK_PHRASES = sorted((p for p in _EXACT if _CJK_RE.search(p)), key=len, reverse=True)
-_PHRASE_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)")
-_BRACKETED = re.compile(r"^(?:\[[^\]]+\]|【[^】]+】|〔[^〕]+〕|<[^>]+>)$")
-_PAREN_TAIL = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
-_COLUMN_HEADS = re.compile(
+_PHRASE_RE = regex_cache.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(p) for p in _LATIN_PHRASES) + r")(?!\w)"
+)
+_BRACKETED = regex_cache.compile(r"^(?:\[[^\]]+\]|【[^】]+】|〔[^〕]+〕|<[^>]+>)$")
+_PAREN_TAIL = regex_cache.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_COLUMN_HEADS = regex_cache.compile(
     r"^(?:"
     + "|".join(
         re.escape(h).replace(r"\ ", r"\s*")
@@ -54,10 +58,12 @@ _COLUMN_HEADS = re.compile(
     )
     + r")\s+(?=\S)"
 )
-_LIST_TAIL = re.compile(
+_LIST_TAIL = regex_cache.compile(
     r"(?:" + "|".join(re.escape(w) for w in _DATA["_list_tail"]) + r")\s*[:：]?$"
 )
-_CONTACT_HINT = re.compile(r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github|〒\s*\d", re.I)
+_CONTACT_HINT = regex_cache.compile(
+    r"@|https?://|www\.|\+?\d[\d\s().-]{7,}\d|linkedin|github|〒\s*\d", re.I
+)
 
 
 def split_column_heads(text: str) -> tuple[str, str]:
@@ -99,8 +105,14 @@ def heading_key(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=2048)
 def kind_of(text: str) -> SectionName | None:
-    """The section kind the words of a heading name, or None."""
+    """The section kind the words of a heading name, or None.
+
+    Cached: one parse asks about the same line several times (~6 times for each distinct
+    text over the corpus). `parse_document` empties the cache for each document, so no line
+    of one resume stays in a worker's memory while it reads the next.
+    """
     key = heading_key(_PAREN_TAIL.sub("", split_column_heads(text)[1].strip()))
     if not key or len(key) > 60:
         return None

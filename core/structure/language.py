@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from core import regex_cache
 
 _STOPWORDS = {
     "en": [
@@ -137,20 +137,27 @@ _STOPWORDS = {
 }
 
 
+_KANA = regex_cache.compile(r"[\u3040-\u30ff]")
+_HAN = regex_cache.compile(r"[\u4e00-\u9fff]")
+_CYRILLIC = regex_cache.compile(r"[\u0400-\u04ff]")
+_LATIN = regex_cache.compile(r"[A-Za-zÀ-ÿ]")
+_LATIN_WORD = regex_cache.compile(r"[a-zà-ÿ]+")
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code: ja, zh, ru by script; the Latin-script languages by their small words."""
     sample = text[:20_000]
-    kana = len(re.findall(r"[\u3040-\u30ff]", sample))
-    han = len(re.findall(r"[\u4e00-\u9fff]", sample))
-    cyrillic = len(re.findall(r"[\u0400-\u04ff]", sample))
-    latin = len(re.findall(r"[A-Za-zÀ-ÿ]", sample))
+    kana = len(_KANA.findall(sample))
+    han = len(_HAN.findall(sample))
+    cyrillic = len(_CYRILLIC.findall(sample))
+    latin = len(_LATIN.findall(sample))
     if kana >= 10 and kana + han > latin * 0.2:
         return "ja"
     if han >= 20 and han > latin * 0.2:
         return "zh"
     if cyrillic > latin * 0.5:
         return "ru"
-    words = re.findall(r"[a-zà-ÿ]+", sample.lower())
+    words = _LATIN_WORD.findall(sample.lower())
     counts = {lang: 0 for lang in _STOPWORDS}
     for word in words:
         for lang, stop in _STOPWORDS.items():
