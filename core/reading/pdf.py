@@ -52,6 +52,13 @@ _BOLD_NAME = regex_cache.compile(
     r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I
 )
 _ITALIC_NAME = regex_cache.compile(r"italic|oblique|[-_]it$|-i$", re.I)
+# Icon fonts (Font Awesome, Material Icons, academicons, Dingbats...): a lone glyph of theirs is a
+# picture that some PDFs map to an ordinary letter ('I (123) 456-7890', '° linkedin.com/in/x',
+# '§ jdoe'), a word nobody wrote. Named like this by their makers, whatever the template.
+_ICON_FONT = regex_cache.compile(
+    r"[Aa]wesome|Icons?\b|(?<![A-Za-z])icons?\b|academicons|icomoon|fontello|[Dd]ingbat|"
+    r"[Ww]ingding|[Ww]ebding|[Oo]cticon|[Gg]lyphicon|[Ii]onicon|[Dd]evicon|Material ?Symbols"
+)
 _BULLET_ONLY = regex_cache.compile(rf"^[{re.escape(BULLET_GLYPHS)}]$")
 _PAGE_FURNITURE = regex_cache.compile(
     r"^(?:(?:page|seite|página|pagina|pag\.?|strona|стр\.?)\s*)?\d{1,3}(?:\s*(?:/|of|von|de|di|sur)\s*\d{1,3})?$|^[-–—]\s*\d{1,3}\s*[-–—]$",
@@ -178,6 +185,8 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
         weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
         pdfium_c.FPDFText_GetFontInfo(raw, idx, _FONT_NAME_BUF, 256, flags)
         name = _FONT_NAME_BUF.value.decode("latin-1", "replace")
+        if len(chunk.strip()) == 1 and _ICON_FONT.search(name.split("+")[-1]):
+            continue  # a lone icon; an icon font's longer text is an ActualText span ('tel:…')
         bold = (
             weight >= 600
             or bool(_BOLD_NAME.search(name.split("+")[-1]))

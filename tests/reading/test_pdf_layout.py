@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from core.reading import read_file
 from core.structure import parse_document
+from tests.abuse.nasties import _pdf, _stream
 from tests.reading.pdfmaker import Page, build
 
 
@@ -429,3 +430,33 @@ def test_the_multi_column_warning_needs_two_columns_side_by_side_not_a_box_or_a_
         one.text(label, 50, 500 - 14 * k).text(value, 200, 500 - 14 * k)
     _, document = structure_of(one)
     assert not document.extraction.multi_column
+
+
+def test_a_lone_icon_font_glyph_is_not_read_as_a_letter() -> None:
+    """Font Awesome's phone and mail icons, mapped by the PDF to 'I' and '#', are pictures: the
+    contact line reads as printed words only. Text in a font whose name merely contains 'icon'
+    ('Lexicon') is text."""
+    content = (
+        b"BT /F1 20 Tf 50 740 Td (Jane Example) Tj ET\n"
+        b"BT /F2 10 Tf 50 718 Td (I) Tj ET BT /F1 10 Tf 62 718 Td (+1 555 0100) Tj ET\n"
+        b"BT /F2 10 Tf 150 718 Td (#) Tj ET BT /F1 10 Tf 162 718 Td (jane@example.com) Tj ET\n"
+        b"BT /F3 10 Tf 300 718 Td (github.com/jane) Tj ET\n"
+        b"BT /F1 14 Tf 50 680 Td (Experience) Tj ET\n"
+        b"BT /F1 10 Tf 50 660 Td (Engineer, Acme, 2019 - 2023) Tj ET\n"
+    )
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /%s >>"
+    pdf = _pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R >> >> >>",
+            _stream(content),
+            font % b"Helvetica",
+            font % b"ABCDEF+FontAwesome5Free-Solid",
+            font % b"Lexicon-Regular",
+        ]
+    )
+    document = read_file(pdf, "resume.pdf", 10)
+    contact = next(line for line in document.text.splitlines() if "555" in line)
+    assert contact.split() == ["+1", "555", "0100", "jane@example.com", "github.com/jane"]
