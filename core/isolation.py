@@ -172,6 +172,11 @@ async def _run_forked(
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         await _reap(pid)
+    return _answer(raw)
+
+
+def _answer(raw: bytes) -> Any:
+    """What the child sent back: its answer, or the error it raised (ours, picklable)."""
     if not raw:  # killed by the memory limit, or crashed in C code
         raise ParseTimeoutError()
     status, payload = pickle.loads(raw)
@@ -220,12 +225,7 @@ def run_isolated_blocking(fn: Callable[..., T], *args: Any, timeout_s: float, me
         (time.monotonic() - started) * 1000,
         len(raw),
     )
-    if not raw:  # killed by the memory limit, or crashed in C code
-        raise ParseTimeoutError()
-    status, payload = pickle.loads(raw)
-    if status == "error":
-        raise payload
-    return payload
+    return _answer(raw)
 
 
 # --- workers ---------------------------------------------------------------------------

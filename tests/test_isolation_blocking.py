@@ -15,24 +15,9 @@ import pytest
 from core.errors import EncryptedFileError, ParseTimeoutError, ProcessingError
 from core.isolation import run_isolated_blocking
 from tests.conftest import EXAMPLES
+from tests.test_isolation import _eat_memory, _raise_ours, _raise_with_secret, _sleep_forever
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _sleep_forever() -> None:
-    time.sleep(3600)
-
-
-def _eat_memory() -> bytes:
-    return b"x" * (2 * 1024 * 1024 * 1024)
-
-
-def _raise_with_secret() -> None:
-    raise ValueError("CANARY-resume-text-7f3a")
-
-
-def _raise_ours() -> None:
-    raise EncryptedFileError("custom message", hint="custom hint")
 
 
 def _big_answer(n: int) -> bytes:
