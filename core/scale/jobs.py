@@ -164,8 +164,6 @@ class DoneNotes:
                 del self._waiting[job_id]
 
     async def _listen(self) -> None:
-        from core.scale.shared import UNREACHABLE
-
         while True:
             try:
                 async with self._pool.pubsub() as pubsub:
@@ -177,7 +175,9 @@ class DoneNotes:
                         job_id = job_id.decode() if isinstance(job_id, bytes) else str(job_id)
                         for event in self._waiting.get(job_id, ()):
                             event.set()
-            except UNREACHABLE as exc:  # the waiters look every JOB_POLL_SECONDS meanwhile
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Redis away or restarted: waiters look every second meanwhile
                 log.warning("redis: no job notes for now (%s)", type(exc).__name__)
                 await asyncio.sleep(REDIS_RETRY_SECONDS)
 
