@@ -284,6 +284,16 @@ class Transport(Protocol):
     async def fail(self, text: str) -> None:
         """Tell the person, in plain words, why there is no review."""
 
+    # Optional: `conversation() -> ConversationKey | None`, for an answer that starts its own
+    # thread (Slack's /optimize in a channel): the thread, hence the conversation, exists only
+    # once the first message is posted; the version is kept under it, so v2 there is compared.
+
+
+def _named(transport: Transport) -> ConversationKey | None:
+    """The conversation a transport's first post started, if it names one (see Transport)."""
+    name = getattr(transport, "conversation", None)
+    return name() if callable(name) else None
+
 
 # --- spawn, drain, shut down ------------------------------------------------------------
 
@@ -694,6 +704,7 @@ class Conversations:
             review = self.reviewer or review_with_document  # or a worker's job (core/scale)
             owed = await self._begin(delivery, place[1], notes, job, role)
             document, result = await review(request, settings, http=self.http, cache=cache, **owed)
+        conversation = conversation or _named(transport)
         await self._conclude(
             conversation, user, result, document, previous, job, role, started, delivery
         )

@@ -15,7 +15,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -170,12 +170,24 @@ class SlackTransport:
     """
 
     def __init__(
-        self, slack: SlackMessages, dest: Destination, place: dict[str, Any] | None = None
+        self,
+        slack: SlackMessages,
+        dest: Destination,
+        place: dict[str, Any] | None = None,
+        thread_key: Callable[[str, str], ConversationKey] | None = None,
     ) -> None:
         self._slack = slack
         self.dest = dest
         self.ts: str | None = (place or {}).get("ts")  # resumed after a restart: that message
         self.place = place  # where a restarted bot says the review was lost (core keeps it)
+        self._thread_key = thread_key  # (channel, thread) -> key, when the answer starts one
+
+    def conversation(self) -> ConversationKey | None:
+        """The thread this answer started (its first message), once posted: v2 there is
+        compared with this version."""
+        if self._thread_key is None or self.ts is None:
+            return None
+        return self._thread_key(self.dest.channel, self.dest.thread_ts or self.ts)
 
     @property
     def thread_ts(self) -> str:
@@ -253,10 +265,12 @@ class SlackMessages:
         role: str | None = None,
         conversation: ConversationKey | None = None,
         resumed: dict[str, Any] | None = None,
+        thread_key: Callable[[str, str], ConversationKey] | None = None,
     ) -> None:
         """Review the first file and answer in `dest` (see `Conversations.handle`: never silent).
 
         `resumed`: where a review a previous process accepted stood (its message, its attempt).
+        `thread_key`: no conversation yet, the answer starts a thread: its key, once posted.
         """
         if text is not None:
             job, role = split_request_text(text)
@@ -271,7 +285,7 @@ class SlackMessages:
             notes.append(RESUMED_NOTE)
         await self.conversations.handle(
             upload,
-            SlackTransport(self, dest, place),
+            SlackTransport(self, dest, place, thread_key),
             user=user,
             job=job,
             role=role,
@@ -652,6 +666,10 @@ async def _answer_modal(
     slack: SlackMessages, form: dict[str, Any], user: str, team: str | None, channel: str | None
 ) -> None:
     key = None
+
+    def thread_key(where: str, thread: str) -> ConversationKey:  # a DM if it fell back to one
+        return conversation_key(team, user, where, thread, dm=where.startswith("D"))
+
     try:
         if form["where"] == WHERE_CHANNEL and channel:
             dest = Destination(channel=channel, user=user)  # its thread is made by the answer
@@ -668,4 +686,5 @@ async def _answer_modal(
         job=form["job"],
         role=form["role"],
         conversation=key,
+        thread_key=thread_key if key is None else None,
     )

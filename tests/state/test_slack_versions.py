@@ -29,9 +29,11 @@ from tests.fakes.slack import (
     LOCALHOST,
     SIGNING_SECRET,
     FakeSlack,
+    app_mention,
     dm_file_share,
     event_callback,
     slash_command,
+    view_submission,
 )
 from tests.slack.conftest import BoltServer
 from tests.state.threads import JOB, V1, V2, slack_as_seen
@@ -250,3 +252,37 @@ async def test_without_a_key_a_restart_keeps_scores_only_and_says_so(
     assert "I no longer have the text of your last version" in not_kept.text
     head = second.blocks[1]["text"]["text"]
     assert head.startswith("*v2 of jane.txt: ") and "scores only" in head and "Fixed" not in head
+
+
+async def test_v2_in_the_thread_an_optimize_answer_started_is_compared_with_v1(
+    fake_slack: FakeSlack, http: httpx.AsyncClient, state_url: str, state_key: str
+) -> None:
+    """/optimize answered in a channel: the answer starts its own thread, and a v2 shared
+    there (with a mention) is compared with the v1 the form sent."""
+    channel = "C0CAREER"
+    async with slack_bot(fake_slack, http, state_url, state_key) as (bolt, _):
+        await bolt.form(slash_command())
+        [view] = await fake_slack.wait_for(lambda: fake_slack.views)
+        v1 = fake_slack.add_file("jane.txt", V1.encode())
+        await bolt.form(view_submission(view, files=[v1], where="channel"))
+
+        def first_answer() -> Any:
+            return next(
+                (
+                    m
+                    for m in fake_slack.messages
+                    if m.channel == channel and "Score:" in m.all_text()
+                ),
+                None,
+            )
+
+        root = await fake_slack.wait_for(first_answer)
+        assert root.thread_ts is None  # the answer is the thread's first message
+        v2 = fake_slack.add_file("jane.txt", V2.encode())
+        mention = app_mention([v2], ts=next_ts(), channel=channel) | {"thread_ts": root.ts}
+        await bolt.event(event_callback(mention))
+        [second] = await fake_slack.wait_for(
+            lambda: [m for m in fake_slack.thread(channel, root.ts) if "Score:" in m.all_text()]
+        )
+    head = second.blocks[1]["text"]["text"]
+    assert head.startswith("*v2 of jane.txt: ") and "Fixed " in head
