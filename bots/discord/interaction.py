@@ -43,10 +43,14 @@ def token_expired(exc: BaseException) -> bool:
 
 
 def moved_preface(interaction: discord.Interaction) -> str:
-    name = interaction.command.name if interaction.command else "command"
+    return moved_text(interaction.command.name if interaction.command else "command")
+
+
+def moved_text(command: str) -> str:
+    """The first line of an answer sent to the channel or a DM instead of the command's reply."""
     return (
-        f"Your **{discord.utils.escape_markdown(name)}** request: Discord closes a command's reply "
-        f"after {_MINUTES} minutes, so your answer comes here."
+        f"Your **{discord.utils.escape_markdown(command)}** request: Discord closes a command's "
+        f"reply after {_MINUTES} minutes, so your answer comes here."
     )
 
 

@@ -66,11 +66,17 @@ def message_reply_to(message: discord.Message, channel: discord.abc.Snowflake) -
 
 
 def interaction_reply_to(interaction: discord.Interaction, *, ephemeral: bool) -> dict[str, Any]:
-    """An interaction's follow-up webhook (valid 15 minutes): the only private way back."""
+    """An interaction's follow-up webhook (valid 15 minutes): the only private way back; and,
+    for a replica that adopts it after those 15 minutes, where else the answer may go (the
+    channel of a public request, else the person's DMs), as the first replica would."""
+    public = not ephemeral and interaction.guild_id is not None and interaction.channel_id
     return {
         "application_id": str(interaction.application_id),
         "token": interaction.token,
         "ephemeral": ephemeral,
+        "user_id": str(interaction.user.id),
+        "channel_id": str(interaction.channel_id) if public else None,
+        "command": interaction.command.name if interaction.command else "command",
     }
 
 

@@ -543,7 +543,9 @@ class FakeDiscord:
         return data
 
     def expire_token(self, interaction: dict[str, Any]) -> None:
-        """From now on the interaction's token answers 401/50027, as after 15 minutes."""
+        """From now on the interaction's token answers 401/50027, as after 15 minutes (also a
+        token a test made up, e.g. one kept by a replica that stopped)."""
+        self._tokens.setdefault(interaction["token"], time.monotonic())
         self._expired_tokens.add(interaction["token"])
 
     def _token_expired(self, path: str) -> bool:

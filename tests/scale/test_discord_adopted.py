@@ -87,3 +87,65 @@ async def test_a_stopped_discord_replica_answers_are_posted_once_by_another(
     answers = [c for c in fake.calls if c.message_body]
     assert len(answers) == 2 and not any("restarting" in c.content for c in answers)
     assert model.calls == 2  # the same two jobs: nothing reviewed again
+
+
+async def test_an_adopted_interaction_past_its_15_minutes_is_answered_in_the_channel_or_by_dm(
+    redis_server: RedisServer, state_key: str, model: SlowModel
+) -> None:
+    """The token the first replica kept has expired when its review ends: the survivor sends the
+    answer where the first replica would have moved it, the channel of a public request and the
+    person's DMs for a private one, each saying why it comes there."""
+    async with running_bot(
+        redis_url=redis_server.url,
+        state_key=state_key,
+        redis_lease_s=LEASE_S,
+        worker_jobs=2,
+        huggingface_api_key=API_KEY,
+        huggingface_model=MODEL,
+        huggingface_base_url=model.base_url,
+    ) as running:
+        fake, settings, bot = running.fake, running.settings, running.bot
+        async with (
+            running_worker(settings),
+            coordination(settings) as live,
+            coordination(settings) as leaving,
+        ):
+            bot.conversations.queue = live.queue
+            bot.conversations.claims = live.claims
+            bot.conversations.reviewer = live.reviewer
+            bot.conversations.handover = live.handover
+            await bot.recover()
+            gone = Conversations(
+                settings,
+                leaving.queue,
+                claims=leaving.claims,
+                reviewer=leaving.reviewer,
+                handover=leaving.handover,
+            )
+            common = {"application_id": fake.app_id, "user_id": fake.user_id, "command": "optimize"}
+            places = [
+                common
+                | {"token": "public-token", "ephemeral": False, "channel_id": fake.channel_id},
+                common | {"token": "private-token", "ephemeral": True, "channel_id": None},
+            ]
+            for n, where in enumerate(places):
+                fake.expire_token(where)  # as 15 minutes after the command
+                gone.tasks.spawn(
+                    gone.handle(
+                        upload(f"cv{n}.txt"),
+                        adopted_transport(running.client, where),
+                        user=user_key("discord", f"{fake.user_id}{n}"),
+                        reply_to=where,
+                    )
+                )
+            await model.wait_in_flight(2, within_s=60)
+            assert not await gone.shutdown(0.05, grace_s=5)
+            model.gate.set()
+            [public] = await fake.wait_for(is_channel_message(fake.channel_id))
+            [private] = await fake.wait_for(is_channel_message(fake.dm_channel_id))
+            await bot.conversations.tasks.drain()
+    assert "cv0.txt" in public.content and "/100" in public.content
+    assert "cv1.txt" in private.content and "/100" in private.content
+    for answer in (public, private):
+        assert answer.content.startswith("Your **optimize** request: Discord closes")
+    assert len(fake.expired) == 2  # both follow-ups were tried first, and refused
