@@ -233,6 +233,11 @@ def upload_comment(stem: str, result: ReviewResult) -> str:
     return f"Your rewritten resume ({escape(stem)}), as {describe_attachments(result.attachments)}:"
 
 
+def submitter(body: dict[str, Any]) -> tuple[str, str | None]:
+    """Who submitted a form, and their workspace."""
+    return body["user"]["id"], (body.get("team") or {}).get("id") or body["user"].get("team_id")
+
+
 def slack_upload(file: dict[str, Any], files: SlackFiles) -> Upload:
     """A file object from an event or the modal, as core's `Upload`."""
     return Upload(
@@ -253,6 +258,19 @@ class SlackMessages:
         self.files = files
         self.conversations = conversations
         self.seen = RecentKeys()
+
+    async def accept_form(
+        self, ack: AsyncAck, view: dict[str, Any], file: dict[str, Any], block: str
+    ) -> bool:
+        """Close a submitted form (True, once per submission), or keep it open saying why on
+        `block` (a file too large is shown on the form itself, before it closes)."""
+        try:
+            self.conversations.check_size(slack_upload(file, self.files))
+        except ResumeBotError as exc:
+            await ack(response_action="errors", errors={block: exc.for_user()})
+            return False
+        await ack()
+        return self.seen.add(f"view:{view.get('id')}:{view.get('hash')}")
 
     async def answer(
         self,
@@ -640,16 +658,9 @@ def build_bot(
         if not form["files"]:
             await ack(response_action="errors", errors={RESUME_BLOCK: "Please attach your resume."})
             return
-        try:  # shown on the form itself, before the modal closes
-            conversations.check_size(slack_upload(form["files"][0], slack.files))
-        except ResumeBotError as exc:
-            await ack(response_action="errors", errors={RESUME_BLOCK: exc.for_user()})
+        if not await slack.accept_form(ack, view, form["files"][0], RESUME_BLOCK):
             return
-        await ack()
-        if not slack.seen.add(f"view:{view.get('id')}:{view.get('hash')}"):
-            return
-        user = body["user"]["id"]
-        team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
+        user, team = submitter(body)
         channel = json.loads(view.get("private_metadata") or "{}").get("channel")
         tasks.spawn(_answer_modal(slack, form, user, team, channel))
 

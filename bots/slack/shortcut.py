@@ -18,9 +18,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from core.errors import ResumeBotError
-
-from .app import Destination, SlackMessages, slack_upload, slack_user, split_request_text
+from .app import Destination, SlackMessages, slack_user, split_request_text, submitter
 from .limits import SLACK_PLAIN_TEXT_INPUT_MAX
 from .render import (
     JOB_BLOCK,
@@ -166,16 +164,9 @@ def register_review_shortcut(app: AsyncApp, slack: SlackMessages) -> None:
         if not form.file.get("id") or not (form.private or form.channel):
             await ack(response_action="errors", errors={WHERE_BLOCK: "Please run it again."})
             return
-        try:  # shown on the form itself, before it closes
-            slack.conversations.check_size(slack_upload(form.file, slack.files))
-        except ResumeBotError as exc:
-            await ack(response_action="errors", errors={WHERE_BLOCK: exc.for_user()})
+        if not await slack.accept_form(ack, view, form.file, WHERE_BLOCK):
             return
-        await ack()
-        if not slack.seen.add(f"view:{view.get('id')}:{view.get('hash')}"):
-            return
-        user = body["user"]["id"]
-        team = (body.get("team") or {}).get("id") or body["user"].get("team_id")
+        user, team = submitter(body)
         slack.conversations.tasks.spawn(_answer(slack, form, user, team))
 
 
