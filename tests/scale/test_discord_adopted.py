@@ -9,6 +9,10 @@ real discord.py client against the fake Discord, wired as `bots/discord/run.py` 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from bots.discord.adopted import adopted_transport
 from core.conversation import Conversations, Upload, user_key
 from core.scale import coordination
@@ -30,9 +34,13 @@ def upload(name: str) -> Upload:
     return Upload(name=name, size=len(RESUME_TXT), fetch=fetch, platform="Discord")
 
 
-async def test_a_stopped_discord_replica_answers_are_posted_once_by_another(
+@asynccontextmanager
+async def two_replicas(
     redis_server: RedisServer, state_key: str, model: SlowModel
-) -> None:
+) -> AsyncIterator[tuple[Any, Conversations]]:
+    """A live replica (the real discord.py client against the fake Discord, wired as
+    `bots/discord/run.py` wires one) and the flow of one about to stop, on one Redis and one
+    worker."""
     async with running_bot(
         redis_url=redis_server.url,
         state_key=state_key,
@@ -42,44 +50,54 @@ async def test_a_stopped_discord_replica_answers_are_posted_once_by_another(
         huggingface_model=MODEL,
         huggingface_base_url=model.base_url,
     ) as running:
-        fake, settings, bot = running.fake, running.settings, running.bot
+        settings, bot = running.settings, running.bot
         async with (
             running_worker(settings),
             coordination(settings) as live,
             coordination(settings) as leaving,
         ):
-            bot.conversations.queue = live.queue  # as bots/discord/run.py wires a replica
+            bot.conversations.queue = live.queue
             bot.conversations.claims = live.claims
             bot.conversations.reviewer = live.reviewer
             bot.conversations.handover = live.handover
             await bot.recover()  # what setup_hook does at start: now it also adopts
-            gone = Conversations(
-                settings,
-                leaving.queue,
-                claims=leaving.claims,
-                reviewer=leaving.reviewer,
-                handover=leaving.handover,
+            yield (
+                running,
+                Conversations(
+                    settings,
+                    leaving.queue,
+                    claims=leaving.claims,
+                    reviewer=leaving.reviewer,
+                    handover=leaving.handover,
+                ),
             )
-            posted = fake.message("my resume", [fake.attachment("cv.txt", RESUME_TXT)])
-            places = [
-                {"channel_id": fake.channel_id, "message_id": posted["id"]},
-                {"application_id": fake.app_id, "token": "interaction-token", "ephemeral": True},
-            ]
-            for n, where in enumerate(places):
-                gone.tasks.spawn(
-                    gone.handle(
-                        upload(f"cv{n}.txt"),
-                        adopted_transport(running.client, where),
-                        user=user_key("discord", f"{fake.user_id}{n}"),  # two people
-                        reply_to=where,
-                    )
+
+
+async def test_a_stopped_discord_replica_answers_are_posted_once_by_another(
+    redis_server: RedisServer, state_key: str, model: SlowModel
+) -> None:
+    async with two_replicas(redis_server, state_key, model) as (running, gone):
+        fake, bot = running.fake, running.bot
+        posted = fake.message("my resume", [fake.attachment("cv.txt", RESUME_TXT)])
+        places = [
+            {"channel_id": fake.channel_id, "message_id": posted["id"]},
+            {"application_id": fake.app_id, "token": "interaction-token", "ephemeral": True},
+        ]
+        for n, where in enumerate(places):
+            gone.tasks.spawn(
+                gone.handle(
+                    upload(f"cv{n}.txt"),
+                    adopted_transport(running.client, where),
+                    user=user_key("discord", f"{fake.user_id}{n}"),  # two people
+                    reply_to=where,
                 )
-            await model.wait_in_flight(2, within_s=60)  # both on the worker
-            assert not await gone.shutdown(0.05, grace_s=5)  # past its deadline: stopped
-            model.gate.set()
-            [reply] = await fake.wait_for(is_channel_message(fake.channel_id))
-            [followup] = await fake.wait_for(is_followup)
-            await bot.conversations.tasks.drain()
+            )
+        await model.wait_in_flight(2, within_s=60)  # both on the worker
+        assert not await gone.shutdown(0.05, grace_s=5)  # past its deadline: stopped
+        model.gate.set()
+        [reply] = await fake.wait_for(is_channel_message(fake.channel_id))
+        [followup] = await fake.wait_for(is_followup)
+        await bot.conversations.tasks.drain()
     assert "/100" in reply.content and "cv0.txt" in reply.content
     assert str(reply.json["message_reference"]["message_id"]) == posted["id"]
     assert "/100" in followup.content and "cv1.txt" in followup.content
@@ -95,55 +113,29 @@ async def test_an_adopted_interaction_past_its_15_minutes_is_answered_in_the_cha
     """The token the first replica kept has expired when its review ends: the survivor sends the
     answer where the first replica would have moved it, the channel of a public request and the
     person's DMs for a private one, each saying why it comes there."""
-    async with running_bot(
-        redis_url=redis_server.url,
-        state_key=state_key,
-        redis_lease_s=LEASE_S,
-        worker_jobs=2,
-        huggingface_api_key=API_KEY,
-        huggingface_model=MODEL,
-        huggingface_base_url=model.base_url,
-    ) as running:
-        fake, settings, bot = running.fake, running.settings, running.bot
-        async with (
-            running_worker(settings),
-            coordination(settings) as live,
-            coordination(settings) as leaving,
-        ):
-            bot.conversations.queue = live.queue
-            bot.conversations.claims = live.claims
-            bot.conversations.reviewer = live.reviewer
-            bot.conversations.handover = live.handover
-            await bot.recover()
-            gone = Conversations(
-                settings,
-                leaving.queue,
-                claims=leaving.claims,
-                reviewer=leaving.reviewer,
-                handover=leaving.handover,
-            )
-            common = {"application_id": fake.app_id, "user_id": fake.user_id, "command": "optimize"}
-            places = [
-                common
-                | {"token": "public-token", "ephemeral": False, "channel_id": fake.channel_id},
-                common | {"token": "private-token", "ephemeral": True, "channel_id": None},
-            ]
-            for n, where in enumerate(places):
-                fake.expire_token(where)  # as 15 minutes after the command
-                gone.tasks.spawn(
-                    gone.handle(
-                        upload(f"cv{n}.txt"),
-                        adopted_transport(running.client, where),
-                        user=user_key("discord", f"{fake.user_id}{n}"),
-                        reply_to=where,
-                    )
+    async with two_replicas(redis_server, state_key, model) as (running, gone):
+        fake, bot = running.fake, running.bot
+        common = {"application_id": fake.app_id, "user_id": fake.user_id, "command": "optimize"}
+        places = [
+            common | {"token": "public-token", "ephemeral": False, "channel_id": fake.channel_id},
+            common | {"token": "private-token", "ephemeral": True, "channel_id": None},
+        ]
+        for n, where in enumerate(places):
+            fake.expire_token(where)  # as 15 minutes after the command
+            gone.tasks.spawn(
+                gone.handle(
+                    upload(f"cv{n}.txt"),
+                    adopted_transport(running.client, where),
+                    user=user_key("discord", f"{fake.user_id}{n}"),
+                    reply_to=where,
                 )
-            await model.wait_in_flight(2, within_s=60)
-            assert not await gone.shutdown(0.05, grace_s=5)
-            model.gate.set()
-            [public] = await fake.wait_for(is_channel_message(fake.channel_id))
-            [private] = await fake.wait_for(is_channel_message(fake.dm_channel_id))
-            await bot.conversations.tasks.drain()
+            )
+        await model.wait_in_flight(2, within_s=60)
+        assert not await gone.shutdown(0.05, grace_s=5)
+        model.gate.set()
+        [public] = await fake.wait_for(is_channel_message(fake.channel_id))
+        [private] = await fake.wait_for(is_channel_message(fake.dm_channel_id))
+        await bot.conversations.tasks.drain()
     assert "cv0.txt" in public.content and "/100" in public.content
     assert "cv1.txt" in private.content and "/100" in private.content
     for answer in (public, private):
