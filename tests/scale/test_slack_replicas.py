@@ -60,6 +60,19 @@ async def replica(settings: Settings) -> AsyncIterator[tuple[str, SlackBot]]:
             await runner.cleanup()
 
 
+def replica_settings(fake: FakeSlack, redis: RedisServer, key: str, **more: Any) -> Settings:
+    """A replica's settings: the fake Slack, Redis shared, no state store unless given."""
+    return Settings(
+        _env_file=None,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.api_url,
+        redis_url=redis.url,
+        state_key=key,
+        **more,
+    )
+
+
 async def post(url: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> int:
     body = json.dumps(payload)
     async with httpx.AsyncClient() as client:
@@ -72,133 +85,95 @@ async def post(url: str, payload: dict[str, Any], headers: dict[str, str] | None
 
 
 async def test_retried_event_reaching_another_replica_is_answered_once(
-    redis_server: RedisServer, state_key: str
+    redis_server: RedisServer, state_key: str, fake_slack: FakeSlack
 ) -> None:
-    fake = FakeSlack()
-    await fake.start()
-    try:
-
-        def settings() -> Settings:  # no state store: only Redis is shared
-            return Settings(
-                _env_file=None,
-                slack_bot_token=BOT_TOKEN,
-                slack_signing_secret=SIGNING_SECRET,
-                slack_api_url=fake.api_url,
-                redis_url=redis_server.url,
-                state_key=state_key,
-            )
-
-        async with (
-            running_worker(settings()) as worker,
-            replica(settings()) as (one, bot_one),
-            replica(settings()) as (two, bot_two),
-        ):
-            file = fake.add_file("jane.txt", RESUME_TXT.encode())
-            event = dm_file_share([file])
-            payload = event_callback(event)
-            retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
-            assert await post(one, payload) == 200
-            assert await post(two, payload, retry) == 200
-            assert await post(one, payload, {**retry, "X-Slack-Retry-Num": "2"}) == 200
-            await fake.wait_for(lambda: fake.uploads_in("D0USER", event["ts"]))
-            await bot_one.conversations.tasks.drain()
-            await bot_two.conversations.tasks.drain()
-            async with httpx.AsyncClient(base_url=worker.url) as client:
-                assert (await client.get("/healthz")).json() == {"ok": True}
-                metrics = (await client.get("/metrics")).text
-            assert 'resume_bot_reviews_total{engine="offline",outcome="ok"}' in metrics
-        assert len(fake.thread("D0USER", event["ts"])) == 1
-        assert len(fake.api_calls("files.completeUploadExternal")) == 1
-        assert len([c for c in fake.calls if c.method.startswith("GET /files/")]) == 1
-    finally:
-        await fake.close()
+    fake = fake_slack
+    settings = replica_settings(fake, redis_server, state_key)  # no state store: only Redis
+    async with (
+        running_worker(settings) as worker,
+        replica(settings) as (one, bot_one),
+        replica(settings) as (two, bot_two),
+    ):
+        file = fake.add_file("jane.txt", RESUME_TXT.encode())
+        event = dm_file_share([file])
+        payload = event_callback(event)
+        retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+        assert await post(one, payload) == 200
+        assert await post(two, payload, retry) == 200
+        assert await post(one, payload, {**retry, "X-Slack-Retry-Num": "2"}) == 200
+        await fake.wait_for(lambda: fake.uploads_in("D0USER", event["ts"]))
+        await bot_one.conversations.tasks.drain()
+        await bot_two.conversations.tasks.drain()
+        async with httpx.AsyncClient(base_url=worker.url) as client:
+            assert (await client.get("/healthz")).json() == {"ok": True}
+            metrics = (await client.get("/metrics")).text
+        assert 'resume_bot_reviews_total{engine="offline",outcome="ok"}' in metrics
+    assert len(fake.thread("D0USER", event["ts"])) == 1
+    assert len(fake.api_calls("files.completeUploadExternal")) == 1
+    assert len([c for c in fake.calls if c.method.startswith("GET /files/")]) == 1
 
 
 async def test_redis_restarted_during_a_burst_every_request_is_answered_once(
-    redis_server: RedisServer, state_key: str, caplog: pytest.LogCaptureFixture
+    redis_server: RedisServer,
+    state_key: str,
+    fake_slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    fake = FakeSlack()
-    await fake.start()
-    settings = Settings(
-        _env_file=None,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.api_url,
-        redis_url=redis_server.url,
-        state_key=state_key,
-        max_concurrent_reviews=2,
-    )
-    try:
-        async with (
-            running_worker(settings),
-            replica(settings) as (one, bot_one),
-            replica(settings) as (two, bot_two),
-        ):
-            events = [
-                dm_file_share(
-                    [fake.add_file(f"cv{n}.txt", RESUME_TXT.encode())],
-                    user=f"U{n}",
-                    channel=f"DU{n}",
-                    ts=f"1700000200.{n:06d}",
-                )
-                for n in range(6)
-            ]
-            acks = [
-                await post((one, two)[n % 2], event_callback(e)) for n, e in enumerate(events[:3])
-            ]
-            redis_server.stop()  # mid-burst: reviews in line and in flight lose Redis
-            acks += [
-                await post((one, two)[n % 2], event_callback(e)) for n, e in enumerate(events[3:])
-            ]
-            await fake.wait_for(lambda: "redis unreachable" in caplog.text)  # reviews wait
-            redis_server.start()  # back, empty
-            assert acks == [200] * 6  # every request acknowledged while Redis was away
-            for e in events:
-                await fake.wait_for(lambda e=e: fake.uploads_in(e["channel"], e["ts"]), 90)
-            await bot_one.conversations.tasks.drain()
-            await bot_two.conversations.tasks.drain()
+    fake = fake_slack
+    settings = replica_settings(fake, redis_server, state_key, max_concurrent_reviews=2)
+    async with (
+        running_worker(settings),
+        replica(settings) as (one, bot_one),
+        replica(settings) as (two, bot_two),
+    ):
+        events = [
+            dm_file_share(
+                [fake.add_file(f"cv{n}.txt", RESUME_TXT.encode())],
+                user=f"U{n}",
+                channel=f"DU{n}",
+                ts=f"1700000200.{n:06d}",
+            )
+            for n in range(6)
+        ]
+        acks = [await post((one, two)[n % 2], event_callback(e)) for n, e in enumerate(events[:3])]
+        redis_server.stop()  # mid-burst: reviews in line and in flight lose Redis
+        acks += [await post((one, two)[n % 2], event_callback(e)) for n, e in enumerate(events[3:])]
+        await fake.wait_for(lambda: "redis unreachable" in caplog.text)  # reviews wait
+        redis_server.start()  # back, empty
+        assert acks == [200] * 6  # every request acknowledged while Redis was away
         for e in events:
-            [answer] = fake.thread(e["channel"], e["ts"])  # one answer each, no duplicate
-            assert "/100" in answer.all_text()
-    finally:
-        await fake.close()
+            await fake.wait_for(lambda e=e: fake.uploads_in(e["channel"], e["ts"]), 90)
+        await bot_one.conversations.tasks.drain()
+        await bot_two.conversations.tasks.drain()
+    for e in events:
+        [answer] = fake.thread(e["channel"], e["ts"])  # one answer each, no duplicate
+        assert "/100" in answer.all_text()
 
 
 async def test_one_upload_sent_as_message_and_mention_to_two_replicas_is_reviewed_once(
-    redis_server: RedisServer, state_key: str
+    redis_server: RedisServer, state_key: str, fake_slack: FakeSlack
 ) -> None:
     """Slack sends a file shared with a mention as a `message` and an `app_mention` (two event
     ids); each may reach another replica, and still one review is made and posted."""
-    fake = FakeSlack()
-    await fake.start()
-    settings = Settings(
-        _env_file=None,
-        slack_bot_token=BOT_TOKEN,
-        slack_signing_secret=SIGNING_SECRET,
-        slack_api_url=fake.api_url,
-        redis_url=redis_server.url,
-        state_key=state_key,
-    )
-    try:
-        async with (
-            running_worker(settings),
-            replica(settings) as (one, bot_one),
-            replica(settings) as (two, bot_two),
-        ):
-            file = fake.add_file("cv.txt", RESUME_TXT.encode())
-            text = f"<@{BOT_USER_ID}> could you look at this?"
-            message = channel_message([file], text=text, channel="C0GENERAL")
-            mention = app_mention([file], text=text, ts=message["ts"], channel="C0GENERAL")
-            acks = await asyncio.gather(
-                post(one, event_callback(message)), post(two, event_callback(mention))
-            )
-            assert acks == [200, 200]
-            await fake.wait_for(lambda: fake.uploads_in("C0GENERAL", message["ts"]))
-            await bot_one.conversations.tasks.drain()
-            await bot_two.conversations.tasks.drain()
-        [answer] = fake.thread("C0GENERAL", message["ts"])
-        assert "/100" in answer.all_text()
-        assert len(fake.api_calls("files.completeUploadExternal")) == 1
-        assert len([c for c in fake.calls if c.method.startswith("GET /files/")]) == 1
-    finally:
-        await fake.close()
+    fake = fake_slack
+    settings = replica_settings(fake, redis_server, state_key)
+    async with (
+        running_worker(settings),
+        replica(settings) as (one, bot_one),
+        replica(settings) as (two, bot_two),
+    ):
+        file = fake.add_file("cv.txt", RESUME_TXT.encode())
+        text = f"<@{BOT_USER_ID}> could you look at this?"
+        message = channel_message([file], text=text, channel="C0GENERAL")
+        mention = app_mention([file], text=text, ts=message["ts"], channel="C0GENERAL")
+        acks = await asyncio.gather(
+            post(one, event_callback(message)), post(two, event_callback(mention))
+        )
+        assert acks == [200, 200]
+        await fake.wait_for(lambda: fake.uploads_in("C0GENERAL", message["ts"]))
+        await bot_one.conversations.tasks.drain()
+        await bot_two.conversations.tasks.drain()
+    [answer] = fake.thread("C0GENERAL", message["ts"])
+    assert "/100" in answer.all_text()
+    assert len(fake.api_calls("files.completeUploadExternal")) == 1
+    assert len([c for c in fake.calls if c.method.startswith("GET /files/")]) == 1
