@@ -31,18 +31,24 @@ async def model() -> AsyncIterator[SlowModel]:
     await fake.close()
 
 
-async def test_workers_with_a_state_store_ask_the_model_once_for_the_same_resume(
-    redis_server: RedisServer, state_key: str, model: SlowModel, tmp_path: Path
-) -> None:
-    settings = Settings(
+def worker_settings(redis: RedisServer, key: str, model: SlowModel, **more: object) -> Settings:
+    return Settings(
         _env_file=None,
-        redis_url=redis_server.url,
-        state_key=state_key,
-        state_url=f"sqlite:///{tmp_path / 'state.db'}",  # the one the bots use
+        redis_url=redis.url,
+        state_key=key,
         huggingface_api_key=API_KEY,
         huggingface_model=MODEL,
         huggingface_base_url=model.base_url,
+        **more,  # type: ignore[arg-type]
     )
+
+
+async def test_workers_with_a_state_store_ask_the_model_once_for_the_same_resume(
+    redis_server: RedisServer, state_key: str, model: SlowModel, tmp_path: Path
+) -> None:
+    settings = worker_settings(
+        redis_server, state_key, model, state_url=f"sqlite:///{tmp_path / 'state.db'}"
+    )  # the store the bots use
     store = await open_state(settings)  # the bot's
     try:
         cache = ModelCache(store, PERSON)
@@ -65,14 +71,7 @@ async def test_workers_with_a_state_store_ask_the_model_once_for_the_same_resume
 async def test_a_worker_without_a_state_store_asks_the_model_every_time(
     redis_server: RedisServer, state_key: str, model: SlowModel, tmp_path: Path
 ) -> None:
-    settings = Settings(
-        _env_file=None,
-        redis_url=redis_server.url,
-        state_key=state_key,
-        huggingface_api_key=API_KEY,
-        huggingface_model=MODEL,
-        huggingface_base_url=model.base_url,
-    )
+    settings = worker_settings(redis_server, state_key, model)
     bot = await open_state(settings.model_copy(update={"state_url": f"sqlite:///{tmp_path}/b.db"}))
     try:
         cache = ModelCache(bot, PERSON)
