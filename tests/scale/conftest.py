@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from core.config import Settings
 from core.scale.shared import connect
 from core.scale.worker import run_worker
-from tests.fakes.model import SlowModel
+from tests.fakes.model import API_KEY, MODEL, SlowModel
 from tests.fakes.slack import LOCALHOST
 from tests.scale.redis_server import RedisServer
 
@@ -44,6 +44,19 @@ async def model() -> AsyncIterator[SlowModel]:
     await fake.start()
     yield fake
     await fake.close()
+
+
+def model_settings(redis: RedisServer, key: str, model: SlowModel, **more: object) -> Settings:
+    """Distributed-mode settings with the model engine pointed at the model fake."""
+    return Settings(
+        _env_file=None,
+        redis_url=redis.url,
+        state_key=key,
+        huggingface_api_key=API_KEY,
+        huggingface_model=MODEL,
+        huggingface_base_url=model.base_url,
+        **more,  # type: ignore[arg-type]
+    )
 
 
 @pytest.fixture

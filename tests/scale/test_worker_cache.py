@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from core.config import Settings
 from core.review import ReviewRequest
 from core.scale import coordination
 from core.state.cache import ModelCache
 from core.state.store import open_state
-from tests.fakes.model import API_KEY, MODEL, SlowModel
-from tests.scale.conftest import running_worker
+from tests.fakes.model import SlowModel
+from tests.scale.conftest import model_settings, running_worker
 from tests.scale.redis_server import RedisServer
 from tests.slack.conftest import RESUME_TXT
 
@@ -31,22 +30,10 @@ async def model() -> AsyncIterator[SlowModel]:
     await fake.close()
 
 
-def worker_settings(redis: RedisServer, key: str, model: SlowModel, **more: object) -> Settings:
-    return Settings(
-        _env_file=None,
-        redis_url=redis.url,
-        state_key=key,
-        huggingface_api_key=API_KEY,
-        huggingface_model=MODEL,
-        huggingface_base_url=model.base_url,
-        **more,  # type: ignore[arg-type]
-    )
-
-
 async def test_workers_with_a_state_store_ask_the_model_once_for_the_same_resume(
     redis_server: RedisServer, state_key: str, model: SlowModel, tmp_path: Path
 ) -> None:
-    settings = worker_settings(
+    settings = model_settings(
         redis_server, state_key, model, state_url=f"sqlite:///{tmp_path / 'state.db'}"
     )  # the store the bots use
     store = await open_state(settings)  # the bot's
@@ -71,7 +58,7 @@ async def test_workers_with_a_state_store_ask_the_model_once_for_the_same_resume
 async def test_a_worker_without_a_state_store_asks_the_model_every_time(
     redis_server: RedisServer, state_key: str, model: SlowModel, tmp_path: Path
 ) -> None:
-    settings = worker_settings(redis_server, state_key, model)
+    settings = model_settings(redis_server, state_key, model)
     bot = await open_state(settings.model_copy(update={"state_url": f"sqlite:///{tmp_path}/b.db"}))
     try:
         cache = ModelCache(bot, PERSON)

@@ -15,31 +15,18 @@ from pathlib import Path
 
 import pytest
 
-from core.config import Settings
 from core.errors import ProcessingError
 from core.limits import JOB_TRIES
 from core.review import ReviewRequest
 from core.scale import coordination
 from core.scale.jobs import FAILED_EVERY_TRY, TOOK_TOO_LONG
 from tests.fakes.model import API_KEY, MODEL, SlowModel
-from tests.scale.conftest import running_worker
+from tests.scale.conftest import model_settings, running_worker
 from tests.scale.redis_server import RedisServer
 from tests.slack.conftest import RESUME_TXT
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUEST = ReviewRequest(data=RESUME_TXT.encode(), filename="jane.txt")
-
-
-def model_settings(redis: RedisServer, key: str, model: SlowModel, **more: object) -> Settings:
-    return Settings(
-        _env_file=None,
-        redis_url=redis.url,
-        state_key=key,
-        huggingface_api_key=API_KEY,
-        huggingface_model=MODEL,
-        huggingface_base_url=model.base_url,
-        **more,
-    )
 
 
 async def test_a_job_that_fails_every_try_gets_a_clear_answer(
