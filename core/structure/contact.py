@@ -59,13 +59,32 @@ _CITY_REGION = regex_cache.compile(
 _SEGMENT = regex_cache.compile(r"\s*[|·•◦]\s*|\s{2,}|\s+[–—]\s+|;\s*")
 
 
+# Cheap tests a match can't do without, so most lines skip the long patterns: an email has
+# an '@'; a link has '://' or a '.' before a non-space ('x.com', 'www.'); a phone a digit.
+# (Without the '@' test EMAIL_RE tries every position of every word, each to its end.)
+_LINK_HINT = regex_cache.compile(r"\.\S|://")
+_DIGIT = regex_cache.compile(r"\d")
+
+
+def find_email(text: str) -> re.Match[str] | None:
+    """`EMAIL_RE.search(text)`, skipped when `text` has no '@'."""
+    return EMAIL_RE.search(text) if "@" in text else None
+
+
+def find_link(text: str) -> re.Match[str] | None:
+    """`LINK_RE.search(text)`, skipped when `text` has nothing a link needs."""
+    return LINK_RE.search(text) if _LINK_HINT.search(text) else None
+
+
 def is_address(text: str) -> bool:
     """A street address ('ABC Road, 100/2 - 12345 Rome', '221B Baker St'): its numbers aren't a phone."""
     return bool(_ADDRESS.search(text))
 
 
 def phones_in(text: str) -> list[str]:
-    found = []
+    found: list[str] = []
+    if not _DIGIT.search(text):
+        return found
     for m in PHONE_RE.finditer(text):
         candidate = m.group(0).strip()
         digits = re.sub(r"[^\d*xX]", "", candidate)  # masked digits ('1820 ******') still count
@@ -93,7 +112,7 @@ def phones_in(text: str) -> list[str]:
 def links_in(text: str) -> list[str]:
     out = [
         m.group(0).rstrip(".,;)")
-        for m in LINK_RE.finditer(text)
+        for m in (LINK_RE.finditer(text) if _LINK_HINT.search(text) else ())
         if "@" not in text[max(0, m.start() - 1) : m.start()]
     ]
     out += [f"{m['kind'].lower()}: {m['value']}" for m in _LABELLED_LINK.finditer(text)]
@@ -106,8 +125,8 @@ def looks_like_name(text: str) -> bool:
         not text
         or _NOT_NAME.match(text)
         or kind_of(text) is not None
-        or EMAIL_RE.search(text)
-        or LINK_RE.search(text)
+        or find_email(text)
+        or find_link(text)
     ):
         return False
     if any(ch.isdigit() for ch in text) or len(text) > 50:
@@ -124,7 +143,7 @@ def is_location_text(text: str) -> bool:
     text = text.strip(" ,")
     if (
         not text
-        or EMAIL_RE.search(text)
+        or find_email(text)
         or len(text) > 90
         or re.search(r"\{\{|<[^>]*>|\[[a-z_ ]+\]", text)
     ):
@@ -155,7 +174,7 @@ def labelled_location(lines: list[str]) -> str | None:
         if (
             value
             and len(value) <= 90
-            and not EMAIL_RE.search(value)
+            and not find_email(value)
             and not re.search(r"\{\{|<[^>]*>", value)
         ):
             return value
@@ -171,7 +190,7 @@ def find_location(lines: list[str]) -> str | None:
                 return segment
     for line in lines:
         m = _CITY_STATE_INLINE.search(line)
-        if m and not EMAIL_RE.search(m.group(1)):
+        if m and not find_email(m.group(1)):
             return m.group(1)
     for line in lines:
         for segment in _SEGMENT.split(line):
