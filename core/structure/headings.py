@@ -129,10 +129,11 @@ def kind_of(text: str) -> SectionName | None:
         # a known phrase opens the heading, or is most of it ('Selected Honors'), not a word in a title
         if m.start() == 0 or len(m.group(0).split()) >= 0.4 * words:
             found.append((m.start(), -len(m.group(0)), m.group(0)))
-    for phrase in _CJK_PHRASES:
-        at = key.find(phrase)
-        if at >= 0:
-            found.append((at, -len(phrase), phrase))
+    if _CJK_RE.search(key):  # every phrase here has a CJK character: else none is in `key`
+        for phrase in _CJK_PHRASES:
+            at = key.find(phrase)
+            if at >= 0:
+                found.append((at, -len(phrase), phrase))
     return _EXACT[min(found)[2]] if found else None
 
 
