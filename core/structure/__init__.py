@@ -426,6 +426,7 @@ def parse_resume(text: str) -> Resume:
 def parse_document(document: Document) -> Parsed:
     """The structure of a read file: the internal `Resume` and the public `Structure`."""
     kind_of.cache_clear()  # the previous document's headings (see `kind_of`)
+    dates.clear_caches()  # and its dates
     lines = document.lines or lines_from_text(document.text)
     resume = parse_lines(lines, document.links, document.photo, frozenset(document.header_links))
     return Parsed(resume=resume, structure=to_structure(resume))
