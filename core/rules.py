@@ -88,16 +88,29 @@ def _load(name: str) -> dict:
 
 
 _CJK = regex_cache.compile(r"[\u3040-\u9fff]")
+_WORD_START = regex_cache.compile(r"\w")
 
 
 def _label_pattern(labels: list[str]) -> re.Pattern[str]:
     """Labels followed by a value: 'Date of birth: 1 May 1990', 'Nationalität deutsch', '生年月日 1990年'."""
-    latin = [re.escape(w) for w in labels if w.isascii() or not _CJK.search(w)]
+    words = [w for w in labels if w.isascii() or not _CJK.search(w)]
+    latin = [re.escape(w) for w in words]
     cjk = [re.escape(w) for w in labels if _CJK.search(w)]
     parts = []
     if latin:
+        # Not after a word character. When every label starts with one, that is '\b' plus a
+        # look-ahead for the labels' first letters: the same matches, but a position inside a
+        # word or at another letter fails at once instead of after a look-behind and every
+        # label in turn (the pattern is tried at every position: about twice as fast).
+        first = sorted({w[0] for w in words})
+        lead = (
+            r"\b(?=[" + "".join(re.escape(c) for c in first) + "])"
+            if all(_WORD_START.match(c) for c in first)
+            else r"(?<![\w])"
+        )
         parts.append(
-            r"(?<![\w])(?:"
+            lead
+            + r"(?:"
             + "|".join(sorted(latin, key=len, reverse=True))
             + r")(?!\w)\.?\s*[:：]?\s*(?=[\w(])"
         )
