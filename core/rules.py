@@ -593,11 +593,18 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
     ):  # the cliché list is English ('Synergy' may name a Portuguese project)
         seen_buzz: set[str] = set()
         titles = [r.title.lower() for sec in resume.sections for r in sec.roles if r.title]
-        for raw in text.split("\n"):
-            low = raw.lower()
+        lines = text.split("\n")
+        lows = [raw.lower() for raw in lines]
+        # Only the clichés somewhere in the text are looked for line by line (a cliché without
+        # a line break is in a line exactly when it is in the lines joined by line breaks).
+        joined = "\n".join(lows)
+        present = [b for b in BUZZWORDS if "\n" in b or b in joined]
+        for raw, low in zip(lines, lows, strict=True):
+            if not present:
+                break
             hits = [
                 b
-                for b in BUZZWORDS
+                for b in present
                 if b in low
                 and b not in seen_buzz
                 and re.search(rf"(?<!\w){re.escape(b)}(?!\w)", low)
