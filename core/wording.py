@@ -275,14 +275,26 @@ def opener_verb(bullet: str) -> str | None:
     return None
 
 
+# Each weak opener at the start of a bullet, compiled once; and all of them in one pattern, so a
+# bullet that opens with none (most) is answered by one match instead of one per opener.
+_WEAK_OPENER_RES = tuple(
+    (regex_cache.compile(rf"^\s*{pattern}", re.I), how) for pattern, how in WEAK_OPENERS
+)
+_ANY_WEAK_OPENER = regex_cache.compile(
+    r"^\s*(?:" + "|".join(f"(?:{pattern})" for pattern, _ in WEAK_OPENERS) + ")", re.I
+)
+
+
 def weak_opener(bullet: str) -> tuple[str, str | None, list[str]] | None:
     """(the weak phrase as written, the honest rewrite or None, verbs to choose from), or None.
 
     The rewrite is None when no stronger verb follows from the words themselves:
     then the person is offered concrete verbs to choose from, and the bullet is left alone.
     """
-    for pattern, how in WEAK_OPENERS:
-        m = re.match(rf"^\s*{pattern}", bullet, re.I)
+    if not _ANY_WEAK_OPENER.match(bullet):
+        return None
+    for pattern, how in _WEAK_OPENER_RES:
+        m = pattern.match(bullet)
         if not m:
             continue
         phrase = bullet[: m.end()].strip()
