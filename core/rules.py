@@ -243,6 +243,9 @@ def _ask_for_figure(kind: str, words: str) -> str:
     )
 
 
+_SENTENCE_BREAK = regex_cache.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _statements(role: Role) -> list[str]:
     """Bullets, or for paragraph-style entries the sentences of their description."""
     if role.bullets:
@@ -250,7 +253,7 @@ def _statements(role: Role) -> list[str]:
     prose = " ".join(
         line for line in role.description if len(line.split()) >= 6 or line.endswith(".")
     )
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
+    return [s.strip() for s in _SENTENCE_BREAK.split(prose) if len(s.split()) >= 4]
 
 
 # An entry titled like one of these sections is a list of that kind inside Experience or Projects
@@ -789,9 +792,12 @@ _UNABBREVIATED = frozenset(
 )
 
 
+_MONTH_YEAR = regex_cache.compile(r"^([^\W\d_]+)\s+(?:19|20)\d{2}$")
+
+
 def _date_style(date: str) -> str | None:
     date = date.strip()
-    month = re.match(r"^([^\W\d_]+)\s+(?:19|20)\d{2}$", date)
+    month = _MONTH_YEAR.match(date)
     if month and month.group(1).lower() in _UNABBREVIATED:
         return None  # fits either month style
     for name, pattern in _DATE_STYLES:

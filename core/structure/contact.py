@@ -81,29 +81,36 @@ def is_address(text: str) -> bool:
     return bool(_ADDRESS.search(text))
 
 
+# what a phone-like run turns out to be instead (phones_in), compiled once: it runs per candidate
+_NOT_DIGIT = regex_cache.compile(r"[^\d*xX]")
+_YEAR_SPAN = regex_cache.compile(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}")
+_SHORT_DATE = regex_cache.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+_GRADE = regex_cache.compile(r"\d\.\d+\s*/\s*\d")
+_FULL_DATE = regex_cache.compile(
+    r"(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d"
+)
+_DOI = regex_cache.compile(r"10\.\d{4,}/\S+")
+_LEAD_SYMBOL = regex_cache.compile(r"^(?:\W+\s)")
+
+
 def phones_in(text: str) -> list[str]:
     found: list[str] = []
     if not _DIGIT.search(text):
         return found
     for m in PHONE_RE.finditer(text):
         candidate = m.group(0).strip()
-        digits = re.sub(r"[^\d*xX]", "", candidate)  # masked digits ('1820 ******') still count
+        digits = _NOT_DIGIT.sub("", candidate)  # masked digits ('1820 ******') still count
         if not 8 <= len(digits) <= 15 or DATE_RANGE_RE.search(candidate):
             continue
-        if re.fullmatch(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}", candidate):
+        if _YEAR_SPAN.fullmatch(candidate):
             continue
-        if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", candidate.replace(" ", "")):
+        if _SHORT_DATE.fullmatch(candidate.replace(" ", "")):
             continue  # a date of birth, not a number
-        if re.search(r"\d\.\d+\s*/\s*\d", candidate):
+        if _GRADE.search(candidate):
             continue  # a grade: 3.97/4.00
-        if re.fullmatch(
-            r"(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d",
-            candidate.strip(),
-        ):
+        if _FULL_DATE.fullmatch(candidate.strip()):
             continue  # a date: 2017.07.03
-        if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or (
-            "/" in candidate and candidate.count("/") > 1
-        ):
+        if _DOI.fullmatch(candidate) or ("/" in candidate and candidate.count("/") > 1):
             continue  # a DOI
         found.append(candidate)
     return found
@@ -184,7 +191,7 @@ def labelled_location(lines: list[str]) -> str | None:
 def find_location(lines: list[str]) -> str | None:
     for line in lines:
         for segment in _SEGMENT.split(line):
-            segment = re.sub(r"^(?:\W+\s)", "", segment).strip()
+            segment = _LEAD_SYMBOL.sub("", segment).strip()
             phone = "".join(phones_in(segment))
             if is_location_text(segment) and len(phone) < 0.6 * len(segment):
                 return segment
