@@ -232,6 +232,14 @@ class Finding:
     after: str | None = None  # an improved version, never invented facts
     message: str  # one line: why this matters / what to do
 
+    def __post_init__(self) -> None:
+        # the model engine's findings arrive as words ('high', 'clarity'); renderers sort by
+        # `severity.rank` and label by `category.label`, so every finding holds the enums
+        self.severity = Severity(self.severity)
+        self.category = Category(self.category)
+        if self.section is not None:
+            self.section = SectionName(self.section)
+
 
 @dataclass(kw_only=True, slots=True)
 class KeywordMatch:

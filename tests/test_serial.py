@@ -47,3 +47,9 @@ def test_compact_json_has_no_spaces_and_keeps_non_ascii() -> None:
 def test_data_of_the_wrong_shape_is_refused(bad: object) -> None:
     with pytest.raises(ValueError):
         from_data(Extraction, bad)
+
+
+def test_a_finding_given_words_holds_the_enums() -> None:
+    """The model engine builds findings from its answer's words ('high', 'clarity')."""
+    found = Finding(rule="ai.clarity", severity="high", category="clarity", message="m")  # type: ignore[arg-type]
+    assert found.severity.rank == 0 and found.category.label == "Clarity"
