@@ -63,9 +63,7 @@ def review(name: str) -> list[Finding]:
     """Every finding of the offline review of one corpus resume (display cap lifted)."""
     path = CORPUS / name
     with every_finding():
-        _, result = offline_pipeline(
-            path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
-        )
+        _, result = offline_pipeline(path.read_bytes(), path.name, None, None, Settings(), False)
     return result.findings
 
 

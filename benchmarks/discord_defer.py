@@ -88,7 +88,7 @@ def line(label: str, ms: list[float]) -> str:
 async def main(count: int) -> None:
     fake = FakeDiscord()
     await fake.start()
-    settings = Settings(_env_file=None, discord_bot_token=fake.token, discord_api_url=fake.api_url)  # type: ignore[call-arg]
+    settings = Settings(discord_bot_token=fake.token, discord_api_url=fake.api_url)
     client = build_bot(settings).client
     task = asyncio.create_task(client.start(fake.token))
     try:

@@ -97,7 +97,7 @@ def main() -> int:
     if not CORPUS.is_dir():
         print(f"no corpus at {CORPUS}", file=sys.stderr)
         return 1
-    settings = Settings(_env_file=None)
+    settings = Settings()
     results: list[ReviewResult] = []
     for path in sorted(p for p in CORPUS.glob("*/*") if p.is_file()):
         try:

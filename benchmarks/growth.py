@@ -179,7 +179,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--only", action="append", help="run only this input (repeatable)")
     args = parser.parse_args()
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings()
     offline_pipeline(
         BASE_RESUME.encode(), "warm.txt", None, None, settings, True
     )  # imports, caches

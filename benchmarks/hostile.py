@@ -77,7 +77,7 @@ async def _one(
 
 
 async def main(concurrency: int, engine: str) -> int:
-    settings = Settings(_env_file=None)
+    settings = Settings()
     inputs = [*NASTIES, *corpus_nasties()]
     print(f"building {len(inputs)} inputs…", file=sys.stderr)
     made = [(n, n.make()) for n in inputs]

@@ -80,7 +80,7 @@ def main() -> int:
     if not files:
         print(f"skipped: no corpus PDFs at {CORPUS_PDF}")
         return 0
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings()
     raw_pdfium(files[0].read_bytes())  # warm imports so the first row isn't an outlier
     ours(files[0].read_bytes(), files[0].name)
     print(

@@ -3,7 +3,7 @@
 Run from the project root:  python benchmarks/offline_review.py
 
 For every corpus resume (../shared/corpus/resumes/{pdf,docx,text}) it times
-  review     await review_resume(ReviewRequest(..., engine="offline"), Settings(_env_file=None))
+  review     await review_resume(ReviewRequest(..., engine="offline"), Settings())
              (isolated parse + rules + score + rewrite + DOCX/Markdown export), one run each
              after a warm-up, so it is what a bot user waits for, minus the network;
   cli        `resume-bot optimize FILE --json --engine offline` as a subprocess (interpreter
@@ -86,7 +86,7 @@ async def main() -> int:
     if not files:
         print(f"skipped: no corpus resumes at {CORPUS}")
         return 0
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings()
     await time_review(files[0], settings)  # warm-up: imports and caches
     command = cli_command()
     review_times: list[float] = []

@@ -49,9 +49,7 @@ async def main(corpus: Path) -> int:
         return 1
     fake = _fake_server_module().FakeOpenAI()
     await fake.start()
-    settings = Settings(
-        _env_file=None, huggingface_api_key="hf_bench", huggingface_base_url=fake.base_url
-    )
+    settings = Settings(huggingface_api_key="hf_bench", huggingface_base_url=fake.base_url)
     rows: list[tuple[str, int, int, int, bool, int, float]] = []
     try:
         async with httpx.AsyncClient() as http:

@@ -55,7 +55,6 @@ async def serve(api_url: str, redis_url: str, key: str, handover: str = "1") -> 
     """One replica, wired as bots.slack.run.run does: prints its port, serves until killed.
     `handover` "0": without the answers owed on Redis (core/scale/handover.py), to compare."""
     settings = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=api_url,

@@ -83,7 +83,6 @@ async def _fire_timed(
 async def serve(api_url: str) -> None:
     """The app under test, alone in its process (as in production): prints its port, serves until killed."""
     settings = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=api_url,

@@ -48,7 +48,7 @@ async def timed(fn, runs: int = RUNS) -> float:
 
 
 async def store_round(url: str, document, result) -> float:
-    settings = Settings(_env_file=None, state_url=url, state_key=Fernet.generate_key().decode())
+    settings = Settings(state_url=url, state_key=Fernet.generate_key().decode())
     store = await open_state(settings)
     n = iter(range(10**6))
 
@@ -68,7 +68,7 @@ async def store_round(url: str, document, result) -> float:
 
 
 async def main() -> None:
-    settings = Settings(_env_file=None)
+    settings = Settings()
     request = ReviewRequest(data=RESUME.read_bytes(), filename=RESUME.name, engine="offline")
     document, result = await review_with_document(request, settings)
 

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.serial import to_data
+
 if TYPE_CHECKING:
     from core.models import ReviewResult
 
@@ -237,8 +239,8 @@ def read_structure(path: Path) -> dict[str, Any]:
     from core.reading import read_file
     from core.structure import parse_document
 
-    document = read_file(path.read_bytes(), path.name, Settings(_env_file=None).max_pages)
-    return parse_document(document).structure.model_dump()
+    document = read_file(path.read_bytes(), path.name, Settings().max_pages)
+    return to_data(parse_document(document).structure)
 
 
 def read_back(path: Path, result: ReviewResult | None = None) -> tuple[int, int]:
@@ -250,19 +252,19 @@ def read_back(path: Path, result: ReviewResult | None = None) -> tuple[int, int]
 
     if result is None:
         _document, result = offline_pipeline(
-            path.read_bytes(), path.name, None, None, Settings(_env_file=None), False
+            path.read_bytes(), path.name, None, None, Settings(), False
         )
     if result.structure is None:
         return 0, 0
     pool = [e for s in to_structure(parse_resume(result.rewritten)).sections for e in s.entries]
-    again = [e.model_dump() for e in pool]
+    again = [to_data(e) for e in pool]
     found = total = 0
     for section in result.structure.sections:
         for entry in section.entries:
             if not (entry.title or entry.organization):
                 continue
             total += 1
-            want = entry.model_dump()
+            want = to_data(entry)
             found += any(
                 _entry_match(want, e) and date_key(e["dates"]) == date_key(want["dates"])
                 for e in again

@@ -73,7 +73,7 @@ async def main() -> None:
         sys.exit("redis-server is not installed (apt-get install redis-server)")
     request = ReviewRequest(data=RESUME.read_bytes(), filename=RESUME.name)
     key = Fernet.generate_key().decode()
-    local = Settings(_env_file=None, max_concurrent_reviews=1)
+    local = Settings(max_concurrent_reviews=1)
     await review_with_document(request, local)  # warm-up
     start = time.perf_counter()
     for _ in range(REVIEWS):
@@ -86,7 +86,6 @@ async def main() -> None:
         server.start()
         try:
             settings = Settings(
-                _env_file=None,
                 redis_url=server.url,
                 state_key=key,
                 max_concurrent_reviews=SLOTS_PER_WORKER * max(COUNTS),

@@ -8,6 +8,7 @@ one model consistently and a restart changes nothing; the result's engine name s
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 from core.config import Settings
 
@@ -33,4 +34,4 @@ def settings_for(person: str, settings: Settings) -> Settings:
     model = model_for(person, settings)
     if model == settings.huggingface_model:
         return settings
-    return settings.model_copy(update={"huggingface_model": model})
+    return replace(settings, huggingface_model=model)

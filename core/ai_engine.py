@@ -27,7 +27,7 @@ import re
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
@@ -673,22 +673,20 @@ async def improve(
         )
     except ModelError as exc:
         log.warning("AI rewrite skipped (%s); the offline review is returned", type(exc).__name__)
-        return result.model_copy(
-            update={
-                "warnings": [*result.warnings, exc.user_message],
-                "fallback": fallback_reason(exc),
-            }
+        return replace(
+            result,
+            warnings=[*result.warnings, exc.user_message],
+            fallback=fallback_reason(exc),
         )
     except Exception as exc:  # never let a model-side bug cost the user their review
         log.error(
             "AI rewrite failed unexpectedly (%s); the offline review is returned",
             type(exc).__name__,
         )
-        return result.model_copy(
-            update={
-                "warnings": [*result.warnings, ModelError().user_message],
-                "fallback": fallback_reason(exc),
-            }
+        return replace(
+            result,
+            warnings=[*result.warnings, ModelError().user_message],
+            fallback=fallback_reason(exc),
         )
     finally:
         if owns_client:
@@ -712,7 +710,7 @@ async def _improve(
     if answer is not None:
         log.info("AI rewrite from the cache (model %s): no model call", settings.huggingface_model)
         merged = await asyncio.to_thread(_merge, result, document, answer, prompt, settings)
-        return merged.model_copy(update={"model_cache": "hit"})
+        return replace(merged, model_cache="hit")
     client = ChatClient(http, settings, retry)
     started = time.monotonic()
     answer = await client.complete_json(prompt.messages, prompt.max_tokens)
@@ -731,7 +729,7 @@ async def _improve(
         await cache.put(key, answer.model_dump(mode="json"))
     except Exception as exc:  # a cache that can't write costs a later call, not this review
         log.warning("model cache: could not keep an answer: %s", type(exc).__name__)
-    return merged.model_copy(update={"model_cache": "miss"})
+    return replace(merged, model_cache="miss")
 
 
 async def _cached(cache: AnswerCache | None, key: str) -> ModelAnswer | None:
@@ -761,13 +759,12 @@ def _merge(
         rewritten = keep_links(rewritten, result.structure.contact.links)
     findings = [*result.findings, *_injection_findings(result, original)]
     findings += _model_findings(answer.findings, findings, prompt.redactor, original)
-    return result.model_copy(
-        update={
-            "rewritten": rewritten.strip() + "\n",
-            "engine": engine_name(settings),
-            "findings": findings,
-            "warnings": [*result.warnings, *prompt.notes, *guard_warnings],
-        }
+    return replace(
+        result,
+        rewritten=rewritten.strip() + "\n",
+        engine=engine_name(settings),
+        findings=findings,
+        warnings=[*result.warnings, *prompt.notes, *guard_warnings],
     )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Literal, Protocol
 
 from core.config import Settings
@@ -161,15 +162,14 @@ def compare(
         return comparison
     fixed, still, new = match_findings(previous.findings, result.findings)
     added, removed, changed = diff_bullets(bullets(previous.structure), bullets(result.structure))
-    return comparison.model_copy(
-        update={
-            "fixed": fixed,
-            "still_open": still,
-            "new": new,
-            "bullets_added": added,
-            "bullets_removed": removed,
-            "bullets_changed": changed,
-        }
+    return replace(
+        comparison,
+        fixed=fixed,
+        still_open=still,
+        new=new,
+        bullets_added=added,
+        bullets_removed=removed,
+        bullets_changed=changed,
     )
 
 

@@ -16,10 +16,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import httpx
-from pydantic import SecretStr
 
 from core.ai_engine import LEGACY_MODELS
-from core.config import DEFAULT_MODEL, Settings
+from core.config import DEFAULT_MODEL, Secret, Settings
 
 CHECK_TIMEOUT = httpx.Timeout(10.0)  # doctor is interactive: fail fast
 LEGACY_HOSTS = {"api-inference.huggingface.co"}  # the seed's host, now 410 Gone
@@ -35,15 +34,15 @@ class DoctorCheck:
     detail: str
 
 
-def mask(secret: SecretStr | str | None) -> str:
+def mask(secret: Secret | str | None) -> str:
     """Enough of a token to recognise it, never enough to use it."""
-    value = secret.get_secret_value() if isinstance(secret, SecretStr) else (secret or "")
+    value = secret.get_secret_value() if isinstance(secret, Secret) else (secret or "")
     if not value:
         return "(not set)"
     return f"{value[:4]}…{value[-2:]}" if len(value) >= 16 else "****"
 
 
-def secret_value(value: SecretStr | None) -> str:
+def secret_value(value: Secret | None) -> str:
     return value.get_secret_value() if value else ""
 
 

@@ -37,6 +37,7 @@ REDIS_POLL_SECONDS = 0.05  # how often the first in line asks whether its turn h
 REDIS_POLL_MAX_SECONDS = 1.0  # ... and the rest: place × REDIS_POLL_SECONDS, at most this
 REDIS_EVENT_TTL_SECONDS = 3600.0  # a claimed platform event is remembered this long (Slack: 1 h)
 REDIS_RETRY_SECONDS = 1.0  # pause before asking Redis again after a lost connection
+REDIS_CLOCK_SYNC_SECONDS = 60.0  # how often a replica re-reads Redis's clock (leases use it)
 JOB_TRIES = 3  # a review job whose worker dies is tried on another worker, at most this often
 JOB_POLL_SECONDS = 0.1  # how often arq looks for a result the bot knows is there (a note came)
 JOB_LOOK_SECONDS = 1.0  # how often the bot looks for its job's result without a worker's note

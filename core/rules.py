@@ -13,7 +13,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
 
@@ -1057,8 +1057,8 @@ def _summarise_overflow(out: _Collector) -> None:
             last = max(i for i, f in enumerate(out.findings) if f.rule == rule)
             f = out.findings[last]
             where = _where(hidden)
-            out.findings[last] = f.model_copy(
-                update={"message": f"{f.message} ({len(hidden)} more like this{where}.)"}
+            out.findings[last] = replace(
+                f, message=f"{f.message} ({len(hidden)} more like this{where}.)"
             )
 
 

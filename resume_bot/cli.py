@@ -182,7 +182,9 @@ def _inputs(args: argparse.Namespace) -> tuple[bytes, bytes | None, str | None] 
 def _show(args: argparse.Namespace, result: ReviewResult) -> int:
     """Print the review (report or JSON) and write the rewrite's files into --out."""
     if args.json:
-        print(result.model_dump_json(indent=2))
+        from core.serial import to_json
+
+        print(to_json(result, indent=2))
     else:
         print(format_report(result, shutil.get_terminal_size((88, 24)).columns))
     if args.out:
@@ -294,6 +296,8 @@ def _outcome_json(outcome: BatchOutcome) -> str:
     """One line of JSON: the file as given, then the result model's fields, or the error."""
     import json
 
+    from core.serial import to_json
+
     head = {"file": str(outcome.path)}
     if outcome.written:
         head["written"] = [str(p) for p in outcome.written]  # type: ignore[assignment]
@@ -301,7 +305,7 @@ def _outcome_json(outcome: BatchOutcome) -> str:
         return json.dumps(
             {**head, "source_name": outcome.path.name, "error": outcome.error}, ensure_ascii=False
         )
-    return json.dumps(head, ensure_ascii=False)[:-1] + ", " + outcome.result.model_dump_json()[1:]
+    return json.dumps(head, ensure_ascii=False)[:-1] + ", " + to_json(outcome.result)[1:]
 
 
 class _Progress:

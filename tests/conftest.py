@@ -73,7 +73,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture
 def settings() -> Settings:
     """Default settings, no keys, no .env."""
-    return Settings(_env_file=None)
+    return Settings()
 
 
 def corpus_files(sub: str, pattern: str = "*") -> list[Path]:

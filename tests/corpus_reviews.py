@@ -23,7 +23,7 @@ from core.config import Settings
 from core.models import Document, Finding, ReviewResult
 
 SHARE_ENV = "RESUME_BOT_TEST_REVIEW_SHARE"
-SETTINGS = Settings(_env_file=None)
+SETTINGS = Settings()
 
 
 def share_folder() -> str:

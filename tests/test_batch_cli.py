@@ -16,6 +16,7 @@ import docx
 import pytest
 
 from core.models import ReviewResult
+from core.serial import from_data
 from tests.conftest import ROOT
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
@@ -105,9 +106,9 @@ def test_json_is_one_object_per_line_in_the_order_given(cohort: list[Path], tmp_
     sam, empty, jordan = objects
     assert "error" in empty and "empty" in empty["error"] and empty["source_name"] == "empty.pdf"
     for good in (sam, jordan):
-        result = ReviewResult.model_validate(good)  # the single-file --json model, plus "file"
+        result = from_data(ReviewResult, good)  # the single-file --json model, plus "file"
         assert result.keywords is not None and result.engine == "offline"
-    assert ReviewResult.model_validate(sam).source_name == "sam.txt"
+    assert from_data(ReviewResult, sam).source_name == "sam.txt"
     assert (
         "2 reviewed, 1 failed" in done.stderr
     )  # the table goes to stderr: stdout stays JSON lines
@@ -174,9 +175,9 @@ def test_one_file_prints_exactly_the_single_review(tmp_path: Path) -> None:
     assert report.startswith("sam.txt: ") and "top problem" not in report
 
 
-def test_optimize_loads_only_platform_registrations_no_bot_library_no_httpx(tmp_path: Path) -> None:
-    """Nor, for one file, python-docx (no DOCX read or written) or the spelling list: the
-    worker loads that."""
+def test_optimize_loads_no_bot_library_no_httpx_no_pydantic(tmp_path: Path) -> None:
+    """Nor pydantic (only the model engine's answer needs it), nor, for one file, python-docx
+    (no DOCX read or written) or the spelling list: the worker loads that."""
     path = tmp_path / "sam.txt"
     path.write_text(FLAWED_RESUME)
     script = (
@@ -184,7 +185,7 @@ def test_optimize_loads_only_platform_registrations_no_bot_library_no_httpx(tmp_
         "from resume_bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main(['optimize', {str(path)!r}, '--json'])\n"
-        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic_settings',\n"
+        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic',\n"
         "         'docx', 'spellchecker'}\n"
         "adapters = {m for m in sys.modules if m.startswith('bots.') and m.count('.') > 1}\n"
         "from core.spelling import speller\n"

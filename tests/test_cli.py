@@ -12,6 +12,7 @@ import docx
 import pytest
 
 from core.models import ReviewResult
+from core.serial import from_data
 from tests.conftest import EXAMPLES
 from tests.samples import FLAWED_RESUME
 
@@ -43,7 +44,7 @@ def resume_file(tmp_path: Path) -> Path:
 def test_json_output_validates_against_the_result_model(resume_file: Path, tmp_path: Path) -> None:
     done = cli("optimize", str(resume_file), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    result = ReviewResult.model_validate_json(done.stdout)
+    result = from_data(ReviewResult, json.loads(done.stdout))
     assert result.engine == "offline" and result.source_name == "sam.txt"
     assert json.loads(done.stdout)["keywords"] is None
 
@@ -142,5 +143,5 @@ def test_examples_review_offline(name: str, tmp_path: Path) -> None:
         pytest.skip("examples not built yet")
     done = cli("optimize", str(path), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    result = ReviewResult.model_validate_json(done.stdout)
+    result = from_data(ReviewResult, json.loads(done.stdout))
     assert result.findings and result.score < 90

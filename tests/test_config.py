@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,17 @@ def test_review_channels_come_as_one_comma_separated_variable(
     assert load_settings(None).review_channels == {"C0CAREER", "G0PRIVATE", "1234567890123"}
     assert Settings(review_channels=[1234567890123]).review_channels == {"1234567890123"}
     assert Settings().review_channels == frozenset()  # opt-in: none by default
+
+
+def test_settings_built_in_code_are_checked_like_the_environment() -> None:
+    with pytest.raises(ConfigError, match=r"^Invalid setting MAX_PAGES: .*greater than or equal"):
+        Settings(max_pages=0)
+    with pytest.raises(ConfigError, match=r"^Invalid setting SLACK_API_URL: must start with http"):
+        Settings(slack_api_url="slack.com/api/")
+    settings = Settings(huggingface_api_key="hf_abc", max_pages="4", discord_shard_ids="0, 2")
+    assert settings.has_model_key and settings.max_pages == 4
+    assert settings.discord_shard_ids == (0, 2)
+    assert "hf_abc" not in repr(settings) and str(settings.huggingface_api_key) == "**********"
+    # a copy with one value changed is checked again
+    with pytest.raises(ConfigError, match="MODEL_B_SHARE"):
+        dataclasses.replace(settings, model_b_share=2)

@@ -27,11 +27,11 @@ from core.conversation import (
     user_text,
 )
 from core.errors import FileTooLargeError
-from core.models import Finding, ReviewResult
+from core.models import Category, Extraction, FileKind, Finding, ReviewResult, Severity
 from core.queue import ReviewQueue
 from tests.samples import FLAWED_RESUME as RESUME_TXT
 
-SETTINGS = Settings(_env_file=None, max_file_mb=1)
+SETTINGS = Settings(max_file_mb=1)
 
 
 class Recorder:
@@ -169,12 +169,16 @@ def test_one_wording_for_errors_and_users() -> None:
 
 def test_findings_are_ordered_by_severity_once_for_every_renderer() -> None:
     def f(severity: str, rule: str) -> Finding:
-        return Finding(rule=rule, severity=severity, category="clarity", message=rule)  # type: ignore[arg-type]
+        return Finding(
+            rule=rule, severity=Severity(severity), category=Category.CLARITY, message=rule
+        )
 
     found = [f("low", "a"), f("high", "b"), f("medium", "c"), f("high", "d")]
     assert [x.rule for x in by_severity(found)] == ["b", "d", "c", "a"]
-    result = ReviewResult.model_construct(
+    result = ReviewResult(
         source_name="cv.pdf",
+        rewritten="",
+        extraction=Extraction(kind=FileKind.PDF, pages=1, chars=0),
         score=50,
         breakdown={},
         findings=found,

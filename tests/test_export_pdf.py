@@ -236,7 +236,7 @@ def test_long_resume_of_two_pages_is_tightened_to_two() -> None:
 
 
 async def test_pdf_is_made_inside_the_isolated_child_within_the_default_memory_limit() -> None:
-    settings = Settings(_env_file=None)
+    settings = Settings()
     rewrite = (
         "# 田中 花子\ntanaka@example.jp\n\n## 職務経歴\n- 売上を 20% 伸ばした\n- Led a team of 4\n"
     )

@@ -308,7 +308,7 @@ def test_corpus_match_percent_is_near_a_hand_made_estimate() -> None:
     estimates = json.loads(
         (Path(__file__).parent / "keyword_estimates.json").read_text(encoding="utf-8")
     )["pairs"]
-    settings = Settings(_env_file=None)
+    settings = Settings()
     off = []
     for pair in estimates:
         job = (corpus / "jobs" / pair["job"]).read_text(encoding="utf-8")

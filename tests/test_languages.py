@@ -12,7 +12,7 @@ from core.reading import read_file
 from core.structure import parse_date_range
 from core.structure.headings import kind_of
 
-SETTINGS = Settings(_env_file=None)
+SETTINGS = Settings()
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ def test_severity_is_ordered_and_serialises_as_before() -> None:
 
 
 def _review(text: bytes):
-    return review(read_file(text, "cv.txt", 10), "cv.txt", None, None, Settings(_env_file=None))
+    return review(read_file(text, "cv.txt", 10), "cv.txt", None, None, Settings())
 
 
 def test_findings_take_category_and_severity_from_the_registry() -> None:

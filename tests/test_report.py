@@ -21,9 +21,7 @@ def test_a_bullet_with_three_problems_is_quoted_once() -> None:
     text = GOOD_RESUME.replace(
         "• Migrated 30 services from a monolith to Kubernetes with zero downtime", f"• {LONG}"
     )
-    result = review(
-        read_file(text.encode(), "cv.txt", 10), "cv.txt", None, None, Settings(_env_file=None)
-    )
+    result = review(read_file(text.encode(), "cv.txt", 10), "cv.txt", None, None, Settings())
     entries = [
         e
         for e in group_findings(result.findings)

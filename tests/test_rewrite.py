@@ -18,7 +18,7 @@ from tests.conftest import CORPUS, corpus_files
 from tests.corpus_reviews import corpus_review
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
-SETTINGS = Settings(_env_file=None)
+SETTINGS = Settings()
 RESUMES = (
     corpus_files("resumes/pdf", "*.pdf")
     + corpus_files("resumes/docx", "*.docx")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,18 +12,17 @@ from core.config import Settings
 from core.models import Document, Extraction, FileKind, ReviewResult
 from core.offline import review
 from core.reading import extract, read_file
+from core.serial import from_data, to_json
 from tests.conftest import corpus_files
 from tests.samples import FLAWED_RESUME, GOOD_RESUME
 
-SETTINGS = Settings(_env_file=None)
+SETTINGS = Settings()
 
 
 def run(text: str, job: str | None = None, **extraction: object) -> ReviewResult:
     document = read_file(text.encode(), "cv.txt", 10)
     if extraction:
-        document = document.model_copy(
-            update={"extraction": document.extraction.model_copy(update=extraction)}
-        )
+        document = replace(document, extraction=replace(document.extraction, **extraction))
     return review(document, "cv.txt", job, None, SETTINGS)
 
 
@@ -425,7 +426,7 @@ def test_every_finding_quotes_the_resume() -> None:
 
 def test_tiny_extraction_model_roundtrip() -> None:
     facts = Extraction(kind=FileKind.TEXT, pages=1, chars=10)
-    assert Extraction.model_validate_json(facts.model_dump_json()) == facts
+    assert from_data(Extraction, json.loads(to_json(facts))) == facts
 
 
 CORPUS_RESUMES = (

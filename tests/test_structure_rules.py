@@ -65,9 +65,7 @@ def test_an_open_ended_since_date_is_a_current_role_and_the_review_runs() -> Non
     )
     role = parse_resume(text).sections[1].roles[0]
     assert (role.dates, role.start_year, role.current) == ("since 2020", 2020, True)
-    _document, result = offline_pipeline(
-        text.encode(), "cv.md", None, None, Settings(_env_file=None), False
-    )
+    _document, result = offline_pipeline(text.encode(), "cv.md", None, None, Settings(), False)
     assert result.structure.sections[0].entries[0].dates == "since 2020"
 
 

@@ -15,6 +15,7 @@ it too. Every failure is a typed `InputError` a non-technical person can act on.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import pypdfium2 as pdfium
 
@@ -127,8 +128,8 @@ def read_file(data: bytes, filename: str, max_pages: int) -> Document:
         if ratio > limits.GARBLED_FAIR_RATIO or extraction.multi_column
         else "good"
     )
-    extraction = extraction.model_copy(
-        update={"chars": len(text), "garbled_ratio": round(ratio, 4), "quality": quality}
+    extraction = replace(
+        extraction, chars=len(text), garbled_ratio=round(ratio, 4), quality=quality
     )
     return Document(
         text=text,

@@ -67,6 +67,7 @@ async def coordination(settings: Settings) -> AsyncIterator[Coordination]:
     from arq import create_pool
     from arq.connections import RedisSettings
 
+    from core.scale.clock import RedisClock
     from core.scale.handover import Handover
     from core.scale.jobs import QUEUE_NAME, Sealer, WorkerReviews
     from core.scale.shared import RedisClaims, RedisReviewQueue
@@ -76,18 +77,21 @@ async def coordination(settings: Settings) -> AsyncIterator[Coordination]:
     redis_settings.conn_timeout = 2
     pool = await create_pool(redis_settings, default_queue_name=QUEUE_NAME)
     workers = WorkerReviews(pool, sealer, timeout_s=settings.job_timeout_s)
-    handover = Handover(pool, sealer, workers, lease_s=settings.redis_lease_s)
+    clock = RedisClock(pool)  # every replica's leases on Redis's clock, not each machine's
+    handover = Handover(pool, sealer, workers, lease_s=settings.redis_lease_s, clock=clock)
     try:
-        shared = RedisReviewQueue(
-            pool,
-            settings.max_concurrent_reviews,
-            settings.user_reviews_per_hour,
-            lease_s=settings.redis_lease_s,
-        )
-        log.info("distributed mode: queue and event claims on Redis, reviews on workers")
-        yield Coordination(
-            MeasuredQueue(shared), MeasuredReviews(workers), RedisClaims(pool), pool, handover
-        )
+        async with clock.kept():
+            shared = RedisReviewQueue(
+                pool,
+                settings.max_concurrent_reviews,
+                settings.user_reviews_per_hour,
+                lease_s=settings.redis_lease_s,
+                clock=clock,
+            )
+            log.info("distributed mode: queue and event claims on Redis, reviews on workers")
+            yield Coordination(
+                MeasuredQueue(shared), MeasuredReviews(workers), RedisClaims(pool), pool, handover
+            )
     finally:
         await handover.aclose()
         await workers.aclose()

@@ -21,6 +21,7 @@ import pickle
 import traceback
 import uuid
 import zlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet
@@ -106,7 +107,7 @@ async def review_job(ctx: dict[str, Any], sealed: bytes) -> bytes:
     settings: Settings = ctx["settings"]
     request, model, *more = sealer.open(sealed)
     if model and model != settings.huggingface_model:  # this person's model (A/B, core/ab.py)
-        settings = settings.model_copy(update={"huggingface_model": model})
+        settings = replace(settings, huggingface_model=model)
     person = more[0] if more else None
     options = {}
     if ctx.get("state") is not None and person:  # the model answer cache, as a bot keeps it

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -69,9 +70,7 @@ async def run_worker(
         warm_up()  # once, before the parse processes fork
         ctx = {
             "sealer": sealer,
-            "settings": settings.model_copy(
-                update={"max_concurrent_reviews": settings.worker_jobs}
-            ),
+            "settings": replace(settings, max_concurrent_reviews=settings.worker_jobs),
             "http": http,
             "reviewer": MeasuredReviews(review_with_document),
             "state": state,

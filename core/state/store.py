@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from core.config import Settings
 from core.errors import ConfigError
 from core.models import Document, Extraction, Finding, KeywordMatch, ReviewResult, Structure
+from core.serial import from_data, to_data
 from core.state.keys import ConversationKey
 from core.state.schema import model_cache, pending, reviews, seen_events, versions, votes
 from core.state.vault import Vault
@@ -79,7 +80,7 @@ def describe_url(url: str) -> str:
 def document_payload(document: Document) -> dict[str, Any]:
     return {
         "text": document.text,
-        "extraction": document.extraction.model_dump(mode="json"),
+        "extraction": to_data(document.extraction),
         "lines": [dataclasses.asdict(line) for line in document.lines],
         "links": list(document.links),
         "header_links": list(document.header_links),
@@ -94,7 +95,7 @@ def document_from_payload(data: dict[str, Any]) -> Document:
     lines = [Line(**{k: v for k, v in raw.items() if k in known}) for raw in data["lines"]]
     return Document(
         text=data["text"],
-        extraction=Extraction.model_validate(data["extraction"]),
+        extraction=from_data(Extraction, data["extraction"]),
         lines=lines,
         links=data.get("links", []),
         header_links=data.get("header_links", []),
@@ -220,9 +221,9 @@ class StateStore:
         """Store one review of `key`'s conversation; returns its version number (1, 2, …)."""
         payload = {
             "source_name": result.source_name,
-            "findings": [f.model_dump(mode="json") for f in result.findings],
-            "structure": result.structure.model_dump(mode="json") if result.structure else None,
-            "keywords": result.keywords.model_dump(mode="json") if result.keywords else None,
+            "findings": to_data(result.findings),
+            "structure": to_data(result.structure),
+            "keywords": to_data(result.keywords),
             "document": document_payload(document) if document is not None else None,
             "job": job,
             "role": role,
@@ -284,9 +285,9 @@ class StateStore:
         return Snapshot(
             **base,
             source_name=data.get("source_name"),
-            findings=[Finding.model_validate(f) for f in data["findings"]],
-            structure=Structure.model_validate(data["structure"]) if data["structure"] else None,
-            keywords=KeywordMatch.model_validate(data["keywords"]) if data["keywords"] else None,
+            findings=from_data(list[Finding], data["findings"]),
+            structure=from_data(Structure | None, data["structure"]),
+            keywords=from_data(KeywordMatch | None, data["keywords"]),
             document=document_from_payload(data["document"]) if data["document"] else None,
             job=data.get("job"),
             role=data.get("role"),

@@ -32,6 +32,7 @@ from core.config import Settings
 from core.doctor import mask, run_doctor
 from core.errors import DamagedFileError, ModelAuthError, ResumeBotError, UnsupportedFileError
 from core.review import ReviewRequest, review_resume
+from core.serial import to_data
 from tests.discord.conftest import running_bot
 from tests.fakes.discord import FakeDiscord, is_followup
 from tests.fakes.slack import (
@@ -287,7 +288,7 @@ def _chat(content: str) -> dict[str, object]:
 async def test_model_engine_errors_and_answers_never_reach_the_logs(
     private_tmp: Path, logs: Everything
 ) -> None:
-    settings = Settings(_env_file=None, huggingface_api_key=HF_KEY, huggingface_base_url=HF_BASE)
+    settings = Settings(huggingface_api_key=HF_KEY, huggingface_base_url=HF_BASE)
     good = json.dumps(
         {
             "rewritten_markdown": (
@@ -395,7 +396,6 @@ async def test_discord_review_logs_nothing_of_the_resume_or_job(
 
 def _all_secrets_settings(**extra: object) -> Settings:
     return Settings(
-        _env_file=None,
         huggingface_api_key=HF_KEY,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
@@ -414,7 +414,7 @@ def test_settings_repr_str_and_dump_mask_every_token() -> None:
         repr(settings),
         str(settings),
         f"{settings}",
-        json.dumps(settings.model_dump(mode="json")),
+        json.dumps(to_data(settings)),
     ):
         for secret in SECRETS:
             assert secret not in shown
@@ -451,14 +451,12 @@ async def test_bots_start_up_logs_never_show_tokens(
     from bots.slack.run import run as run_slack
 
     http_mode = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
         port=0,
     )
     socket_mode = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_app_token=APP_TOKEN,
@@ -484,9 +482,7 @@ async def test_bots_start_up_logs_never_show_tokens(
     fake = FakeDiscord()
     await fake.start()
     task = asyncio.create_task(
-        run_discord(
-            Settings(_env_file=None, discord_bot_token=fake.token, discord_api_url=fake.api_url)
-        )
+        run_discord(Settings(discord_bot_token=fake.token, discord_api_url=fake.api_url))
     )
     try:
         await asyncio.wait_for(fake.ready.wait(), timeout=60)

@@ -163,7 +163,7 @@ def test_parse_resume_never_raises(text: str) -> None:
     kind=st.sampled_from(TEXT_KINDS),
 )
 def test_offline_review_never_raises(text: str, job: str | None, kind: FileKind) -> None:
-    result = offline.review(document(text, kind), "cv.txt", job, None, Settings(_env_file=None))
+    result = offline.review(document(text, kind), "cv.txt", job, None, Settings())
     assert isinstance(result, ReviewResult)
     assert 0 <= result.score <= 100
     assert all(0 <= v <= 100 for v in result.breakdown.values())

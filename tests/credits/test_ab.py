@@ -3,6 +3,8 @@ given model B is near MODEL_B_SHARE; the engine name says which model answered."
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from core.ab import model_for, settings_for
@@ -25,7 +27,7 @@ def test_a_person_is_held_to_one_model() -> None:
 
 @pytest.mark.parametrize("share", [0.1, 0.3, 0.5, 0.9])
 def test_the_split_is_near_the_share(share: float) -> None:
-    config = AB.model_copy(update={"model_b_share": share})
+    config = replace(AB, model_b_share=share)
     people = [f"discord:-:{10**17 + n * 7919}" for n in range(20_000)]
     given_b = sum(model_for(p, config) == MODEL_B for p in people) / len(people)
     assert abs(given_b - share) < 0.015
@@ -33,8 +35,8 @@ def test_the_split_is_near_the_share(share: float) -> None:
 
 def test_no_second_model_or_a_zero_share_means_model_a() -> None:
     assert model_for("slack:T1:U1", Settings(huggingface_model=MODEL_A)) == MODEL_A
-    nobody = AB.model_copy(update={"model_b_share": 0.0})
-    everybody = AB.model_copy(update={"model_b_share": 1.0})
+    nobody = replace(AB, model_b_share=0.0)
+    everybody = replace(AB, model_b_share=1.0)
     people = [f"slack:T1:U{n}" for n in range(300)]
     assert {model_for(p, nobody) for p in people} == {MODEL_A}
     assert {model_for(p, everybody) for p in people} == {MODEL_B}
@@ -42,7 +44,7 @@ def test_no_second_model_or_a_zero_share_means_model_a() -> None:
 
 
 def test_raising_the_share_only_moves_people_from_a_to_b() -> None:
-    low, high = (AB.model_copy(update={"model_b_share": s}) for s in (0.2, 0.4))
+    low, high = (replace(AB, model_b_share=s) for s in (0.2, 0.4))
     people = [f"slack:T1:U{n}" for n in range(2000)]
     assert all(model_for(p, high) == MODEL_B for p in people if model_for(p, low) == MODEL_B)
 

@@ -4,6 +4,7 @@ MODEL_CACHE_HOURS; the answer is guarded and scored again; forget and retention 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from core.config import Settings
 from core.conversation import Conversations, Upload, review_markdown
 from core.queue import ReviewQueue
+from core.serial import to_json
 from core.state.keys import ConversationKey
 from core.state.schema import model_cache
 from core.state.store import StateStore, open_state
@@ -82,7 +84,7 @@ async def test_a_repeated_review_makes_no_second_call_and_is_guarded_again(
     assert "jane.doe@example.com" in second.rewritten  # placeholders restored
     # the person is not told; --json and the logs are
     assert "cache" not in review_markdown(second).lower()
-    assert '"model_cache":"hit"' in second.model_dump_json()
+    assert '"model_cache":"hit"' in to_json(second)
 
 
 async def test_another_job_or_model_misses_the_cache(
@@ -93,7 +95,7 @@ async def test_another_job_or_model_misses_the_cache(
     await review(flow)
     await review(flow, job="Python developer with PostgreSQL and Kafka experience.\nRemote.")
     assert model.calls == 2
-    other_model = config.model_copy(update={"huggingface_model": MODEL_B})
+    other_model = replace(config, huggingface_model=MODEL_B)
     flow_b = Conversations(other_model, ReviewQueue(2, 10), state=flow.state)
     result = await review(flow_b)
     assert model.calls == 3 and result.model_cache == "miss"

@@ -47,7 +47,6 @@ async def running_bot(
     if "review_channels" in overrides:
         overrides["review_channels"] = [getattr(fake, n) for n in overrides["review_channels"]]
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
         discord_bot_token=fake.token,
         discord_api_url=fake.api_url,
         discord_guild_id=int(fake.guild_id) if guild_sync else None,

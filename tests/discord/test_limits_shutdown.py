@@ -149,9 +149,8 @@ async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
     fake = FakeDiscord()
     await fake.start()
     settings = Settings(
-        _env_file=None,
         discord_bot_token=fake.token,
-        discord_api_url=fake.api_url,  # type: ignore[call-arg]
+        discord_api_url=fake.api_url,
         **_limits(model),
     )
     queue = ReviewQueue(1, 10)

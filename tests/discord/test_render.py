@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -208,7 +210,7 @@ def test_review_filename_is_safe() -> None:
 
 
 def test_the_footer_stays_within_discords_limit_whatever_the_model_is_called() -> None:
-    result = make_result([]).model_copy(update={"engine": "huggingface " + "m" * 3000})
+    result = replace(make_result([]), engine="huggingface " + "m" * 3000)
     [summary, *_] = render_result(result).embeds
     assert len(summary.footer.text) <= DISCORD_EMBED_FOOTER_MAX
     assert summary.footer.text.startswith("Engine: huggingface")

@@ -121,7 +121,6 @@ async def test_the_portal_switch_off_is_a_clear_start_up_error() -> None:
     fake = FakeDiscord(message_content_allowed=False)
     await fake.start()
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
         discord_bot_token=fake.token,
         discord_api_url=fake.api_url,
         review_channels=[fake.forum_id],
@@ -138,7 +137,6 @@ async def test_doctor_says_whether_the_message_content_intent_is_on(allowed: boo
     fake = FakeDiscord(message_content_allowed=allowed)
     await fake.start()
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
         discord_bot_token=fake.token,
         discord_api_url=fake.api_url,
         review_channels=[fake.forum_id],

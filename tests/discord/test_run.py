@@ -24,7 +24,7 @@ async def test_run_with_a_rejected_token_is_a_config_error() -> None:
     fake = FakeDiscord()
     await fake.start()
     try:
-        bad = Settings(_env_file=None, discord_bot_token="wrong", discord_api_url=fake.api_url)  # type: ignore[call-arg]
+        bad = Settings(discord_bot_token="wrong", discord_api_url=fake.api_url)
         with pytest.raises(ConfigError, match="rejected"):
             await asyncio.wait_for(run(bad), timeout=10)
     finally:
@@ -34,7 +34,7 @@ async def test_run_with_a_rejected_token_is_a_config_error() -> None:
 async def test_run_serves_until_cancelled() -> None:
     fake = FakeDiscord()
     await fake.start()
-    settings = Settings(_env_file=None, discord_bot_token=fake.token, discord_api_url=fake.api_url)  # type: ignore[call-arg]
+    settings = Settings(discord_bot_token=fake.token, discord_api_url=fake.api_url)
     task = asyncio.create_task(run(settings))
     try:
         await asyncio.wait_for(fake.ready.wait(), timeout=60)

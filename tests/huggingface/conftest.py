@@ -81,9 +81,7 @@ def vtime(fresh_engine: VirtualTime) -> VirtualTime:
 
 
 def hf_settings(base_url: str = BASE, **overrides: object) -> Settings:
-    return Settings(
-        _env_file=None, huggingface_api_key="hf_test", huggingface_base_url=base_url, **overrides
-    )  # type: ignore[call-arg]
+    return Settings(huggingface_api_key="hf_test", huggingface_base_url=base_url, **overrides)
 
 
 @pytest.fixture

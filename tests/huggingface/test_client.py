@@ -474,7 +474,6 @@ async def test_custom_model_with_provider_suffix_and_no_key(
 
     route = respx.post("http://localhost:11434/v1/chat/completions").respond(200, json=answer(GOOD))
     settings = Settings(
-        _env_file=None,
         huggingface_base_url="http://localhost:11434/v1",
         huggingface_model="llama3.1:8b",
     )

@@ -31,7 +31,7 @@ def full_settings(**overrides: Any) -> Settings:
         "state_key": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",  # follow-ups survive restarts
         **overrides,
     }
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(**values)
 
 
 def by_name(checks: list[Any]) -> dict[str, Any]:
@@ -91,7 +91,7 @@ async def test_each_token_goes_only_to_its_own_host(http: httpx.AsyncClient) -> 
 
 
 async def test_nothing_configured_skips_cleanly(http: httpx.AsyncClient) -> None:
-    checks = await run_doctor(Settings(_env_file=None), http)  # no network calls at all
+    checks = await run_doctor(Settings(), http)  # no network calls at all
     assert all(c.ok is None for c in checks if c.name != "state")
     assert "offline only" in by_name(checks)["model key"].detail
     # the embedded default needs no configuration; without a key, follow-ups live in memory
@@ -100,7 +100,7 @@ async def test_nothing_configured_skips_cleanly(http: httpx.AsyncClient) -> None
 
 
 async def test_old_env_model_gets_a_served_replacement(http: httpx.AsyncClient) -> None:
-    settings = Settings(_env_file=None, huggingface_model="mistralai/Mistral-7B-Instruct-v0.2")
+    settings = Settings(huggingface_model="mistralai/Mistral-7B-Instruct-v0.2")
     check = by_name(await run_doctor(settings, http))["model name"]
     assert check.ok is False and "HUGGINGFACE_MODEL=openai/gpt-oss-20b" in check.detail
 
@@ -146,7 +146,7 @@ async def test_rejected_tokens_and_unserved_model(http: httpx.AsyncClient) -> No
 
 
 async def test_local_server_down(http: httpx.AsyncClient, refused_port: int) -> None:
-    settings = Settings(_env_file=None, huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1")
+    settings = Settings(huggingface_base_url=f"http://127.0.0.1:{refused_port}/v1")
     checks = by_name(await run_doctor(settings, http))
     assert checks["model key"].ok is None and "optional" in checks["model key"].detail
     assert (
@@ -159,9 +159,7 @@ async def test_local_fake_server_serves_the_model(kit: Any, http: httpx.AsyncCli
     fake = kit.fake_module().FakeOpenAI(models=("llama3.1:8b",))
     await fake.start()
     try:
-        settings = Settings(
-            _env_file=None, huggingface_base_url=fake.base_url, huggingface_model="llama3.1:8b"
-        )
+        settings = Settings(huggingface_base_url=fake.base_url, huggingface_model="llama3.1:8b")
         checks = by_name(await run_doctor(settings, http))
     finally:
         await fake.close()

@@ -261,7 +261,6 @@ async def slack_load(users: int = 100, *, model_delay_s: float = MODEL_DELAY_S) 
     await fake.start()
     await model.start()
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.api_url,
@@ -388,7 +387,6 @@ async def discord_load(users: int = 50, *, model_delay_s: float = MODEL_DELAY_S)
     await fake.start()
     await model.start()
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
         discord_bot_token=fake.token,
         discord_api_url=fake.api_url,
         huggingface_api_key=API_KEY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -49,7 +49,6 @@ async def model() -> AsyncIterator[SlowModel]:
 def model_settings(redis: RedisServer, key: str, model: SlowModel, **more: object) -> Settings:
     """Distributed-mode settings with the model engine pointed at the model fake."""
     return Settings(
-        _env_file=None,
         redis_url=redis.url,
         state_key=key,
         huggingface_api_key=API_KEY,
@@ -78,7 +77,7 @@ async def running_worker(settings: Settings) -> AsyncIterator[RunningWorker]:
     stop = asyncio.Event()
     listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(
-        run_worker(settings.model_copy(update={"port": 0}), host=LOCALHOST, stop=stop,
+        run_worker(replace(settings, port=0), host=LOCALHOST, stop=stop,
                    listening=listening)
     )  # fmt: skip
     port = await asyncio.wait_for(listening, 60)

@@ -122,7 +122,6 @@ async def scene(redis_server: RedisServer, state_key: str, tmp_path: Path) -> As
         "PORT": "0",
     }
     workers = Settings(
-        _env_file=None,
         redis_url=redis_server.url,
         state_key=state_key,
         huggingface_api_key=API_KEY,

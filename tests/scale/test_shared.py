@@ -133,9 +133,7 @@ async def test_a_killed_replica_frees_its_slot(redis_server: RedisServer) -> Non
         assert line.strip() == b"holding"
         os.kill(holder.pid, signal.SIGKILL)
         await holder.wait()
-        settings = Settings(
-            _env_file=None, redis_url=redis_server.url, state_key=KEY, max_concurrent_reviews=1
-        )
+        settings = Settings(redis_url=redis_server.url, state_key=KEY, max_concurrent_reviews=1)
         async with coordination(settings) as shared:
             assert await shared.queue.depth() == (0, 1)  # type: ignore[attr-defined]
             places: list[int] = []
@@ -156,7 +154,7 @@ async def test_a_killed_replica_frees_its_slot(redis_server: RedisServer) -> Non
 async def test_redis_restart_delays_reviews_and_never_blocks_acks(
     redis_server: RedisServer,
 ) -> None:
-    settings = Settings(_env_file=None, redis_url=redis_server.url, state_key=KEY)
+    settings = Settings(redis_url=redis_server.url, state_key=KEY)
     async with coordination(settings) as shared:
         assert shared.distributed
         conversations = Conversations(settings, shared.queue, claims=shared.claims)
@@ -178,12 +176,12 @@ async def _one_review(queue: object) -> None:
 
 
 async def test_nothing_configured_is_the_embedded_queue() -> None:
-    async with coordination(Settings(_env_file=None)) as shared:
+    async with coordination(Settings()) as shared:
         assert isinstance(shared.queue.inner, ReviewQueue)  # type: ignore[attr-defined]
         assert shared.claims is None and not shared.distributed
 
 
 async def test_redis_without_a_key_refuses_to_start(redis_server: RedisServer) -> None:
     with pytest.raises(ConfigError, match="STATE_KEY"):
-        async with coordination(Settings(_env_file=None, redis_url=redis_server.url)):
+        async with coordination(Settings(redis_url=redis_server.url)):
             pass

@@ -63,7 +63,6 @@ async def replica(settings: Settings) -> AsyncIterator[tuple[str, SlackBot]]:
 def replica_settings(fake: FakeSlack, redis: RedisServer, key: str, **more: Any) -> Settings:
     """A replica's settings: the fake Slack, Redis shared, no state store unless given."""
     return Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.api_url,

@@ -5,6 +5,7 @@ reviews it, and forgetting the person deletes what their reviews cached."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,7 @@ async def test_a_worker_without_a_state_store_asks_the_model_every_time(
     redis_server: RedisServer, state_key: str, model: SlowModel, tmp_path: Path
 ) -> None:
     settings = model_settings(redis_server, state_key, model)
-    bot = await open_state(settings.model_copy(update={"state_url": f"sqlite:///{tmp_path}/b.db"}))
+    bot = await open_state(replace(settings, state_url=f"sqlite:///{tmp_path}/b.db"))
     try:
         cache = ModelCache(bot, PERSON)
         async with coordination(settings) as shared, running_worker(settings):

@@ -26,7 +26,7 @@ DEADLINE_S = 60  # a bound on failure, not a goal: without the notes this waits 
 async def test_answers_come_on_the_worker_s_note_not_on_the_bot_s_next_look(
     redis_server: RedisServer, state_key: str
 ) -> None:
-    settings = Settings(_env_file=None, redis_url=redis_server.url, state_key=state_key)
+    settings = Settings(redis_url=redis_server.url, state_key=state_key)
     pool = await create_pool(
         RedisSettings.from_dsn(redis_server.url), default_queue_name=QUEUE_NAME
     )

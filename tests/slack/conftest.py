@@ -62,7 +62,6 @@ async def foreign() -> AsyncIterator[ForeignServer]:
 @pytest.fixture
 def slack_settings(fake_slack: FakeSlack) -> Settings:
     return Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,

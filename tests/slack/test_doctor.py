@@ -13,7 +13,6 @@ from tests.fakes.slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack
 
 def _settings(fake: FakeSlack, **extra: object) -> Settings:
     return Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.api_url,

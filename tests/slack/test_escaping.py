@@ -37,7 +37,6 @@ PDF = (EXAMPLES / "resume.pdf").read_bytes()
 def slack_settings(fake_slack: FakeSlack, model: SlowModel) -> Settings:
     """One review at a time (so a second person waits in line), the model behind a gate."""
     return Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,

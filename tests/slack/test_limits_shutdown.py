@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import time
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -39,7 +40,6 @@ from tests.slack.conftest import RESUME_TXT, BoltServer
 def slack_settings(fake_slack: FakeSlack, model: SlowModel) -> Settings:
     """One review at a time, one review per user per hour, the model behind a gate."""
     return Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
@@ -139,7 +139,7 @@ async def test_shutdown_deadline_stops_a_review_in_flight_and_tells_the_user(
 async def test_sigterm_finishes_in_flight_cancels_waiting_refuses_new_and_exits(
     fake_slack: FakeSlack, slack_settings: Settings, model: SlowModel
 ) -> None:
-    settings = slack_settings.model_copy(update={"port": 0})  # any free port; run() reports it
+    settings = replace(slack_settings, port=0)  # any free port; run() reports it
     queue = ReviewQueue(1, 10)
     listening: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     server = asyncio.create_task(run(settings, host=LOCALHOST, queue=queue, listening=listening))

@@ -17,7 +17,6 @@ from tests.fakes.slack import APP_TOKEN, BOT_TOKEN, LOCALHOST, SIGNING_SECRET, F
 
 async def test_http_mode_serves_health_and_verified_events(fake_slack: FakeSlack) -> None:
     settings = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake_slack.api_url,
@@ -51,7 +50,6 @@ async def test_http_mode_serves_health_and_verified_events(fake_slack: FakeSlack
 
 async def test_socket_mode_when_app_token_is_set(fake_slack: FakeSlack) -> None:
     settings = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_app_token=APP_TOKEN,
         slack_api_url=fake_slack.api_url,
@@ -68,6 +66,6 @@ async def test_socket_mode_when_app_token_is_set(fake_slack: FakeSlack) -> None:
 
 async def test_missing_settings_fail_with_one_clear_line() -> None:
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
-        await run(Settings(_env_file=None))
+        await run(Settings())
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        await run(Settings(_env_file=None, slack_bot_token=BOT_TOKEN))
+        await run(Settings(slack_bot_token=BOT_TOKEN))

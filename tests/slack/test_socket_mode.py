@@ -15,7 +15,6 @@ async def test_socket_mode_acks_envelope_and_answers(
     fake_slack: FakeSlack, http: httpx.AsyncClient
 ) -> None:
     settings = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_app_token=APP_TOKEN,
         slack_api_url=fake_slack.api_url,

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from core.models import ReviewResult
+from core.serial import from_data
 from tests.state.threads import V1, V2
 from tests.test_cli import cli
 
@@ -31,7 +32,7 @@ def test_the_report_opens_with_what_changed(tmp_path: Path) -> None:
 def test_json_carries_the_comparison(tmp_path: Path) -> None:
     v1, v2 = versions(tmp_path)
     done = cli("optimize", str(v2), "--previous", str(v1), "--json", cwd=tmp_path)
-    result = ReviewResult.model_validate(json.loads(done.stdout))
+    result = from_data(ReviewResult, json.loads(done.stdout))
     assert result.comparison is not None and result.comparison.number == 2
     assert result.comparison.score == result.score > result.comparison.previous_score
     assert result.comparison.fixed and result.rewrite_score is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from core.compare import bullet_lines, compare, diff_bullets, headline, match_findings
 from core.config import Settings
@@ -10,7 +11,7 @@ from core.models import Finding
 from core.review import offline_pipeline
 from tests.samples import FLAWED_RESUME
 
-SETTINGS = Settings(_env_file=None)
+SETTINGS = Settings()
 WEAK = "• Responsible for managing the weekly shipping schedule for the regional depots"
 STRONG = "• Ran the weekly shipping schedule for 6 regional depots, cutting late loads by 30%"
 FIRST_PERSON = "• I coordinated deliveries with the dispatch team and the drivers every morning"
@@ -60,9 +61,7 @@ def test_a_reworded_bullet_keeps_its_finding_open_not_fixed_and_new() -> None:
         before="Built the onboarding checklist for new warehouse staff",
         message="No number here.",
     )
-    new = old.model_copy(
-        update={"before": "Built the onboarding checklist for new warehouse hires"}
-    )
+    new = replace(old, before="Built the onboarding checklist for new warehouse hires")
     fixed, still, added = match_findings([old], [new])
     assert (fixed, still, added) == ([], [new], [])
 

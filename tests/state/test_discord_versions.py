@@ -46,7 +46,6 @@ async def discord_bot(
 ) -> AsyncIterator[tuple[DiscordBot, StateStore]]:
     """One bot process's life against the fake: open the store, connect, serve; then stop."""
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
         discord_bot_token=fake.token,
         discord_api_url=fake.api_url,
         state_url=url,

@@ -64,7 +64,6 @@ async def slack_bot(
 ) -> AsyncIterator[tuple[BoltServer, StateStore]]:
     """One bot process's life: open the store (migrations), recover, serve; then stop."""
     settings = Settings(
-        _env_file=None,
         slack_bot_token=BOT_TOKEN,
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=fake.api_url,

@@ -31,16 +31,14 @@ class Clock:
 
 
 def reviewed(text: str = FLAWED_RESUME, job: str | None = None):
-    settings = Settings(_env_file=None)
+    settings = Settings()
     return offline_pipeline(text.encode(), "sam.txt", job, None, settings, False)
 
 
 async def opened(
     url: str, key: str | None = None, *, clock: Clock | None = None, retention_hours: float = 72
 ) -> StateStore:
-    settings = Settings(
-        _env_file=None, state_url=url, state_key=key, retention_hours=retention_hours
-    )
+    settings = Settings(state_url=url, state_key=key, retention_hours=retention_hours)
     return await open_state(settings, clock=clock or Clock())
 
 
