@@ -30,12 +30,14 @@ import io
 import json
 import re
 import statistics
+import struct
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import accumulate
 from operator import attrgetter
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -47,6 +49,28 @@ from core.reading.lines import Layout, Line
 from core.reading.sniff import visible
 
 _FONT_NAME_BUF = ctypes.create_string_buffer(256)
+
+
+def _direct(fn: Any, restype: Any = ctypes.c_int) -> Any:
+    """The same PDFium function without ctypes' per-argument conversion: half the cost of a call.
+
+    For the per-character loops only (a page can hold thousands of characters). The callers
+    pass what the C function takes, already as C values: pypdfium2's handles (ctypes
+    pointers), indices as Python ints (passed as C int), out-parameters through `byref`.
+    """
+    direct = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    direct.restype = restype
+    return direct
+
+
+_count_chars = _direct(pdfium_c.FPDFText_CountChars)
+_count_rects = _direct(pdfium_c.FPDFText_CountRects)
+_get_unicode = _direct(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_loose_char_box = _direct(pdfium_c.FPDFText_GetLooseCharBox)
+_font_size = _direct(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_font_weight = _direct(pdfium_c.FPDFText_GetFontWeight)
+_text_object = _direct(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_RECT_F = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom as C floats
 _HYPHEN_BREAK = "\x02"  # where a word was hyphenated at a line end; _join decides what it was
 _BOLD_NAME = regex_cache.compile(
     r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I
@@ -250,13 +274,21 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     repeats letters. Here a run continues while characters stay on one line, in
     one size and weight, and PDFium's own generated spaces mark the word breaks.
     A glyph drawn twice at one place (fake bold, shadows) counts once.
+
+    PDFium's size and weight of a character are its text object's (`GetCharFontSize`
+    and `FPDFText_GetFontWeight` read them from the object), so where objects hold
+    several characters they are asked once per object: one call per character
+    (which object) instead of two.
     """
     raw = textpage.raw
-    n = pdfium_c.FPDFText_CountChars(raw)
+    n = _count_chars(raw)
     text = textpage.get_text_range().replace("\ufffe", _HYPHEN_BREAK)
     aligned = len(text) == n  # no characters outside the BMP: text[i] is character i
+    rects = _count_rects(raw, 0, -1)
+    by_object = rects * 2 <= n  # objects of two characters or more, on average
     runs: list[Run] = []
     rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
     flags = ctypes.c_int()
     cur: list[str] = []
     box = [0.0, 0.0, 0.0, 0.0]
@@ -264,11 +296,15 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     key: tuple[float, int] = (10.0, 400)
     font: tuple[bool, bool] = (False, False)
     recent: dict[tuple[str, int, int], int] = {}
-    get_box, get_size, get_weight = (
-        pdfium_c.FPDFText_GetLooseCharBox,
-        pdfium_c.FPDFText_GetFontSize,
-        pdfium_c.FPDFText_GetFontWeight,
+    get_box, get_size, get_weight, get_object = (
+        _loose_char_box,
+        _font_size,
+        _font_weight,
+        _text_object,
     )
+    read_box = _RECT_F.unpack_from  # (left, top, right, bottom)
+    last_object: int | None = -1
+    size, weight, this_key, gap = 0.0, 0, key, 0.8
 
     def flush() -> None:
         nonlocal open_run
@@ -281,7 +317,7 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         if aligned:
             ch = text[i]
         else:
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            code = _get_unicode(raw, i)
             ch = (
                 _HYPHEN_BREAK
                 if code in (0xFFFE, 0x02)
@@ -289,25 +325,33 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
                 if 0 < code < 0x110000
                 else ""
             )
-        if not ch or ch in "\r\n":
+        if ch in "\r\n":  # "" too
             flush()
             continue
         if ch.isspace():
             if open_run:
                 cur.append(" ")
             continue
-        get_box(raw, i, rect)
-        left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+        get_box(raw, i, rect_ref)
+        left, top, right, bottom = read_box(rect)
         spot = (ch, round(left), round(bottom))
         if recent.get(spot, -99) >= i - 6:
             continue
         recent[spot] = i
-        size = get_size(raw, i)
-        weight = get_weight(raw, i)
-        this_key = (round(size, 1), weight)
+        if by_object:
+            obj = get_object(raw, i)
+            fresh = obj != last_object
+            last_object = obj
+        else:
+            fresh = True
+        if fresh:
+            size = get_size(raw, i)
+            weight = get_weight(raw, i)
+            this_key = (round(size, 1), weight)
+            gap = 0.8 * (1 if size < 1 else size)
         if open_run and (  # max() and min() written out: this runs for every character
             this_key != key
-            or left - box[1] > 0.8 * (1 if size < 1 else size)
+            or left - box[1] > gap
             or left < box[0] - 1
             or (box[3] if box[3] < top else top) - (box[2] if box[2] > bottom else bottom)
             < 0.3 * (top - bottom)
