@@ -26,6 +26,7 @@ section heading from an entry title without a word list alone.
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import json
 import re
@@ -51,7 +52,7 @@ from core.reading.sniff import visible
 _FONT_NAME_BUF = ctypes.create_string_buffer(256)
 
 
-def _direct(fn: Any, restype: Any = ctypes.c_int) -> Any:
+def _direct(fn: Any, restype: Any = None) -> Any:
     """The same PDFium function without ctypes' per-argument conversion: half the cost of a call.
 
     For the per-character loops only (a page can hold thousands of characters). The callers
@@ -59,17 +60,23 @@ def _direct(fn: Any, restype: Any = ctypes.c_int) -> Any:
     pointers), indices as Python ints (passed as C int), out-parameters through `byref`.
     """
     direct = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
-    direct.restype = restype
+    direct.restype = fn.restype if restype is None else restype
     return direct
 
 
 _count_chars = _direct(pdfium_c.FPDFText_CountChars)
 _count_rects = _direct(pdfium_c.FPDFText_CountRects)
-_get_unicode = _direct(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_get_unicode = _direct(pdfium_c.FPDFText_GetUnicode)
 _loose_char_box = _direct(pdfium_c.FPDFText_GetLooseCharBox)
-_font_size = _direct(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_font_size = _direct(pdfium_c.FPDFText_GetFontSize)
 _font_weight = _direct(pdfium_c.FPDFText_GetFontWeight)
-_text_object = _direct(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_text_object = _direct(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # an address to compare
+_get_rect = _direct(pdfium_c.FPDFText_GetRect)
+_has_map_error = _direct(pdfium_c.FPDFText_HasUnicodeMapError)
+_page_object = _direct(pdfium_c.FPDFPage_GetObject)
+_form_object = _direct(pdfium_c.FPDFFormObj_GetObject)
+_object_type = _direct(pdfium_c.FPDFPageObj_GetType)
+_object_bounds = _direct(pdfium_c.FPDFPageObj_GetBounds)
 _RECT_F = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom as C floats
 _HYPHEN_BREAK = "\x02"  # where a word was hyphenated at a line end; _join decides what it was
 _BOLD_NAME = regex_cache.compile(
@@ -165,29 +172,31 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
     page character by character instead.
     """
     raw = textpage.raw
-    n = pdfium_c.FPDFText_CountChars(raw)
+    n = _count_chars(raw)
     text = textpage.get_text_range().replace(
         "\ufffe", _HYPHEN_BREAK
     )  # PDFium's mark for a line-end hyphen
     if len(text) != n:
         return None
-    count = pdfium_c.FPDFText_CountRects(raw, 0, -1)
-    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
-    flags = ctypes.c_int()
+    count = _count_rects(raw, 0, -1)
+    box = (ctypes.c_double * 4)()  # left, top, right, bottom
+    refs = [ctypes.byref(box, k * ctypes.sizeof(ctypes.c_double)) for k in range(4)]
+    get_rect, char_at = _get_rect, pdfium_c.FPDFText_GetCharIndexAtPos
     placed: list[tuple[int, float, float, float, float]] = []
     last = -1
     for i in range(count):
-        if not pdfium_c.FPDFText_GetRect(raw, i, left, top, right, bottom):
+        if not get_rect(raw, i, *refs):
             continue
-        x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
+        x0, y1, x1, y0 = box
         probe = x0 + min(1.0, (x1 - x0) / 4)
-        idx = pdfium_c.FPDFText_GetCharIndexAtPos(
-            raw, probe, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2)
-        )
+        # PDFium answers with the first character whose box holds the point, else the nearest
+        # within the tolerance: asking without tolerance first gives the same first answer
+        # and skips the tolerance arithmetic for every character of the page
+        idx = char_at(raw, probe, (y0 + y1) / 2, 0.0, 0.0)
         if idx < 0:
-            idx = pdfium_c.FPDFText_GetCharIndexAtPos(
-                raw, probe, (y0 + y1) / 2, 2.0, max(1.0, (y1 - y0) / 2 + 1)
-            )
+            idx = char_at(raw, probe, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2))
+        if idx < 0:
+            idx = char_at(raw, probe, (y0 + y1) / 2, 2.0, max(1.0, (y1 - y0) / 2 + 1))
         if idx <= last:
             idx = _first_char_of(raw, x0, x1, y0, y1, last)
         if idx <= last:
@@ -195,6 +204,7 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
         placed.append((idx, x0, x1, y0, y1))
         last = idx
     runs: list[Run] = []
+    flags = ctypes.c_int()
     for k, (idx, x0, x1, y0, y1) in enumerate(placed):
         end = placed[k + 1][0] if k + 1 < len(placed) else n
         chunk = text[idx:end]
@@ -205,22 +215,35 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
             )  # the line ends here; what PDFium added after it is not this run's
         if not chunk.strip():
             continue
-        size = pdfium_c.FPDFText_GetFontSize(raw, idx)
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
+        size = _font_size(raw, idx)
+        weight = _font_weight(raw, idx)
         pdfium_c.FPDFText_GetFontInfo(raw, idx, _FONT_NAME_BUF, 256, flags)
-        name = _FONT_NAME_BUF.value.decode("latin-1", "replace")
-        if len(chunk.strip()) == 1 and _ICON_FONT.search(name.split("+")[-1]):
+        bold_name, italic_name, _, icons = _font_style(_FONT_NAME_BUF.value)
+        if icons and len(chunk.strip()) == 1:
             continue  # a lone icon; an icon font's longer text is an ActualText span ('tel:…')
-        bold = (
-            weight >= 600
-            or bool(_BOLD_NAME.search(name.split("+")[-1]))
-            or bool(flags.value & (1 << 18))
-        )
-        italic = bool(_ITALIC_NAME.search(name)) or bool(flags.value & (1 << 6))
+        bold = weight >= 600 or bold_name or bool(flags.value & (1 << 18))
+        italic = italic_name or bool(flags.value & (1 << 6))
         if size <= 0.5 or size > 200:
             size = max(1.0, (y1 - y0) / 0.72)
         runs.append(Run(chunk, x0, x1, y0, y1, size, bold, italic))
     return runs
+
+
+@functools.lru_cache(maxsize=512)
+def _font_style(raw_name: bytes) -> tuple[bool, bool, bool, bool]:
+    """(bold by name, italic by full name, italic by base name, an icon font) of a font name.
+
+    PDFium's name keeps a subset tag ('ABCDEF+Lato-Bold'); the base name is after the '+'.
+    A page has a few fonts but hundreds of runs: each name is judged once.
+    """
+    name = raw_name.decode("latin-1", "replace")
+    base = name.split("+")[-1]
+    return (
+        bool(_BOLD_NAME.search(base)),
+        bool(_ITALIC_NAME.search(name)),
+        bool(_ITALIC_NAME.search(base)),
+        bool(_ICON_FONT.search(base)),
+    )
 
 
 _CHAR_BOX = [ctypes.c_double() for _ in range(4)]
@@ -247,12 +270,14 @@ def _first_char_of(raw: object, x0: float, x1: float, y0: float, y1: float, afte
 
 def _unmapped_share(textpage: pdfium.PdfTextPage, sample: int = 240) -> tuple[int, int]:
     """(characters sampled, characters whose font has no Unicode map): text that reads as nonsense."""
-    n = pdfium_c.FPDFText_CountChars(textpage.raw)
+    raw = textpage.raw
+    n = _count_chars(raw)
     if n <= 0:
         return 0, 0
     step = max(1, n // sample)
     picked = range(0, n, step)
-    bad = sum(1 for i in picked if pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, i) == 1)
+    has_error = _has_map_error
+    bad = sum(1 for i in picked if has_error(raw, i) == 1)
     return len(picked), bad
 
 
@@ -360,8 +385,8 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         if not open_run:
             key = this_key
             pdfium_c.FPDFText_GetFontInfo(raw, i, _FONT_NAME_BUF, 256, flags)
-            name = _FONT_NAME_BUF.value.decode("latin-1", "replace").split("+")[-1]
-            font = (weight >= 600 or bool(_BOLD_NAME.search(name)), bool(_ITALIC_NAME.search(name)))
+            bold_name, _, italic_name, _ = _font_style(_FONT_NAME_BUF.value)
+            font = (weight >= 600 or bold_name, italic_name)
             box[:] = [left, right, bottom, top]
             open_run = True
         else:
@@ -1201,6 +1226,13 @@ def _page_shapes(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float, 
     markers: list[tuple[float, float, float, float]] = []
     images, photo = 0, False
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    get_type, get_bounds = _object_type, _object_bounds
+    path, image, form = (
+        pdfium_c.FPDF_PAGEOBJ_PATH,
+        pdfium_c.FPDF_PAGEOBJ_IMAGE,
+        pdfium_c.FPDF_PAGEOBJ_FORM,
+    )
     stack = [(page.raw, True)]
     while stack:
         holder, is_page = stack.pop()
@@ -1209,24 +1241,21 @@ def _page_shapes(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float, 
             if is_page
             else pdfium_c.FPDFFormObj_CountObjects(holder)
         )
+        get_object = _page_object if is_page else _form_object
         for i in range(min(count, 20_000)):
-            obj = (
-                pdfium_c.FPDFPage_GetObject(holder, i)
-                if is_page
-                else pdfium_c.FPDFFormObj_GetObject(holder, i)
-            )
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and len(stack) < 4:
+            obj = get_object(holder, i)
+            kind = get_type(obj)
+            if kind == form and len(stack) < 4:
                 stack.append((obj, False))
                 continue
-            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+            if kind != path and kind != image:
                 continue
-            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            if not get_bounds(obj, *bounds):
                 continue
             w, h = right.value - left.value, top.value - bottom.value
             if 1.2 <= w <= 8 and 1.2 <= h <= 8 and 0.4 <= h / w <= 2.5:
                 markers.append((left.value, bottom.value, right.value, top.value))
-            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            if kind == image:
                 images += 1
                 if (
                     40 <= w <= 260
