@@ -48,6 +48,8 @@ _TABLE = str.maketrans(
         "\u2029": "\n",
     }
 )
+# any character _TABLE changes: most lines have none, and then need no translation
+_TRANSLATED = regex_cache.compile("[" + re.escape("".join(chr(c) for c in _TABLE)) + "]")
 _HSPACE_RUN = regex_cache.compile(r"[ ]{2,}")
 _TAB_RUN = regex_cache.compile(r" *\t[ \t]*")
 
@@ -118,13 +120,25 @@ def tidy(
     aside keeps them and calls `split_aside`). `keep_indent` keeps each line's
     leading whitespace (list nesting in text formats).
     """
+    if text.isascii() and text.isprintable():
+        # the usual PDF line: no line breaks, tabs or control characters, nothing to translate
+        body = text.lstrip(" ")
+        lead = text[: len(text) - len(body)] if keep_indent else ""
+        if "  " in body:
+            body = _HSPACE_RUN.sub(" ", body)
+        return lead + body.rstrip(" ")
     if text.isascii():
         text = text.replace("\r\n", "\n").translate(_TABLE)
         text = (_ASCII_CONTROL_BUT_MARK if keep_marks else _ASCII_CONTROL).sub("", text)
     else:
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_TABLE))
-        if _ODD_CHAR.search(text):  # only those need their Unicode category looked up
-            text = _ODD_CHAR.sub(lambda m: m.group() if _keep(m.group(), keep_marks) else "", text)
+        text = text.replace("\r\n", "\n")
+        if _TRANSLATED.search(text):
+            text = text.translate(_TABLE)
+        text = unicodedata.normalize("NFC", text)
+        # only these need their Unicode category looked up, each distinct one once
+        drop = {ch: None for ch in set(_ODD_CHAR.findall(text)) if not _keep(ch, keep_marks)}
+        if drop:
+            text = text.translate(str.maketrans(drop))
     if not keep_tabs:
         text = text.replace("\t", " ")
     lines = text.split("\n")

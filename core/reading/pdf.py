@@ -109,15 +109,14 @@ class Run:
     size: float
     bold: bool
     italic: bool = False
+    # derived once (a run never moves): layout analysis reads them hundreds of thousands of times
+    mid: float = field(init=False, repr=False, compare=False)
+    height: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def mid(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    @property
-    def height(self) -> float:
+    def __post_init__(self) -> None:
+        self.mid = (self.y0 + self.y1) / 2
         height = self.y1 - self.y0
-        return height if height > 0.5 else 0.5  # max(0.5, height), without the call
+        self.height = height if height > 0.5 else 0.5  # max(0.5, height), without the call
 
 
 class Row:
@@ -127,7 +126,20 @@ class Row:
     reads row bounds hundreds of thousands of times per resume.
     """
 
-    __slots__ = ("aside", "label", "marker", "page", "runs", "side", "size", "x0", "x1", "y0", "y1")
+    __slots__ = (
+        "aside",
+        "label",
+        "marker",
+        "mid",
+        "page",
+        "runs",
+        "side",
+        "size",
+        "x0",
+        "x1",
+        "y0",
+        "y1",
+    )
 
     def __init__(self, runs: list[Run], page: int, side: bool = False) -> None:
         self.runs = runs
@@ -145,17 +157,15 @@ class Row:
         if len(runs) == 1:  # most rows: no scans
             run = runs[0]
             self.x0, self.x1, self.y0, self.y1, self.size = run.x0, run.x1, run.y0, run.y1, run.size
+            self.mid = run.mid
             return
         self.x0 = min(r.x0 for r in runs)
         self.x1 = max(r.x1 for r in runs)
         self.y0 = min(r.y0 for r in runs)
         self.y1 = max(r.y1 for r in runs)
+        self.mid = (self.y0 + self.y1) / 2
         sizes = [(len(r.text), r.size) for r in runs if r.text.strip()]
         self.size = max(sizes)[1] if sizes else runs[0].size
-
-    @property
-    def mid(self) -> float:
-        return (self.y0 + self.y1) / 2
 
 
 # --- runs ---------------------------------------------------------------------------
