@@ -154,18 +154,30 @@ class Row:
 
     def refresh(self) -> None:
         runs = self.runs
+        run = runs[0]
+        x0, x1, y0, y1 = run.x0, run.x1, run.y0, run.y1
         if len(runs) == 1:  # most rows: no scans
-            run = runs[0]
-            self.x0, self.x1, self.y0, self.y1, self.size = run.x0, run.x1, run.y0, run.y1, run.size
+            self.x0, self.x1, self.y0, self.y1, self.size = x0, x1, y0, y1, run.size
             self.mid = run.mid
             return
-        self.x0 = min(r.x0 for r in runs)
-        self.x1 = max(r.x1 for r in runs)
-        self.y0 = min(r.y0 for r in runs)
-        self.y1 = max(r.y1 for r in runs)
-        self.mid = (self.y0 + self.y1) / 2
-        sizes = [(len(r.text), r.size) for r in runs if r.text.strip()]
-        self.size = max(sizes)[1] if sizes else runs[0].size
+        # min() and max() written out, one pass: rows are refreshed thousands of times a resume
+        best: tuple[int, float] | None = None  # the longest text run's (length, size)
+        for r in runs:
+            if r.x0 < x0:
+                x0 = r.x0
+            if r.x1 > x1:
+                x1 = r.x1
+            if r.y0 < y0:
+                y0 = r.y0
+            if r.y1 > y1:
+                y1 = r.y1
+            if r.text.strip():
+                key = (len(r.text), r.size)
+                if best is None or key > best:
+                    best = key
+        self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
+        self.mid = (y0 + y1) / 2
+        self.size = best[1] if best is not None else run.size
 
 
 # --- runs ---------------------------------------------------------------------------
@@ -638,7 +650,8 @@ def _page_rows(
     best_score = 0
     best_gutter: tuple[float, float] | None = None
     candidates = _gutter_candidates(runs) if depth < 3 else []
-    rows = _rows(runs, 0) if candidates or (depth == 0 and grid) else None  # one grouping for all
+    # one grouping for all the gutters tried, and the page's rows if none splits it
+    rows = _rows(runs, page) if candidates or (depth == 0 and grid) else None
     for a, b in candidates:
         segments = _segments(runs, a, b, rows)
         score = _split_score(segments)
@@ -654,7 +667,7 @@ def _page_rows(
             if seg.kind == "columns" and best_gutter and abs(best_gutter[0] - a) <= 4:
                 seg.kind = kind  # the page continues the document's label column
     if best is None or best_score < 6:
-        return [_rows(runs, page)]
+        return [rows if rows is not None else _rows(runs, page)]
     if depth == 0 and grid is not None and best_gutter:
         kind = next((seg.kind for seg in best if seg.kind in ("label", "aside")), None)
         if kind:
