@@ -493,17 +493,30 @@ def _text_of(runs: list[Run]) -> str:
     return out
 
 
-def _split_wide_gaps(row: Row, column_right: float) -> tuple[list[Run], list[Run]]:
-    """(main runs, trailing runs printed apart at the right edge: a tab-stopped date or place)."""
-    runs = row.runs
+def _wide_gap(runs: list[Run]) -> tuple[int, float, int]:
+    """The last wide gap in a row: (index of the first run after it, the right edge of the
+    runs after it, their word count); index 0 when there is none."""
+    if len(runs) < 2:
+        return 0, 0.0, 0
+    rights = list(accumulate([r.x1 for r in runs], max))  # rights[k]: max x1 of runs[: k + 1]
     for k in range(len(runs) - 1, 0, -1):
-        gap = runs[k].x0 - max(r.x1 for r in runs[:k])
+        gap = runs[k].x0 - rights[k - 1]
         if gap > max(2.0 * runs[k - 1].size, 18):
             tail = runs[k:]
-            words = len(_text_of(tail).split())
-            if max(r.x1 for r in tail) >= column_right - 2 * tail[0].size and words <= 8:
-                return runs[:k], tail
-            break
+            return k, max(r.x1 for r in tail), len(_text_of(tail).split())
+    return 0, 0.0, 0
+
+
+def _split_wide_gaps(
+    row: Row, column_right: float, gap: tuple[int, float, int] | None = None
+) -> tuple[list[Run], list[Run]]:
+    """(main runs, trailing runs printed apart at the right edge: a tab-stopped date or place).
+
+    `gap`: `_wide_gap(row.runs)`, when the caller has it."""
+    runs = row.runs
+    k, tail_right, words = gap if gap is not None else _wide_gap(runs)
+    if k and tail_right >= column_right - 2 * runs[k].size and words <= 8:
+        return runs[:k], runs[k:]
     return runs, []
 
 
@@ -925,6 +938,9 @@ def _body_size(pages: list[tuple[float, list[list[Row]]]]) -> float:
 
 
 _ASCII_LOWER = regex_cache.compile("[a-z]")
+# a letter or digit: re's \w is str.isalnum() plus '_' (documented), so this is any(isalnum)
+_ALNUM = regex_cache.compile(r"[^\W_]")
+_ALNUM_NOT_ICON = regex_cache.compile(r"[^\W_\ue000-\uf8ff]")  # ... outside the icon code points
 
 
 def _is_caps(text: str) -> bool:
@@ -935,8 +951,14 @@ def _is_caps(text: str) -> bool:
     return len(cased) >= 2 and all(ch.isupper() for ch in cased)
 
 
-def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> Line:
-    main, rest = _split_wide_gaps(row, column_right)
+def _row_line(
+    row: Row,
+    body: float,
+    left_edge: float,
+    column_right: float,
+    gap: tuple[int, float, int] | None = None,
+) -> Line:
+    main, rest = _split_wide_gaps(row, column_right, gap)
     text = tidy(_text_of(main), keep_marks=True)
     bullet = False
     first = main[0].text.strip() if main else ""
@@ -952,18 +974,30 @@ def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> L
         bullet = True
     aside = _side_text(rest + row.aside)
     label = _side_text(row.label)
-    word_runs = [r for r in main if r.text.strip() and not _BULLET_ONLY.match(r.text.strip())]
-    bold = bool(word_runs) and all(r.bold for r in word_runs if any(ch.isalnum() for ch in r.text))
-    sized = [(len(r.text.strip()), r.size) for r in main if any(ch.isalnum() for ch in r.text)]
-    size = (max(sized)[1] if sized else row.size) / body if body else 1.0
+    # one pass over the runs: words (not a lone bullet glyph) all bold / all italic, and the
+    # size of the longest run with a letter or digit
+    words, bold, italic = False, True, True
+    sized: tuple[int, float] | None = None
+    for r in main:
+        stripped = r.text.strip()
+        alnum = _ALNUM.search(r.text) is not None
+        if stripped and not _BULLET_ONLY.match(stripped):
+            words = True
+            if alnum and not r.bold:
+                bold = False
+            if not r.italic:
+                italic = False
+        if alnum and (sized is None or (len(stripped), r.size) > sized):
+            sized = (len(stripped), r.size)
+    size = (sized[1] if sized is not None else row.size) / body if body else 1.0
     return Line(
         text=text,
         aside=aside,
         label=label,
         parts=_style_parts(main),
         bullet=bullet,
-        bold=bold,
-        italic=bool(word_runs) and all(r.italic for r in word_runs),
+        bold=words and bold,
+        italic=words and italic,
         size=round(size, 2),
         caps=_is_caps(text),
         page=row.page,
@@ -990,9 +1024,7 @@ def _style_parts(runs: list[Run]) -> list[str]:
     """The row's text cut where bold or size changes, when it does (icons and punctuation don't count)."""
     parts: list[list[Run]] = []
     for run in runs:
-        if _BULLET_ONLY.match(run.text.strip()) or not any(
-            ch.isalnum() and not "\ue000" <= ch <= "\uf8ff" for ch in run.text
-        ):
+        if _BULLET_ONLY.match(run.text.strip()) or not _ALNUM_NOT_ICON.search(run.text):
             if parts:
                 parts[-1].append(run)
             continue
@@ -1164,15 +1196,17 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
         return []
     rows = _definition_terms(rows)
     left_edge = min(r.x0 for r in rows)
+    gaps = [_wide_gap(row.runs) for row in rows]  # each row's gap search, for both uses below
     rights = sorted(
-        max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs))[0]) for row in rows
+        max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs), gap)[0])
+        for row, gap in zip(rows, gaps, strict=True)
     )
     column_right = rights[int(len(rights) * 0.9)] if rights else 0.0
     lines: list[Line] = []
     prev_row: Row | None = None
     bullet_indent: float | None = None
-    for row in rows:
-        line = _row_line(row, body, left_edge, column_right)
+    for row, gap in zip(rows, gaps, strict=True):
+        line = _row_line(row, body, left_edge, column_right, gap)
         if row.side:
             line.source = "label"
             line.text = tidy(
