@@ -429,6 +429,14 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
 _x0_of = attrgetter("x0")
 
 
+def _down_the_page(run: Run) -> tuple[float, float]:
+    return (-run.mid, run.x0)
+
+
+def _up_of(row: Row) -> float:
+    return -row.mid
+
+
 def _rows(runs: list[Run], page: int) -> list[Row]:
     """Group runs that share a line into rows, left to right.
 
@@ -436,38 +444,49 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
     of a line) join the row their middle falls in, so they don't start rows of
     their own.
     """
-    tall = [r for r in runs if r.height >= 0.45 * r.size]
-    small = [r for r in runs if r.height < 0.45 * r.size]
+    tall: list[Run] = []
+    small: list[Run] = []
+    for r in runs:
+        (tall if r.height >= 0.45 * r.size else small).append(r)
     rows: list[Row] = []
-    bounds: list[
-        list[float]
-    ] = []  # [y0, y1] of each row, kept as runs join (properties would rescan)
-    for run in sorted(tall, key=lambda r: (-r.mid, r.x0)):
+    # each row's [y0, y1] as runs join it (its fields are refreshed only at the end)
+    los: list[float] = []
+    his: list[float] = []
+    for run in sorted(tall, key=_down_the_page):
         y0, y1, height = run.y0, run.y1, run.height  # read once: the loop below is hot
-        for k in range(len(rows) - 1, max(-1, len(rows) - 7), -1):
-            lo, hi = bounds[k]
+        n = len(rows)
+        for k in range(n - 1, n - 7 if n > 6 else -1, -1):
+            lo, hi = los[k], his[k]
             overlap = (hi if hi <= y1 else y1) - (lo if lo >= y0 else y0)
             if overlap >= 0.5 * (height if height <= hi - lo else hi - lo):
                 rows[k].runs.append(run)
-                bounds[k] = [min(lo, y0), max(hi, y1)]
+                if y0 < lo:
+                    los[k] = y0
+                if y1 > hi:
+                    his[k] = y1
                 break
         else:
             rows.append(Row([run], page))
-            bounds.append([y0, y1])
-    for run in small:
-        mid, x0 = run.mid, run.x0
-        inside = [row for row in rows if row.y0 - 1 <= mid <= row.y1 + 1]
-        if inside:
-            min(inside, key=lambda row: min(abs(x0 - r.x1) for r in row.runs)).runs.append(run)
-        elif rows:
-            min(rows, key=lambda row: abs(row.mid - mid)).runs.append(run)
-        else:
-            rows.append(Row([run], page))
+            los.append(y0)
+            his.append(y1)
+    if small:
+        # a row's own box is still its first run's here, as the rows were made
+        spans = [(row.y0 - 1, row.y1 + 1) for row in rows]
+        for run in small:
+            mid, x0 = run.mid, run.x0
+            inside = [row for row, (lo, hi) in zip(rows, spans, strict=True) if lo <= mid <= hi]
+            if inside:
+                min(inside, key=lambda row: min(abs(x0 - r.x1) for r in row.runs)).runs.append(run)
+            elif rows:
+                min(rows, key=lambda row: abs(row.mid - mid)).runs.append(run)
+            else:
+                rows.append(Row([run], page))
+                spans.append((run.y0 - 1, run.y1 + 1))
     for row in rows:
         if len(row.runs) > 1:
             row.runs.sort(key=_x0_of)
             row.refresh()  # a row of one run is as Row() left it
-    rows.sort(key=lambda r: -r.mid)
+    rows.sort(key=_up_of)
     return rows
 
 
