@@ -9,6 +9,7 @@ definition term) is a date or place that belongs beside the line.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -97,6 +98,7 @@ _ASCII_CONTROL_BUT_MARK = regex_cache.compile(r"[\x00\x01\x03-\x08\x0b-\x1f]")
 _ODD_CHAR = regex_cache.compile(r"[^\x20-\x7e\n\t\u00a0-\u02ff]")
 
 
+@functools.lru_cache(maxsize=4096)  # a text in one script repeats the same few hundred
 def _keep(ch: str, marks: bool = False) -> bool:
     if ch in "\n\t":
         return True

@@ -956,7 +956,9 @@ def _body_size(pages: list[tuple[float, list[list[Row]]]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-_ASCII_LOWER = regex_cache.compile("[a-z]")
+# lower-case letters (Latin, Latin-1, Greek, Cyrillic), each cased and not upper as _is_caps
+# judges them (checked on every code point): one settles that a line is not in capitals
+_LOWER_LETTER = regex_cache.compile("[a-zß-öø-ÿα-ωа-яѐ-џ]")
 # a letter or digit: re's \w is str.isalnum() plus '_' (documented), so this is any(isalnum)
 _ALNUM = regex_cache.compile(r"[^\W_]")
 _ALNUM_NOT_ICON = regex_cache.compile(r"[^\W_\ue000-\uf8ff]")  # ... outside the icon code points
@@ -964,7 +966,7 @@ _ALNUM_NOT_ICON = regex_cache.compile(r"[^\W_\ue000-\uf8ff]")  # ... outside the
 
 def _is_caps(text: str) -> bool:
     """Printed in capitals: at least two cased letters, all upper case (Chinese has no case)."""
-    if _ASCII_LOWER.search(text):  # most lines: a lower-case letter settles it
+    if _LOWER_LETTER.search(text):  # most lines: a lower-case letter settles it
         return False
     cased = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
     return len(cased) >= 2 and all(ch.isupper() for ch in cased)
