@@ -542,6 +542,9 @@ def _split_wide_gaps(
 # --- page analysis ------------------------------------------------------------------------
 
 
+_STRETCH = re.compile(b"\x01+")  # a stretch of low bins (a bytes pattern: trivial to compile)
+
+
 def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
     """x ranges crossed by few runs, with text on both sides: where columns or asides may split."""
     text_runs = [r for r in runs if r.text.strip()]
@@ -558,29 +561,35 @@ def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
             starts[first] += 1
             starts[last] -= 1
     cover = list(accumulate(starts[:bins]))
-    left_max = [0, *accumulate(cover[:-1], max)]  # the most runs over any bin left of k
-    right_max = [*reversed([0, *accumulate(reversed(cover[1:]), max)])]  # ... right of k
+    # written-out loops: accumulate(..., max) calls max() once per bin, which costs more
+    left_max = [0] * bins  # the most runs over any bin left of k
+    most = 0
+    for k in range(1, bins):
+        c = cover[k - 1]
+        if c > most:
+            most = c
+        left_max[k] = most
     # a bin crossed by at most half as many runs as its less busy side has, with 2+ runs there
-    # (m >= 2 makes max(1, 0.5 * m) just 0.5 * m)
-    low = [
-        (m := (right if right < left else left)) >= 2 and c <= 0.5 * m
-        for c, left, right in zip(cover, left_max, right_max, strict=True)
-    ]
+    # (m >= 2 makes max(1, 0.5 * m) just 0.5 * m); as bytes, so stretches are found in C
+    low = bytearray(bins)
+    right = 0  # the most runs over any bin right of k
+    for k in range(bins - 1, -1, -1):
+        left, c = left_max[k], cover[k]
+        m = right if right < left else left
+        if m >= 2 and c <= 0.5 * m:
+            low[k] = 1
+        if c > right:
+            right = c
     out: list[tuple[float, float]] = []
-    k = 0
-    while k < bins:
-        if low[k]:
-            j = k
-            while j + 1 < bins and low[j + 1]:
-                j += 1
-            if (j + 1 - k) * step >= 6:
-                # split where the fewest runs cross, at the middle of that stretch
-                floor = min(cover[k : j + 1])
-                ks = [i for i in range(k, j + 1) if cover[i] == floor]
-                out.append((x_min + ks[0] * step, x_min + (ks[-1] + 1) * step))
-            k = j + 1
-        else:
-            k += 1
+    for stretch in _STRETCH.finditer(low):
+        k, end = stretch.span()
+        if (end - k) * step >= 6:
+            # split where the fewest runs cross, at the middle of that stretch
+            span = cover[k:end]
+            floor = min(span)
+            first = k + span.index(floor)
+            last = end - 1 - span[::-1].index(floor)
+            out.append((x_min + first * step, x_min + (last + 1) * step))
     return out
 
 
@@ -610,10 +619,9 @@ def _segments(runs: list[Run], a: float, b: float, rows: list[Row] | None = None
             if gap < 0.5 * max(r.size for r in row.runs) and not is_dateish(_text_of(left)):
                 joined.update(id(r) for r in row.runs)
 
-    def crosses(r: Run) -> bool:
-        return id(r) in joined or (r.x0 < a - 0.5 and r.x1 > b + 0.5)
-
-    crossing = sorted((r for r in runs if crosses(r)), key=lambda r: -r.y1)
+    lo_edge, hi_edge = a - 0.5, b + 0.5
+    crosses = [id(r) in joined or (r.x0 < lo_edge and r.x1 > hi_edge) for r in runs]
+    crossing = sorted((r for r, x in zip(runs, crosses, strict=True) if x), key=lambda r: -r.y1)
     bands: list[tuple[float, float]] = []  # y ranges of crossing rows, top first
     for r in crossing:
         if bands and r.y1 >= bands[-1][0] - 0.5:
@@ -626,8 +634,8 @@ def _segments(runs: list[Run], a: float, b: float, rows: list[Row] | None = None
         + [(hi, lo) for lo, hi in bands]
         + [(float("-inf"), float("-inf"))]
     )
-    free = [(r, r.mid) for r in runs if not crosses(r)]  # in page order, middles read once
-    crossed = [(r, r.mid) for r in runs if crosses(r)]
+    free = [(r, r.mid) for r, x in zip(runs, crosses, strict=True) if not x]  # in page order
+    crossed = [(r, r.mid) for r, x in zip(runs, crosses, strict=True) if x]
     for k in range(len(edges) - 1):
         top, bottom = edges[k][1], edges[k + 1][0]
         inside = [r for r, mid in free if bottom < mid < top]
