@@ -325,7 +325,8 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     PDFium's size and weight of a character are its text object's (`GetCharFontSize`
     and `FPDFText_GetFontWeight` read them from the object), so where objects hold
     several characters they are asked once per object: one call per character
-    (which object) instead of two.
+    (which object) instead of two. The loop runs for every character of such pages:
+    its state is in local variables.
     """
     raw = textpage.raw
     n = _count_chars(raw)
@@ -337,11 +338,10 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     rect = pdfium_c.FS_RECTF()
     rect_ref = ctypes.byref(rect)
     flags = ctypes.c_int()
-    cur: list[str] = []
-    box = [0.0, 0.0, 0.0, 0.0]
-    open_run = False
+    cur: list[str] = []  # the open run's characters; empty when no run is open
+    x0 = x1 = y0 = y1 = 0.0  # the open run's box
     key: tuple[float, int] = (10.0, 400)
-    font: tuple[bool, bool] = (False, False)
+    bold = italic = False
     recent: dict[tuple[str, int, int], int] = {}
     get_box, get_size, get_weight, get_object = (
         _loose_char_box,
@@ -351,14 +351,7 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     )
     read_box = _RECT_F.unpack_from  # (left, top, right, bottom)
     last_object: int | None = -1
-    size, weight, this_key, gap = 0.0, 0, key, 0.8
-
-    def flush() -> None:
-        nonlocal open_run
-        if open_run and "".join(cur).strip():
-            runs.append(Run("".join(cur), box[0], box[1], box[2], box[3], key[0], font[0], font[1]))
-        cur.clear()
-        open_run = False
+    weight, this_key, gap = 0, key, 0.8
 
     for i in range(n):
         if aligned:
@@ -372,11 +365,14 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
                 if 0 < code < 0x110000
                 else ""
             )
-        if ch in "\r\n":  # "" too
-            flush()
+        if ch in "\r\n":  # "" too: the line ends, and the run with it
+            if cur:
+                if "".join(cur).strip():
+                    runs.append(Run("".join(cur), x0, x1, y0, y1, key[0], bold, italic))
+                cur = []
             continue
         if ch.isspace():
-            if open_run:
+            if cur:
                 cur.append(" ")
             continue
         get_box(raw, i, rect_ref)
@@ -387,39 +383,42 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
         recent[spot] = i
         if by_object:
             obj = get_object(raw, i)
-            fresh = obj != last_object
-            last_object = obj
+            if obj != last_object:
+                last_object = obj
+                size = get_size(raw, i)
+                weight = get_weight(raw, i)
+                this_key = (round(size, 1), weight)
+                gap = 0.8 * (1 if size < 1 else size)
         else:
-            fresh = True
-        if fresh:
             size = get_size(raw, i)
             weight = get_weight(raw, i)
             this_key = (round(size, 1), weight)
             gap = 0.8 * (1 if size < 1 else size)
-        if open_run and (  # max() and min() written out: this runs for every character
+        if cur and (  # max() and min() written out: this runs for every character
             this_key != key
-            or left - box[1] > gap
-            or left < box[0] - 1
-            or (box[3] if box[3] < top else top) - (box[2] if box[2] > bottom else bottom)
-            < 0.3 * (top - bottom)
+            or left - x1 > gap
+            or left < x0 - 1
+            or (y1 if y1 < top else top) - (y0 if y0 > bottom else bottom) < 0.3 * (top - bottom)
         ):
-            flush()
-        if not open_run:
+            if "".join(cur).strip():
+                runs.append(Run("".join(cur), x0, x1, y0, y1, key[0], bold, italic))
+            cur = []
+        if not cur:
             key = this_key
             pdfium_c.FPDFText_GetFontInfo(raw, i, _FONT_NAME_BUF, 256, flags)
             bold_name, _, italic_name, _ = _font_style(_FONT_NAME_BUF.value)
-            font = (weight >= 600 or bold_name, italic_name)
-            box[:] = [left, right, bottom, top]
-            open_run = True
+            bold, italic = weight >= 600 or bold_name, italic_name
+            x0, x1, y0, y1 = left, right, bottom, top
         else:
-            if right > box[1]:
-                box[1] = right
-            if bottom < box[2]:
-                box[2] = bottom
-            if top > box[3]:
-                box[3] = top
+            if right > x1:
+                x1 = right
+            if bottom < y0:
+                y0 = bottom
+            if top > y1:
+                y1 = top
         cur.append(ch)
-    flush()
+    if cur and "".join(cur).strip():
+        runs.append(Run("".join(cur), x0, x1, y0, y1, key[0], bold, italic))
     return runs
 
 
