@@ -313,7 +313,7 @@ def _repeats_glyphs(textpage: pdfium.PdfTextPage, runs: list[Run]) -> bool:
 _FRAGMENTED = 8.0  # characters per PDFium run below which a page is read character by character
 
 
-def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
+def _runs_by_char(textpage: pdfium.PdfTextPage, by_object: bool | None = None) -> list[Run]:
     """Runs rebuilt from characters, for generators that emit one text object per glyph.
 
     Chromium, wkhtmltopdf and some letter-spacing CSS give every glyph its own
@@ -326,14 +326,14 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     and `FPDFText_GetFontWeight` read them from the object), so where objects hold
     several characters they are asked once per object: one call per character
     (which object) instead of two. The loop runs for every character of such pages:
-    its state is in local variables.
+    its state is in local variables. `by_object` forces either way (tests: both agree).
     """
     raw = textpage.raw
     n = _count_chars(raw)
     text = textpage.get_text_range().replace("\ufffe", _HYPHEN_BREAK)
     aligned = len(text) == n  # no characters outside the BMP: text[i] is character i
-    rects = _count_rects(raw, 0, -1)
-    by_object = rects * 2 <= n  # objects of two characters or more, on average
+    if by_object is None:  # objects of two characters or more, on average
+        by_object = _count_rects(raw, 0, -1) * 2 <= n
     runs: list[Run] = []
     rect = pdfium_c.FS_RECTF()
     rect_ref = ctypes.byref(rect)
@@ -878,8 +878,10 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
     for side in side_rows:
         best: Row | None = None
         best_overlap = 0.0
-        for row in rows:
-            overlap = min(row.y1, side.y1) - max(row.y0, side.y0)
+        top, bottom = side.y1, side.y0
+        for row in rows:  # min() and max() written out: sides x rows
+            y0, y1 = row.y0, row.y1
+            overlap = (top if top < y1 else y1) - (bottom if bottom > y0 else y0)
             if overlap > best_overlap:
                 best, best_overlap = row, overlap
         if (best is None or best_overlap < 0.3 * (side.y1 - side.y0)) and where == "aside":
@@ -920,19 +922,24 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
 _MARGIN_BAND = 0.13
 
 
+_DIGITS = regex_cache.compile(r"\d+")
+
+
 def _furniture_key(row: Row) -> str:
-    return re.sub(r"\d+", "#", _text_of(row.runs + row.aside)).strip().lower()
+    return _DIGITS.sub("#", _text_of(row.runs + row.aside)).strip().lower()
 
 
 def _drop_furniture(pages: list[tuple[float, list[list[Row]]]]) -> None:
     """Remove running headers, footers and page numbers: text repeated at one place on several pages."""
     seen: Counter[tuple[str, int]] = Counter()
+    row_keys: dict[int, tuple[str, int]] = {}  # each margin row's key, made once
     for height, flows in pages:
         keys = set()
         for flow in flows:
             for row in flow:
                 if row.mid > height * (1 - _MARGIN_BAND) or row.mid < height * _MARGIN_BAND:
-                    keys.add((_furniture_key(row), round(row.mid / 12)))
+                    key = row_keys[id(row)] = (_furniture_key(row), round(row.mid / 12))
+                    keys.add(key)
         seen.update(keys)
     repeated = {key for key, n in seen.items() if n >= 2} if len(pages) >= 2 else set()
 
@@ -943,7 +950,7 @@ def _drop_furniture(pages: list[tuple[float, list[list[Row]]]]) -> None:
         if _PAGE_FURNITURE.match(_text_of(row.runs).strip()):
             return True
         # a header repeated on every page is page one's real header (the name, the contact line)
-        return (_furniture_key(row), round(row.mid / 12)) in repeated and not (top and first_page)
+        return bool(repeated) and row_keys[id(row)] in repeated and not (top and first_page)
 
     for index, (height, flows) in enumerate(pages):
         for flow in flows:
