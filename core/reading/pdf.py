@@ -491,6 +491,8 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
 
 def _text_of(runs: list[Run]) -> str:
     """Join runs left to right, with a space where the gap between them is a word gap."""
+    if len(runs) == 1:  # most rows
+        return runs[0].text.strip("\r\n")
     out = ""
     prev: Run | None = None
     for run in runs:
@@ -1057,6 +1059,8 @@ def _side_text(runs: list[Run]) -> str:
 
 def _style_parts(runs: list[Run]) -> list[str]:
     """The row's text cut where bold or size changes, when it does (icons and punctuation don't count)."""
+    if len(runs) < 2:  # one run is one part at most
+        return []
     parts: list[list[Run]] = []
     for run in runs:
         if _BULLET_ONLY.match(run.text.strip()) or not _ALNUM_NOT_ICON.search(run.text):
