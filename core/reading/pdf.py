@@ -59,7 +59,10 @@ def _direct(fn: Any, restype: Any = None) -> Any:
     pass what the C function takes, already as C values: pypdfium2's handles (ctypes
     pointers), indices as Python ints (passed as C int), out-parameters through `byref`.
     """
-    direct = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    try:
+        direct = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    except (TypeError, ctypes.ArgumentError):  # bindings of another kind: the usual call
+        return fn
     direct.restype = fn.restype if restype is None else restype
     return direct
 
