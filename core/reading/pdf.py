@@ -477,7 +477,9 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
         for run in small:
             mid, x0 = run.mid, run.x0
             inside = [row for row, (lo, hi) in zip(rows, spans, strict=True) if lo <= mid <= hi]
-            if inside:
+            if len(inside) == 1:
+                inside[0].runs.append(run)
+            elif inside:
                 min(inside, key=lambda row: min(abs(x0 - r.x1) for r in row.runs)).runs.append(run)
             elif rows:
                 min(rows, key=lambda row: abs(row.mid - mid)).runs.append(run)
