@@ -1241,10 +1241,13 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
     rows = _definition_terms(rows)
     left_edge = min(r.x0 for r in rows)
     gaps = [_wide_gap(row.runs) for row in rows]  # each row's gap search, for both uses below
-    rights = sorted(
-        max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs), gap)[0])
-        for row, gap in zip(rows, gaps, strict=True)
-    )
+    # each row's right edge, without what it prints apart at its own right edge
+    rights: list[float] = []
+    for row, gap in zip(rows, gaps, strict=True):
+        right = max(x.x1 for x in row.runs)
+        main = _split_wide_gaps(row, right, gap)[0] if gap[0] else row.runs
+        rights.append(right if main is row.runs else max(r.x1 for r in main))
+    rights.sort()
     column_right = rights[int(len(rights) * 0.9)] if rights else 0.0
     lines: list[Line] = []
     prev_row: Row | None = None
