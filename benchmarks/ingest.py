@@ -1,12 +1,14 @@
 """Ingestion benchmark: our `extract` against raw PDFium text extraction, plus the isolation cost.
 
-Run from the project root:  python benchmarks/ingest.py
+Run from the project root:  python benchmarks/ingest.py [--stages]
 
 For every PDF in ../shared/corpus/resumes/pdf it times, best of 3 each:
   raw       pypdfium2 open + get_text_range() on every page (the floor)
   extract   core.reading.read_file (type sniffing, PDFium runs, layout: columns, asides, furniture)
   isolated  core.reading.read_document (the same, in a parse worker process with limits)
 and prints a per-file table, totals and the ratios extract/raw and isolated/extract.
+--stages adds where extract's CPU time goes over the corpus (the PDF reader's stages, each
+timed at its outermost call; the rest is PDFium loading pages and text, and the glue).
 """
 
 from __future__ import annotations
@@ -75,6 +77,68 @@ def isolated(data: bytes, name: str, settings: Settings) -> object:
     return asyncio.run(run())
 
 
+STAGES = (
+    ("_runs_of_page", "runs from PDFium's text runs"),
+    ("_runs_by_char", "runs character by character"),
+    ("_page_shapes", "drawn bullets and pictures"),
+    ("_unmapped_share", "unmapped-glyph sample"),
+    ("_page_links", "link annotations"),
+    ("_page_rows", "rows, columns, asides"),
+    ("_drop_furniture", "headers and footers"),
+    ("_lines_of_flow", "rows to lines"),
+)
+
+
+def stages(files: list[Path]) -> None:
+    """CPU time per reader stage over the corpus (best of REPEATS passes), wrapping each stage
+    function of core.reading.pdf for the measurement only."""
+    import functools
+
+    from core.reading import pdf
+
+    spent = dict.fromkeys((name for name, _ in STAGES), 0.0)
+    for name, _ in STAGES:
+        fn = getattr(pdf, name)
+        depth = [0]
+
+        @functools.wraps(fn)
+        def timed(
+            *args: object,
+            _fn: Callable[..., object] = fn,
+            _name: str = name,
+            _depth: list[int] = depth,
+            **kwargs: object,
+        ) -> object:
+            _depth[0] += 1
+            start = time.process_time()
+            try:
+                return _fn(*args, **kwargs)
+            finally:
+                _depth[0] -= 1
+                if not _depth[0]:
+                    spent[_name] += time.process_time() - start
+
+        setattr(pdf, name, timed)
+    datas = [(path.read_bytes(), path.name) for path in files]
+    best: dict[str, float] = {}
+    total = float("inf")
+    for _ in range(REPEATS):
+        for name in spent:
+            spent[name] = 0.0
+        start = time.process_time()
+        for data, name in datas:
+            ours(data, name)
+        elapsed = time.process_time() - start
+        if elapsed < total:
+            total, best = elapsed, dict(spent)
+    print(f"\nwhere extract's CPU goes ({len(files)} PDFs, the fastest of {REPEATS} passes):")
+    for name, label in STAGES:
+        print(f"  {label:<34} {best[name] * 1000:7.1f} ms")
+    rest = total - sum(best.values())
+    print(f"  {'the rest (PDFium pages, text, glue)':<34} {rest * 1000:7.1f} ms")
+    print(f"  {'total':<34} {total * 1000:7.1f} ms")
+
+
 def main() -> int:
     files = sorted(CORPUS_PDF.glob("*.pdf")) if CORPUS_PDF.is_dir() else []
     if not files:
@@ -118,6 +182,8 @@ def main() -> int:
         f"CPU time: raw {cpu[0] * 1000:.1f} ms, extract {cpu[1] * 1000:.1f} ms, "
         f"ours/raw = {cpu[1] / cpu[0]:.2f}x (less sensitive to a busy machine)"
     )
+    if "--stages" in sys.argv:
+        stages(files)
     return 0
 
 

@@ -58,16 +58,18 @@ def _pdf_garbled(raw: str) -> float:
     if not shown:
         return 0.0
     bad = 0
-    for m in _MAYBE_GARBLED.finditer(raw):
-        i, ch = m.start(), m.group()
+    for ch in set(_MAYBE_GARBLED.findall(raw)):  # each distinct character judged once
         cat = unicodedata.category(ch)
         if ch == "\ufffd" or cat in ("Cs", "Cn") or (cat == "Cc" and ch not in "\n\t\r\x02"):
-            bad += 1
+            bad += raw.count(ch)
         elif cat == "Co" and ch not in PRIVATE_ICONS:
-            alone = (i == 0 or not raw[i - 1].isalnum()) and (
-                i + 1 >= len(raw) or not raw[i + 1].isalnum()
-            )
-            bad += 0 if alone else 1
+            i = raw.find(ch)
+            while i >= 0:
+                alone = (i == 0 or not raw[i - 1].isalnum()) and (
+                    i + 1 >= len(raw) or not raw[i + 1].isalnum()
+                )
+                bad += 0 if alone else 1
+                i = raw.find(ch, i + 1)
     return min(1.0, bad / shown)
 
 

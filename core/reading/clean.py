@@ -9,6 +9,7 @@ definition term) is a date or place that belongs beside the line.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -48,6 +49,8 @@ _TABLE = str.maketrans(
         "\u2029": "\n",
     }
 )
+# any character _TABLE changes: most lines have none, and then need no translation
+_TRANSLATED = regex_cache.compile("[" + re.escape("".join(chr(c) for c in _TABLE)) + "]")
 _HSPACE_RUN = regex_cache.compile(r"[ ]{2,}")
 _TAB_RUN = regex_cache.compile(r" *\t[ \t]*")
 
@@ -95,6 +98,7 @@ _ASCII_CONTROL_BUT_MARK = regex_cache.compile(r"[\x00\x01\x03-\x08\x0b-\x1f]")
 _ODD_CHAR = regex_cache.compile(r"[^\x20-\x7e\n\t\u00a0-\u02ff]")
 
 
+@functools.lru_cache(maxsize=4096)  # a text in one script repeats the same few hundred
 def _keep(ch: str, marks: bool = False) -> bool:
     if ch in "\n\t":
         return True
@@ -118,13 +122,25 @@ def tidy(
     aside keeps them and calls `split_aside`). `keep_indent` keeps each line's
     leading whitespace (list nesting in text formats).
     """
+    if text.isascii() and text.isprintable():
+        # the usual PDF line: no line breaks, tabs or control characters, nothing to translate
+        body = text.lstrip(" ")
+        lead = text[: len(text) - len(body)] if keep_indent else ""
+        if "  " in body:
+            body = _HSPACE_RUN.sub(" ", body)
+        return lead + body.rstrip(" ")
     if text.isascii():
         text = text.replace("\r\n", "\n").translate(_TABLE)
         text = (_ASCII_CONTROL_BUT_MARK if keep_marks else _ASCII_CONTROL).sub("", text)
     else:
-        text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_TABLE))
-        if _ODD_CHAR.search(text):  # only those need their Unicode category looked up
-            text = _ODD_CHAR.sub(lambda m: m.group() if _keep(m.group(), keep_marks) else "", text)
+        text = text.replace("\r\n", "\n")
+        if _TRANSLATED.search(text):
+            text = text.translate(_TABLE)
+        text = unicodedata.normalize("NFC", text)
+        # only these need their Unicode category looked up, each distinct one once
+        drop = {ch: None for ch in set(_ODD_CHAR.findall(text)) if not _keep(ch, keep_marks)}
+        if drop:
+            text = text.translate(str.maketrans(drop))
     if not keep_tabs:
         text = text.replace("\t", " ")
     lines = text.split("\n")

@@ -26,16 +26,19 @@ section heading from an entry title without a word list alone.
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import json
 import re
 import statistics
+import struct
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import accumulate
 from operator import attrgetter
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -47,6 +50,37 @@ from core.reading.lines import Layout, Line
 from core.reading.sniff import visible
 
 _FONT_NAME_BUF = ctypes.create_string_buffer(256)
+
+
+def _direct(fn: Any, restype: Any = None) -> Any:
+    """The same PDFium function without ctypes' per-argument conversion: half the cost of a call.
+
+    For the per-character loops only (a page can hold thousands of characters). The callers
+    pass what the C function takes, already as C values: pypdfium2's handles (ctypes
+    pointers), indices as Python ints (passed as C int), out-parameters through `byref`.
+    """
+    try:
+        direct = type(fn)(ctypes.cast(fn, ctypes.c_void_p).value)
+    except (TypeError, ctypes.ArgumentError):  # bindings of another kind: the usual call
+        return fn
+    direct.restype = fn.restype if restype is None else restype
+    return direct
+
+
+_count_chars = _direct(pdfium_c.FPDFText_CountChars)
+_count_rects = _direct(pdfium_c.FPDFText_CountRects)
+_get_unicode = _direct(pdfium_c.FPDFText_GetUnicode)
+_loose_char_box = _direct(pdfium_c.FPDFText_GetLooseCharBox)
+_font_size = _direct(pdfium_c.FPDFText_GetFontSize)
+_font_weight = _direct(pdfium_c.FPDFText_GetFontWeight)
+_text_object = _direct(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)  # an address to compare
+_get_rect = _direct(pdfium_c.FPDFText_GetRect)
+_has_map_error = _direct(pdfium_c.FPDFText_HasUnicodeMapError)
+_page_object = _direct(pdfium_c.FPDFPage_GetObject)
+_form_object = _direct(pdfium_c.FPDFFormObj_GetObject)
+_object_type = _direct(pdfium_c.FPDFPageObj_GetType)
+_object_bounds = _direct(pdfium_c.FPDFPageObj_GetBounds)
+_RECT_F = struct.Struct("4f")  # FS_RECTF: left, top, right, bottom as C floats
 _HYPHEN_BREAK = "\x02"  # where a word was hyphenated at a line end; _join decides what it was
 _BOLD_NAME = regex_cache.compile(
     r"bold|black|heavy|semibold|demibold|extrabold|ultrabold|[-_,]b$|\bbd\b|-sb$|medi", re.I
@@ -78,15 +112,14 @@ class Run:
     size: float
     bold: bool
     italic: bool = False
+    # derived once (a run never moves): layout analysis reads them hundreds of thousands of times
+    mid: float = field(init=False, repr=False, compare=False)
+    height: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def mid(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    @property
-    def height(self) -> float:
+    def __post_init__(self) -> None:
+        self.mid = (self.y0 + self.y1) / 2
         height = self.y1 - self.y0
-        return height if height > 0.5 else 0.5  # max(0.5, height), without the call
+        self.height = height if height > 0.5 else 0.5  # max(0.5, height), without the call
 
 
 class Row:
@@ -96,7 +129,20 @@ class Row:
     reads row bounds hundreds of thousands of times per resume.
     """
 
-    __slots__ = ("aside", "label", "marker", "page", "runs", "side", "size", "x0", "x1", "y0", "y1")
+    __slots__ = (
+        "aside",
+        "label",
+        "marker",
+        "mid",
+        "page",
+        "runs",
+        "side",
+        "size",
+        "x0",
+        "x1",
+        "y0",
+        "y1",
+    )
 
     def __init__(self, runs: list[Run], page: int, side: bool = False) -> None:
         self.runs = runs
@@ -111,20 +157,30 @@ class Row:
 
     def refresh(self) -> None:
         runs = self.runs
+        run = runs[0]
+        x0, x1, y0, y1 = run.x0, run.x1, run.y0, run.y1
         if len(runs) == 1:  # most rows: no scans
-            run = runs[0]
-            self.x0, self.x1, self.y0, self.y1, self.size = run.x0, run.x1, run.y0, run.y1, run.size
+            self.x0, self.x1, self.y0, self.y1, self.size = x0, x1, y0, y1, run.size
+            self.mid = run.mid
             return
-        self.x0 = min(r.x0 for r in runs)
-        self.x1 = max(r.x1 for r in runs)
-        self.y0 = min(r.y0 for r in runs)
-        self.y1 = max(r.y1 for r in runs)
-        sizes = [(len(r.text), r.size) for r in runs if r.text.strip()]
-        self.size = max(sizes)[1] if sizes else runs[0].size
-
-    @property
-    def mid(self) -> float:
-        return (self.y0 + self.y1) / 2
+        # min() and max() written out, one pass: rows are refreshed thousands of times a resume
+        best: tuple[int, float] | None = None  # the longest text run's (length, size)
+        for r in runs:
+            if r.x0 < x0:
+                x0 = r.x0
+            if r.x1 > x1:
+                x1 = r.x1
+            if r.y0 < y0:
+                y0 = r.y0
+            if r.y1 > y1:
+                y1 = r.y1
+            if r.text.strip():
+                key = (len(r.text), r.size)
+                if best is None or key > best:
+                    best = key
+        self.x0, self.x1, self.y0, self.y1 = x0, x1, y0, y1
+        self.mid = (y0 + y1) / 2
+        self.size = best[1] if best is not None else run.size
 
 
 # --- runs ---------------------------------------------------------------------------
@@ -141,29 +197,31 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
     page character by character instead.
     """
     raw = textpage.raw
-    n = pdfium_c.FPDFText_CountChars(raw)
+    n = _count_chars(raw)
     text = textpage.get_text_range().replace(
         "\ufffe", _HYPHEN_BREAK
     )  # PDFium's mark for a line-end hyphen
     if len(text) != n:
         return None
-    count = pdfium_c.FPDFText_CountRects(raw, 0, -1)
-    left, top, right, bottom = (ctypes.c_double() for _ in range(4))
-    flags = ctypes.c_int()
+    count = _count_rects(raw, 0, -1)
+    box = (ctypes.c_double * 4)()  # left, top, right, bottom
+    refs = [ctypes.byref(box, k * ctypes.sizeof(ctypes.c_double)) for k in range(4)]
+    get_rect, char_at = _get_rect, pdfium_c.FPDFText_GetCharIndexAtPos
     placed: list[tuple[int, float, float, float, float]] = []
     last = -1
     for i in range(count):
-        if not pdfium_c.FPDFText_GetRect(raw, i, left, top, right, bottom):
+        if not get_rect(raw, i, *refs):
             continue
-        x0, y1, x1, y0 = left.value, top.value, right.value, bottom.value
+        x0, y1, x1, y0 = box
         probe = x0 + min(1.0, (x1 - x0) / 4)
-        idx = pdfium_c.FPDFText_GetCharIndexAtPos(
-            raw, probe, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2)
-        )
+        # PDFium answers with the first character whose box holds the point, else the nearest
+        # within the tolerance: asking without tolerance first gives the same first answer
+        # and skips the tolerance arithmetic for every character of the page
+        idx = char_at(raw, probe, (y0 + y1) / 2, 0.0, 0.0)
         if idx < 0:
-            idx = pdfium_c.FPDFText_GetCharIndexAtPos(
-                raw, probe, (y0 + y1) / 2, 2.0, max(1.0, (y1 - y0) / 2 + 1)
-            )
+            idx = char_at(raw, probe, (y0 + y1) / 2, 0.5, max(0.5, (y1 - y0) / 2))
+        if idx < 0:
+            idx = char_at(raw, probe, (y0 + y1) / 2, 2.0, max(1.0, (y1 - y0) / 2 + 1))
         if idx <= last:
             idx = _first_char_of(raw, x0, x1, y0, y1, last)
         if idx <= last:
@@ -171,6 +229,7 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
         placed.append((idx, x0, x1, y0, y1))
         last = idx
     runs: list[Run] = []
+    flags = ctypes.c_int()
     for k, (idx, x0, x1, y0, y1) in enumerate(placed):
         end = placed[k + 1][0] if k + 1 < len(placed) else n
         chunk = text[idx:end]
@@ -181,22 +240,35 @@ def _runs_of_page(textpage: pdfium.PdfTextPage) -> list[Run] | None:
             )  # the line ends here; what PDFium added after it is not this run's
         if not chunk.strip():
             continue
-        size = pdfium_c.FPDFText_GetFontSize(raw, idx)
-        weight = pdfium_c.FPDFText_GetFontWeight(raw, idx)
+        size = _font_size(raw, idx)
+        weight = _font_weight(raw, idx)
         pdfium_c.FPDFText_GetFontInfo(raw, idx, _FONT_NAME_BUF, 256, flags)
-        name = _FONT_NAME_BUF.value.decode("latin-1", "replace")
-        if len(chunk.strip()) == 1 and _ICON_FONT.search(name.split("+")[-1]):
+        bold_name, italic_name, _, icons = _font_style(_FONT_NAME_BUF.value)
+        if icons and len(chunk.strip()) == 1:
             continue  # a lone icon; an icon font's longer text is an ActualText span ('tel:…')
-        bold = (
-            weight >= 600
-            or bool(_BOLD_NAME.search(name.split("+")[-1]))
-            or bool(flags.value & (1 << 18))
-        )
-        italic = bool(_ITALIC_NAME.search(name)) or bool(flags.value & (1 << 6))
+        bold = weight >= 600 or bold_name or bool(flags.value & (1 << 18))
+        italic = italic_name or bool(flags.value & (1 << 6))
         if size <= 0.5 or size > 200:
             size = max(1.0, (y1 - y0) / 0.72)
         runs.append(Run(chunk, x0, x1, y0, y1, size, bold, italic))
     return runs
+
+
+@functools.lru_cache(maxsize=512)
+def _font_style(raw_name: bytes) -> tuple[bool, bool, bool, bool]:
+    """(bold by name, italic by full name, italic by base name, an icon font) of a font name.
+
+    PDFium's name keeps a subset tag ('ABCDEF+Lato-Bold'); the base name is after the '+'.
+    A page has a few fonts but hundreds of runs: each name is judged once.
+    """
+    name = raw_name.decode("latin-1", "replace")
+    base = name.split("+")[-1]
+    return (
+        bool(_BOLD_NAME.search(base)),
+        bool(_ITALIC_NAME.search(name)),
+        bool(_ITALIC_NAME.search(base)),
+        bool(_ICON_FONT.search(base)),
+    )
 
 
 _CHAR_BOX = [ctypes.c_double() for _ in range(4)]
@@ -223,12 +295,14 @@ def _first_char_of(raw: object, x0: float, x1: float, y0: float, y1: float, afte
 
 def _unmapped_share(textpage: pdfium.PdfTextPage, sample: int = 240) -> tuple[int, int]:
     """(characters sampled, characters whose font has no Unicode map): text that reads as nonsense."""
-    n = pdfium_c.FPDFText_CountChars(textpage.raw)
+    raw = textpage.raw
+    n = _count_chars(raw)
     if n <= 0:
         return 0, 0
     step = max(1, n // sample)
     picked = range(0, n, step)
-    bad = sum(1 for i in picked if pdfium_c.FPDFText_HasUnicodeMapError(textpage.raw, i) == 1)
+    has_error = _has_map_error
+    bad = sum(1 for i in picked if has_error(raw, i) == 1)
     return len(picked), bad
 
 
@@ -242,7 +316,7 @@ def _repeats_glyphs(textpage: pdfium.PdfTextPage, runs: list[Run]) -> bool:
 _FRAGMENTED = 8.0  # characters per PDFium run below which a page is read character by character
 
 
-def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
+def _runs_by_char(textpage: pdfium.PdfTextPage, by_object: bool | None = None) -> list[Run]:
     """Runs rebuilt from characters, for generators that emit one text object per glyph.
 
     Chromium, wkhtmltopdf and some letter-spacing CSS give every glyph its own
@@ -250,38 +324,43 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
     repeats letters. Here a run continues while characters stay on one line, in
     one size and weight, and PDFium's own generated spaces mark the word breaks.
     A glyph drawn twice at one place (fake bold, shadows) counts once.
+
+    PDFium's size and weight of a character are its text object's (`GetCharFontSize`
+    and `FPDFText_GetFontWeight` read them from the object), so where objects hold
+    several characters they are asked once per object: one call per character
+    (which object) instead of two. The loop runs for every character of such pages:
+    its state is in local variables. `by_object` forces either way (tests: both agree).
     """
     raw = textpage.raw
-    n = pdfium_c.FPDFText_CountChars(raw)
+    n = _count_chars(raw)
     text = textpage.get_text_range().replace("\ufffe", _HYPHEN_BREAK)
     aligned = len(text) == n  # no characters outside the BMP: text[i] is character i
+    if by_object is None:  # objects of two characters or more, on average
+        by_object = _count_rects(raw, 0, -1) * 2 <= n
     runs: list[Run] = []
     rect = pdfium_c.FS_RECTF()
+    rect_ref = ctypes.byref(rect)
     flags = ctypes.c_int()
-    cur: list[str] = []
-    box = [0.0, 0.0, 0.0, 0.0]
-    open_run = False
+    cur: list[str] = []  # the open run's characters; empty when no run is open
+    x0 = x1 = y0 = y1 = 0.0  # the open run's box
     key: tuple[float, int] = (10.0, 400)
-    font: tuple[bool, bool] = (False, False)
+    bold = italic = False
     recent: dict[tuple[str, int, int], int] = {}
-    get_box, get_size, get_weight = (
-        pdfium_c.FPDFText_GetLooseCharBox,
-        pdfium_c.FPDFText_GetFontSize,
-        pdfium_c.FPDFText_GetFontWeight,
+    get_box, get_size, get_weight, get_object = (
+        _loose_char_box,
+        _font_size,
+        _font_weight,
+        _text_object,
     )
-
-    def flush() -> None:
-        nonlocal open_run
-        if open_run and "".join(cur).strip():
-            runs.append(Run("".join(cur), box[0], box[1], box[2], box[3], key[0], font[0], font[1]))
-        cur.clear()
-        open_run = False
+    read_box = _RECT_F.unpack_from  # (left, top, right, bottom)
+    last_object: int | None = -1
+    weight, this_key, gap = 0, key, 0.8
 
     for i in range(n):
         if aligned:
             ch = text[i]
         else:
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            code = _get_unicode(raw, i)
             ch = (
                 _HYPHEN_BREAK
                 if code in (0xFFFE, 0x02)
@@ -289,46 +368,60 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
                 if 0 < code < 0x110000
                 else ""
             )
-        if not ch or ch in "\r\n":
-            flush()
+        if ch in "\r\n":  # "" too: the line ends, and the run with it
+            if cur:
+                if "".join(cur).strip():
+                    runs.append(Run("".join(cur), x0, x1, y0, y1, key[0], bold, italic))
+                cur = []
             continue
         if ch.isspace():
-            if open_run:
+            if cur:
                 cur.append(" ")
             continue
-        get_box(raw, i, rect)
-        left, right, bottom, top = rect.left, rect.right, rect.bottom, rect.top
+        get_box(raw, i, rect_ref)
+        left, top, right, bottom = read_box(rect)
         spot = (ch, round(left), round(bottom))
         if recent.get(spot, -99) >= i - 6:
             continue
         recent[spot] = i
-        size = get_size(raw, i)
-        weight = get_weight(raw, i)
-        this_key = (round(size, 1), weight)
-        if open_run and (  # max() and min() written out: this runs for every character
+        if by_object:
+            obj = get_object(raw, i)
+            if obj != last_object:
+                last_object = obj
+                size = get_size(raw, i)
+                weight = get_weight(raw, i)
+                this_key = (round(size, 1), weight)
+                gap = 0.8 * (1 if size < 1 else size)
+        else:
+            size = get_size(raw, i)
+            weight = get_weight(raw, i)
+            this_key = (round(size, 1), weight)
+            gap = 0.8 * (1 if size < 1 else size)
+        if cur and (  # max() and min() written out: this runs for every character
             this_key != key
-            or left - box[1] > 0.8 * (1 if size < 1 else size)
-            or left < box[0] - 1
-            or (box[3] if box[3] < top else top) - (box[2] if box[2] > bottom else bottom)
-            < 0.3 * (top - bottom)
+            or left - x1 > gap
+            or left < x0 - 1
+            or (y1 if y1 < top else top) - (y0 if y0 > bottom else bottom) < 0.3 * (top - bottom)
         ):
-            flush()
-        if not open_run:
+            if "".join(cur).strip():
+                runs.append(Run("".join(cur), x0, x1, y0, y1, key[0], bold, italic))
+            cur = []
+        if not cur:
             key = this_key
             pdfium_c.FPDFText_GetFontInfo(raw, i, _FONT_NAME_BUF, 256, flags)
-            name = _FONT_NAME_BUF.value.decode("latin-1", "replace").split("+")[-1]
-            font = (weight >= 600 or bool(_BOLD_NAME.search(name)), bool(_ITALIC_NAME.search(name)))
-            box[:] = [left, right, bottom, top]
-            open_run = True
+            bold_name, _, italic_name, _ = _font_style(_FONT_NAME_BUF.value)
+            bold, italic = weight >= 600 or bold_name, italic_name
+            x0, x1, y0, y1 = left, right, bottom, top
         else:
-            if right > box[1]:
-                box[1] = right
-            if bottom < box[2]:
-                box[2] = bottom
-            if top > box[3]:
-                box[3] = top
+            if right > x1:
+                x1 = right
+            if bottom < y0:
+                y0 = bottom
+            if top > y1:
+                y1 = top
         cur.append(ch)
-    flush()
+    if cur and "".join(cur).strip():
+        runs.append(Run("".join(cur), x0, x1, y0, y1, key[0], bold, italic))
     return runs
 
 
@@ -338,6 +431,14 @@ def _runs_by_char(textpage: pdfium.PdfTextPage) -> list[Run]:
 _x0_of = attrgetter("x0")
 
 
+def _down_the_page(run: Run) -> tuple[float, float]:
+    return (-run.mid, run.x0)
+
+
+def _up_of(row: Row) -> float:
+    return -row.mid
+
+
 def _rows(runs: list[Run], page: int) -> list[Row]:
     """Group runs that share a line into rows, left to right.
 
@@ -345,43 +446,58 @@ def _rows(runs: list[Run], page: int) -> list[Row]:
     of a line) join the row their middle falls in, so they don't start rows of
     their own.
     """
-    tall = [r for r in runs if r.height >= 0.45 * r.size]
-    small = [r for r in runs if r.height < 0.45 * r.size]
+    tall: list[Run] = []
+    small: list[Run] = []
+    for r in runs:
+        (tall if r.height >= 0.45 * r.size else small).append(r)
     rows: list[Row] = []
-    bounds: list[
-        list[float]
-    ] = []  # [y0, y1] of each row, kept as runs join (properties would rescan)
-    for run in sorted(tall, key=lambda r: (-r.mid, r.x0)):
+    # each row's [y0, y1] as runs join it (its fields are refreshed only at the end)
+    los: list[float] = []
+    his: list[float] = []
+    for run in sorted(tall, key=_down_the_page):
         y0, y1, height = run.y0, run.y1, run.height  # read once: the loop below is hot
-        for k in range(len(rows) - 1, max(-1, len(rows) - 7), -1):
-            lo, hi = bounds[k]
+        n = len(rows)
+        for k in range(n - 1, n - 7 if n > 6 else -1, -1):
+            lo, hi = los[k], his[k]
             overlap = (hi if hi <= y1 else y1) - (lo if lo >= y0 else y0)
             if overlap >= 0.5 * (height if height <= hi - lo else hi - lo):
                 rows[k].runs.append(run)
-                bounds[k] = [min(lo, y0), max(hi, y1)]
+                if y0 < lo:
+                    los[k] = y0
+                if y1 > hi:
+                    his[k] = y1
                 break
         else:
             rows.append(Row([run], page))
-            bounds.append([y0, y1])
-    for run in small:
-        mid, x0 = run.mid, run.x0
-        inside = [row for row in rows if row.y0 - 1 <= mid <= row.y1 + 1]
-        if inside:
-            min(inside, key=lambda row: min(abs(x0 - r.x1) for r in row.runs)).runs.append(run)
-        elif rows:
-            min(rows, key=lambda row: abs(row.mid - mid)).runs.append(run)
-        else:
-            rows.append(Row([run], page))
+            los.append(y0)
+            his.append(y1)
+    if small:
+        # a row's own box is still its first run's here, as the rows were made
+        spans = [(row.y0 - 1, row.y1 + 1) for row in rows]
+        for run in small:
+            mid, x0 = run.mid, run.x0
+            inside = [row for row, (lo, hi) in zip(rows, spans, strict=True) if lo <= mid <= hi]
+            if len(inside) == 1:
+                inside[0].runs.append(run)
+            elif inside:
+                min(inside, key=lambda row: min(abs(x0 - r.x1) for r in row.runs)).runs.append(run)
+            elif rows:
+                min(rows, key=lambda row: abs(row.mid - mid)).runs.append(run)
+            else:
+                rows.append(Row([run], page))
+                spans.append((run.y0 - 1, run.y1 + 1))
     for row in rows:
         if len(row.runs) > 1:
             row.runs.sort(key=_x0_of)
             row.refresh()  # a row of one run is as Row() left it
-    rows.sort(key=lambda r: -r.mid)
+    rows.sort(key=_up_of)
     return rows
 
 
 def _text_of(runs: list[Run]) -> str:
     """Join runs left to right, with a space where the gap between them is a word gap."""
+    if len(runs) == 1:  # most rows
+        return runs[0].text.strip("\r\n")
     out = ""
     prev: Run | None = None
     for run in runs:
@@ -402,21 +518,37 @@ def _text_of(runs: list[Run]) -> str:
     return out
 
 
-def _split_wide_gaps(row: Row, column_right: float) -> tuple[list[Run], list[Run]]:
-    """(main runs, trailing runs printed apart at the right edge: a tab-stopped date or place)."""
-    runs = row.runs
+def _wide_gap(runs: list[Run]) -> tuple[int, float, int]:
+    """The last wide gap in a row: (index of the first run after it, the right edge of the
+    runs after it, their word count); index 0 when there is none."""
+    if len(runs) < 2:
+        return 0, 0.0, 0
+    rights = list(accumulate([r.x1 for r in runs], max))  # rights[k]: max x1 of runs[: k + 1]
     for k in range(len(runs) - 1, 0, -1):
-        gap = runs[k].x0 - max(r.x1 for r in runs[:k])
+        gap = runs[k].x0 - rights[k - 1]
         if gap > max(2.0 * runs[k - 1].size, 18):
             tail = runs[k:]
-            words = len(_text_of(tail).split())
-            if max(r.x1 for r in tail) >= column_right - 2 * tail[0].size and words <= 8:
-                return runs[:k], tail
-            break
+            return k, max(r.x1 for r in tail), len(_text_of(tail).split())
+    return 0, 0.0, 0
+
+
+def _split_wide_gaps(
+    row: Row, column_right: float, gap: tuple[int, float, int] | None = None
+) -> tuple[list[Run], list[Run]]:
+    """(main runs, trailing runs printed apart at the right edge: a tab-stopped date or place).
+
+    `gap`: `_wide_gap(row.runs)`, when the caller has it."""
+    runs = row.runs
+    k, tail_right, words = gap if gap is not None else _wide_gap(runs)
+    if k and tail_right >= column_right - 2 * runs[k].size and words <= 8:
+        return runs[:k], runs[k:]
     return runs, []
 
 
 # --- page analysis ------------------------------------------------------------------------
+
+
+_STRETCH = re.compile(b"\x01+")  # a stretch of low bins (a bytes pattern: trivial to compile)
 
 
 def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
@@ -435,29 +567,35 @@ def _gutter_candidates(runs: list[Run]) -> list[tuple[float, float]]:
             starts[first] += 1
             starts[last] -= 1
     cover = list(accumulate(starts[:bins]))
-    left_max = [0, *accumulate(cover[:-1], max)]  # the most runs over any bin left of k
-    right_max = [*reversed([0, *accumulate(reversed(cover[1:]), max)])]  # ... right of k
+    # written-out loops: accumulate(..., max) calls max() once per bin, which costs more
+    left_max = [0] * bins  # the most runs over any bin left of k
+    most = 0
+    for k in range(1, bins):
+        c = cover[k - 1]
+        if c > most:
+            most = c
+        left_max[k] = most
     # a bin crossed by at most half as many runs as its less busy side has, with 2+ runs there
-    # (m >= 2 makes max(1, 0.5 * m) just 0.5 * m)
-    low = [
-        (m := (right if right < left else left)) >= 2 and c <= 0.5 * m
-        for c, left, right in zip(cover, left_max, right_max, strict=True)
-    ]
+    # (m >= 2 makes max(1, 0.5 * m) just 0.5 * m); as bytes, so stretches are found in C
+    low = bytearray(bins)
+    right = 0  # the most runs over any bin right of k
+    for k in range(bins - 1, -1, -1):
+        left, c = left_max[k], cover[k]
+        m = right if right < left else left
+        if m >= 2 and c <= 0.5 * m:
+            low[k] = 1
+        if c > right:
+            right = c
     out: list[tuple[float, float]] = []
-    k = 0
-    while k < bins:
-        if low[k]:
-            j = k
-            while j + 1 < bins and low[j + 1]:
-                j += 1
-            if (j + 1 - k) * step >= 6:
-                # split where the fewest runs cross, at the middle of that stretch
-                floor = min(cover[k : j + 1])
-                ks = [i for i in range(k, j + 1) if cover[i] == floor]
-                out.append((x_min + ks[0] * step, x_min + (ks[-1] + 1) * step))
-            k = j + 1
-        else:
-            k += 1
+    for stretch in _STRETCH.finditer(low):
+        k, end = stretch.span()
+        if (end - k) * step >= 6:
+            # split where the fewest runs cross, at the middle of that stretch
+            span = cover[k:end]
+            floor = min(span)
+            first = k + span.index(floor)
+            last = end - 1 - span[::-1].index(floor)
+            out.append((x_min + first * step, x_min + (last + 1) * step))
     return out
 
 
@@ -487,10 +625,9 @@ def _segments(runs: list[Run], a: float, b: float, rows: list[Row] | None = None
             if gap < 0.5 * max(r.size for r in row.runs) and not is_dateish(_text_of(left)):
                 joined.update(id(r) for r in row.runs)
 
-    def crosses(r: Run) -> bool:
-        return id(r) in joined or (r.x0 < a - 0.5 and r.x1 > b + 0.5)
-
-    crossing = sorted((r for r in runs if crosses(r)), key=lambda r: -r.y1)
+    lo_edge, hi_edge = a - 0.5, b + 0.5
+    crosses = [id(r) in joined or (r.x0 < lo_edge and r.x1 > hi_edge) for r in runs]
+    crossing = sorted((r for r, x in zip(runs, crosses, strict=True) if x), key=lambda r: -r.y1)
     bands: list[tuple[float, float]] = []  # y ranges of crossing rows, top first
     for r in crossing:
         if bands and r.y1 >= bands[-1][0] - 0.5:
@@ -503,8 +640,8 @@ def _segments(runs: list[Run], a: float, b: float, rows: list[Row] | None = None
         + [(hi, lo) for lo, hi in bands]
         + [(float("-inf"), float("-inf"))]
     )
-    free = [(r, r.mid) for r in runs if not crosses(r)]  # in page order, middles read once
-    crossed = [(r, r.mid) for r in runs if crosses(r)]
+    free = [(r, r.mid) for r, x in zip(runs, crosses, strict=True) if not x]  # in page order
+    crossed = [(r, r.mid) for r, x in zip(runs, crosses, strict=True) if x]
     for k in range(len(edges) - 1):
         top, bottom = edges[k][1], edges[k + 1][0]
         inside = [r for r, mid in free if bottom < mid < top]
@@ -559,7 +696,8 @@ def _page_rows(
     best_score = 0
     best_gutter: tuple[float, float] | None = None
     candidates = _gutter_candidates(runs) if depth < 3 else []
-    rows = _rows(runs, 0) if candidates or (depth == 0 and grid) else None  # one grouping for all
+    # one grouping for all the gutters tried, and the page's rows if none splits it
+    rows = _rows(runs, page) if candidates or (depth == 0 and grid) else None
     for a, b in candidates:
         segments = _segments(runs, a, b, rows)
         score = _split_score(segments)
@@ -575,7 +713,7 @@ def _page_rows(
             if seg.kind == "columns" and best_gutter and abs(best_gutter[0] - a) <= 4:
                 seg.kind = kind  # the page continues the document's label column
     if best is None or best_score < 6:
-        return [_rows(runs, page)]
+        return [rows if rows is not None else _rows(runs, page)]
     if depth == 0 and grid is not None and best_gutter:
         kind = next((seg.kind for seg in best if seg.kind in ("label", "aside")), None)
         if kind:
@@ -747,8 +885,10 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
     for side in side_rows:
         best: Row | None = None
         best_overlap = 0.0
-        for row in rows:
-            overlap = min(row.y1, side.y1) - max(row.y0, side.y0)
+        top, bottom = side.y1, side.y0
+        for row in rows:  # min() and max() written out: sides x rows
+            y0, y1 = row.y0, row.y1
+            overlap = (top if top < y1 else y1) - (bottom if bottom > y0 else y0)
             if overlap > best_overlap:
                 best, best_overlap = row, overlap
         if (best is None or best_overlap < 0.3 * (side.y1 - side.y0)) and where == "aside":
@@ -789,19 +929,24 @@ def _attach(side_rows: list[Row], flows: list[list[Row]], where: str) -> None:
 _MARGIN_BAND = 0.13
 
 
+_DIGITS = regex_cache.compile(r"\d+")
+
+
 def _furniture_key(row: Row) -> str:
-    return re.sub(r"\d+", "#", _text_of(row.runs + row.aside)).strip().lower()
+    return _DIGITS.sub("#", _text_of(row.runs + row.aside)).strip().lower()
 
 
 def _drop_furniture(pages: list[tuple[float, list[list[Row]]]]) -> None:
     """Remove running headers, footers and page numbers: text repeated at one place on several pages."""
     seen: Counter[tuple[str, int]] = Counter()
+    row_keys: dict[int, tuple[str, int]] = {}  # each margin row's key, made once
     for height, flows in pages:
         keys = set()
         for flow in flows:
             for row in flow:
                 if row.mid > height * (1 - _MARGIN_BAND) or row.mid < height * _MARGIN_BAND:
-                    keys.add((_furniture_key(row), round(row.mid / 12)))
+                    key = row_keys[id(row)] = (_furniture_key(row), round(row.mid / 12))
+                    keys.add(key)
         seen.update(keys)
     repeated = {key for key, n in seen.items() if n >= 2} if len(pages) >= 2 else set()
 
@@ -812,7 +957,7 @@ def _drop_furniture(pages: list[tuple[float, list[list[Row]]]]) -> None:
         if _PAGE_FURNITURE.match(_text_of(row.runs).strip()):
             return True
         # a header repeated on every page is page one's real header (the name, the contact line)
-        return (_furniture_key(row), round(row.mid / 12)) in repeated and not (top and first_page)
+        return bool(repeated) and row_keys[id(row)] in repeated and not (top and first_page)
 
     for index, (height, flows) in enumerate(pages):
         for flow in flows:
@@ -832,19 +977,30 @@ def _body_size(pages: list[tuple[float, list[list[Row]]]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
-_ASCII_LOWER = regex_cache.compile("[a-z]")
+# lower-case letters (Latin, Latin-1, Greek, Cyrillic), each cased and not upper as _is_caps
+# judges them (checked on every code point): one settles that a line is not in capitals
+_LOWER_LETTER = regex_cache.compile("[a-zß-öø-ÿα-ωа-яѐ-џ]")
+# a letter or digit: re's \w is str.isalnum() plus '_' (documented), so this is any(isalnum)
+_ALNUM = regex_cache.compile(r"[^\W_]")
+_ALNUM_NOT_ICON = regex_cache.compile(r"[^\W_\ue000-\uf8ff]")  # ... outside the icon code points
 
 
 def _is_caps(text: str) -> bool:
     """Printed in capitals: at least two cased letters, all upper case (Chinese has no case)."""
-    if _ASCII_LOWER.search(text):  # most lines: a lower-case letter settles it
+    if _LOWER_LETTER.search(text):  # most lines: a lower-case letter settles it
         return False
     cased = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
     return len(cased) >= 2 and all(ch.isupper() for ch in cased)
 
 
-def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> Line:
-    main, rest = _split_wide_gaps(row, column_right)
+def _row_line(
+    row: Row,
+    body: float,
+    left_edge: float,
+    column_right: float,
+    gap: tuple[int, float, int] | None = None,
+) -> Line:
+    main, rest = _split_wide_gaps(row, column_right, gap)
     text = tidy(_text_of(main), keep_marks=True)
     bullet = False
     first = main[0].text.strip() if main else ""
@@ -860,18 +1016,30 @@ def _row_line(row: Row, body: float, left_edge: float, column_right: float) -> L
         bullet = True
     aside = _side_text(rest + row.aside)
     label = _side_text(row.label)
-    word_runs = [r for r in main if r.text.strip() and not _BULLET_ONLY.match(r.text.strip())]
-    bold = bool(word_runs) and all(r.bold for r in word_runs if any(ch.isalnum() for ch in r.text))
-    sized = [(len(r.text.strip()), r.size) for r in main if any(ch.isalnum() for ch in r.text)]
-    size = (max(sized)[1] if sized else row.size) / body if body else 1.0
+    # one pass over the runs: words (not a lone bullet glyph) all bold / all italic, and the
+    # size of the longest run with a letter or digit
+    words, bold, italic = False, True, True
+    sized: tuple[int, float] | None = None
+    for r in main:
+        stripped = r.text.strip()
+        alnum = _ALNUM.search(r.text) is not None
+        if stripped and not _BULLET_ONLY.match(stripped):
+            words = True
+            if alnum and not r.bold:
+                bold = False
+            if not r.italic:
+                italic = False
+        if alnum and (sized is None or (len(stripped), r.size) > sized):
+            sized = (len(stripped), r.size)
+    size = (sized[1] if sized is not None else row.size) / body if body else 1.0
     return Line(
         text=text,
         aside=aside,
         label=label,
         parts=_style_parts(main),
         bullet=bullet,
-        bold=bold,
-        italic=bool(word_runs) and all(r.italic for r in word_runs),
+        bold=words and bold,
+        italic=words and italic,
         size=round(size, 2),
         caps=_is_caps(text),
         page=row.page,
@@ -896,11 +1064,11 @@ def _side_text(runs: list[Run]) -> str:
 
 def _style_parts(runs: list[Run]) -> list[str]:
     """The row's text cut where bold or size changes, when it does (icons and punctuation don't count)."""
+    if len(runs) < 2:  # one run is one part at most
+        return []
     parts: list[list[Run]] = []
     for run in runs:
-        if _BULLET_ONLY.match(run.text.strip()) or not any(
-            ch.isalnum() and not "\ue000" <= ch <= "\uf8ff" for ch in run.text
-        ):
+        if _BULLET_ONLY.match(run.text.strip()) or not _ALNUM_NOT_ICON.search(run.text):
             if parts:
                 parts[-1].append(run)
             continue
@@ -1072,15 +1240,20 @@ def _lines_of_flow(rows: list[Row], body: float) -> list[Line]:
         return []
     rows = _definition_terms(rows)
     left_edge = min(r.x0 for r in rows)
-    rights = sorted(
-        max(r.x1 for r in _split_wide_gaps(row, max(x.x1 for x in row.runs))[0]) for row in rows
-    )
+    gaps = [_wide_gap(row.runs) for row in rows]  # each row's gap search, for both uses below
+    # each row's right edge, without what it prints apart at its own right edge
+    rights: list[float] = []
+    for row, gap in zip(rows, gaps, strict=True):
+        right = max(x.x1 for x in row.runs)
+        main = _split_wide_gaps(row, right, gap)[0] if gap[0] else row.runs
+        rights.append(right if main is row.runs else max(r.x1 for r in main))
+    rights.sort()
     column_right = rights[int(len(rights) * 0.9)] if rights else 0.0
     lines: list[Line] = []
     prev_row: Row | None = None
     bullet_indent: float | None = None
-    for row in rows:
-        line = _row_line(row, body, left_edge, column_right)
+    for row, gap in zip(rows, gaps, strict=True):
+        line = _row_line(row, body, left_edge, column_right, gap)
         if row.side:
             line.source = "label"
             line.text = tidy(
@@ -1157,6 +1330,13 @@ def _page_shapes(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float, 
     markers: list[tuple[float, float, float, float]] = []
     images, photo = 0, False
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+    get_type, get_bounds = _object_type, _object_bounds
+    path, image, form = (
+        pdfium_c.FPDF_PAGEOBJ_PATH,
+        pdfium_c.FPDF_PAGEOBJ_IMAGE,
+        pdfium_c.FPDF_PAGEOBJ_FORM,
+    )
     stack = [(page.raw, True)]
     while stack:
         holder, is_page = stack.pop()
@@ -1165,24 +1345,21 @@ def _page_shapes(page: pdfium.PdfPage) -> tuple[list[tuple[float, float, float, 
             if is_page
             else pdfium_c.FPDFFormObj_CountObjects(holder)
         )
+        get_object = _page_object if is_page else _form_object
         for i in range(min(count, 20_000)):
-            obj = (
-                pdfium_c.FPDFPage_GetObject(holder, i)
-                if is_page
-                else pdfium_c.FPDFFormObj_GetObject(holder, i)
-            )
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_FORM and len(stack) < 4:
+            obj = get_object(holder, i)
+            kind = get_type(obj)
+            if kind == form and len(stack) < 4:
                 stack.append((obj, False))
                 continue
-            if kind not in (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE):
+            if kind != path and kind != image:
                 continue
-            if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            if not get_bounds(obj, *bounds):
                 continue
             w, h = right.value - left.value, top.value - bottom.value
             if 1.2 <= w <= 8 and 1.2 <= h <= 8 and 0.4 <= h / w <= 2.5:
                 markers.append((left.value, bottom.value, right.value, top.value))
-            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            if kind == image:
                 images += 1
                 if (
                     40 <= w <= 260

@@ -342,17 +342,17 @@ def test_unsafe_or_wrong_files_raise_the_same_typed_errors() -> None:
 def test_zip_bomb_is_refused_while_inflating() -> None:
     from tests.abuse.nasties import zip_bomb_docx
 
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises((errors.FileTooLargeError, errors.DamagedFileError)):
         read_docx(zip_bomb_docx(honest_header=False), 1000)
-    assert time.perf_counter() - start < 10
+    assert time.process_time() - start < 10
 
 
 def test_reading_stops_past_max_lines_quickly() -> None:
     from tests.abuse.nasties import docx_many_paragraphs
 
     data = docx_many_paragraphs()
-    start = time.perf_counter()
+    start = time.process_time()
     layout = read_docx(data, 300)
     assert len(layout.lines) <= 301
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5

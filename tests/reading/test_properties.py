@@ -49,7 +49,7 @@ def test_deep_nesting_and_long_lines_stay_fast() -> None:
         + "quote\n"
         + "x" * 200_000
     )
-    start = time.perf_counter()
+    start = time.process_time()
     for markdown in (True, False):
         read_text(nested, markdown)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 5
