@@ -352,12 +352,18 @@ def _contact(
     joined = "\n".join(everything)
     email = find_email("\n".join(candidate)) or find_email(joined)
     resume.email = email.group(0) if email else None
-    labelled = [
-        t
-        for k, t in enumerate(everything)
-        if _PHONE_LABEL.search(t)
-        or (k and _PHONE_LABEL.search(everything[k - 1]) and len(everything[k - 1]) < 20)
-    ]
+    # A line with a phone label, or under a short one. A label in a line is one in the lines
+    # joined by line breaks too (a break is no word character, like the line's own ends), so
+    # one search of the joined text answers for a resume without one; each line is searched
+    # once.
+    labelled: list[str] = []
+    if _PHONE_LABEL.search(joined):
+        label = [bool(_PHONE_LABEL.search(t)) for t in everything]
+        labelled = [
+            t
+            for k, t in enumerate(everything)
+            if label[k] or (k and label[k - 1] and len(everything[k - 1]) < 20)
+        ]
     phones = phones_in("\n".join(candidate)) or phones_in("\n".join(labelled))
     # numbers in a street address ('ABC Road, 100/2 - 12345 Rome') are read like a phone: a
     # number on a line of its own, with a '+' or a label, comes first
