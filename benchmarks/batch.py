@@ -14,6 +14,11 @@ and prints each, per file, and the ratio batch/floor (goal <= 3x). With --stages
 prints where a review worker's CPU goes, stage by stage, over the same files (in one forked
 process, as a worker is: read, review, the rewrite's own score, its blocks, DOCX, PDF). A file the
 review refuses (e.g. longer than MAX_PAGES) still counts: it was read and answered.
+With --overhead it runs `core.batch.review_batch` over the same files in this process (what the
+CLI runs with --out, without its output) and splits its CPU: the parent's imports, warm-up and
+batch loop (results unpickled, files written), the workers' total (and their system time and
+page faults), and how much more the workers spent than the same stages cost once warm (each
+worker's first use of fonts, patterns and copied memory).
 core/ and bots/ are byte-compiled first, as an installed copy is (--no-compile to time the source).
 """
 
@@ -154,6 +159,42 @@ def _stage_times(files: list[Path]) -> dict[str, float]:
     return totals
 
 
+def overhead(files: list[Path]) -> str:
+    """Where a batch's CPU goes besides the stages: the parent, and each worker's first use."""
+    import asyncio
+
+    clock = time.process_time
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)  # the timed runs' processes
+    started = clock()
+    from core import isolation
+    from core.batch import review_batch
+    from core.config import load_settings
+    from core.review import warm_up
+
+    imported = clock()
+    warm_up()  # review_batch's first review would do it; timed apart here
+    warmed = clock()
+    with tempfile.TemporaryDirectory() as out:
+        outcomes = asyncio.run(
+            review_batch(files, load_settings(), engine="offline", out_dir=Path(out))
+        )
+    done = clock()
+    isolation.shutdown()  # the workers exit and are reaped: their CPU joins RUSAGE_CHILDREN
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    system = after.ru_stime - before.ru_stime
+    worker_cpu = after.ru_utime - before.ru_utime + system
+    faults = after.ru_minflt - before.ru_minflt
+    warm = sum(stages(files).values())  # after the batch: its forked child is not counted above
+    return (
+        f"overhead  review_batch in-process ({sum(o.ok for o in outcomes)} reviewed): parent "
+        f"{(done - started) * 1000:.0f} ms CPU (imports {(imported - started) * 1000:.0f}, "
+        f"warm-up {(warmed - imported) * 1000:.0f}, batch loop {(done - warmed) * 1000:.0f}); "
+        f"workers {worker_cpu * 1000:.0f} ms (system {system * 1000:.0f} ms, "
+        f"{faults} page faults), the same stages warm {warm * 1000:.0f} ms: "
+        f"{(worker_cpu - warm) * 1000:.0f} ms on first use"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -165,6 +206,11 @@ def main() -> int:
     )
     parser.add_argument(
         "--stages", action="store_true", help="also print a review worker's CPU per stage"
+    )
+    parser.add_argument(
+        "--overhead",
+        action="store_true",
+        help="also split an in-process batch's CPU: parent, workers, first use",
     )
     args = parser.parse_args()
     files = sorted(p for p in CORPUS.glob("*/*") if p.is_file()) if CORPUS.is_dir() else []
@@ -244,6 +290,8 @@ def main() -> int:
         f"without --out {review_only / base:.2f}x; CPU {cpu_mine / cpu_base:.2f}x and "
         f"{cpu_review / cpu_base:.2f}x (less sensitive to a busy machine)"
     )
+    if args.overhead:  # before --stages: this process must not have typeset yet
+        print(overhead(files))
     if args.stages:
         split = stages(files)
         total = sum(split.values())

@@ -92,13 +92,20 @@ def resolve_engine(choice: EngineChoice, settings: Settings) -> Literal["offline
 def warm_up() -> None:
     """Load now what reviews otherwise load on first use, so parse workers forked later inherit it.
 
-    The DOCX export template and font look-up, the DOCX reader and the spelling list: a
-    bot or a batch pays them once here instead of once per worker. A one-off review (the
-    command line with one file) skips this: its one worker loads only what its file needs.
+    The DOCX export template and font look-up, the DOCX reader, the spelling list, the
+    keyword stemmer and the modules every review ends in (the rewrite's own score, the
+    injection check): a bot or a batch pays them once here instead of once per worker. A
+    one-off review (the command line with one file) skips this: its one worker loads only
+    what its file needs.
     """
+    import core.compare  # (imported where used, so a one-off review skips them)
+    import core.honesty  # noqa: F401
+    from core.keywords import preload as preload_keywords
+
     prepare()
     preload_reader()
     preload_spelling()
+    preload_keywords()
 
 
 def offline_pipeline(

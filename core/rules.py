@@ -88,16 +88,29 @@ def _load(name: str) -> dict:
 
 
 _CJK = regex_cache.compile(r"[\u3040-\u9fff]")
+_WORD_START = regex_cache.compile(r"\w")
 
 
 def _label_pattern(labels: list[str]) -> re.Pattern[str]:
     """Labels followed by a value: 'Date of birth: 1 May 1990', 'Nationalität deutsch', '生年月日 1990年'."""
-    latin = [re.escape(w) for w in labels if w.isascii() or not _CJK.search(w)]
+    words = [w for w in labels if w.isascii() or not _CJK.search(w)]
+    latin = [re.escape(w) for w in words]
     cjk = [re.escape(w) for w in labels if _CJK.search(w)]
     parts = []
     if latin:
+        # Not after a word character. When every label starts with one, that is '\b' plus a
+        # look-ahead for the labels' first letters: the same matches, but a position inside a
+        # word or at another letter fails at once instead of after a look-behind and every
+        # label in turn (the pattern is tried at every position: about twice as fast).
+        first = sorted({w[0] for w in words})
+        lead = (
+            r"\b(?=[" + "".join(re.escape(c) for c in first) + "])"
+            if all(_WORD_START.match(c) for c in first)
+            else r"(?<![\w])"
+        )
         parts.append(
-            r"(?<![\w])(?:"
+            lead
+            + r"(?:"
             + "|".join(sorted(latin, key=len, reverse=True))
             + r")(?!\w)\.?\s*[:：]?\s*(?=[\w(])"
         )
@@ -230,6 +243,9 @@ def _ask_for_figure(kind: str, words: str) -> str:
     )
 
 
+_SENTENCE_BREAK = regex_cache.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
 def _statements(role: Role) -> list[str]:
     """Bullets, or for paragraph-style entries the sentences of their description."""
     if role.bullets:
@@ -237,7 +253,7 @@ def _statements(role: Role) -> list[str]:
     prose = " ".join(
         line for line in role.description if len(line.split()) >= 6 or line.endswith(".")
     )
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", prose) if len(s.split()) >= 4]
+    return [s.strip() for s in _SENTENCE_BREAK.split(prose) if len(s.split()) >= 4]
 
 
 # An entry titled like one of these sections is a list of that kind inside Experience or Projects
@@ -580,11 +596,18 @@ def _style(resume: Resume, text: str, out: _Collector) -> None:
     ):  # the cliché list is English ('Synergy' may name a Portuguese project)
         seen_buzz: set[str] = set()
         titles = [r.title.lower() for sec in resume.sections for r in sec.roles if r.title]
-        for raw in text.split("\n"):
-            low = raw.lower()
+        lines = text.split("\n")
+        lows = [raw.lower() for raw in lines]
+        # Only the clichés somewhere in the text are looked for line by line (a cliché without
+        # a line break is in a line exactly when it is in the lines joined by line breaks).
+        joined = "\n".join(lows)
+        present = [b for b in BUZZWORDS if "\n" in b or b in joined]
+        for raw, low in zip(lines, lows, strict=True):
+            if not present:
+                break
             hits = [
                 b
-                for b in BUZZWORDS
+                for b in present
                 if b in low
                 and b not in seen_buzz
                 and re.search(rf"(?<!\w){re.escape(b)}(?!\w)", low)
@@ -769,9 +792,12 @@ _UNABBREVIATED = frozenset(
 )
 
 
+_MONTH_YEAR = regex_cache.compile(r"^([^\W\d_]+)\s+(?:19|20)\d{2}$")
+
+
 def _date_style(date: str) -> str | None:
     date = date.strip()
-    month = re.match(r"^([^\W\d_]+)\s+(?:19|20)\d{2}$", date)
+    month = _MONTH_YEAR.match(date)
     if month and month.group(1).lower() in _UNABBREVIATED:
         return None  # fits either month style
     for name, pattern in _DATE_STYLES:

@@ -225,20 +225,25 @@ def gerund_to_past(gerund: str) -> str | None:
     return None
 
 
+_FIRST_WORD = regex_cache.compile(r"^([A-Za-z]+)\b")
+_LEAD_TITLE = regex_cache.compile(
+    r"^lead\s+(?:engineer|developer|designer|analyst|of|role|author)", re.I
+)
+_NOUN_THEN_PAST = regex_cache.compile(r"^[A-Za-z]+\s+[a-z]+ed\b")
+
+
 def present_tense_opener(bullet: str) -> str | None:
     """The first word when it is a present-tense action verb ('Manage', 'Leads'), else None."""
-    m = re.match(r"^([A-Za-z]+)\b", bullet)
+    m = _FIRST_WORD.match(bullet)
     if not m:
         return None
     word = m.group(1)
     low = word.lower()
     if low in _PAST_FORMS or low.endswith("ed"):
         return None
-    if low == "lead" and re.match(
-        r"^lead\s+(?:engineer|developer|designer|analyst|of|role|author)", bullet, re.I
-    ):
+    if low == "lead" and _LEAD_TITLE.match(bullet):
         return None  # "Lead engineer on …" is a title, not a verb
-    if re.match(r"^[A-Za-z]+\s+[a-z]+ed\b", bullet):
+    if _NOUN_THEN_PAST.match(bullet):
         return None  # "Research integrated into …": the first word is a noun subject
     if low in ACTION_VERBS or (
         low.endswith("s") and (low[:-1] in ACTION_VERBS or low[:-2] in ACTION_VERBS)
@@ -266,7 +271,7 @@ def past_tense_sentence(bullet: str) -> str:
 
 def opener_verb(bullet: str) -> str | None:
     """The bullet's first word, lowercased, when it's a past-tense action verb."""
-    m = re.match(r"^([A-Za-z]+)\b", bullet)
+    m = _FIRST_WORD.match(bullet)
     if not m:
         return None
     low = m.group(1).lower()
@@ -275,14 +280,26 @@ def opener_verb(bullet: str) -> str | None:
     return None
 
 
+# Each weak opener at the start of a bullet, compiled once; and all of them in one pattern, so a
+# bullet that opens with none (most) is answered by one match instead of one per opener.
+_WEAK_OPENER_RES = tuple(
+    (regex_cache.compile(rf"^\s*{pattern}", re.I), how) for pattern, how in WEAK_OPENERS
+)
+_ANY_WEAK_OPENER = regex_cache.compile(
+    r"^\s*(?:" + "|".join(f"(?:{pattern})" for pattern, _ in WEAK_OPENERS) + ")", re.I
+)
+
+
 def weak_opener(bullet: str) -> tuple[str, str | None, list[str]] | None:
     """(the weak phrase as written, the honest rewrite or None, verbs to choose from), or None.
 
     The rewrite is None when no stronger verb follows from the words themselves:
     then the person is offered concrete verbs to choose from, and the bullet is left alone.
     """
-    for pattern, how in WEAK_OPENERS:
-        m = re.match(rf"^\s*{pattern}", bullet, re.I)
+    if not _ANY_WEAK_OPENER.match(bullet):
+        return None
+    for pattern, how in _WEAK_OPENER_RES:
+        m = pattern.match(bullet)
         if not m:
             continue
         phrase = bullet[: m.end()].strip()

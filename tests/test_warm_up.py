@@ -15,6 +15,7 @@ from core.config import Settings
 from core.review import ReviewRequest, review_resume
 from core.export.docx import _template
 from core.spelling import speller
+from core.keywords import _stem
 
 async def main(warm):
     request = ReviewRequest(data=sys.stdin.buffer.read(), filename="sam.txt", engine="offline")
@@ -25,6 +26,7 @@ loaded = [
     "docx reader" if "core.reading.docx" in sys.modules else "",
     "spelling list" if speller.cache_info().currsize else "",
     "docx template" if _template.cache_info().currsize else "",
+    "stemmer" if _stem.cache_info().currsize else "",
 ]
 print(",".join(name for name in loaded if name))
 """
@@ -44,7 +46,7 @@ def _loaded_by_the_parent(mode: str) -> str:
 
 
 def test_a_bot_or_batch_review_loads_it_all_before_workers_fork() -> None:
-    assert _loaded_by_the_parent("warm") == "docx reader,spelling list,docx template"
+    assert _loaded_by_the_parent("warm") == "docx reader,spelling list,docx template,stemmer"
 
 
 def test_a_one_off_review_leaves_it_to_its_worker() -> None:

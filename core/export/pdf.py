@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from core import regex_cache
 from core.export import fonts
 from core.export.markdown import Block, document_title
 
@@ -258,13 +259,20 @@ class MadePdf:
     pages: int = 0
 
 
+# Kana, hangul, CJK ideographs: a regex scans the text in C (a Python loop per character took
+# ~0.7 ms a rewrite).
+_KANA = regex_cache.compile("[\u3040-\u30ff]")
+_HANGUL = regex_cache.compile("[\uac00-\ud7a3]")
+_HAN = regex_cache.compile("[\u4e00-\u9fff]")
+
+
 def _language(text: str) -> str:
     """The language Typst should break lines for: Japanese, Korean, Chinese, else English rules."""
-    if any("\u3040" <= ch <= "\u30ff" for ch in text):
+    if _KANA.search(text):
         return "ja"
-    if any("\uac00" <= ch <= "\ud7a3" for ch in text):
+    if _HANGUL.search(text):
         return "ko"
-    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+    if _HAN.search(text):
         return "zh"
     return "en"
 

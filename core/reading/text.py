@@ -344,7 +344,7 @@ class _Markdown:
             )
             self._after(stripped, list_item=False, hard=True)
             return
-        parts = _BR.split(raw)
+        parts = _BR.split(raw) if "<" in raw else [raw]  # no '<': no <br>
         for n, part in enumerate(parts):
             if part.strip() or n == 0:
                 self._content(part, lines, idx, hard=n < len(parts) - 1)
@@ -513,8 +513,11 @@ class _Markdown:
             codes.append(m.group(1))
             return f"\x00{len(codes) - 1}\x00"
 
-        text = re.sub(r"`+([^`]+?)`+", keep_code, text)
-        images = len(_IMAGE.findall(text))
+        # Each pattern below needs a character most lines lack ('`', '[', '<', '*'...): a line
+        # without it skips the pattern, which would have changed nothing (most of a resume).
+        if "`" in text:
+            text = re.sub(r"`+([^`]+?)`+", keep_code, text)
+        images = len(_IMAGE.findall(text)) if "!" in text or "<" in text else 0
         if images:
             self.layout.images += images
             text = _IMAGE.sub("", text)
@@ -531,19 +534,23 @@ class _Markdown:
             )
             return target.removeprefix("mailto:")
 
-        text = _LINK.sub(link, text)
-        text = _REF_LINK.sub(lambda m: m.group(1), text)
-        text = _AUTOLINK.sub(autolink, text)
+        if "[" in text:
+            text = _LINK.sub(link, text)
+            text = _REF_LINK.sub(lambda m: m.group(1), text)
+        if "<" in text:
+            text = _AUTOLINK.sub(autolink, text)
         text = html.unescape(text).strip()
         aside = ""
         bold = False
         self.last_italic = bool(_ITALIC_ALL.match(text))
-        text = _HTML_TAG.sub(
-            lambda t: t.group(0) if re.match(r"</?(?:b|strong)\b", t.group(0), re.I) else "", text
-        ).strip()
-        if m := _HTML_BOLD.match(text):
-            text, bold = m.group(2), True
-        text = _HTML_TAG.sub("", text).strip()
+        if "<" in text:
+            text = _HTML_TAG.sub(
+                lambda t: t.group(0) if re.match(r"</?(?:b|strong)\b", t.group(0), re.I) else "",
+                text,
+            ).strip()
+            if m := _HTML_BOLD.match(text):
+                text, bold = m.group(2), True
+            text = _HTML_TAG.sub("", text).strip()
         if bold:
             pass
         elif m := _BOLD_ALL.match(text):
@@ -554,15 +561,21 @@ class _Markdown:
             if rest and is_dateish(rest):
                 text, aside, bold = m.group(2), rest, True
         text = _strip_emphasis(text)
-        text = _ESCAPE.sub(r"\1", text)
-        text = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], text)
-        text = re.sub(r"[ \t]+", " ", text).strip()
+        if "\\" in text:
+            text = _ESCAPE.sub(r"\1", text)
+        if "\x00" in text:
+            text = re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], text)
+        if "  " in text or "\t" in text:
+            text = re.sub(r"[ \t]+", " ", text)
+        text = text.strip()
         if not aside and "\t" in text:
             text, aside = split_aside(text)
         return text, aside, bold
 
 
 def _strip_emphasis(text: str) -> str:
+    if "*" not in text and "_" not in text and "~" not in text:
+        return text  # every pattern below needs one of them
     if m := re.fullmatch(r"(\*{1,2}|_{1,2})(?=\S)([^*_]+?)\s*\1", text):
         return m.group(2)  # a whole line in emphasis, even with a space before it closes
     text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)

@@ -30,6 +30,8 @@ from core.structure.contact import (
     EMAIL_RE,
     LINK_RE,
     PHONE_RE,
+    find_email,
+    find_link,
     find_location,
     find_name,
     is_address,
@@ -299,7 +301,7 @@ def _refine_kind(section: Section, own: list[Line], sections: list[Section]) -> 
     if not section.heading:
         return section.name
     text = [ln.full_text() for ln in own]
-    contactish = sum(1 for t in text if EMAIL_RE.search(t) or phones_in(t) or LINK_RE.search(t))
+    contactish = sum(1 for t in text if find_email(t) or phones_in(t) or find_link(t))
     named = kind_of(section.heading)
     if (named in (SectionName.SUMMARY, None)) and own and contactish >= max(2, len(own) // 2):
         return SectionName.CONTACT  # 'About' over an address, a phone and links
@@ -341,25 +343,27 @@ def _contact(
         tail = texts[-6:] if k == last else []
         if section.name is SectionName.CONTACT or not section.heading:
             candidate += ([section.heading] if section.heading else []) + texts
-        elif tail and any(
-            EMAIL_RE.search(t) or (phones_in(t) and _PHONE_LABEL.search(t)) for t in tail
-        ):
+        elif tail and any(find_email(t) or (phones_in(t) and _PHONE_LABEL.search(t)) for t in tail):
             candidate += tail  # a contact block at the very end
         else:
             candidate += [
-                t
-                for t in texts
-                if len(t.split()) <= 6 and (EMAIL_RE.search(t) or LINK_RE.search(t))
+                t for t in texts if len(t.split()) <= 6 and (find_email(t) or find_link(t))
             ]
     joined = "\n".join(everything)
-    email = EMAIL_RE.search("\n".join(candidate)) or EMAIL_RE.search(joined)
+    email = find_email("\n".join(candidate)) or find_email(joined)
     resume.email = email.group(0) if email else None
-    labelled = [
-        t
-        for k, t in enumerate(everything)
-        if _PHONE_LABEL.search(t)
-        or (k and _PHONE_LABEL.search(everything[k - 1]) and len(everything[k - 1]) < 20)
-    ]
+    # A line with a phone label, or under a short one. A label in a line is one in the lines
+    # joined by line breaks too (a break is no word character, like the line's own ends), so
+    # one search of the joined text answers for a resume without one; each line is searched
+    # once.
+    labelled: list[str] = []
+    if _PHONE_LABEL.search(joined):
+        label = [bool(_PHONE_LABEL.search(t)) for t in everything]
+        labelled = [
+            t
+            for k, t in enumerate(everything)
+            if label[k] or (k and label[k - 1] and len(everything[k - 1]) < 20)
+        ]
     phones = phones_in("\n".join(candidate)) or phones_in("\n".join(labelled))
     # numbers in a street address ('ABC Road, 100/2 - 12345 Rome') are read like a phone: a
     # number on a line of its own, with a '+' or a label, comes first
@@ -428,6 +432,7 @@ def parse_resume(text: str) -> Resume:
 def parse_document(document: Document) -> Parsed:
     """The structure of a read file: the internal `Resume` and the public `Structure`."""
     kind_of.cache_clear()  # the previous document's headings (see `kind_of`)
+    dates.clear_caches()  # and its dates
     lines = document.lines or lines_from_text(document.text)
     resume = parse_lines(lines, document.links, document.photo, frozenset(document.header_links))
     return Parsed(resume=resume, structure=to_structure(resume))

@@ -59,32 +59,58 @@ _CITY_REGION = regex_cache.compile(
 _SEGMENT = regex_cache.compile(r"\s*[|·•◦]\s*|\s{2,}|\s+[–—]\s+|;\s*")
 
 
+# Cheap tests a match can't do without, so most lines skip the long patterns: an email has
+# an '@'; a link has '://' or a '.' before a non-space ('x.com', 'www.'); a phone a digit.
+# (Without the '@' test EMAIL_RE tries every position of every word, each to its end.)
+_LINK_HINT = regex_cache.compile(r"\.\S|://")
+_DIGIT = regex_cache.compile(r"\d")
+
+
+def find_email(text: str) -> re.Match[str] | None:
+    """`EMAIL_RE.search(text)`, skipped when `text` has no '@'."""
+    return EMAIL_RE.search(text) if "@" in text else None
+
+
+def find_link(text: str) -> re.Match[str] | None:
+    """`LINK_RE.search(text)`, skipped when `text` has nothing a link needs."""
+    return LINK_RE.search(text) if _LINK_HINT.search(text) else None
+
+
 def is_address(text: str) -> bool:
     """A street address ('ABC Road, 100/2 - 12345 Rome', '221B Baker St'): its numbers aren't a phone."""
     return bool(_ADDRESS.search(text))
 
 
+# what a phone-like run turns out to be instead (phones_in), compiled once: it runs per candidate
+_NOT_DIGIT = regex_cache.compile(r"[^\d*xX]")
+_YEAR_SPAN = regex_cache.compile(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}")
+_SHORT_DATE = regex_cache.compile(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+_GRADE = regex_cache.compile(r"\d\.\d+\s*/\s*\d")
+_FULL_DATE = regex_cache.compile(
+    r"(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d"
+)
+_DOI = regex_cache.compile(r"10\.\d{4,}/\S+")
+_LEAD_SYMBOL = regex_cache.compile(r"^(?:\W+\s)")
+
+
 def phones_in(text: str) -> list[str]:
-    found = []
+    found: list[str] = []
+    if not _DIGIT.search(text):
+        return found
     for m in PHONE_RE.finditer(text):
         candidate = m.group(0).strip()
-        digits = re.sub(r"[^\d*xX]", "", candidate)  # masked digits ('1820 ******') still count
+        digits = _NOT_DIGIT.sub("", candidate)  # masked digits ('1820 ******') still count
         if not 8 <= len(digits) <= 15 or DATE_RANGE_RE.search(candidate):
             continue
-        if re.fullmatch(r"(?:19|20)\d{2}\s*[-–/]\s*(?:19|20)\d{2}", candidate):
+        if _YEAR_SPAN.fullmatch(candidate):
             continue
-        if re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{2,4}", candidate.replace(" ", "")):
+        if _SHORT_DATE.fullmatch(candidate.replace(" ", "")):
             continue  # a date of birth, not a number
-        if re.search(r"\d\.\d+\s*/\s*\d", candidate):
+        if _GRADE.search(candidate):
             continue  # a grade: 3.97/4.00
-        if re.fullmatch(
-            r"(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d\d",
-            candidate.strip(),
-        ):
+        if _FULL_DATE.fullmatch(candidate.strip()):
             continue  # a date: 2017.07.03
-        if re.fullmatch(r"10\.\d{4,}/\S+", candidate) or (
-            "/" in candidate and candidate.count("/") > 1
-        ):
+        if _DOI.fullmatch(candidate) or ("/" in candidate and candidate.count("/") > 1):
             continue  # a DOI
         found.append(candidate)
     return found
@@ -93,7 +119,7 @@ def phones_in(text: str) -> list[str]:
 def links_in(text: str) -> list[str]:
     out = [
         m.group(0).rstrip(".,;)")
-        for m in LINK_RE.finditer(text)
+        for m in (LINK_RE.finditer(text) if _LINK_HINT.search(text) else ())
         if "@" not in text[max(0, m.start() - 1) : m.start()]
     ]
     out += [f"{m['kind'].lower()}: {m['value']}" for m in _LABELLED_LINK.finditer(text)]
@@ -106,8 +132,8 @@ def looks_like_name(text: str) -> bool:
         not text
         or _NOT_NAME.match(text)
         or kind_of(text) is not None
-        or EMAIL_RE.search(text)
-        or LINK_RE.search(text)
+        or find_email(text)
+        or find_link(text)
     ):
         return False
     if any(ch.isdigit() for ch in text) or len(text) > 50:
@@ -124,7 +150,7 @@ def is_location_text(text: str) -> bool:
     text = text.strip(" ,")
     if (
         not text
-        or EMAIL_RE.search(text)
+        or find_email(text)
         or len(text) > 90
         or re.search(r"\{\{|<[^>]*>|\[[a-z_ ]+\]", text)
     ):
@@ -155,7 +181,7 @@ def labelled_location(lines: list[str]) -> str | None:
         if (
             value
             and len(value) <= 90
-            and not EMAIL_RE.search(value)
+            and not find_email(value)
             and not re.search(r"\{\{|<[^>]*>", value)
         ):
             return value
@@ -165,13 +191,13 @@ def labelled_location(lines: list[str]) -> str | None:
 def find_location(lines: list[str]) -> str | None:
     for line in lines:
         for segment in _SEGMENT.split(line):
-            segment = re.sub(r"^(?:\W+\s)", "", segment).strip()
+            segment = _LEAD_SYMBOL.sub("", segment).strip()
             phone = "".join(phones_in(segment))
             if is_location_text(segment) and len(phone) < 0.6 * len(segment):
                 return segment
     for line in lines:
         m = _CITY_STATE_INLINE.search(line)
-        if m and not EMAIL_RE.search(m.group(1)):
+        if m and not find_email(m.group(1)):
             return m.group(1)
     for line in lines:
         for segment in _SEGMENT.split(line):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from importlib import resources
 
 from core import regex_cache
@@ -78,6 +79,19 @@ def without_duration(text: str) -> str:
     return _DURATION_TAIL.sub("", text).strip()
 
 
+# One parse asks about the same text's dates several times (each distinct text ~3 times over
+# the corpus), so the answers below are kept for one document: `parse_document` calls
+# `clear_caches()` first, so no line of one resume stays in a worker while it reads the next.
+_KEPT_PER_DOCUMENT = 4096
+
+
+def clear_caches() -> None:
+    """Forget the dates asked about so far (the previous document's lines)."""
+    for cached in (find_range, find_date, is_current, only_dates):
+        cached.cache_clear()
+
+
+@lru_cache(maxsize=_KEPT_PER_DOCUMENT)
 def find_range(text: str) -> re.Match[str] | None:
     """The first date range in `text` ('Jan 2020 – Present', 'since 2019'), or None."""
     if not _DIGIT.search(text):
@@ -85,6 +99,7 @@ def find_range(text: str) -> re.Match[str] | None:
     return DATE_RANGE_RE.search(text)
 
 
+@lru_cache(maxsize=_KEPT_PER_DOCUMENT)
 def find_date(text: str) -> re.Match[str] | None:
     """A range if there is one, else a single date ('2019', 'May 2021')."""
     if not _DIGIT.search(text):
@@ -113,6 +128,7 @@ _DAY = regex_cache.compile(r"(?<!\d)(?:[1-9]|[12]\d|3[01])(?!\d)")  # a day: '3 
 _SEPARATORS = regex_cache.compile(r"[\s\-–—~〜～|,.:;()/·•]+")
 
 
+@lru_cache(maxsize=_KEPT_PER_DOCUMENT)
 def is_current(range_text: str) -> bool:
     m = DATE_RANGE_RE.search(range_text)
     if not m:
@@ -130,6 +146,7 @@ def years(range_text: str) -> tuple[int | None, int | None]:
     return found[0], (found[1] if len(found) > 1 else None)
 
 
+@lru_cache(maxsize=_KEPT_PER_DOCUMENT)
 def only_dates(text: str) -> bool:
     """Nothing but dates, separators and durations ('2019 – 2021', 'Sept 2018 – May 2023 (4 years)')."""
     rest = DATE_RANGE_RE.sub(" ", text)

@@ -79,11 +79,14 @@ _SENTENCE = regex_cache.compile(r"[.!?。]$")
 # 'Awards:', 'Relevant coursework:'
 _LIST_LABEL = regex_cache.compile(r"^[^\W\d_][\w &/'’-]{0,30}[:：]$")
 _LABEL_VALUE = regex_cache.compile(r"^[^\W\d_][\w .&/-]{0,19}\s*[:：]\s*\S")
+_TOKEN = regex_cache.compile(r"[\w.&+-]+")
+_LABELLED = regex_cache.compile(r"^[\w .-]{1,20}:\s")  # 'GPA: 3.5'
+_LINK_START = regex_cache.compile(r"^(?:https?://|www\.)", re.I)
 
 
 def _count(words: set[str], cjk: list[str], text: str) -> int:
     low = text.lower()
-    tokens = set(re.findall(r"[\w.&+-]+", low))
+    tokens = set(_TOKEN.findall(low))
     tokens |= {t.strip(".") for t in tokens}
     return len(tokens & words) + sum(1 for w in cjk if w in text)
 
@@ -424,7 +427,7 @@ def _set_dates(role: Role, date: str) -> None:
 
 def _ends_in_title(text: str) -> int:
     """'Software Engineer': a title word closing the phrase is its head, whatever modifies it."""
-    words = re.findall(r"[\w.&+-]+", text.lower())
+    words = _TOKEN.findall(text.lower())
     return int(bool(words) and words[-1].strip(".") in _TITLE_WORDS)
 
 
@@ -488,11 +491,7 @@ def _fields(role: Role, asides: list[str], parts: list[str] | None = None) -> No
                 continue
             pieces.extend(p for p in _comma_split(part) if p)
     # 'GPA: 3.5', 'Flavor: military' and links describe the entry; they are not its title or organization
-    pieces = [
-        p
-        for p in pieces
-        if not re.match(r"^[\w .-]{1,20}:\s", p) and not re.match(r"^(?:https?://|www\.)", p, re.I)
-    ] or pieces
+    pieces = [p for p in pieces if not _LABELLED.match(p) and not _LINK_START.match(p)] or pieces
     if not pieces:
         return
     aside_text = " ".join(asides)

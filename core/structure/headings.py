@@ -95,12 +95,17 @@ def by_content(text: str) -> bool:
     return heading_key(_PAREN_TAIL.sub("", text.strip())) in _BY_CONTENT
 
 
+_ORNAMENTS = regex_cache.compile(r"^[\W_]+|[\W_]+$")
+_SPACES = regex_cache.compile(r"[\s\u3000]+")
+_LETTER_SPACED = regex_cache.compile(r"(?:\w ){2,}\w")
+
+
 def heading_key(text: str) -> str:
     """Lower case, no ornaments: '【職務経歴】' → '職務経歴', 'E X P E R I E N C E' → 'experience'."""
     text = unicodedata.normalize("NFKC", text).strip().lower()
-    text = re.sub(r"^[\W_]+|[\W_]+$", "", text)
-    text = re.sub(r"[\s\u3000]+", " ", text)
-    if re.fullmatch(r"(?:\w ){2,}\w", text):  # letter-spaced capitals
+    text = _ORNAMENTS.sub("", text)
+    text = _SPACES.sub(" ", text)
+    if _LETTER_SPACED.fullmatch(text):  # letter-spaced capitals
         text = text.replace(" ", "")
     return text
 
@@ -129,10 +134,11 @@ def kind_of(text: str) -> SectionName | None:
         # a known phrase opens the heading, or is most of it ('Selected Honors'), not a word in a title
         if m.start() == 0 or len(m.group(0).split()) >= 0.4 * words:
             found.append((m.start(), -len(m.group(0)), m.group(0)))
-    for phrase in _CJK_PHRASES:
-        at = key.find(phrase)
-        if at >= 0:
-            found.append((at, -len(phrase), phrase))
+    if _CJK_RE.search(key):  # every phrase here has a CJK character: else none is in `key`
+        for phrase in _CJK_PHRASES:
+            at = key.find(phrase)
+            if at >= 0:
+                found.append((at, -len(phrase), phrase))
     return _EXACT[min(found)[2]] if found else None
 
 
