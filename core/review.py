@@ -8,8 +8,10 @@ bytes → [isolated child process: reading.read_file → structure.parse_documen
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -89,6 +91,10 @@ def resolve_engine(choice: EngineChoice, settings: Settings) -> Literal["offline
     return choice
 
 
+_warming = threading.Lock()
+_warm = False
+
+
 def warm_up() -> None:
     """Load now what reviews otherwise load on first use, so parse workers forked later inherit it.
 
@@ -98,14 +104,26 @@ def warm_up() -> None:
     one-off review (the command line with one file) skips this: its one worker loads only
     what its file needs.
     """
-    import core.compare  # (imported where used, so a one-off review skips them)
-    import core.honesty  # noqa: F401
-    from core.keywords import preload as preload_keywords
+    global _warm
+    with _warming:  # once per process, whichever thread asks first
+        if _warm:
+            return
+        import core.compare  # (imported where used, so a one-off review skips them)
+        import core.honesty  # noqa: F401
+        from core.keywords import preload as preload_keywords
 
-    prepare()
-    preload_reader()
-    preload_spelling()
-    preload_keywords()
+        prepare()
+        preload_reader()
+        preload_spelling()
+        preload_keywords()
+        _warm = True
+
+
+async def warmed_up() -> None:
+    """`warm_up()` in a thread the first time (~0.1 s of loading the event loop must not wait
+    on: a bot's first review would hold every other event's ack); then nothing."""
+    if not _warm:
+        await asyncio.to_thread(warm_up)
 
 
 def offline_pipeline(
@@ -213,7 +231,7 @@ async def review_with_document(
     use_model = resolve_engine(request.engine, settings) == "huggingface"
     limits = {"timeout_s": settings.parse_timeout_s, "memory_mb": settings.parse_memory_mb}
     if warm:
-        warm_up()  # once per process (cached): every parse worker forked after it inherits it
+        await warmed_up()  # once per process: every parse worker forked after it inherits it
     configure_workers(settings.max_concurrent_reviews)  # a worker per review that may run at once
     if document is None:
         document, result = await run_isolated(
