@@ -8,7 +8,6 @@ bytes → [isolated child process: reading.read_file → structure.parse_documen
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import threading
@@ -123,6 +122,8 @@ async def warmed_up() -> None:
     """`warm_up()` in a thread the first time (~0.1 s of loading the event loop must not wait
     on: a bot's first review would hold every other event's ack); then nothing."""
     if not _warm:
+        import asyncio  # here: the one-file command line runs no event loop and skips its import
+
         await asyncio.to_thread(warm_up)
 
 

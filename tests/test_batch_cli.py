@@ -176,8 +176,9 @@ def test_one_file_prints_exactly_the_single_review(tmp_path: Path) -> None:
 
 
 def test_optimize_loads_no_bot_library_no_httpx_no_pydantic(tmp_path: Path) -> None:
-    """Nor pydantic (only the model engine's answer needs it), nor, for one file, python-docx
-    (no DOCX read or written) or the spelling list: the worker loads that."""
+    """Nor pydantic (only the model engine's answer needs it), nor asyncio (one file runs no
+    event loop), nor python-docx (no DOCX read or written) or the spelling list: the worker
+    loads that."""
     path = tmp_path / "sam.txt"
     path.write_text(FLAWED_RESUME)
     script = (
@@ -185,7 +186,7 @@ def test_optimize_loads_no_bot_library_no_httpx_no_pydantic(tmp_path: Path) -> N
         "from resume_bot.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         f"    code = main(['optimize', {str(path)!r}, '--json'])\n"
-        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic',\n"
+        "heavy = {'slack_bolt', 'slack_sdk', 'discord', 'aiohttp', 'httpx', 'pydantic', 'asyncio',\n"
         "         'docx', 'spellchecker'}\n"
         "adapters = {m for m in sys.modules if m.startswith('bots.') and m.count('.') > 1}\n"
         "from core.spelling import speller\n"
