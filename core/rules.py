@@ -138,7 +138,18 @@ _AGE_PHRASE = regex_cache.compile(
     r"|[（(]?満\s*\d{2}\s*歳|\b\d{2}\s*岁",
     re.I,
 )
-_PLACEHOLDERS = tuple(regex_cache.compile(p, re.I) for p in _load("placeholders.json")["patterns"])
+_TEMPLATE_TEXT = _load("placeholders.json")
+_PLACEHOLDERS = tuple(regex_cache.compile(p, re.I) for p in _TEMPLATE_TEXT["patterns"])
+_TO_THE_READER = regex_cache.compile(
+    r"\b(?:" + "|".join(map(re.escape, _TEMPLATE_TEXT["reader_words"])) + r")\b", re.I
+)
+
+
+def addresses_reader(text: str | None) -> bool:
+    """A title or heading that speaks to whoever fills the template in ('Your Most Recent Work
+    Experience', 'That Other Job You Had'): no real job title, employer or section name does
+    (a project's name may: 'A mapping engine that misguides you')."""
+    return text is not None and _TO_THE_READER.search(text) is not None
 
 
 # "by 30" with nothing after it: 30 what? (a year, "by 2021", is a deadline, not a figure)
@@ -274,6 +285,10 @@ def is_work_role(section: SectionName, role: Role) -> bool:
     """A role whose statements the rules judge and the rewrite fixes: the same ones, always."""
     if section not in (SectionName.EXPERIENCE, SectionName.PROJECTS):
         return False
+    if section is SectionName.EXPERIENCE and (
+        addresses_reader(role.title) or addresses_reader(role.organization)
+    ):  # a template's sample job: its lines are instructions, not work ('A mapping engine
+        return False  # that misguides you' is a real project's name: projects are left be)
     return not (role.title and heading_section(role.title) in _NOT_WORK_TITLES)
 
 
@@ -937,9 +952,21 @@ def _privacy(resume: Resume, text: str, out: _Collector) -> None:
         )
 
 
-def _template(text: str, out: _Collector) -> None:
-    """Template text nobody filled in: a resume with 'YOUR NAME HERE' or 'Month 20XX' is not ready to send."""
+def _template(text: str, resume: Resume, out: _Collector) -> None:
+    """Template text nobody filled in: a resume with 'YOUR NAME HERE' or 'Month 20XX' is not ready
+    to send. So is one whose entries and headings still speak to whoever fills it in."""
     found: list[str] = []
+    addressed = list(
+        dict.fromkeys(
+            t.strip().rstrip(":")
+            for section in resume.sections
+            for t in (
+                section.heading,
+                *(r.title for r in section.roles if section.name is SectionName.EXPERIENCE),
+            )
+            if addresses_reader(t)
+        )
+    )
     hits = 0  # 'xxx' ten times over is as unfilled as two different placeholders
     for pattern in _PLACEHOLDERS:
         for m in pattern.finditer(text):
@@ -950,6 +977,9 @@ def _template(text: str, out: _Collector) -> None:
             if len(found) >= 8:
                 break
     strong = any(re.search(r"\byour\b|lorem|\{\{", f, re.I) for f in found)
+    if len(addressed) >= 2:
+        found += [t for t in addressed if t.lower() not in (f.lower() for f in found)]
+        strong = True
     if len(found) >= 2 or strong or hits >= 3:
         out.add(
             "template.unfilled",
@@ -1176,7 +1206,7 @@ REGISTRY = Registry(
             ),
         ),
         Check(
-            lambda c, out: _template(c.document.text, out),
+            lambda c, out: _template(c.document.text, c.resume, out),
             (
                 Rule(
                     "template.unfilled",

@@ -619,3 +619,47 @@ def test_each_finding_costs_its_own_severity_whatever_the_order() -> None:
     _, birth_only = score_findings([birth], parsed, None)
     assert one_way["completeness"] == other_way["completeness"] == 100 - 12 - 4
     assert birth_only["completeness"] == 100 - 12  # one finding fewer never scores lower
+
+
+TEMPLATE_SPEAKING = """Jamie Doe
+jamie@example.org | +44 20 7946 0000
+
+EXPERIENCE
+
+Your Most Recent Role
+Northwind Logistics, 2021 – Present
+- Responsible for the daily operations of the team and various tasks
+- Worked on many different projects with stakeholders across teams
+- Helped the business with reporting and other assorted duties
+
+The Role You Had Before That
+Northwind Logistics, 2018 – 2021
+- Handled customer requests and general administrative duties
+- Supported the office with scheduling and filing
+
+SKILLS
+Excel, SQL
+"""
+
+
+def test_entries_that_speak_to_whoever_fills_the_template_in_are_template_text() -> None:
+    result = run(TEMPLATE_SPEAKING)
+    f = finding(result, "template.unfilled")
+    assert f.before == "'Your Most Recent Role', 'The Role You Had Before That'"
+    # its sample lines are instructions, not the person's work: no advice on them
+    assert not rules(result) & {"bullet.weak_opener", "bullet.no_metric"}
+
+
+def test_a_project_may_say_you() -> None:
+    projects = (
+        "\nProjects\n"
+        "Miss Direction: a mapping app that misguides you\n"
+        "- Responsible for the routing engine and its tests\n"
+        "Find Your Feet: onboarding guides for new hires\n"
+        "- Wrote twelve guides used by 40 new hires a year\n"
+        "\nSkills"
+    )
+    assert "\nSkills" in GOOD_RESUME
+    result = run(GOOD_RESUME.replace("\nSkills", projects, 1))
+    assert "template.unfilled" not in rules(result)
+    assert "Responsible for the routing engine" in finding(result, "bullet.weak_opener").before
