@@ -10,6 +10,7 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from core.conversation import Conversations
 from core.errors import ConfigError, RateLimitedError
 from core.queue import ReviewQueue
 from core.scale import coordination
+from core.scale.clock import RedisClock
 from core.scale.shared import RedisClaims, RedisReviewQueue
 from tests.scale.redis_server import RedisServer
 
@@ -28,8 +30,21 @@ ROOT = Path(__file__).resolve().parents[2]
 KEY = Fernet.generate_key().decode()
 
 
-async def test_places_in_line_are_shared_by_replicas(replicas: tuple[Redis, Redis]) -> None:
-    one, two = (RedisReviewQueue(r, max_concurrent=1, per_user_per_hour=10) for r in replicas)
+def ten_minutes_ahead() -> float:
+    return time.time() + 600.0  # twenty 30 s leases
+
+
+@pytest.mark.parametrize("clock_ahead", [False, True], ids=["same clocks", "clock ahead"])
+async def test_places_in_line_are_shared_by_replicas(
+    replicas: tuple[Redis, Redis], clock_ahead: bool
+) -> None:
+    """With its machine's clock ten minutes ahead, the second replica would see the first's
+    lease as run out on its first look at the line and take the slot: leases are timed on
+    Redis's clock (core/scale/clock.py), so it waits its turn all the same."""
+    clock = RedisClock(replicas[1], local=ten_minutes_ahead if clock_ahead else time.time)
+    await clock.sync()
+    one = RedisReviewQueue(replicas[0], max_concurrent=1, per_user_per_hour=10)
+    two = RedisReviewQueue(replicas[1], max_concurrent=1, per_user_per_hour=10, clock=clock)
     places: list[int] = []
     release, holding, queued = asyncio.Event(), asyncio.Event(), asyncio.Event()
 
